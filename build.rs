@@ -1,0 +1,167 @@
+//! Compiles `openapi/firefly.yaml` into the Firefly client with progenitor.
+//!
+//! The spec is ours and stays faithful to Adobe's documentation; a few
+//! mechanical rewrites happen here, in memory, before generation (see
+//! `normalize_for_codegen`). Every failure is reported as a build error that
+//! names the spec, never as a bare panic from deep inside progenitor.
+
+use std::{env, fs, path::Path};
+
+use sha2::{Digest, Sha256};
+
+const SPEC_PATH: &str = "openapi/firefly.yaml";
+
+/// Operations with this tag are served by another host (Adobe IMS) and are
+/// called through the oauth2 crate, so no client code is generated for them.
+const TAG_NOT_GENERATED: &str = "ims";
+
+/// Schema keywords the SDK's validator enforces with typed errors naming the
+/// field. Left in, progenitor would turn them into newtypes (`NonZeroU32`,
+/// length-checked strings) that only fail at `send()` with a string error.
+const VALIDATION_KEYWORDS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed={SPEC_PATH}");
+    println!("cargo:rerun-if-changed=build.rs");
+
+    if let Err(message) = run() {
+        // A build script reports errors by exiting non-zero; the message is
+        // what a developer editing the spec needs to read.
+        eprintln!("error: cannot generate the Firefly client from {SPEC_PATH}: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let out_dir = env::var("OUT_DIR").map_err(|e| format!("OUT_DIR is not set: {e}"))?;
+    let text = fs::read_to_string(SPEC_PATH).map_err(|e| format!("cannot read it: {e}"))?;
+    let spec: serde_json::Value =
+        serde_norway::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))?;
+    if spec.get("openapi").and_then(|v| v.as_str()) != Some("3.0.3") {
+        return Err("the spec must declare `openapi: 3.0.3` (progenitor reads 3.0 only)".into());
+    }
+
+    let mut codegen_spec = spec.clone();
+    normalize_for_codegen(&mut codegen_spec);
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(codegen_spec)
+        .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+
+    let mut generator = progenitor::Generator::new(&settings());
+    let tokens = generator
+        .generate_tokens(&openapi)
+        .map_err(|e| format!("progenitor failed: {e}"))?;
+    let ast: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let mut code = prettyplease::unparse(&ast);
+
+    let digest = Sha256::digest(text.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    code.push_str(&format!(
+        "\n/// SHA-256 of the `openapi/firefly.yaml` this client was generated from.\n\
+         pub const SPEC_SHA256: &str = \"{hex}\";\n"
+    ));
+
+    let spec_json = serde_json::to_string(&spec).map_err(|e| e.to_string())?;
+    write(&out_dir, "firefly_codegen.rs", &code)?;
+    write(&out_dir, "firefly_spec.json", &spec_json)
+}
+
+fn write(out_dir: &str, name: &str, contents: &str) -> Result<(), String> {
+    let path = Path::new(out_dir).join(name);
+    fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// The progenitor settings of the crate, in one place.
+fn settings() -> progenitor::GenerationSettings {
+    use progenitor::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        // The transport attaches credentials, replays after a 401 and keeps
+        // error responses intact; forgetting to implement it must not compile.
+        .with_inner_type(quote_path("crate::transport::Transport"))
+        .with_hooks(HooksMode::Expected)
+        .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq")
+        .with_map_type("std::collections::BTreeMap")
+        // Enums that appear in responses are open: a value Adobe adds later
+        // decodes as `Unknown(..)` instead of failing the whole response.
+        .with_replacement(
+            "JobStatus",
+            "crate::types::JobStatus",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        )
+        .with_replacement(
+            "ContentClass",
+            "crate::types::ContentClass",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    settings
+}
+
+fn quote_path(path: &str) -> proc_macro2::TokenStream {
+    path.parse().expect("a constant Rust path parses")
+}
+
+/// Rewrites the spec, in memory, into the subset progenitor turns into a
+/// usable client. The vendored file itself is never changed.
+fn normalize_for_codegen(spec: &mut serde_json::Value) {
+    if let Some(paths) = spec.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        paths.retain(|_, item| !tagged(item, TAG_NOT_GENERATED));
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            // Path-level servers (the IMS host) mean nothing to progenitor.
+            item.remove("servers");
+            for operation in item.values_mut() {
+                // Error statuses are decoded by the SDK's error layer from the
+                // raw response, so status, headers and non-JSON bodies (HTML
+                // 413 pages, empty 429s) are never lost.
+                if let Some(responses) =
+                    operation.get_mut("responses").and_then(|r| r.as_object_mut())
+                {
+                    responses.retain(|code, _| code.starts_with('2'));
+                }
+            }
+        }
+    }
+    strip_validation_keywords(spec);
+}
+
+fn tagged(item: &serde_json::Value, tag: &str) -> bool {
+    item.as_object().is_some_and(|ops| {
+        ops.values().any(|op| {
+            op.get("tags")
+                .and_then(|t| t.as_array())
+                .is_some_and(|tags| tags.iter().any(|t| t == tag))
+        })
+    })
+}
+
+fn strip_validation_keywords(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("type") {
+                for keyword in VALIDATION_KEYWORDS {
+                    if map.get(*keyword).is_some_and(|v| !v.is_object()) {
+                        map.remove(*keyword);
+                    }
+                }
+            }
+            map.values_mut().for_each(strip_validation_keywords);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_validation_keywords),
+        _ => {}
+    }
+}

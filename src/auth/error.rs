@@ -1,0 +1,162 @@
+use std::{fmt, sync::Arc, time::Duration};
+
+/// Why no access token could be had.
+///
+/// No variant ever carries the client secret or a token value.
+#[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// IMS could not be reached or answered with a temporary failure (a
+    /// connection error, 408, 429 or 5xx). Retrying later may succeed.
+    #[error(
+        "Adobe IMS is unavailable ({detail}){}; the token will be requested again{}",
+        status_suffix(*status),
+        retry_suffix(*retry_after)
+    )]
+    Transient {
+        /// The HTTP status, when IMS answered.
+        status: Option<u16>,
+        /// What went wrong, without secrets.
+        detail: String,
+        /// When the next attempt is allowed.
+        retry_after: Option<Duration>,
+        /// The underlying transport error, if any.
+        #[source]
+        source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    },
+
+    /// IMS refused the request, typically a wrong client id or secret
+    /// (`invalid_client`) or a scope the credential lacks (`invalid_scope`).
+    #[error(
+        "Adobe IMS rejected the credentials with HTTP {status} `{ims_error}`: {description}. \
+         Check FIREFLY_SERVICES_CLIENT_ID, FIREFLY_SERVICES_CLIENT_SECRET and the scopes \
+         against the Developer Console project{}",
+        retry_suffix(*retry_after)
+    )]
+    Permanent {
+        /// The HTTP status IMS answered with.
+        status: u16,
+        /// The OAuth `error` code, such as `invalid_client`.
+        ims_error: String,
+        /// The OAuth `error_description`.
+        description: String,
+        /// When the next attempt is allowed.
+        retry_after: Option<Duration>,
+    },
+
+    /// IMS did not answer in time.
+    #[error(
+        "Adobe IMS did not answer within {after:?}; check connectivity to the IMS host{}",
+        retry_suffix(*retry_after)
+    )]
+    Timeout {
+        /// How long the client waited.
+        after: Duration,
+        /// When the next attempt is allowed.
+        retry_after: Option<Duration>,
+    },
+
+    /// IMS answered 200 with something that is not a usable bearer token.
+    #[error("Adobe IMS answered with an unusable token response: {reason}{}", retry_suffix(*retry_after))]
+    InvalidResponse {
+        /// What was wrong with it.
+        reason: String,
+        /// When the next attempt is allowed.
+        retry_after: Option<Duration>,
+    },
+
+    /// The cached token expired and could not be replaced.
+    #[error("the access token expired and could not be renewed: {cause}")]
+    TokenUnavailable {
+        /// Why the renewal failed.
+        #[source]
+        cause: Box<AuthError>,
+    },
+
+    /// Firefly rejected the access token (HTTP 401) even after a fresh token
+    /// was fetched, or the token source cannot provide another one.
+    #[error(
+        "Firefly rejected the access token (HTTP 401). If you set FIREFLY_SERVICES_ACCESS_TOKEN, \
+         it has expired: use FIREFLY_SERVICES_CLIENT_SECRET so the SDK can renew tokens; \
+         otherwise check that the credential has the Firefly API in its project"
+    )]
+    AuthRejected,
+
+    /// Token requests need a Tokio runtime, and none was running.
+    #[error("the IMS token manager must be used inside a Tokio runtime")]
+    NoRuntime,
+}
+
+fn status_suffix(status: Option<u16>) -> String {
+    status.map(|s| format!(", HTTP {s}")).unwrap_or_default()
+}
+
+fn retry_suffix(retry_after: Option<Duration>) -> String {
+    retry_after
+        .map(|d| format!(" (next attempt in {:.1}s)", d.as_secs_f64()))
+        .unwrap_or_default()
+}
+
+impl AuthError {
+    /// Whether trying again later may succeed without changing the
+    /// configuration.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transient { .. } | Self::Timeout { .. } => true,
+            Self::TokenUnavailable { cause } => cause.is_retryable(),
+            Self::Permanent { .. }
+            | Self::InvalidResponse { .. }
+            | Self::AuthRejected
+            | Self::NoRuntime => false,
+        }
+    }
+
+    /// When the token manager will next contact IMS, if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Transient { retry_after, .. }
+            | Self::Permanent { retry_after, .. }
+            | Self::Timeout { retry_after, .. }
+            | Self::InvalidResponse { retry_after, .. } => *retry_after,
+            Self::TokenUnavailable { cause } => cause.retry_after(),
+            Self::AuthRejected | Self::NoRuntime => None,
+        }
+    }
+
+    /// The OAuth `error` code IMS answered with, such as `invalid_client`.
+    pub fn ims_error(&self) -> Option<&str> {
+        match self {
+            Self::Permanent { ims_error, .. } => Some(ims_error),
+            Self::TokenUnavailable { cause } => cause.ims_error(),
+            _ => None,
+        }
+    }
+
+    /// The same error, saying that the next attempt is `wait` away.
+    pub(crate) fn with_retry_after(mut self, wait: Duration) -> Self {
+        match &mut self {
+            Self::Transient { retry_after, .. }
+            | Self::Permanent { retry_after, .. }
+            | Self::Timeout { retry_after, .. }
+            | Self::InvalidResponse { retry_after, .. } => *retry_after = Some(wait),
+            Self::TokenUnavailable { cause } => {
+                **cause = cause.as_ref().clone().with_retry_after(wait);
+            }
+            Self::AuthRejected | Self::NoRuntime => {}
+        }
+        self
+    }
+
+    pub(crate) fn transient(
+        status: Option<u16>,
+        detail: impl fmt::Display,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        Self::Transient {
+            status,
+            detail: detail.to_string(),
+            retry_after,
+            source: None,
+        }
+    }
+}

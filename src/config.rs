@@ -1,0 +1,185 @@
+//! Settings shared by the client and the token manager: environment
+//! variables, endpoints and the rules they must follow.
+
+use std::net::IpAddr;
+
+use url::Url;
+
+/// The Firefly API, production.
+pub const DEFAULT_API_URL: &str = "https://firefly-api.adobe.io";
+/// Adobe IMS, production.
+pub const DEFAULT_IMS_URL: &str = "https://ims-na1.adobelogin.com";
+/// Scopes requested from IMS unless configured otherwise.
+pub const DEFAULT_SCOPES: &str = "openid,AdobeID,read_organizations,firefly_api,ff_apis";
+
+/// The environment variables [`Firefly::from_env`](crate::Firefly::from_env) reads.
+pub mod env {
+    /// Client id of the Developer Console credential; also sent as `x-api-key`. Required.
+    pub const CLIENT_ID: &str = "FIREFLY_SERVICES_CLIENT_ID";
+    /// Client secret; lets the SDK fetch and renew tokens itself.
+    pub const CLIENT_SECRET: &str = "FIREFLY_SERVICES_CLIENT_SECRET";
+    /// A ready access token, used when no client secret is set. Never renewed.
+    pub const ACCESS_TOKEN: &str = "FIREFLY_SERVICES_ACCESS_TOKEN";
+    /// Firefly base URL; defaults to [`DEFAULT_API_URL`](super::DEFAULT_API_URL).
+    pub const API_URL: &str = "FIREFLY_SERVICES_API_URL";
+    /// IMS base URL; defaults to [`DEFAULT_IMS_URL`](super::DEFAULT_IMS_URL).
+    pub const IMS_URL: &str = "FIREFLY_SERVICES_IMS_URL";
+    /// Comma-separated scopes; defaults to [`DEFAULT_SCOPES`](super::DEFAULT_SCOPES).
+    pub const SCOPES: &str = "FIREFLY_SERVICES_SCOPES";
+}
+
+/// A setting is missing or unusable. Raised before any request is sent.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required environment variable is unset or empty.
+    #[error("environment variable {name} is not set (or empty): {hint}")]
+    MissingVariable {
+        /// The variable.
+        name: &'static str,
+        /// What to put in it.
+        hint: &'static str,
+    },
+
+    /// A required builder setting was not given.
+    #[error("{setting} is required: {hint}")]
+    MissingSetting {
+        /// The setting.
+        setting: &'static str,
+        /// What to give.
+        hint: &'static str,
+    },
+
+    /// A URL setting does not parse or has no host.
+    #[error("{setting} is not a usable base URL ({value}): {reason}")]
+    InvalidUrl {
+        /// The setting.
+        setting: &'static str,
+        /// The value given, without any password.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A URL uses `http://` for a host that is not loopback.
+    #[error(
+        "{setting} is {value}: plain http is allowed only for loopback hosts (127.0.0.1, ::1, \
+         localhost), because credentials travel with every request; use https://"
+    )]
+    InsecureUrl {
+        /// The setting.
+        setting: &'static str,
+        /// The value given.
+        value: String,
+    },
+
+    /// A URL Firefly returned points at a host credentials must not go to.
+    #[error(
+        "refusing to send credentials to {host}: it is neither the configured API host nor an \
+         Adobe host"
+    )]
+    UntrustedHost {
+        /// The host.
+        host: String,
+    },
+
+    /// The HTTP client could not be created (for example, no TLS roots).
+    #[error("cannot create the HTTP client: {0}")]
+    HttpClient(String),
+}
+
+/// Reads one variable, treating an empty value as missing.
+pub(crate) fn non_empty(lookup: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// Parses a base URL, requiring https unless the host is loopback. The result
+/// has no trailing slash, so paths can be appended.
+pub(crate) fn base_url(setting: &'static str, value: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidUrl {
+        setting,
+        value: without_password(value),
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(value.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("it has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a base URL takes no query or fragment"));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(ConfigError::InsecureUrl {
+                setting,
+                value: without_password(value),
+            });
+        }
+        other => return Err(invalid(&format!("scheme `{other}` is not http(s)"))),
+    }
+    Ok(url)
+}
+
+/// `url` as a string without a trailing slash.
+pub(crate) fn trimmed(url: &Url) -> String {
+    url.as_str().trim_end_matches('/').to_owned()
+}
+
+/// Whether the URL's host is a loopback address or `localhost`.
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => {
+            domain.eq_ignore_ascii_case("localhost") || domain.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+fn without_password(value: &str) -> String {
+    match Url::parse(value) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("redacted"));
+            url.to_string()
+        }
+        _ => value.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_is_required_except_for_loopback() {
+        assert!(base_url("API", "https://firefly-api.adobe.io").is_ok());
+        assert!(base_url("API", "http://127.0.0.1:8080").is_ok());
+        assert!(base_url("API", "http://[::1]:8080").is_ok());
+        assert!(base_url("API", "http://localhost:1").is_ok());
+        assert!(matches!(
+            base_url("API", "http://firefly-api.adobe.io"),
+            Err(ConfigError::InsecureUrl { .. })
+        ));
+        assert!(matches!(
+            base_url("API", "http://127.0.0.1.example.com"),
+            Err(ConfigError::InsecureUrl { .. })
+        ));
+        assert!(matches!(
+            base_url("API", "ftp://x"),
+            Err(ConfigError::InvalidUrl { .. })
+        ));
+        assert!(matches!(
+            base_url("API", "not a url"),
+            Err(ConfigError::InvalidUrl { .. })
+        ));
+    }
+
+    #[test]
+    fn passwords_in_urls_are_not_echoed() {
+        let err = base_url("API", "http://user:hunter2@example.com").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+}

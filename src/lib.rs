@@ -1,0 +1,42 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![warn(clippy::await_holding_lock, clippy::await_holding_refcell_ref)]
+
+// The front door.
+mod client;
+pub use client::{Firefly, FireflyBuilder, WaitOptions};
+
+// Errors: one type for every call, with predicates and accessors.
+mod error;
+pub use error::{ApiError, Error, ValidationError};
+
+// Access tokens: the IMS token manager, static tokens, your own source.
+pub mod auth;
+
+// Environment variables, default endpoints, configuration errors.
+pub mod config;
+pub use config::ConfigError;
+
+// Request and response types (generated from the spec) and open enums.
+pub mod types;
+
+// Generated from openapi/firefly.yaml by build.rs; not public.
+mod generated;
+
+// Credentials, 401 replay and error decoding for every request.
+mod transport;
+
+// Retry-After parsing and jitter.
+mod retry;
+
+// Firefly's documented limits, checked before sending.
+mod validate;
+
+/// The `User-Agent` the SDK sends.
+pub const USER_AGENT: &str = concat!("adobe-firefly-rust/", env!("CARGO_PKG_VERSION"));
+
+/// SHA-256 of the `openapi/firefly.yaml` the client was generated from.
+pub const SPEC_SHA256: &str = generated::SPEC_SHA256;
+
+/// The vendored OpenAPI spec the client was generated from, as JSON.
+pub const SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/firefly_spec.json"));

@@ -1,0 +1,373 @@
+//! What happens to every Firefly request on its way out and back: credentials
+//! are attached (only for trusted hosts), a 401 invalidates the token and is
+//! replayed once, and error responses become [`Error`] values that keep the
+//! status, Adobe's `error_code`, the message and the request id.
+//!
+//! The generated client calls [`Transport::execute`] through progenitor's
+//! `ClientHooks::exec`. Hooks can only return `reqwest` results, so when the
+//! SDK refuses to send (no token, untrusted host) the hook answers with a
+//! synthetic response that carries a [`Refusal`] in its extensions; every
+//! error status reaches the SDK as `UnexpectedResponse` (build.rs removes
+//! error responses from the generated code), so the refusal is never lost.
+
+use std::{
+    fmt,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Instant,
+};
+
+use reqwest::{
+    Request, Response, StatusCode,
+    header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue},
+};
+use url::Url;
+
+use crate::{
+    Error,
+    auth::{AccessToken, AuthError, TokenSource},
+    config::ConfigError,
+    error::ApiError,
+    generated,
+};
+
+const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
+const REQUEST_ID: &str = "x-request-id";
+/// Error bodies are read up to this size; the rest is not needed to explain
+/// the error.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The generated client's inner value: credentials and policy for requests.
+#[derive(Clone)]
+pub struct Transport {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    tokens: Arc<dyn TokenSource>,
+    api_key: HeaderValue,
+    api_origin: url::Origin,
+    trust_adobe_io: bool,
+    replays_after_401: AtomicU64,
+}
+
+/// Why the transport did not send a request (or gave up on it).
+#[derive(Clone, Debug)]
+enum Refusal {
+    Auth(AuthError),
+    UntrustedHost(String),
+}
+
+impl Transport {
+    pub(crate) fn new(
+        tokens: Arc<dyn TokenSource>,
+        client_id: &str,
+        api_url: &Url,
+    ) -> Result<Self, ConfigError> {
+        let mut api_key = HeaderValue::from_str(client_id).map_err(|_| ConfigError::MissingSetting {
+            setting: "client id",
+            hint: "a client id made of visible ASCII characters",
+        })?;
+        api_key.set_sensitive(true);
+        let trust_adobe_io = api_url.scheme() == "https"
+            && api_url
+                .host_str()
+                .is_some_and(|host| host.ends_with(".adobe.io"));
+        Ok(Self {
+            shared: Arc::new(Shared {
+                tokens,
+                api_key,
+                api_origin: api_url.origin(),
+                trust_adobe_io,
+                replays_after_401: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// Whether credentials may be sent to `url`: the configured API origin,
+    /// or, when that is an Adobe host, another https `*.adobe.io` host
+    /// (Firefly hands out status URLs on per-cluster hosts).
+    pub(crate) fn trusts(&self, url: &Url) -> bool {
+        url.origin() == self.shared.api_origin
+            || (self.shared.trust_adobe_io
+                && url.scheme() == "https"
+                && url.host_str().is_some_and(|host| host.ends_with(".adobe.io")))
+    }
+
+    /// How many requests were replayed with a fresh token after a 401.
+    pub(crate) fn replays_after_401(&self) -> u64 {
+        self.shared.replays_after_401.load(Ordering::Relaxed)
+    }
+
+    /// Sends a request with credentials; replays it once after a 401.
+    pub(crate) async fn execute(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        operation: &'static str,
+    ) -> reqwest::Result<Response> {
+        // progenitor adds the spec's info.version as `api-version`; Firefly
+        // does not define that header.
+        request.headers_mut().remove("api-version");
+        if !self.trusts(request.url()) {
+            let host = request.url().host_str().unwrap_or_default().to_owned();
+            return Ok(refused(Refusal::UntrustedHost(host)));
+        }
+        let tokens = &self.shared.tokens;
+        let token = match tokens.token().await {
+            Ok(token) => token,
+            Err(error) => return Ok(refused(Refusal::Auth(error))),
+        };
+        // Streaming bodies cannot be cloned and so are not replayed.
+        let replay = request.try_clone();
+        self.authorize(&mut request, &token);
+        let started = Instant::now();
+        let response = http.execute(request).await?;
+        trace_response(operation, &response, started);
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+
+        tokens.invalidate(&token);
+        let Some(mut replay) = replay else {
+            return Ok(response);
+        };
+        let fresh = match tokens.token().await {
+            Ok(fresh) => fresh,
+            Err(error) => return Ok(refused(Refusal::Auth(error))),
+        };
+        if fresh.same_as(&token) {
+            // The source cannot mint another token (a static token): a
+            // replay would be rejected the same way.
+            return Ok(marked(response, Refusal::Auth(AuthError::AuthRejected)));
+        }
+        self.shared.replays_after_401.fetch_add(1, Ordering::Relaxed);
+        self.authorize(&mut replay, &fresh);
+        let started = Instant::now();
+        let second = http.execute(replay).await?;
+        trace_response(operation, &second, started);
+        if second.status() == StatusCode::UNAUTHORIZED {
+            tokens.invalidate(&fresh);
+            return Ok(marked(second, Refusal::Auth(AuthError::AuthRejected)));
+        }
+        Ok(second)
+    }
+
+    fn authorize(&self, request: &mut Request, token: &AccessToken) {
+        let headers = request.headers_mut();
+        match HeaderValue::try_from(format!("Bearer {}", token.expose_secret())) {
+            Ok(mut value) => {
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
+            }
+            // A token with control characters cannot be sent; Firefly will
+            // answer 401, which surfaces as an auth error.
+            Err(_) => tracing::warn!("the access token is not a valid header value"),
+        }
+        headers.insert(API_KEY, self.shared.api_key.clone());
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("tokens", &self.shared.tokens)
+            .field("api_origin", &self.shared.api_origin.ascii_serialization())
+            .finish_non_exhaustive()
+    }
+}
+
+impl progenitor_client::ClientHooks<Transport> for generated::Client {
+    async fn exec(
+        &self,
+        request: Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<Response> {
+        use progenitor_client::ClientInfo;
+        self.inner().execute(self.client(), request, info.operation_id).await
+    }
+}
+
+fn trace_response(operation: &'static str, response: &Response, started: Instant) {
+    tracing::debug!(
+        operation,
+        status = response.status().as_u16(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+        request_id = header(response.headers(), REQUEST_ID),
+        "firefly response"
+    );
+}
+
+fn refused(refusal: Refusal) -> Response {
+    let mut response = http::Response::new(Vec::<u8>::new());
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    marked(Response::from(response), refusal)
+}
+
+fn marked(mut response: Response, refusal: Refusal) -> Response {
+    response.extensions_mut().insert(refusal);
+    response
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Converts what a generated method returned into the SDK's result.
+pub(crate) async fn outcome<T>(
+    operation: &'static str,
+    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
+) -> Result<T, Error> {
+    use progenitor_client::Error as Generated;
+    match result {
+        Ok(value) => Ok(value.into_inner()),
+        Err(Generated::UnexpectedResponse(response)) => Err(from_response(operation, response).await),
+        Err(Generated::ErrorResponse(value)) => Err(ApiError {
+            operation,
+            status: value.status().as_u16(),
+            error_code: None,
+            message: None,
+            validation_errors: Vec::new(),
+            request_id: header(value.headers(), REQUEST_ID),
+            retry_after: crate::retry::retry_after(value.headers()),
+            access_error: header(value.headers(), "x-access-error"),
+            body_excerpt: None,
+        }
+        .into()),
+        Err(
+            Generated::CommunicationError(e)
+            | Generated::ResponseBodyError(e)
+            | Generated::InvalidUpgrade(e),
+        ) => Err(transport_error(operation, e)),
+        Err(Generated::InvalidResponsePayload(_, e)) => Err(Error::Decode {
+            operation,
+            status: None,
+            detail: e.to_string(),
+            request_id: None,
+        }),
+        Err(Generated::InvalidRequest(problem)) => Err(Error::Validation(
+            crate::ValidationError::new("request", problem),
+        )),
+        Err(Generated::Custom(problem)) => Err(Error::Decode {
+            operation,
+            status: None,
+            detail: problem,
+            request_id: None,
+        }),
+    }
+}
+
+pub(crate) fn transport_error(operation: &'static str, error: reqwest::Error) -> Error {
+    let timed_out = error.is_timeout();
+    let detail = if timed_out {
+        "timed out"
+    } else if error.is_connect() {
+        "cannot connect"
+    } else if error.is_body() || error.is_decode() {
+        "the response was cut off"
+    } else {
+        "the connection failed"
+    };
+    Error::Transport {
+        operation,
+        detail: detail.to_owned(),
+        timed_out,
+        source: Arc::new(error.without_url()),
+    }
+}
+
+/// Builds the error for a non-2xx (or unexpected) response.
+async fn from_response(operation: &'static str, response: Response) -> Error {
+    if let Some(refusal) = response.extensions().get::<Refusal>() {
+        return match refusal.clone() {
+            Refusal::Auth(error) => Error::Auth(error),
+            Refusal::UntrustedHost(host) => Error::Config(ConfigError::UntrustedHost { host }),
+        };
+    }
+    let status = response.status();
+    let headers = response.headers().clone();
+    let request_id = header(&headers, REQUEST_ID);
+    if status.is_success() {
+        return Error::Decode {
+            operation,
+            status: Some(status.as_u16()),
+            detail: "the spec does not list this success status".into(),
+            request_id,
+        };
+    }
+    let body = match read_capped(response, MAX_ERROR_BODY).await {
+        Ok(body) => body,
+        Err(e) => return transport_error(operation, e),
+    };
+    let mut error = ApiError {
+        operation,
+        status: status.as_u16(),
+        error_code: None,
+        message: None,
+        validation_errors: Vec::new(),
+        request_id,
+        retry_after: crate::retry::retry_after(&headers),
+        access_error: header(&headers, "x-access-error"),
+        body_excerpt: None,
+    };
+    match serde_json::from_slice::<ErrorBody>(&body) {
+        Ok(parsed) => {
+            error.error_code = parsed.error_code.and_then(|code| match code {
+                serde_json::Value::String(s) => Some(s),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            });
+            let detail = parsed.detail;
+            let detail_text = detail.as_ref().and_then(|d| d.as_str()).map(str::to_owned);
+            error.message = parsed.message.or(parsed.reason).or(detail_text);
+            error.validation_errors = if parsed.validation_errors.is_empty() {
+                detail
+                    .and_then(|d| serde_json::from_value(d).ok())
+                    .unwrap_or_default()
+            } else {
+                parsed.validation_errors
+            };
+        }
+        Err(_) if body.is_empty() => {}
+        Err(_) => {
+            let text = String::from_utf8_lossy(&body);
+            let excerpt: String = text.trim().chars().take(200).collect();
+            error.body_excerpt = Some(excerpt);
+        }
+    }
+    error.into()
+}
+
+async fn read_capped(mut response: Response, cap: usize) -> reqwest::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= cap {
+            break;
+        }
+    }
+    Ok(body)
+}
+
+/// Every error shape Firefly and Adobe's gateway are known to send.
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    error_code: Option<serde_json::Value>,
+    #[serde(default)]
+    message: Option<String>,
+    /// The custom-models endpoint says `reason` instead of `message`.
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    validation_errors: Vec<crate::types::ValidationErrorDetail>,
+    /// FastAPI-style 422 bodies: a list of problems (or, elsewhere, a string).
+    #[serde(default)]
+    detail: Option<serde_json::Value>,
+}

@@ -1,0 +1,123 @@
+//! Request and response types of the Firefly API.
+//!
+//! Most types are generated from `openapi/firefly.yaml` and re-exported here
+//! under their spec names; each has a `builder()` for the optional fields.
+//! Enums that Firefly sends back are open ([`JobStatus`], [`ContentClass`]):
+//! a value Adobe adds later decodes as `Unknown(..)` instead of failing.
+
+pub use crate::generated::types::{
+    CancelAccepted, GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
+    GeneratedImage, ImageModelVersion, ImageReference, InputSource, JobAccepted, JobOutput,
+    JobResult, JobStatusResponse, OutputFile, Size, StructureOptions, StyleOptions,
+    UpsamplerType, ValidationErrorDetail,
+};
+
+/// Builders for the generated request types, e.g.
+/// `GenerateImagesRequest::builder().prompt("a cat")`.
+pub mod builder {
+    pub use crate::generated::types::builder::{
+        GenerateImagesRequest, GenerateImagesSyncRequest, ImageReference, InputSource, Size,
+        StructureOptions, StyleOptions,
+    };
+}
+
+/// The error a generated builder returns when a required field is missing.
+pub use crate::generated::types::error::ConversionError;
+
+/// Declares an enum whose unknown wire values are kept rather than rejected.
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal $(| $alias:literal)* ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                #[serde(rename = $wire $(, alias = $alias)*)]
+                $variant,
+            )+
+            /// A value this version of the SDK does not know, kept verbatim.
+            #[serde(untagged)]
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value as Firefly spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )+
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    $( $wire $(| $alias)* => Self::$variant, )+
+                    other => Self::Unknown(other.to_owned()),
+                })
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// The state of an asynchronous job.
+    ///
+    /// Adobe spells the cancelled state both `canceled` and `cancelled`; both
+    /// decode as [`JobStatus::Canceled`].
+    pub enum JobStatus {
+        /// Accepted, not started.
+        Pending = "pending",
+        /// Being processed.
+        Running = "running",
+        /// Finished; the status response carries the result.
+        Succeeded = "succeeded",
+        /// Finished without a result; the status response says why.
+        Failed = "failed",
+        /// Cancelled on request.
+        Canceled = "canceled" | "cancelled",
+        /// A cancellation was requested and has not taken effect yet.
+        CancelPending = "cancel_pending",
+        /// Firefly gave up on the job.
+        Timeout = "timeout",
+    }
+}
+
+impl JobStatus {
+    /// Whether the job will not change state any more.
+    ///
+    /// Unknown states count as not terminal, so a waiter keeps polling until
+    /// its deadline rather than stopping on a state it cannot interpret.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            Self::Succeeded | Self::Failed | Self::Canceled | Self::Timeout
+        )
+    }
+}
+
+open_enum! {
+    /// Whether an image should look like a photograph or like art.
+    pub enum ContentClass {
+        /// Photographic.
+        Photo = "photo",
+        /// Fine art, illustration.
+        Art = "art",
+    }
+}
