@@ -423,7 +423,7 @@ impl FireflyBuilder {
             Tokens::ClientSecret(secret) => Arc::new(ImsTokenManager::new(
                 self.ims_url.as_deref().unwrap_or(config::DEFAULT_IMS_URL),
                 client_id.clone(),
-                secret,
+                secrecy::ExposeSecret::expose_secret(&secret),
                 self.scopes.as_deref().unwrap_or(config::DEFAULT_SCOPES),
                 self.token_policy,
             )?),

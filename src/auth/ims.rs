@@ -115,11 +115,12 @@ impl ImsTokenManager {
     pub fn new(
         ims_url: &str,
         client_id: impl Into<String>,
-        client_secret: SecretString,
+        client_secret: impl Into<String>,
         scopes: &str,
         policy: TokenPolicy,
     ) -> Result<Self, ConfigError> {
         let client_id = client_id.into();
+        let client_secret = SecretString::from(client_secret.into());
         if client_id.trim().is_empty() {
             return Err(ConfigError::MissingSetting {
                 setting: "client id",
