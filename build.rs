@@ -121,15 +121,18 @@ fn normalize_for_codegen(spec: &mut serde_json::Value) {
     if let Some(paths) = spec.get_mut("paths").and_then(|p| p.as_object_mut()) {
         paths.retain(|_, item| !tagged(item, TAG_NOT_GENERATED));
         for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             // Path-level servers (the IMS host) mean nothing to progenitor.
             item.remove("servers");
             for operation in item.values_mut() {
                 // Error statuses are decoded by the SDK's error layer from the
                 // raw response, so status, headers and non-JSON bodies (HTML
                 // 413 pages, empty 429s) are never lost.
-                if let Some(responses) =
-                    operation.get_mut("responses").and_then(|r| r.as_object_mut())
+                if let Some(responses) = operation
+                    .get_mut("responses")
+                    .and_then(|r| r.as_object_mut())
                 {
                     responses.retain(|code, _| code.starts_with('2'));
                 }

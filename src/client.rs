@@ -109,7 +109,8 @@ impl Firefly {
         R: TryInto<GenerateImagesRequest>,
         R::Error: fmt::Display,
     {
-        self.submit_generate_images(build(request)?, Some(model)).await
+        self.submit_generate_images(build(request)?, Some(model))
+            .await
     }
 
     async fn submit_generate_images(
@@ -129,7 +130,9 @@ impl Firefly {
     ///
     /// Adobe deprecated this endpoint; prefer [`Firefly::generate_images`]
     /// with [`Firefly::wait_for_job`].
-    #[deprecated(note = "Adobe deprecated the synchronous endpoint; use generate_images and wait_for_job")]
+    #[deprecated(
+        note = "Adobe deprecated the synchronous endpoint; use generate_images and wait_for_job"
+    )]
     pub async fn generate_images_sync<R>(&self, request: R) -> Result<GenerateImagesResponse, Error>
     where
         R: TryInto<GenerateImagesSyncRequest>,
@@ -162,7 +165,11 @@ impl Firefly {
     /// A job that ends `failed`, `canceled` or `timeout` is an
     /// [`Error::JobFailed`]; running out of time is an [`Error::WaitTimeout`]
     /// that names the job, so the wait can be resumed.
-    pub async fn wait_for_job(&self, job: &JobAccepted, options: &WaitOptions) -> Result<JobResult, Error> {
+    pub async fn wait_for_job(
+        &self,
+        job: &JobAccepted,
+        options: &WaitOptions,
+    ) -> Result<JobResult, Error> {
         self.wait_for_job_with(job, options, |_| {}).await
     }
 
@@ -186,7 +193,9 @@ impl Firefly {
                 });
             }
             tokio::time::sleep(pause).await;
-            let next = pause.mul_f64(options.backoff.max(1.0)).min(options.max_interval);
+            let next = pause
+                .mul_f64(options.backoff.max(1.0))
+                .min(options.max_interval);
             match self.job_status(job).await {
                 Ok(status) => {
                     on_status(&status);
@@ -427,9 +436,9 @@ impl FireflyBuilder {
                 self.scopes.as_deref().unwrap_or(config::DEFAULT_SCOPES),
                 self.token_policy,
             )?),
-            Tokens::AccessToken(token) => {
-                Arc::new(StaticToken::new(secrecy::ExposeSecret::expose_secret(&token)))
-            }
+            Tokens::AccessToken(token) => Arc::new(StaticToken::new(
+                secrecy::ExposeSecret::expose_secret(&token),
+            )),
             Tokens::Source(source) => source,
         };
         let http = reqwest::Client::builder()

@@ -90,7 +90,9 @@ pub enum ConfigError {
 
 /// Reads one variable, treating an empty value as missing.
 pub(crate) fn non_empty(lookup: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
-    lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    lookup(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// Parses a base URL, requiring https unless the host is loopback. The result

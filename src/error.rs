@@ -208,7 +208,11 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: Firefly answered HTTP {}", self.operation, self.status)?;
+        write!(
+            f,
+            "{}: Firefly answered HTTP {}",
+            self.operation, self.status
+        )?;
         if let Some(code) = &self.error_code {
             write!(f, " `{code}`")?;
         }
@@ -219,7 +223,10 @@ impl fmt::Display for ApiError {
             let location: Vec<String> = detail
                 .loc
                 .iter()
-                .map(|part| part.as_str().map_or_else(|| part.to_string(), str::to_owned))
+                .map(|part| {
+                    part.as_str()
+                        .map_or_else(|| part.to_string(), str::to_owned)
+                })
                 .collect();
             write!(f, "; {}", location.join("."))?;
             if let Some(msg) = &detail.msg {

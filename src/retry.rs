@@ -44,7 +44,10 @@ mod tests {
     fn reads_http_dates() {
         let in_a_minute = SystemTime::now() + Duration::from_secs(60);
         let wait = retry_after(&headers(&httpdate::fmt_http_date(in_a_minute))).unwrap();
-        assert!(wait > Duration::from_secs(58) && wait <= Duration::from_secs(60), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(58) && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
         let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
         assert_eq!(retry_after(&headers(&past)), Some(Duration::ZERO));
     }

@@ -66,10 +66,11 @@ impl Transport {
         client_id: &str,
         api_url: &Url,
     ) -> Result<Self, ConfigError> {
-        let mut api_key = HeaderValue::from_str(client_id).map_err(|_| ConfigError::MissingSetting {
-            setting: "client id",
-            hint: "a client id made of visible ASCII characters",
-        })?;
+        let mut api_key =
+            HeaderValue::from_str(client_id).map_err(|_| ConfigError::MissingSetting {
+                setting: "client id",
+                hint: "a client id made of visible ASCII characters",
+            })?;
         api_key.set_sensitive(true);
         let trust_adobe_io = api_url.scheme() == "https"
             && api_url
@@ -93,7 +94,9 @@ impl Transport {
         url.origin() == self.shared.api_origin
             || (self.shared.trust_adobe_io
                 && url.scheme() == "https"
-                && url.host_str().is_some_and(|host| host.ends_with(".adobe.io")))
+                && url
+                    .host_str()
+                    .is_some_and(|host| host.ends_with(".adobe.io")))
     }
 
     /// How many requests were replayed with a fresh token after a 401.
@@ -143,7 +146,9 @@ impl Transport {
             // replay would be rejected the same way.
             return Ok(marked(response, Refusal::Auth(AuthError::AuthRejected)));
         }
-        self.shared.replays_after_401.fetch_add(1, Ordering::Relaxed);
+        self.shared
+            .replays_after_401
+            .fetch_add(1, Ordering::Relaxed);
         self.authorize(&mut replay, &fresh);
         let started = Instant::now();
         let second = http.execute(replay).await?;
@@ -186,7 +191,9 @@ impl progenitor_client::ClientHooks<Transport> for generated::Client {
         info: &progenitor_client::OperationInfo,
     ) -> reqwest::Result<Response> {
         use progenitor_client::ClientInfo;
-        self.inner().execute(self.client(), request, info.operation_id).await
+        self.inner()
+            .execute(self.client(), request, info.operation_id)
+            .await
     }
 }
 
@@ -226,7 +233,9 @@ pub(crate) async fn outcome<T>(
     use progenitor_client::Error as Generated;
     match result {
         Ok(value) => Ok(value.into_inner()),
-        Err(Generated::UnexpectedResponse(response)) => Err(from_response(operation, response).await),
+        Err(Generated::UnexpectedResponse(response)) => {
+            Err(from_response(operation, response).await)
+        }
         Err(Generated::ErrorResponse(value)) => Err(ApiError {
             operation,
             status: value.status().as_u16(),
@@ -370,4 +379,43 @@ struct ErrorBody {
     /// FastAPI-style 422 bodies: a list of problems (or, elsewhere, a string).
     #[serde(default)]
     detail: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::StaticToken;
+
+    #[test]
+    fn credentials_headers_are_marked_sensitive() {
+        let url = Url::parse("https://firefly-api.adobe.io").unwrap();
+        let transport = Transport::new(Arc::new(StaticToken::new("t")), "client", &url).unwrap();
+        let mut request = Request::new(reqwest::Method::GET, url);
+        transport.authorize(&mut request, &AccessToken::new("t"));
+        let authorization = &request.headers()[AUTHORIZATION];
+        assert_eq!(authorization.to_str().unwrap(), "Bearer t");
+        assert!(authorization.is_sensitive());
+        assert!(request.headers()[API_KEY].is_sensitive());
+        assert!(!format!("{:?}", request.headers()).contains("Bearer t"));
+    }
+
+    #[test]
+    fn credentials_go_only_to_trusted_hosts() {
+        let adobe = Url::parse("https://firefly-api.adobe.io").unwrap();
+        let transport = Transport::new(Arc::new(StaticToken::new("t")), "client", &adobe).unwrap();
+        let trusted = |url: &str| transport.trusts(&Url::parse(url).unwrap());
+        assert!(trusted("https://firefly-api.adobe.io/v3/status/x"));
+        assert!(trusted("https://firefly-epo855230.adobe.io/v3/status/x"));
+        assert!(!trusted("http://firefly-epo855230.adobe.io/v3/status/x"));
+        assert!(!trusted(
+            "https://pre-signed-firefly-prod.s3-accelerate.amazonaws.com/x"
+        ));
+        assert!(!trusted("https://evil.adobe.io.example.com/x"));
+
+        let local = Url::parse("http://127.0.0.1:8080").unwrap();
+        let transport = Transport::new(Arc::new(StaticToken::new("t")), "client", &local).unwrap();
+        assert!(transport.trusts(&Url::parse("http://127.0.0.1:8080/v3/x").unwrap()));
+        assert!(!transport.trusts(&Url::parse("http://127.0.0.1:9090/v3/x").unwrap()));
+        assert!(!transport.trusts(&Url::parse("https://firefly-api.adobe.io/v3/x").unwrap()));
+    }
 }

@@ -8,8 +8,8 @@
 pub use crate::generated::types::{
     CancelAccepted, GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
     GeneratedImage, ImageModelVersion, ImageReference, InputSource, JobAccepted, JobOutput,
-    JobResult, JobStatusResponse, OutputFile, Size, StructureOptions, StyleOptions,
-    UpsamplerType, ValidationErrorDetail,
+    JobResult, JobStatusResponse, OutputFile, Size, StructureOptions, StyleOptions, UpsamplerType,
+    ValidationErrorDetail,
 };
 
 /// Builders for the generated request types, e.g.

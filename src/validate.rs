@@ -9,8 +9,8 @@ use std::collections::HashSet;
 use crate::{
     ValidationError,
     types::{
-        GenerateImagesRequest, GenerateImagesSyncRequest, ImageModelVersion, ImageReference,
-        Size, StructureOptions, StyleOptions,
+        GenerateImagesRequest, GenerateImagesSyncRequest, ImageModelVersion, ImageReference, Size,
+        StructureOptions, StyleOptions,
     },
 };
 
@@ -34,7 +34,11 @@ pub(crate) fn generate_images(
     optional_text("negativePrompt", request.negative_prompt.as_deref())?;
     variations(request.num_variations, &request.seeds)?;
     size(request.size.as_ref(), MAX_SIDE_ASYNC)?;
-    in_range("visualIntensity", request.visual_intensity, VISUAL_INTENSITY)?;
+    in_range(
+        "visualIntensity",
+        request.visual_intensity,
+        VISUAL_INTENSITY,
+    )?;
     style(request.style.as_ref())?;
     structure(request.structure.as_ref())?;
     let custom = matches!(
@@ -62,7 +66,11 @@ pub(crate) fn generate_images_sync(request: &GenerateImagesSyncRequest) -> Check
     optional_text("negativePrompt", request.negative_prompt.as_deref())?;
     variations(request.num_variations, &request.seeds)?;
     size(request.size.as_ref(), MAX_SIDE_SYNC)?;
-    in_range("visualIntensity", request.visual_intensity, VISUAL_INTENSITY)?;
+    in_range(
+        "visualIntensity",
+        request.visual_intensity,
+        VISUAL_INTENSITY,
+    )?;
     style(request.style.as_ref())?;
     structure(request.structure.as_ref())
 }
@@ -89,7 +97,10 @@ fn variations(num_variations: Option<i32>, seeds: &[i64]) -> Checked {
     if seeds.len() > MAX_VARIATIONS as usize {
         return Err(ValidationError::new(
             "seeds",
-            format!("has {} seeds; at most {MAX_VARIATIONS} are allowed", seeds.len()),
+            format!(
+                "has {} seeds; at most {MAX_VARIATIONS} are allowed",
+                seeds.len()
+            ),
         ));
     }
     let unique: HashSet<_> = seeds.iter().collect();
@@ -99,7 +110,10 @@ fn variations(num_variations: Option<i32>, seeds: &[i64]) -> Checked {
     match num_variations {
         Some(n) if !seeds.is_empty() && seeds.len() != n as usize => Err(ValidationError::new(
             "seeds",
-            format!("has {} seeds but numVariations is {n}; give one seed per image", seeds.len()),
+            format!(
+                "has {} seeds but numVariations is {n}; give one seed per image",
+                seeds.len()
+            ),
         )),
         _ => Ok(()),
     }
@@ -116,19 +130,29 @@ fn style(style: Option<&StyleOptions>) -> Checked {
     in_range("style.strength", style.strength, STYLE_STRENGTH)?;
     let unique: HashSet<_> = style.presets.iter().collect();
     if unique.len() != style.presets.len() {
-        return Err(ValidationError::new("style.presets", "must not repeat a preset"));
+        return Err(ValidationError::new(
+            "style.presets",
+            "must not repeat a preset",
+        ));
     }
     reference("style.imageReference", style.image_reference.as_ref())
 }
 
 fn structure(structure: Option<&StructureOptions>) -> Checked {
-    let Some(structure) = structure else { return Ok(()) };
+    let Some(structure) = structure else {
+        return Ok(());
+    };
     in_range("structure.strength", structure.strength, STRUCTURE_STRENGTH)?;
-    reference("structure.imageReference", structure.image_reference.as_ref())
+    reference(
+        "structure.imageReference",
+        structure.image_reference.as_ref(),
+    )
 }
 
 fn reference(field: &str, reference: Option<&ImageReference>) -> Checked {
-    let Some(reference) = reference else { return Ok(()) };
+    let Some(reference) = reference else {
+        return Ok(());
+    };
     let source = &reference.source;
     match (source.upload_id.as_deref(), source.url.as_deref()) {
         (None, None) => Err(ValidationError::new(
@@ -156,5 +180,49 @@ fn in_range(field: &str, value: Option<i32>, (min, max): (i32, i32)) -> Checked 
             format!("is {v}; it must be between {min} and {max}"),
         )),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn schema(name: &str) -> Value {
+        let spec: Value = serde_json::from_str(crate::SPEC_JSON).unwrap();
+        spec["components"]["schemas"][name].clone()
+    }
+
+    /// The limits enforced here are the ones written in the spec.
+    #[test]
+    fn limits_match_the_spec() {
+        let request = schema("GenerateImagesRequest");
+        let props = &request["properties"];
+        assert_eq!(props["prompt"]["maxLength"], PROMPT_MAX_CHARS);
+        assert_eq!(props["prompt"]["minLength"], 1);
+        assert_eq!(props["negativePrompt"]["maxLength"], PROMPT_MAX_CHARS);
+        assert_eq!(props["numVariations"]["maximum"], MAX_VARIATIONS);
+        assert_eq!(props["seeds"]["maxItems"], MAX_VARIATIONS);
+        assert_eq!(props["visualIntensity"]["minimum"], VISUAL_INTENSITY.0);
+        assert_eq!(props["visualIntensity"]["maximum"], VISUAL_INTENSITY.1);
+        assert_eq!(
+            schema("Size")["properties"]["width"]["maximum"],
+            MAX_SIDE_ASYNC
+        );
+        assert_eq!(
+            schema("StyleOptions")["properties"]["strength"]["minimum"],
+            STYLE_STRENGTH.0
+        );
+        assert_eq!(
+            schema("StyleOptions")["properties"]["strength"]["maximum"],
+            STYLE_STRENGTH.1
+        );
+        let structure = &schema("StructureOptions")["properties"]["strength"];
+        assert_eq!(structure["minimum"], STRUCTURE_STRENGTH.0);
+        assert_eq!(structure["maximum"], STRUCTURE_STRENGTH.1);
+        assert_eq!(
+            schema("InputSource")["properties"]["url"]["maxLength"],
+            URL_MAX_CHARS
+        );
     }
 }

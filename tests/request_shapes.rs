@@ -69,7 +69,10 @@ fn cat_request() -> adobe_firefly::types::builder::GenerateImagesRequest {
     GenerateImagesRequest::builder()
         .prompt("a realistic illustration of a cat coding")
         .num_variations(1)
-        .size(Size { width: 2048, height: 2048 })
+        .size(Size {
+            width: 2048,
+            height: 2048,
+        })
 }
 
 /// The only request to IMS, with its credentials checked and then redacted.
@@ -95,11 +98,21 @@ async fn ims_token_request() {
     assert_eq!(form["client_secret"], SECRET, "the secret arrives intact");
     assert_eq!(form["client_id"], CLIENT_ID);
     assert_eq!(form["grant_type"], "client_credentials");
-    assert_eq!(form["scope"], "openid,AdobeID,read_organizations,firefly_api,ff_apis");
+    assert_eq!(
+        form["scope"],
+        "openid,AdobeID,read_organizations,firefly_api,ff_apis"
+    );
     assert_eq!(form.len(), 4, "no other form fields: {form:?}");
-    assert_eq!(ims.header("authorization"), None, "no HTTP Basic credentials");
+    assert_eq!(
+        ims.header("authorization"),
+        None,
+        "no HTTP Basic credentials"
+    );
     assert_eq!(ims.query, None, "no credentials in the URL");
-    assert!(!String::from_utf8_lossy(&ims.body).contains(SECRET), "the form body is URL-encoded");
+    assert!(
+        !String::from_utf8_lossy(&ims.body).contains(SECRET),
+        "the form body is URL-encoded"
+    );
     insta::assert_json_snapshot!("ims_token_request", ims.shape());
 }
 
@@ -109,7 +122,9 @@ async fn submit_generate_images() {
     let firefly = client(&server);
     let job = firefly
         .generate_images_with_model(
-            cat_request().seeds(vec![42]).negative_prompt("dogs".to_owned()),
+            cat_request()
+                .seeds(vec![42])
+                .negative_prompt("dogs".to_owned()),
             ImageModelVersion::Image4Standard,
         )
         .await
@@ -132,14 +147,27 @@ async fn job_status_and_wait() {
 
     let mut seen = Vec::new();
     let result = firefly
-        .wait_for_job_with(&job, &WaitOptions::default(), |s| seen.push(s.status.clone()))
+        .wait_for_job_with(&job, &WaitOptions::default(), |s| {
+            seen.push(s.status.clone())
+        })
         .await
         .unwrap();
     assert_eq!(seen, [JobStatus::Running, JobStatus::Succeeded]);
     assert_eq!(result.outputs[0].seed, Some(42));
-    assert!(result.outputs[0].image.as_ref().unwrap().url.contains("/storage/cat.png"));
+    assert!(
+        result.outputs[0]
+            .image
+            .as_ref()
+            .unwrap()
+            .url
+            .contains("/storage/cat.png")
+    );
 
-    let polls = server.requests().into_iter().filter(|r| r.path.starts_with("/v3/status/")).collect::<Vec<_>>();
+    let polls = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/v3/status/"))
+        .collect::<Vec<_>>();
     assert_eq!(polls.len(), 3);
     polls.iter().for_each(assert_carries_credentials);
     insta::assert_json_snapshot!("job_status", polls[0].shape());

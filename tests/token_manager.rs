@@ -20,8 +20,14 @@ use tokio::time::{Instant, sleep};
 const SECRET: &str = "client-secret";
 
 fn manager(server: &FakeServer, policy: TokenPolicy) -> ImsTokenManager {
-    ImsTokenManager::new(&server.url, CLIENT_ID, SECRET, "openid,AdobeID,firefly_api,ff_apis", policy)
-        .unwrap()
+    ImsTokenManager::new(
+        &server.url,
+        CLIENT_ID,
+        SECRET,
+        "openid,AdobeID,firefly_api,ff_apis",
+        policy,
+    )
+    .unwrap()
 }
 
 /// A deterministic refresh point: half of the lifetime.
@@ -33,7 +39,10 @@ fn half_life() -> TokenPolicy {
 /// latency.
 async fn ims(lifetime: u64, latency: Duration) -> FakeServer {
     FakeServer::start(move |_, earlier| {
-        Reply::After(latency, json_response(200, token_body(&format!("token-{}", earlier + 1), lifetime)))
+        Reply::After(
+            latency,
+            json_response(200, token_body(&format!("token-{}", earlier + 1), lifetime)),
+        )
     })
     .await
 }
@@ -42,7 +51,10 @@ async fn ims(lifetime: u64, latency: Duration) -> FakeServer {
 async fn ims_failing_after(ok: usize, status: u16, lifetime: u64) -> FakeServer {
     FakeServer::start(move |_, earlier| {
         if earlier < ok {
-            Reply::Now(json_response(200, token_body(&format!("token-{}", earlier + 1), lifetime)))
+            Reply::Now(json_response(
+                200,
+                token_body(&format!("token-{}", earlier + 1), lifetime),
+            ))
         } else {
             Reply::Now(json_response(status, json!({"error": "server_error"})))
         }
@@ -58,7 +70,11 @@ async fn cold_cache_herd_makes_one_request() {
     let manager = manager(&server, TokenPolicy::default());
     let results = futures::future::join_all((0..1000).map(|_| manager.token())).await;
     assert_eq!(server.count(TOKEN_PATH), 1);
-    assert!(results.iter().all(|r| r.as_ref().unwrap().expose_secret() == "token-1"));
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().unwrap().expose_secret() == "token-1")
+    );
     assert_eq!(manager.stats().ims_requests, 1);
 }
 
@@ -70,7 +86,9 @@ async fn cold_cache_herd_makes_one_request_on_many_threads() {
         let tasks: Vec<_> = (0..1000)
             .map(|_| {
                 let manager = manager.clone();
-                tokio::spawn(async move { manager.token().await.map(|t| t.expose_secret().to_owned()) })
+                tokio::spawn(
+                    async move { manager.token().await.map(|t| t.expose_secret().to_owned()) },
+                )
             })
             .collect();
         let mut tokens = Vec::new();
@@ -88,10 +106,25 @@ async fn failing_herd_makes_one_request_and_every_caller_gets_the_error() {
         Reply::After(Duration::from_millis(200), json_response(503, json!({})))
     })
     .await;
-    let manager = manager(&server, TokenPolicy::default().with_attempts(1, Duration::ZERO));
+    let manager = manager(
+        &server,
+        TokenPolicy::default().with_attempts(1, Duration::ZERO),
+    );
     let results = futures::future::join_all((0..1000).map(|_| manager.token())).await;
     assert_eq!(server.count(TOKEN_PATH), 1);
-    assert_eq!(results.iter().filter(|r| matches!(r, Err(AuthError::Transient { status: Some(503), .. }))).count(), 1000);
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| matches!(
+                r,
+                Err(AuthError::Transient {
+                    status: Some(503),
+                    ..
+                })
+            ))
+            .count(),
+        1000
+    );
 }
 
 // R2: a due refresh does not make callers wait.
@@ -104,10 +137,18 @@ async fn soft_refresh_serves_the_current_token_without_waiting() {
     let fetched_at = Instant::now();
 
     sleep(Duration::from_secs(501) - fetched_at.elapsed()).await;
-    let during = manager.token().now_or_never().expect("served without waiting").unwrap();
+    let during = manager
+        .token()
+        .now_or_never()
+        .expect("served without waiting")
+        .unwrap();
     assert_eq!(during.expose_secret(), "token-1");
     // A refresh is in flight; the warm path still does not wait (R11).
-    let again = manager.token().now_or_never().expect("served without waiting").unwrap();
+    let again = manager
+        .token()
+        .now_or_never()
+        .expect("served without waiting")
+        .unwrap();
     assert_eq!(again.expose_secret(), "token-1");
 
     sleep(Duration::from_secs(3)).await;
@@ -131,7 +172,10 @@ async fn a_token_is_never_served_inside_the_expiry_buffer() {
 
     sleep(Duration::from_secs(901) - start.elapsed()).await;
     let error = manager.token().await.unwrap_err();
-    assert!(matches!(error, AuthError::TokenUnavailable { .. }), "{error:?}");
+    assert!(
+        matches!(error, AuthError::TokenUnavailable { .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -185,7 +229,7 @@ async fn failed_refresh_keeps_the_token_and_retries_with_backoff() {
     }
     // Retries at +30, +60, +120, +240, +480 s: 5 within 800 s.
     let refreshes = server.count(TOKEN_PATH) - 1;
-    assert!(refreshes <= 1 + 800 / 30 && refreshes <= 7, "{refreshes} refresh attempts");
+    assert!(refreshes <= 7, "{refreshes} refresh attempts");
     assert!(manager.stats().refresh_failures >= 5);
     assert!(manager.stats().stale_served > 0);
 
@@ -201,7 +245,10 @@ async fn four_quadrants_of_age_and_ims_health() {
         if flag.load(Ordering::SeqCst) == 1 {
             Reply::Now(json_response(503, json!({})))
         } else {
-            Reply::Now(json_response(200, token_body(&format!("token-{}", earlier + 1), 1000)))
+            Reply::Now(json_response(
+                200,
+                token_body(&format!("token-{}", earlier + 1), 1000),
+            ))
         }
     })
     .await;
@@ -230,7 +277,14 @@ async fn four_quadrants_of_age_and_ims_health() {
     assert!(manager.token().await.is_err());
     // Expired, IMS up: a new token.
     down.store(0, Ordering::SeqCst);
-    assert!(manager.token().await.unwrap().expose_secret().starts_with("token-"));
+    assert!(
+        manager
+            .token()
+            .await
+            .unwrap()
+            .expose_secret()
+            .starts_with("token-")
+    );
 }
 
 // R5: an outage is rate limited and recovers.
@@ -240,16 +294,27 @@ async fn an_outage_is_rate_limited_by_backoff() {
     let server = FakeServer::start(|_, _| Reply::Now(json_response(503, json!({})))).await;
     let policy = TokenPolicy::default()
         .with_attempts(1, Duration::ZERO)
-        .with_failure_backoff(Duration::from_secs(30), Duration::from_secs(30), Duration::from_secs(300));
+        .with_failure_backoff(
+            Duration::from_secs(30),
+            Duration::from_secs(30),
+            Duration::from_secs(300),
+        );
     let manager = manager(&server, policy);
     for _ in 0..120 {
         for _ in 0..100 {
             let error = manager.token().await.unwrap_err();
-            assert!(error.retry_after().is_some(), "the error says when to retry");
+            assert!(
+                error.retry_after().is_some(),
+                "the error says when to retry"
+            );
         }
         sleep(Duration::from_secs(1)).await;
     }
-    assert!(server.count(TOKEN_PATH) <= 5, "{} IMS requests", server.count(TOKEN_PATH));
+    assert!(
+        server.count(TOKEN_PATH) <= 5,
+        "{} IMS requests",
+        server.count(TOKEN_PATH)
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -285,7 +350,12 @@ async fn rejected_credentials_are_not_retried_for_five_minutes() {
     let manager = manager(&server, TokenPolicy::default());
     let error = manager.token().await.unwrap_err();
     match &error {
-        AuthError::Permanent { status, ims_error, description, .. } => {
+        AuthError::Permanent {
+            status,
+            ims_error,
+            description,
+            ..
+        } => {
             assert_eq!(*status, 400);
             assert_eq!(ims_error, "invalid_client");
             assert_eq!(description, "invalid client_secret parameter");
@@ -297,7 +367,10 @@ async fn rejected_credentials_are_not_retried_for_five_minutes() {
     assert_eq!(server.count(TOKEN_PATH), 1);
 
     sleep(Duration::from_secs(299)).await;
-    assert!(matches!(manager.token().await, Err(AuthError::Permanent { .. })));
+    assert!(matches!(
+        manager.token().await,
+        Err(AuthError::Permanent { .. })
+    ));
     assert_eq!(server.count(TOKEN_PATH), 1);
 
     sleep(Duration::from_secs(2)).await;
@@ -310,7 +383,10 @@ async fn rejected_credentials_are_not_retried_for_five_minutes() {
 #[tokio::test(start_paused = true)]
 async fn a_hanging_ims_times_out_at_the_attempt_timeout() {
     let server = FakeServer::start(|_, _| Reply::Never).await;
-    let manager = manager(&server, TokenPolicy::default().with_attempts(1, Duration::ZERO));
+    let manager = manager(
+        &server,
+        TokenPolicy::default().with_attempts(1, Duration::ZERO),
+    );
     let start = Instant::now();
     let error = manager.token().await.unwrap_err();
     assert!(matches!(error, AuthError::Timeout { .. }), "{error:?}");
@@ -323,7 +399,11 @@ async fn all_attempts_together_stay_within_the_load_deadline() {
     let manager = manager(&server, TokenPolicy::default());
     let start = Instant::now();
     assert!(manager.token().await.is_err());
-    assert!(start.elapsed() <= Duration::from_secs(30), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() <= Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
     assert!(server.count(TOKEN_PATH) >= 2, "timeouts are retried");
 }
 
@@ -344,7 +424,11 @@ async fn transient_failures_are_retried_within_one_load() {
 #[tokio::test(start_paused = true)]
 async fn retry_after_from_ims_is_honoured() {
     let server = FakeServer::start(|_, earlier| match earlier {
-        0 => Reply::Now(with_header(json_response(429, json!({})), "retry-after", "2")),
+        0 => Reply::Now(with_header(
+            json_response(429, json!({})),
+            "retry-after",
+            "2",
+        )),
         _ => Reply::Now(json_response(200, token_body("patient", 86399))),
     })
     .await;
@@ -358,7 +442,10 @@ async fn retry_after_from_ims_is_honoured() {
 #[tokio::test(start_paused = true)]
 async fn a_bad_scope_is_not_retried() {
     let server = FakeServer::start(|_, _| {
-        Reply::Now(json_response(400, json!({"error": "invalid_scope", "error_description": "scope not allowed"})))
+        Reply::Now(json_response(
+            400,
+            json!({"error": "invalid_scope", "error_description": "scope not allowed"}),
+        ))
     })
     .await;
     let manager = manager(&server, TokenPolicy::default());
@@ -407,7 +494,11 @@ async fn a_connection_cut_mid_response_is_retried() {
 async fn a_cancelled_caller_does_not_cancel_the_load() {
     let server = ims(86399, Duration::from_secs(5)).await;
     let manager = manager(&server, TokenPolicy::default());
-    assert!(tokio::time::timeout(Duration::from_secs(1), manager.token()).await.is_err());
+    assert!(
+        tokio::time::timeout(Duration::from_secs(1), manager.token())
+            .await
+            .is_err()
+    );
     assert_eq!(manager.token().await.unwrap().expose_secret(), "token-1");
     assert_eq!(server.count(TOKEN_PATH), 1);
 }
@@ -423,9 +514,16 @@ async fn unusable_token_responses_are_errors() {
         json!({"token_type": "bearer", "expires_in": 100}),
     ] {
         let reply = body.clone();
-        let server = FakeServer::start(move |_, _| Reply::Now(json_response(200, reply.clone()))).await;
-        let error = manager(&server, TokenPolicy::default()).token().await.unwrap_err();
-        assert!(matches!(error, AuthError::InvalidResponse { .. }), "{body}: {error:?}");
+        let server =
+            FakeServer::start(move |_, _| Reply::Now(json_response(200, reply.clone()))).await;
+        let error = manager(&server, TokenPolicy::default())
+            .token()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, AuthError::InvalidResponse { .. }),
+            "{body}: {error:?}"
+        );
         assert_eq!(server.count(TOKEN_PATH), 1, "{body}: not retried");
     }
 }
@@ -433,7 +531,10 @@ async fn unusable_token_responses_are_errors() {
 #[tokio::test(start_paused = true)]
 async fn token_type_is_case_insensitive_and_missing_expiry_is_conservative() {
     let server = FakeServer::start(|_, earlier| {
-        Reply::Now(json_response(200, json!({"access_token": format!("t{earlier}"), "token_type": "Bearer"})))
+        Reply::Now(json_response(
+            200,
+            json!({"access_token": format!("t{earlier}"), "token_type": "Bearer"}),
+        ))
     })
     .await;
     let manager = manager(&server, half_life());
@@ -450,7 +551,10 @@ async fn token_type_is_case_insensitive_and_missing_expiry_is_conservative() {
 async fn a_day_long_token_is_cut_off_five_minutes_before_expiry() {
     let server = ims(86399, Duration::ZERO).await;
     // No background refresh before the cut-off: the window ends at 95 %.
-    let manager = manager(&server, TokenPolicy::default().with_refresh_window(0.95, 0.95));
+    let manager = manager(
+        &server,
+        TokenPolicy::default().with_refresh_window(0.95, 0.95),
+    );
     let start = Instant::now();
     manager.token().await.unwrap();
     sleep(Duration::from_secs(86399 - 300) - Duration::from_millis(1) - start.elapsed()).await;
@@ -481,11 +585,28 @@ async fn invalidate_only_drops_the_token_that_failed() {
 async fn managers_with_different_scopes_keep_their_own_tokens() {
     let server = FakeServer::start(|request, _| {
         let scope = request.form()["scope"].clone();
-        Reply::Now(json_response(200, token_body(&format!("for:{scope}"), 86399)))
+        Reply::Now(json_response(
+            200,
+            token_body(&format!("for:{scope}"), 86399),
+        ))
     })
     .await;
-    let a = ImsTokenManager::new(&server.url, CLIENT_ID, SECRET, "openid,a", TokenPolicy::default()).unwrap();
-    let b = ImsTokenManager::new(&server.url, CLIENT_ID, SECRET, "openid, b", TokenPolicy::default()).unwrap();
+    let a = ImsTokenManager::new(
+        &server.url,
+        CLIENT_ID,
+        SECRET,
+        "openid,a",
+        TokenPolicy::default(),
+    )
+    .unwrap();
+    let b = ImsTokenManager::new(
+        &server.url,
+        CLIENT_ID,
+        SECRET,
+        "openid, b",
+        TokenPolicy::default(),
+    )
+    .unwrap();
     for _ in 0..3 {
         assert_eq!(a.token().await.unwrap().expose_secret(), "for:openid,a");
         assert_eq!(b.token().await.unwrap().expose_secret(), "for:openid,b");
@@ -500,19 +621,43 @@ async fn ims_redirects_are_not_followed() {
     let elsewhere = ims(86399, Duration::ZERO).await;
     let target = format!("{}{TOKEN_PATH}", elsewhere.url);
     let server = FakeServer::start(move |_, _| {
-        Reply::Now(with_header(json_response(302, json!({})), "location", &target))
+        Reply::Now(with_header(
+            json_response(302, json!({})),
+            "location",
+            &target,
+        ))
     })
     .await;
-    assert!(manager(&server, TokenPolicy::default()).token().await.is_err());
+    assert!(
+        manager(&server, TokenPolicy::default())
+            .token()
+            .await
+            .is_err()
+    );
     assert_eq!(elsewhere.count(TOKEN_PATH), 0);
 }
 
 #[test]
 fn plain_http_ims_is_refused_unless_loopback() {
-    let error = ImsTokenManager::new("http://ims.example.com", CLIENT_ID, SECRET, "openid", TokenPolicy::default())
-        .unwrap_err();
+    let error = ImsTokenManager::new(
+        "http://ims.example.com",
+        CLIENT_ID,
+        SECRET,
+        "openid",
+        TokenPolicy::default(),
+    )
+    .unwrap_err();
     assert!(error.to_string().contains("https"), "{error}");
-    assert!(ImsTokenManager::new("http://127.0.0.1:9", CLIENT_ID, SECRET, "openid", TokenPolicy::default()).is_ok());
+    assert!(
+        ImsTokenManager::new(
+            "http://127.0.0.1:9",
+            CLIENT_ID,
+            SECRET,
+            "openid",
+            TokenPolicy::default()
+        )
+        .is_ok()
+    );
 }
 
 // R16: lifecycle.
@@ -520,7 +665,14 @@ fn plain_http_ims_is_refused_unless_loopback() {
 #[test]
 fn a_manager_can_be_built_outside_a_runtime() {
     let built = std::thread::spawn(|| {
-        ImsTokenManager::new("https://ims.example.com", CLIENT_ID, SECRET, "openid", TokenPolicy::default()).is_ok()
+        ImsTokenManager::new(
+            "https://ims.example.com",
+            CLIENT_ID,
+            SECRET,
+            "openid",
+            TokenPolicy::default(),
+        )
+        .is_ok()
     })
     .join()
     .unwrap();
@@ -529,8 +681,14 @@ fn a_manager_can_be_built_outside_a_runtime() {
 
 #[test]
 fn a_token_outside_a_runtime_is_an_error_not_a_panic() {
-    let manager = ImsTokenManager::new("https://ims.example.com", CLIENT_ID, SECRET, "openid", TokenPolicy::default())
-        .unwrap();
+    let manager = ImsTokenManager::new(
+        "https://ims.example.com",
+        CLIENT_ID,
+        SECRET,
+        "openid",
+        TokenPolicy::default(),
+    )
+    .unwrap();
     let result = futures::executor::block_on(manager.token());
     assert!(matches!(result, Err(AuthError::NoRuntime)));
 }
@@ -545,7 +703,11 @@ async fn dropping_the_manager_aborts_its_load() {
     // Start a load (three attempts over several seconds) and walk away.
     assert!(manager.token().now_or_never().is_none());
     sleep(Duration::from_millis(500)).await;
-    assert_eq!(server.count(TOKEN_PATH), 1, "the first attempt is under way");
+    assert_eq!(
+        server.count(TOKEN_PATH),
+        1,
+        "the first attempt is under way"
+    );
     drop(manager);
     sleep(Duration::from_secs(60)).await;
     sleep(Duration::from_millis(10)).await;

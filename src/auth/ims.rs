@@ -29,7 +29,8 @@ use tokio::time::Instant;
 use super::{AccessToken, AuthError, TokenPolicy, TokenSource};
 use crate::config::{self, ConfigError};
 
-type OAuthClient = BasicClient<EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+type OAuthClient =
+    BasicClient<EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 type PendingToken = Shared<BoxFuture<'static, Result<AccessToken, AuthError>>>;
 
 const TOKEN_PATH: &str = "/ims/token/v3";
@@ -206,7 +207,10 @@ impl ImsTokenManager {
                 Some(inflight) => inflight.result.clone(),
                 None => {
                     if let Some(failure) = state.failure.as_ref().filter(|f| now < f.retry_at) {
-                        return Err(failure.error.clone().with_retry_after(failure.retry_at - now));
+                        return Err(failure
+                            .error
+                            .clone()
+                            .with_retry_after(failure.retry_at - now));
                     }
                     core.start_load(&mut state)?
                 }
@@ -234,7 +238,11 @@ impl TokenSource for ImsTokenManager {
 
     fn invalidate(&self, token: &AccessToken) {
         let mut state = self.handle.core.lock();
-        if state.cached.as_ref().is_some_and(|c| c.token.same_as(token)) {
+        if state
+            .cached
+            .as_ref()
+            .is_some_and(|c| c.token.same_as(token))
+        {
             state.cached = None;
             state.failure = None;
         }
@@ -280,7 +288,11 @@ impl Core {
         let abort = task.abort_handle();
         let result = async move {
             task.await.unwrap_or_else(|_| {
-                Err(AuthError::transient(None, "the token request was abandoned", None))
+                Err(AuthError::transient(
+                    None,
+                    "the token request was abandoned",
+                    None,
+                ))
             })
         }
         .boxed()
@@ -403,7 +415,11 @@ impl Core {
             .add_scope(Scope::new(self.scope.clone()))
             .request_async(&http)
             .await;
-        let seen = http.seen.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let seen = http
+            .seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         result.map_err(|error| classify(error, seen, self.policy.attempt_timeout))
     }
 
@@ -415,7 +431,12 @@ impl Core {
         };
         match response.token_type() {
             BasicTokenType::Bearer => {}
-            other => return Err(invalid(format!("token_type is `{}`, not `bearer`", other.as_ref()))),
+            other => {
+                return Err(invalid(format!(
+                    "token_type is `{}`, not `bearer`",
+                    other.as_ref()
+                )));
+            }
         }
         let secret = response.access_token().secret();
         if secret.is_empty() {
@@ -443,7 +464,10 @@ impl Core {
         };
         let (earliest, latest) = self.policy.refresh_window;
         let fraction = earliest + (latest - earliest) * fastrand::f64();
-        tracing::debug!(lifetime_secs = lifetime.as_secs(), "access token fetched from IMS");
+        tracing::debug!(
+            lifetime_secs = lifetime.as_secs(),
+            "access token fetched from IMS"
+        );
         Ok(Cached {
             token: AccessToken::new(secret.clone()),
             refresh_at: sent_at + lifetime.mul_f64(fraction),
@@ -513,7 +537,11 @@ fn classify(
             }
         }
         (_, Some((status, retry_after))) if status == 408 || status == 429 || status >= 500 => {
-            AuthError::transient(Some(status), format!("IMS answered HTTP {status}"), retry_after)
+            AuthError::transient(
+                Some(status),
+                format!("IMS answered HTTP {status}"),
+                retry_after,
+            )
         }
         (RequestTokenError::ServerResponse(response), Some((status, _))) => AuthError::Permanent {
             status,

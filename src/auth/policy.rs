@@ -91,7 +91,12 @@ impl TokenPolicy {
     /// How long callers get the cached error after a failed token request:
     /// `first`, doubling up to `max` for temporary failures, and `permanent`
     /// after IMS rejected the credentials.
-    pub fn with_failure_backoff(mut self, first: Duration, max: Duration, permanent: Duration) -> Self {
+    pub fn with_failure_backoff(
+        mut self,
+        first: Duration,
+        max: Duration,
+        permanent: Duration,
+    ) -> Self {
         self.failure_backoff = (first, max.max(first));
         self.permanent_failure_backoff = permanent;
         self

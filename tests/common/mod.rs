@@ -51,7 +51,9 @@ impl Recorded {
                 let value = match name.as_str() {
                     "authorization" if value.starts_with("Bearer ") => "Bearer [token]".into(),
                     "authorization" => "[credentials]".into(),
-                    "user-agent" => value.split('/').next().unwrap_or_default().to_owned() + "/[version]",
+                    "user-agent" => {
+                        value.split('/').next().unwrap_or_default().to_owned() + "/[version]"
+                    }
                     _ => value.clone(),
                 };
                 (name.as_str(), value)
@@ -103,7 +105,9 @@ pub struct FakeServer {
 impl FakeServer {
     /// Starts a server whose handler gets each request and the number of
     /// earlier requests to the same path.
-    pub async fn start(handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static) -> Self {
+    pub async fn start(
+        handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let shared = Shared {
             requests: requests.clone(),
@@ -121,7 +125,10 @@ impl FakeServer {
     }
 
     pub fn requests_to(&self, path: &str) -> Vec<Recorded> {
-        self.requests().into_iter().filter(|r| r.path == path).collect()
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path == path)
+            .collect()
     }
 
     pub fn count(&self, path: &str) -> usize {
@@ -131,7 +138,9 @@ impl FakeServer {
 
 async fn serve(State(shared): State<Shared>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 64 * 1024 * 1024).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, 64 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
     let recorded = Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
@@ -139,7 +148,12 @@ async fn serve(State(shared): State<Shared>, request: Request) -> Response {
         headers: parts
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("[binary]").to_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    v.to_str().unwrap_or("[binary]").to_owned(),
+                )
+            })
             .collect(),
         body: body.to_vec(),
         at: tokio::time::Instant::now(),

@@ -1,0 +1,647 @@
+//! The Firefly client against a loopback server: 401 handling, error
+//! decoding, validation before sending, configuration and redaction.
+
+mod common;
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use adobe_firefly::{
+    ConfigError, Error, Firefly, FireflyBuilder, WaitOptions,
+    auth::{AuthError, ImsTokenManager, TokenPolicy},
+    types::{GenerateImagesRequest, JobAccepted, JobStatus, JobStatusResponse, Size},
+};
+use common::*;
+use serde_json::json;
+
+const JOB: &str = "urn:ff:jobs:c:1";
+
+fn job(server: &FakeServer) -> JobAccepted {
+    JobAccepted {
+        job_id: JOB.into(),
+        status_url: format!("{}/v3/status/{JOB}", server.url),
+        cancel_url: format!("{}/v3/cancel/{JOB}", server.url),
+    }
+}
+
+fn client(server: &FakeServer) -> Firefly {
+    Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret("secret")
+        .api_url(&server.url)
+        .ims_url(&server.url)
+        .build()
+        .unwrap()
+}
+
+fn running() -> axum::response::Response {
+    json_response(200, json!({"jobId": JOB, "status": "running"}))
+}
+
+/// IMS issues token-1, token-2, ...; Firefly's status endpoint answers with
+/// `firefly(bearer token, earlier status calls)`.
+async fn server_with(
+    firefly: impl Fn(&str, usize) -> axum::response::Response + Send + Sync + 'static,
+) -> FakeServer {
+    FakeServer::start(move |request, earlier| {
+        if request.path == TOKEN_PATH {
+            return Reply::Now(json_response(
+                200,
+                token_body(&format!("token-{}", earlier + 1), 86399),
+            ));
+        }
+        let bearer = request
+            .header("authorization")
+            .unwrap_or_default()
+            .trim_start_matches("Bearer ");
+        Reply::Now(firefly(bearer, earlier))
+    })
+    .await
+}
+
+// R9: a 401 invalidates the token, fetches once and replays once.
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_401s_cause_one_refresh_and_every_replay_uses_the_new_token() {
+    let server = server_with(|bearer, _| {
+        if bearer == "token-1" {
+            json_response(
+                401,
+                json!({"error_code": "401013", "message": "Oauth token is not valid"}),
+            )
+        } else {
+            running()
+        }
+    })
+    .await;
+    let firefly = client(&server);
+    let job = job(&server);
+    let results = futures::future::join_all((0..100).map(|_| firefly.job_status(&job))).await;
+    assert!(
+        results.iter().all(|r| r.is_ok()),
+        "{:?}",
+        results.iter().find(|r| r.is_err())
+    );
+    assert_eq!(
+        server.count(TOKEN_PATH),
+        2,
+        "one token, then exactly one refresh"
+    );
+    let replays: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.path.starts_with("/v3/status/") && r.header("authorization") == Some("Bearer token-2")
+        })
+        .collect();
+    assert_eq!(replays.len(), 100);
+    assert_eq!(firefly.replays_after_401(), 100);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_second_401_is_auth_rejected_without_a_loop() {
+    let server = server_with(|_, _| json_response(401, json!({"error_code": "401013"}))).await;
+    let firefly = client(&server);
+    let error = firefly.job_status(&job(&server)).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Auth(AuthError::AuthRejected)),
+        "{error:?}"
+    );
+    assert!(error.is_auth());
+    assert_eq!(server.count(&format!("/v3/status/{JOB}")), 2);
+    assert_eq!(server.count(TOKEN_PATH), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_403_does_not_refresh_the_token() {
+    let server = server_with(|_, _| {
+        with_header(
+            json_response(
+                403,
+                json!({"error_code": "403003", "message": "Api Key is invalid"}),
+            ),
+            "x-access-error",
+            "user_non_entitled",
+        )
+    })
+    .await;
+    let firefly = client(&server);
+    let error = firefly.job_status(&job(&server)).await.unwrap_err();
+    assert_eq!(error.status(), Some(403));
+    assert_eq!(error.error_code(), Some("403003"));
+    assert!(error.is_auth());
+    assert_eq!(server.count(TOKEN_PATH), 1);
+    assert_eq!(server.count(&format!("/v3/status/{JOB}")), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_static_token_never_calls_ims_and_its_401_surfaces_after_one_request() {
+    let server = server_with(|bearer, _| {
+        if bearer == "static" {
+            running()
+        } else {
+            json_response(401, json!({}))
+        }
+    })
+    .await;
+    let ok = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .access_token("static")
+        .api_url(&server.url)
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        ok.job_status(&job(&server)).await.unwrap();
+        tokio::time::advance(Duration::from_secs(16 * 3600)).await;
+    }
+    assert_eq!(server.count(TOKEN_PATH), 0);
+
+    let expired = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .access_token("expired")
+        .api_url(&server.url)
+        .build()
+        .unwrap();
+    let error = expired.job_status(&job(&server)).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Auth(AuthError::AuthRejected)),
+        "{error:?}"
+    );
+    assert_eq!(server.count(&format!("/v3/status/{JOB}")), 4);
+    assert_eq!(server.count(TOKEN_PATH), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_ims_failure_is_a_typed_auth_error_and_firefly_is_not_called() {
+    let server = FakeServer::start(|request, _| {
+        if request.path == TOKEN_PATH {
+            Reply::Now(json_response(400, json!({"error": "invalid_client", "error_description": "invalid client_secret parameter"})))
+        } else {
+            Reply::Now(running())
+        }
+    })
+    .await;
+    let error = client(&server).job_status(&job(&server)).await.unwrap_err();
+    assert_eq!(error.error_code(), Some("invalid_client"));
+    assert!(
+        matches!(error, Error::Auth(AuthError::Permanent { .. })),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("FIREFLY_SERVICES_CLIENT_SECRET"),
+        "{error}"
+    );
+    assert_eq!(server.requests().len(), 1, "only IMS was contacted");
+}
+
+// Decoding: forward compatible, and every error keeps what Adobe said.
+
+#[test]
+fn unknown_job_status_and_unknown_fields_decode() {
+    let status: JobStatusResponse = serde_json::from_value(json!({
+        "jobId": "j", "status": "queued_for_gpu", "brandNewField": {"x": 1},
+        "result": {"outputs": [{"seed": 1, "image": {"url": "u", "extra": true}}], "newResultField": 3}
+    }))
+    .unwrap();
+    assert_eq!(status.status, JobStatus::Unknown("queued_for_gpu".into()));
+    assert!(!status.status.is_terminal());
+    for (wire, expected) in [
+        ("canceled", JobStatus::Canceled),
+        ("cancelled", JobStatus::Canceled),
+        ("cancel_pending", JobStatus::CancelPending),
+        ("timeout", JobStatus::Timeout),
+    ] {
+        let status: JobStatusResponse =
+            serde_json::from_value(json!({"jobId": "j", "status": wire})).unwrap();
+        assert_eq!(status.status, expected);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn error_bodies_keep_status_code_message_and_request_id() {
+    let server = server_with(|_, earlier| match earlier {
+        0 => with_header(
+            json_response(422, json!({"error_code": "validation_error", "message": "bad", "validation_errors": [{"loc": ["body", "prompt"], "msg": "too long", "type": "value_error"}]})),
+            "x-request-id",
+            "req-422",
+        ),
+        1 => with_header(with_header(json_response(429, json!({"error_code": "rate_limited"})), "retry-after", "7"), "x-request-id", "req-429"),
+        2 => text_response(502, "text/html", "<html><body>Bad Gateway</body></html>"),
+        3 => with_header(text_response(503, "text/plain", ""), "retry-after", "3"),
+        _ => json_response(404, json!({"error_code": "unknown_job_id", "message": "The job id is unknown."})),
+    })
+    .await;
+    let firefly = client(&server);
+    let job = job(&server);
+
+    let e = firefly.job_status(&job).await.unwrap_err();
+    assert_eq!(
+        (e.status(), e.error_code(), e.request_id()),
+        (Some(422), Some("validation_error"), Some("req-422"))
+    );
+    assert_eq!(e.validation_errors()[0].msg.as_deref(), Some("too long"));
+    assert!(e.is_validation() && !e.is_retryable());
+    assert!(e.to_string().contains("body.prompt: too long"), "{e}");
+
+    let e = firefly.job_status(&job).await.unwrap_err();
+    assert!(e.is_rate_limited() && e.is_retryable());
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+    assert!(e.to_string().contains("retry in 7s"), "{e}");
+
+    let e = firefly.job_status(&job).await.unwrap_err();
+    assert_eq!(e.status(), Some(502));
+    let Error::Api(api) = &e else { panic!("{e:?}") };
+    assert_eq!(
+        api.body_excerpt(),
+        Some("<html><body>Bad Gateway</body></html>")
+    );
+
+    let e = firefly.job_status(&job).await.unwrap_err();
+    assert_eq!(
+        (e.status(), e.retry_after()),
+        (Some(503), Some(Duration::from_secs(3)))
+    );
+
+    let e = firefly.job_status(&job).await.unwrap_err();
+    assert!(e.is_not_found());
+    assert_eq!(e.error_code(), Some("unknown_job_id"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_refused_is_a_retryable_transport_error() {
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", unused.local_addr().unwrap());
+    drop(unused);
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .access_token("t")
+        .api_url(&url)
+        .build()
+        .unwrap();
+    let job = JobAccepted {
+        job_id: JOB.into(),
+        status_url: format!("{url}/v3/status/{JOB}"),
+        cancel_url: String::new(),
+    };
+    let error = firefly.job_status(&job).await.unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(error.is_retryable());
+}
+
+// Waiting.
+
+#[tokio::test(start_paused = true)]
+async fn waiting_ends_with_the_job_state() {
+    for (status, expect_failure) in [
+        ("failed", true),
+        ("canceled", true),
+        ("cancelled", true),
+        ("timeout", true),
+    ] {
+        let server = server_with(move |_, earlier| match earlier {
+            0 => json_response(200, json!({"jobId": JOB, "status": "pending"})),
+            _ => json_response(200, json!({"jobId": JOB, "status": status, "error_code": "runtime_error", "message": "gpu fell over"})),
+        })
+        .await;
+        let error = client(&server)
+            .wait_for_job(&job(&server), &WaitOptions::default())
+            .await
+            .unwrap_err();
+        assert_eq!(error.job_id(), Some(JOB));
+        assert!(
+            matches!(error, Error::JobFailed { .. }) == expect_failure,
+            "{status}: {error:?}"
+        );
+        assert_eq!(error.error_code(), Some("runtime_error"));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_past_the_deadline_names_the_job_and_can_resume() {
+    let server = server_with(|_, earlier| {
+        if earlier < 30 {
+            running()
+        } else {
+            json_response(
+                200,
+                json!({"jobId": JOB, "status": "succeeded", "result": {"outputs": []}}),
+            )
+        }
+    })
+    .await;
+    let firefly = client(&server);
+    let options = WaitOptions {
+        deadline: Duration::from_secs(60),
+        ..WaitOptions::default()
+    };
+    let started = tokio::time::Instant::now();
+    let error = firefly
+        .wait_for_job(&job(&server), &options)
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() <= Duration::from_secs(60));
+    assert!(error.is_timeout());
+    assert!(
+        matches!(&error, Error::WaitTimeout { job_id, last_status: JobStatus::Running, .. } if job_id == JOB),
+        "{error:?}"
+    );
+    let polls = server.count(&format!("/v3/status/{JOB}"));
+    assert!(polls < 20, "backs off: {polls} polls in a minute");
+
+    let resumed = JobAccepted {
+        job_id: error.job_id().unwrap().to_owned(),
+        ..job(&server)
+    };
+    let long = WaitOptions {
+        deadline: Duration::from_secs(3600),
+        ..WaitOptions::default()
+    };
+    firefly.wait_for_job(&resumed, &long).await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_honours_retry_after_on_a_429_poll() {
+    let server = server_with(|_, earlier| match earlier {
+        0 => with_header(
+            json_response(429, json!({"error_code": "rate_limited"})),
+            "retry-after",
+            "20",
+        ),
+        _ => json_response(
+            200,
+            json!({"jobId": JOB, "status": "succeeded", "result": {"outputs": []}}),
+        ),
+    })
+    .await;
+    client(&server)
+        .wait_for_job(&job(&server), &WaitOptions::default())
+        .await
+        .unwrap();
+    let polls = server.requests_to(&format!("/v3/status/{JOB}"));
+    assert_eq!(polls.len(), 2);
+    assert!(polls[1].at - polls[0].at >= Duration::from_secs(20));
+}
+
+// Validation happens before anything is sent.
+
+#[tokio::test(start_paused = true)]
+async fn invalid_requests_are_rejected_before_sending() {
+    let server = server_with(|_, _| running()).await;
+    let firefly = client(&server);
+    let cases: Vec<(adobe_firefly::types::builder::GenerateImagesRequest, &str)> = vec![
+        (
+            GenerateImagesRequest::builder().prompt("x".repeat(1025)),
+            "prompt",
+        ),
+        (GenerateImagesRequest::builder().prompt(""), "prompt"),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .num_variations(5),
+            "numVariations",
+        ),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .num_variations(0),
+            "numVariations",
+        ),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .seeds(vec![1, 1]),
+            "seeds",
+        ),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .num_variations(2)
+                .seeds(vec![1]),
+            "seeds",
+        ),
+        (
+            GenerateImagesRequest::builder().prompt("cat").size(Size {
+                width: 5000,
+                height: 10,
+            }),
+            "size.width",
+        ),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .visual_intensity(11),
+            "visualIntensity",
+        ),
+        (
+            GenerateImagesRequest::builder().negative_prompt("no prompt".to_owned()),
+            "request",
+        ),
+    ];
+    for (request, field) in cases {
+        let error = firefly.generate_images(request).await.unwrap_err();
+        let Error::Validation(validation) = &error else {
+            panic!("{field}: {error:?}")
+        };
+        assert_eq!(validation.field(), field, "{error}");
+        assert!(error.is_validation());
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+// Configuration.
+
+fn lookup(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+    move |name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+#[test]
+fn missing_environment_variables_are_named() {
+    let error = FireflyBuilder::from_env_with(lookup(&[])).unwrap_err();
+    assert!(matches!(
+        error,
+        ConfigError::MissingVariable {
+            name: "FIREFLY_SERVICES_CLIENT_ID",
+            ..
+        }
+    ));
+    assert!(error.to_string().contains("FIREFLY_SERVICES_CLIENT_ID"));
+
+    let error =
+        FireflyBuilder::from_env_with(lookup(&[("FIREFLY_SERVICES_CLIENT_ID", "id")])).unwrap_err();
+    assert!(matches!(
+        error,
+        ConfigError::MissingVariable {
+            name: "FIREFLY_SERVICES_CLIENT_SECRET",
+            ..
+        }
+    ));
+    assert!(
+        error.to_string().contains("FIREFLY_SERVICES_ACCESS_TOKEN"),
+        "{error}"
+    );
+
+    let error =
+        FireflyBuilder::from_env_with(lookup(&[("FIREFLY_SERVICES_CLIENT_ID", "  ")])).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ConfigError::MissingVariable {
+                name: "FIREFLY_SERVICES_CLIENT_ID",
+                ..
+            }
+        ),
+        "empty counts as missing"
+    );
+}
+
+#[test]
+fn environment_variables_configure_the_client() {
+    let firefly = FireflyBuilder::from_env_with(lookup(&[
+        ("FIREFLY_SERVICES_CLIENT_ID", "id"),
+        ("FIREFLY_SERVICES_ACCESS_TOKEN", "token"),
+        ("FIREFLY_SERVICES_API_URL", "http://127.0.0.1:1"),
+    ]))
+    .unwrap()
+    .build()
+    .unwrap();
+    assert_eq!(firefly.api_url(), "http://127.0.0.1:1/");
+
+    let error = FireflyBuilder::from_env_with(lookup(&[
+        ("FIREFLY_SERVICES_CLIENT_ID", "id"),
+        ("FIREFLY_SERVICES_CLIENT_SECRET", "s"),
+        ("FIREFLY_SERVICES_IMS_URL", "http://ims.example.com"),
+    ]))
+    .unwrap()
+    .build()
+    .unwrap_err();
+    assert!(
+        matches!(error, Error::Config(ConfigError::InsecureUrl { .. })),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn the_builder_names_what_is_missing() {
+    let error = Firefly::builder().client_secret("s").build().unwrap_err();
+    assert!(error.to_string().contains("client id"), "{error}");
+    let error = Firefly::builder().client_id("id").build().unwrap_err();
+    assert!(error.to_string().contains("client_secret"), "{error}");
+    let error = Firefly::builder()
+        .client_id("id")
+        .access_token("t")
+        .api_url("http://firefly.example.com")
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        Error::Config(ConfigError::InsecureUrl { .. })
+    ));
+}
+
+// Redaction: a sentinel secret and token never show up in Debug, Display or
+// logs, across a token fetch, a 401 replay, an IMS rejection and a malformed
+// IMS body.
+
+const SENTINEL_SECRET: &str = "SENTINEL-SECRET-7f3a";
+const SENTINEL_TOKEN: &str = "SENTINEL-TOKEN-91c2";
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn secrets_never_appear_in_debug_display_or_logs() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // IMS: a sentinel token (rejected once by Firefly), a rejection, a malformed body.
+    let server = FakeServer::start(|request, earlier| {
+        if request.path == TOKEN_PATH {
+            return Reply::Now(match earlier {
+                0 => json_response(200, token_body(SENTINEL_TOKEN, 86399)),
+                1 => json_response(200, token_body(&format!("{SENTINEL_TOKEN}-renewed"), 86399)),
+                2 => json_response(400, json!({"error": "invalid_client", "error_description": "invalid client_secret parameter"})),
+                _ => json_response(200, json!({"access_token": 12, "token_type": SENTINEL_TOKEN, "expires_in": SENTINEL_SECRET})),
+            });
+        }
+        Reply::Now(match earlier {
+            0 => json_response(401, json!({"error_code": "401013"})),
+            _ => running(),
+        })
+    })
+    .await;
+    let policy =
+        TokenPolicy::default().with_failure_backoff(Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret(SENTINEL_SECRET)
+        .api_url(&server.url)
+        .ims_url(&server.url)
+        .token_policy(policy.clone())
+        .build()
+        .unwrap();
+    let mut shown = Vec::new();
+    let job = job(&server);
+    firefly.job_status(&job).await.unwrap();
+    let manager =
+        ImsTokenManager::new(&server.url, CLIENT_ID, SENTINEL_SECRET, "openid", policy).unwrap();
+    for _ in 0..2 {
+        let error = manager.token().await.unwrap_err();
+        shown.push(format!("{error} {error:?} {error:#?}"));
+        let error = Error::from(error);
+        shown.push(format!("{error} {error:?}"));
+    }
+    shown.push(format!("{firefly:?} {firefly:#?} {manager:?} {manager:#?}"));
+    let builder = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret(SENTINEL_SECRET);
+    shown.push(format!("{builder:?}"));
+    let token = adobe_firefly::auth::AccessToken::new(SENTINEL_TOKEN);
+    let static_token = adobe_firefly::auth::StaticToken::new(SENTINEL_TOKEN);
+    shown.push(format!("{token:?} {static_token:?}"));
+    let static_client = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .access_token(SENTINEL_TOKEN)
+        .api_url(&server.url)
+        .build()
+        .unwrap();
+    shown.push(format!("{static_client:?}"));
+
+    drop(_guard);
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("access token fetched"),
+        "the capture saw the flow:\n{logs}"
+    );
+    assert!(
+        logs.contains("status=401"),
+        "the capture saw the 401:\n{logs}"
+    );
+    for text in shown.iter().chain([&logs]) {
+        assert!(!text.contains(SENTINEL_SECRET), "secret leaked: {text}");
+        assert!(!text.contains(SENTINEL_TOKEN), "token leaked: {text}");
+    }
+    assert_eq!(server.count(TOKEN_PATH), 4);
+}

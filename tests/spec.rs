@@ -1,0 +1,60 @@
+//! The generated client matches the vendored spec.
+
+use sha2::{Digest, Sha256};
+
+/// build.rs reruns when the spec changes (`cargo:rerun-if-changed`) and
+/// stamps the client with the spec's hash. If an edited spec had not been
+/// regenerated, the compiled hash would differ from the file's.
+#[test]
+fn the_client_was_generated_from_the_current_spec() {
+    let spec = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/firefly.yaml")).unwrap();
+    let hex: String = Sha256::digest(&spec)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(adobe_firefly::SPEC_SHA256, hex);
+}
+
+#[test]
+fn the_spec_is_openapi_3_0_3_and_documents_every_operation() {
+    let spec: serde_json::Value = serde_json::from_str(adobe_firefly::SPEC_JSON).unwrap();
+    assert_eq!(spec["openapi"], "3.0.3");
+    for (path, method, operation_id) in [
+        ("/ims/token/v3", "post", "imsTokenV3"),
+        ("/v3/images/generate", "post", "generateImagesV3"),
+        ("/v3/images/generate-async", "post", "generateImagesV3Async"),
+        ("/v3/status/{jobId}", "get", "jobResultV3"),
+        ("/v3/cancel/{jobId}", "put", "cancelJobV3"),
+    ] {
+        assert_eq!(
+            spec["paths"][path][method]["operationId"], operation_id,
+            "{method} {path}"
+        );
+    }
+    assert_eq!(
+        spec["paths"]["/v3/images/generate"]["post"]["deprecated"],
+        true
+    );
+    let statuses = &spec["components"]["schemas"]["JobStatus"]["enum"];
+    for status in [
+        "pending",
+        "running",
+        "succeeded",
+        "failed",
+        "canceled",
+        "cancelled",
+        "cancel_pending",
+        "timeout",
+    ] {
+        assert!(
+            statuses.as_array().unwrap().iter().any(|s| s == status),
+            "{status}"
+        );
+    }
+}
+
+#[test]
+fn generated_types_derive_json_schema() {
+    let schema = schemars::schema_for!(adobe_firefly::types::GenerateImagesRequest);
+    insta::assert_json_snapshot!("generate_images_request_schema", schema);
+}
