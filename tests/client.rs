@@ -582,7 +582,11 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
             return Reply::Now(match earlier {
                 0 => json_response(200, token_body(SENTINEL_TOKEN, 86399)),
                 1 => json_response(200, token_body(&format!("{SENTINEL_TOKEN}-renewed"), 86399)),
-                2 => json_response(400, json!({"error": "invalid_client", "error_description": "invalid client_secret parameter"})),
+                2 => json_response(200, token_body(&format!("{SENTINEL_TOKEN}-refreshed"), 86399)),
+                3 => json_response(
+                    400,
+                    json!({"error": "invalid_client", "error_description": "invalid client_secret parameter"}),
+                ),
                 _ => json_response(200, json!({"access_token": 12, "token_type": SENTINEL_TOKEN, "expires_in": SENTINEL_SECRET})),
             });
         }
@@ -605,6 +609,10 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
     let mut shown = Vec::new();
     let job = job(&server);
     firefly.job_status(&job).await.unwrap();
+    // Past the refresh point: the next call starts a background refresh.
+    tokio::time::advance(Duration::from_secs(50_000)).await;
+    firefly.job_status(&job).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let manager =
         ImsTokenManager::new(&server.url, CLIENT_ID, SENTINEL_SECRET, "openid", policy).unwrap();
     for _ in 0..2 {
@@ -643,5 +651,9 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
         assert!(!text.contains(SENTINEL_SECRET), "secret leaked: {text}");
         assert!(!text.contains(SENTINEL_TOKEN), "token leaked: {text}");
     }
-    assert_eq!(server.count(TOKEN_PATH), 4);
+    assert_eq!(
+        server.count(TOKEN_PATH),
+        5,
+        "fetch, 401 renewal, refresh, rejection, malformed"
+    );
 }

@@ -440,6 +440,24 @@ async fn retry_after_from_ims_is_honoured() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_unauthorized_client_is_not_retried() {
+    let server = FakeServer::start(|_, _| {
+        Reply::Now(json_response(
+            401,
+            json!({"error": "unauthorized_client", "error_description": "not allowed"}),
+        ))
+    })
+    .await;
+    let manager = manager(&server, TokenPolicy::default());
+    let error = manager.token().await.unwrap_err();
+    assert!(
+        matches!(error, AuthError::Permanent { status: 401, .. }),
+        "{error:?}"
+    );
+    assert_eq!(server.count(TOKEN_PATH), 1);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_bad_scope_is_not_retried() {
     let server = FakeServer::start(|_, _| {
         Reply::Now(json_response(
@@ -712,4 +730,45 @@ async fn dropping_the_manager_aborts_its_load() {
     sleep(Duration::from_secs(60)).await;
     sleep(Duration::from_millis(10)).await;
     assert_eq!(server.count(TOKEN_PATH), 1, "no attempt after the drop");
+}
+
+// R17: one log event per IMS load, not one per caller.
+
+#[derive(Clone, Default)]
+struct Capture(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_herd_logs_one_fetch_and_a_missing_expiry_is_warned_about() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = FakeServer::start(|_, _| {
+        Reply::After(
+            Duration::from_millis(200),
+            json_response(200, json!({"access_token": "t", "token_type": "bearer"})),
+        )
+    })
+    .await;
+    let manager = manager(&server, TokenPolicy::default());
+    let results = futures::future::join_all((0..1000).map(|_| manager.token())).await;
+    assert!(results.iter().all(Result::is_ok));
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(logs.matches("access token fetched").count(), 1, "{logs}");
+    assert_eq!(logs.matches("IMS sent no expires_in").count(), 1, "{logs}");
+    assert_eq!(manager.stats().ims_requests, 1);
 }
