@@ -422,6 +422,40 @@ async fn transient_failures_are_retried_within_one_load() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn timeouts_throttling_and_server_errors_are_retried() {
+    for status in [408, 429, 500, 502, 503, 504] {
+        let server = FakeServer::start(move |_, earlier| match earlier {
+            0 => Reply::Now(json_response(status, json!({}))),
+            _ => Reply::Now(json_response(200, token_body("retried", 86399))),
+        })
+        .await;
+        let manager = manager(&server, TokenPolicy::default());
+        assert_eq!(
+            manager.token().await.unwrap().expose_secret(),
+            "retried",
+            "{status}"
+        );
+        assert_eq!(server.count(TOKEN_PATH), 2, "{status}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn connection_failures_are_retried_and_reported_as_transient() {
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", unused.local_addr().unwrap());
+    drop(unused);
+    let manager =
+        ImsTokenManager::new(&url, CLIENT_ID, SECRET, "openid", TokenPolicy::default()).unwrap();
+    let error = manager.token().await.unwrap_err();
+    assert!(
+        matches!(error, AuthError::Transient { status: None, .. }),
+        "{error:?}"
+    );
+    assert!(error.is_retryable());
+    assert_eq!(manager.stats().ims_requests, 3, "every attempt was made");
+}
+
+#[tokio::test(start_paused = true)]
 async fn retry_after_from_ims_is_honoured() {
     let server = FakeServer::start(|_, earlier| match earlier {
         0 => Reply::Now(with_header(
