@@ -1,15 +1,20 @@
 //! Adobe's Firefly quickstart in Rust: get a token, submit a generation job
-//! for "a realistic illustration of a cat coding", wait for it, and print the
-//! image URLs.
-//!
-//! Needs FIREFLY_SERVICES_CLIENT_ID and FIREFLY_SERVICES_CLIENT_SECRET (or
-//! FIREFLY_SERVICES_ACCESS_TOKEN) from an Adobe Developer Console project:
+//! for "a realistic illustration of a cat coding", wait for it, save the
+//! image and print where.
 //!
 //! ```sh
 //! cargo run --example quickstart
 //! ```
+//!
+//! With FIREFLY_SERVICES_CLIENT_ID and FIREFLY_SERVICES_CLIENT_SECRET (or
+//! FIREFLY_SERVICES_ACCESS_TOKEN) set, it talks to Adobe. Without them it
+//! starts the local emulator and talks to that instead.
 
-use adobe_firefly::{Firefly, WaitOptions, types::GenerateImagesRequest};
+use std::path::PathBuf;
+
+use adobe_firefly::{
+    Firefly, WaitOptions, config::env, emulator::Emulator, types::GenerateImagesRequest,
+};
 
 #[tokio::main]
 async fn main() {
@@ -19,8 +24,23 @@ async fn main() {
     }
 }
 
-async fn run() -> Result<(), adobe_firefly::Error> {
-    let firefly = Firefly::from_env()?;
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    // Kept alive until the end of `run` when used.
+    let mut _emulator = None;
+    let firefly = if std::env::var_os(env::CLIENT_ID).is_some() {
+        Firefly::from_env()?
+    } else {
+        let emulator = Emulator::start().await?;
+        println!(
+            "{} is not set: using the local Firefly emulator at {}",
+            env::CLIENT_ID,
+            emulator.url()
+        );
+        let client = emulator.client()?;
+        _emulator = Some(emulator);
+        client
+    };
+
     let job = firefly
         .generate_images(
             GenerateImagesRequest::builder().prompt("a realistic illustration of a cat coding"),
@@ -30,17 +50,18 @@ async fn run() -> Result<(), adobe_firefly::Error> {
 
     let result = firefly
         .wait_for_job_with(&job, &WaitOptions::default(), |status| {
-            println!("  status: {}", status.status);
+            println!("  status: {}", status.status)
         })
         .await?;
+
+    let folder = PathBuf::from("firefly-output");
+    tokio::fs::create_dir_all(&folder).await?;
     for output in &result.outputs {
-        if let Some(image) = &output.image {
-            println!(
-                "image (seed {}): {}",
-                output.seed.unwrap_or_default(),
-                image.url
-            );
-        }
+        let Some(image) = &output.image else { continue };
+        let seed = output.seed.unwrap_or_default();
+        let path = folder.join(format!("cat-coding-{seed}.png"));
+        let bytes = firefly.download_to_file(&image.url, &path).await?;
+        println!("saved {} ({bytes} bytes)", path.display());
     }
     Ok(())
 }

@@ -41,6 +41,8 @@ use crate::{
 pub struct Firefly {
     raw: generated::Client,
     http: reqwest::Client,
+    /// For pre-signed storage URLs: no credentials, ever.
+    pub(crate) storage_http: reqwest::Client,
     transport: Transport,
     api_url: Url,
 }
@@ -449,6 +451,11 @@ impl FireflyBuilder {
             .user_agent(crate::USER_AGENT)
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
+        let storage_http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+            .user_agent(crate::USER_AGENT)
+            .build()
+            .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
         let transport = Transport::new(tokens, &client_id, &api_url)?;
         let raw = generated::Client::new_with_client(
             &config::trimmed(&api_url),
@@ -458,6 +465,7 @@ impl FireflyBuilder {
         Ok(Firefly {
             raw,
             http,
+            storage_http,
             transport,
             api_url,
         })

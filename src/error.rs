@@ -61,6 +61,19 @@ pub enum Error {
         request_id: Option<String>,
     },
 
+    /// Reading or writing a local file failed.
+    #[error(
+        "cannot write the download{}: {source}",
+        path.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default()
+    )]
+    Io {
+        /// The file, when there is one.
+        path: Option<std::path::PathBuf>,
+        /// The I/O error.
+        #[source]
+        source: Arc<std::io::Error>,
+    },
+
     /// A job finished without a result (`failed`, `canceled` or `timeout`).
     #[error(
         "job {job_id} ended `{status}`{}{}",
