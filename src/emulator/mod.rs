@@ -14,7 +14,7 @@
 //! Like Firefly it checks the bearer token (401), the `x-api-key` (403), and
 //! the body against the vendored spec (422 with `validation_errors` naming the
 //! field). Images are deterministic PNGs per (prompt, seed, size).
-//! [`Faults`] injects rate limiting, server errors, slow answers, cut
+//! [`Faults`](crate::emulator::Faults) injects rate limiting, server errors, slow answers, cut
 //! connections, HTML error pages, failed jobs and early-expiring tokens.
 //!
 //! ```no_run
