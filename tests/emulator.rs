@@ -179,6 +179,24 @@ async fn wrong_credentials_are_refused_by_ims() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn ims_checks_the_requested_scopes() {
+    let emulator = Emulator::builder()
+        .required_scopes("firefly_api,ff_apis")
+        .start()
+        .await
+        .unwrap();
+    let narrow = emulator
+        .client_builder()
+        .scopes("openid,firefly_api")
+        .build()
+        .unwrap();
+    let error = narrow.generate_images(cat()).await.unwrap_err();
+    assert_eq!(error.error_code(), Some("invalid_scope"));
+    let default_scopes = emulator.client().unwrap();
+    default_scopes.generate_images(cat()).await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
 async fn expired_download_urls_are_refused() {
     let emulator = Emulator::builder()
         .url_lifetime(Duration::from_secs(60))

@@ -75,6 +75,7 @@ pub struct Emulator {
 pub struct EmulatorBuilder {
     client_id: String,
     client_secret: String,
+    required_scopes: Vec<String>,
     token_lifetime: Duration,
     polls_until_done: u32,
     max_image_side: u32,
@@ -102,6 +103,7 @@ impl Default for EmulatorBuilder {
         Self {
             client_id: "emulator-client-id".into(),
             client_secret: "emulator-client-secret".into(),
+            required_scopes: vec!["firefly_api".into()],
             token_lifetime: Duration::from_secs(86399),
             polls_until_done: 2,
             max_image_side: 1024,
@@ -130,6 +132,18 @@ impl EmulatorBuilder {
     ) -> Self {
         self.client_id = client_id.into();
         self.client_secret = client_secret.into();
+        self
+    }
+
+    /// Scopes a token request must include (default `firefly_api`), like a
+    /// Developer Console credential's; missing ones get 400 `invalid_scope`.
+    pub fn required_scopes(mut self, scopes: &str) -> Self {
+        self.required_scopes = scopes
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
         self
     }
 
@@ -573,8 +587,20 @@ async fn ims_token(
     if form.get("client_secret") != Some(&state.settings.client_secret) {
         return oauth_error("invalid_client", "invalid client_secret parameter");
     }
-    if form.get("scope").is_none_or(String::is_empty) {
-        return oauth_error("invalid_scope", "scope is required");
+    let granted: Vec<&str> = form
+        .get("scope")
+        .map(|scope| scope.split(',').map(str::trim).collect())
+        .unwrap_or_default();
+    if let Some(missing) = state
+        .settings
+        .required_scopes
+        .iter()
+        .find(|needed| !granted.contains(&needed.as_str()))
+    {
+        return oauth_error(
+            "invalid_scope",
+            &format!("the request lacks the scope {missing}"),
+        );
     }
     let n = state.tokens_issued.fetch_add(1, Ordering::Relaxed) + 1;
     let token = format!("emulator-token-{n}-{:016x}", fastrand::u64(..));
