@@ -10,6 +10,7 @@ use crate::{
     auth::{ImsTokenManager, StaticToken, TokenPolicy, TokenSource},
     config::{self, ConfigError, env},
     generated,
+    retry::{RateLimit, RetryPolicy},
     transport::{self, Transport},
     types::{
         GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
@@ -301,6 +302,8 @@ pub struct FireflyBuilder {
     ims_url: Option<String>,
     scopes: Option<String>,
     token_policy: TokenPolicy,
+    retry_policy: RetryPolicy,
+    rate_limit: Option<RateLimit>,
     request_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
 }
@@ -401,6 +404,19 @@ impl FireflyBuilder {
         self
     }
 
+    /// When failed requests are retried (see [`RetryPolicy`] for the defaults).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// A client-side request budget (off by default), such as
+    /// `RateLimit::per_minute(4)`, Adobe's default quota.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
     /// Limit for one Firefly request (default 60 s).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = Some(timeout);
@@ -456,7 +472,13 @@ impl FireflyBuilder {
             .user_agent(crate::USER_AGENT)
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
-        let transport = Transport::new(tokens, &client_id, &api_url)?;
+        let transport = Transport::new(
+            tokens,
+            &client_id,
+            &api_url,
+            self.retry_policy,
+            self.rate_limit,
+        )?;
         let raw = generated::Client::new_with_client(
             &config::trimmed(&api_url),
             http.clone(),
@@ -487,6 +509,8 @@ impl fmt::Debug for FireflyBuilder {
             .field("ims_url", &self.ims_url)
             .field("scopes", &self.scopes)
             .field("token_policy", &self.token_policy)
+            .field("retry_policy", &self.retry_policy)
+            .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
 }

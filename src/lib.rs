@@ -27,8 +27,9 @@ mod generated;
 // Credentials, 401 replay and error decoding for every request.
 mod transport;
 
-// Retry-After parsing and jitter.
+// Retries, the client-side rate limit, Retry-After parsing.
 mod retry;
+pub use retry::{RateLimit, RetryPolicy};
 
 // Firefly's documented limits, checked before sending.
 mod validate;

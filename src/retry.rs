@@ -1,8 +1,172 @@
-//! Backoff arithmetic shared by the token manager and the Firefly transport.
+//! When Firefly requests are retried and how fast they may be sent; backoff
+//! arithmetic shared with the token manager.
 
-use std::time::{Duration, SystemTime};
+use std::{
+    collections::VecDeque,
+    time::{Duration, SystemTime},
+};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use tokio::time::Instant;
+
+/// When a failed Firefly request is sent again.
+///
+/// Retried: connection failures, 408, 429, 502, 503 and 504, with
+/// exponential backoff and full jitter, or after the `Retry-After` Firefly
+/// asked for. Requests that create something (job submissions, uploads) are
+/// only retried when the answer shows nothing was created: 429, 503, or a
+/// connection that could not be opened. Streaming bodies are never re-sent.
+///
+/// | setting | default |
+/// |---|---|
+/// | attempts (first try included) | 4 |
+/// | first backoff | 500 ms, doubling |
+/// | longest backoff | 30 s |
+/// | longest `Retry-After` honoured | 60 s (a longer one is returned to the caller as an error) |
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryPolicy {
+    pub(crate) attempts: u32,
+    pub(crate) first_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            attempts: 4,
+            first_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self {
+            attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts.max(1);
+        self
+    }
+
+    /// The first backoff, doubled after each failure up to `max`.
+    pub fn with_backoff(mut self, first: Duration, max: Duration) -> Self {
+        self.first_backoff = first;
+        self.max_backoff = max.max(first);
+        self
+    }
+
+    /// The longest `Retry-After` to wait for; a longer one ends the retries.
+    pub fn with_max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
+    }
+
+    /// The pause before attempt `attempt + 1`, or `None` to give up.
+    pub(crate) fn pause(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+        if attempt >= self.attempts {
+            return None;
+        }
+        match retry_after {
+            Some(wait) if wait > self.max_retry_after => None,
+            Some(wait) => Some(wait),
+            None => {
+                let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(20));
+                Some(full_jitter(
+                    self.first_backoff
+                        .saturating_mul(factor)
+                        .min(self.max_backoff),
+                ))
+            }
+        }
+    }
+}
+
+/// A client-side request budget, so batch jobs stay under their Adobe quota
+/// instead of collecting 429s. Adobe's default quota is 4 requests per
+/// minute per organization: `RateLimit::per_minute(4)`.
+///
+/// Requests wait, in order, until the budget allows them. By default every
+/// Firefly request counts; [`RateLimit::submissions_only`] exempts status
+/// polls and cancellations (whether Adobe counts them is not documented).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub(crate) requests: u32,
+    pub(crate) per: Duration,
+    pub(crate) submissions_only: bool,
+}
+
+impl RateLimit {
+    /// At most `requests` per `per`.
+    pub fn new(requests: u32, per: Duration) -> Self {
+        Self {
+            requests: requests.max(1),
+            per,
+            submissions_only: false,
+        }
+    }
+
+    /// At most `requests` per minute.
+    pub fn per_minute(requests: u32) -> Self {
+        Self::new(requests, Duration::from_secs(60))
+    }
+
+    /// Count only requests that create something (POST), not polls.
+    pub fn submissions_only(mut self) -> Self {
+        self.submissions_only = true;
+        self
+    }
+}
+
+/// The sliding window behind a [`RateLimit`].
+#[derive(Debug)]
+pub(crate) struct Limiter {
+    limit: RateLimit,
+    sent: tokio::sync::Mutex<VecDeque<Instant>>,
+}
+
+impl Limiter {
+    pub(crate) fn new(limit: RateLimit) -> Self {
+        Self {
+            limit,
+            sent: tokio::sync::Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Waits until one more request fits in the window, and counts it.
+    pub(crate) async fn acquire(&self, method: &reqwest::Method) {
+        if self.limit.submissions_only && method != reqwest::Method::POST {
+            return;
+        }
+        // The async mutex queues waiters fairly: first come, first sent.
+        let mut sent = self.sent.lock().await;
+        loop {
+            let now = Instant::now();
+            while sent
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= self.limit.per)
+            {
+                sent.pop_front();
+            }
+            match sent.front() {
+                Some(oldest) if sent.len() >= self.limit.requests as usize => {
+                    let free_at = *oldest + self.limit.per;
+                    tokio::time::sleep_until(free_at).await;
+                }
+                _ => break,
+            }
+        }
+        sent.push_back(Instant::now());
+    }
+}
 
 /// The wait a `Retry-After` header asks for: delta-seconds or an HTTP date.
 /// A date in the past means "now"; an unreadable value means no advice.

@@ -25,12 +25,15 @@ use reqwest::{
 };
 use url::Url;
 
+use tracing::Instrument;
+
 use crate::{
     Error,
     auth::{AccessToken, AuthError, TokenSource},
     config::ConfigError,
     error::ApiError,
     generated,
+    retry::{Limiter, RateLimit, RetryPolicy},
 };
 
 const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
@@ -50,6 +53,8 @@ struct Shared {
     api_key: HeaderValue,
     api_origin: url::Origin,
     trust_adobe_io: bool,
+    retry: RetryPolicy,
+    limiter: Option<Limiter>,
     replays_after_401: AtomicU64,
 }
 
@@ -65,6 +70,8 @@ impl Transport {
         tokens: Arc<dyn TokenSource>,
         client_id: &str,
         api_url: &Url,
+        retry: RetryPolicy,
+        rate_limit: Option<RateLimit>,
     ) -> Result<Self, ConfigError> {
         let mut api_key =
             HeaderValue::from_str(client_id).map_err(|_| ConfigError::MissingSetting {
@@ -82,6 +89,8 @@ impl Transport {
                 api_key,
                 api_origin: api_url.origin(),
                 trust_adobe_io,
+                retry,
+                limiter: rate_limit.map(Limiter::new),
                 replays_after_401: AtomicU64::new(0),
             }),
         })
@@ -104,7 +113,8 @@ impl Transport {
         self.shared.replays_after_401.load(Ordering::Relaxed)
     }
 
-    /// Sends a request with credentials; replays it once after a 401.
+    /// Sends a request with credentials, within the rate limit, retrying
+    /// what the [`RetryPolicy`] allows, in a tracing span for the operation.
     pub(crate) async fn execute(
         &self,
         http: &reqwest::Client,
@@ -118,6 +128,86 @@ impl Transport {
             let host = request.url().host_str().unwrap_or_default().to_owned();
             return Ok(refused(Refusal::UntrustedHost(host)));
         }
+        let span = tracing::info_span!(
+            "firefly",
+            operation,
+            method = %request.method(),
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let (result, attempts) = self
+            .with_retries(http, request, operation)
+            .instrument(span.clone())
+            .await;
+        span.record("attempts", attempts);
+        span.record("duration_ms", started.elapsed().as_secs_f64() * 1e3);
+        if let Ok(response) = &result {
+            span.record("status", response.status().as_u16());
+            if let Some(id) = header(response.headers(), REQUEST_ID) {
+                span.record("request_id", id);
+            }
+        }
+        result
+    }
+
+    async fn with_retries(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        operation: &'static str,
+    ) -> (reqwest::Result<Response>, u32) {
+        // A POST creates a job or an upload: only retried when the answer
+        // shows nothing was created.
+        let creates = request.method() == reqwest::Method::POST;
+        let mut attempt = 1;
+        loop {
+            let next = request.try_clone();
+            if let Some(limiter) = &self.shared.limiter {
+                limiter.acquire(request.method()).await;
+            }
+            let outcome = match self.send_authorized(http, request, operation).await {
+                Ok(response) => buffered(response).await,
+                Err(error) => Err(error),
+            };
+            let (retryable, retry_after) = match &outcome {
+                Ok(response) if response.extensions().get::<Refusal>().is_some() => (false, None),
+                Ok(response) => (
+                    retryable_status(response.status(), creates),
+                    crate::retry::retry_after(response.headers()),
+                ),
+                Err(error) => (retryable_failure(error, creates), None),
+            };
+            let pause = retryable
+                .then(|| self.shared.retry.pause(attempt, retry_after))
+                .flatten();
+            match (next, pause) {
+                (Some(next), Some(pause)) => {
+                    tracing::debug!(
+                        operation,
+                        attempt,
+                        pause_ms = pause.as_secs_f64() * 1e3,
+                        "retrying Firefly request"
+                    );
+                    tokio::time::sleep(pause).await;
+                    request = next;
+                    attempt += 1;
+                }
+                _ => return (outcome, attempt),
+            }
+        }
+    }
+
+    /// One request with credentials; replayed once with a fresh token after
+    /// a 401.
+    async fn send_authorized(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        operation: &'static str,
+    ) -> reqwest::Result<Response> {
         let tokens = &self.shared.tokens;
         let token = match tokens.token().await {
             Ok(token) => token,
@@ -205,6 +295,41 @@ fn trace_response(operation: &'static str, response: &Response, started: Instant
         request_id = header(response.headers(), REQUEST_ID),
         "firefly response"
     );
+}
+
+/// Statuses worth another attempt. For requests that create something, only
+/// those that say nothing was created.
+fn retryable_status(status: StatusCode, creates: bool) -> bool {
+    match status.as_u16() {
+        429 | 503 => true,
+        408 | 502 | 504 => !creates,
+        _ => false,
+    }
+}
+
+/// Transport failures worth another attempt. A request that creates
+/// something is only re-sent when the connection was never made.
+fn retryable_failure(error: &reqwest::Error, creates: bool) -> bool {
+    error.is_connect()
+        || (!creates && (error.is_timeout() || error.is_request() || error.is_body()))
+}
+
+/// Reads the whole body now, so a connection cut mid-answer is a transport
+/// failure the retry loop sees, not a decoding error later. Firefly's JSON
+/// bodies are small; downloads do not come through here.
+async fn buffered(response: Response) -> reqwest::Result<Response> {
+    if response.extensions().get::<Refusal>().is_some() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok(Response::from(rebuilt))
 }
 
 fn refused(refusal: Refusal) -> Response {
@@ -389,7 +514,14 @@ mod tests {
     #[test]
     fn credentials_headers_are_marked_sensitive() {
         let url = Url::parse("https://firefly-api.adobe.io").unwrap();
-        let transport = Transport::new(Arc::new(StaticToken::new("t")), "client", &url).unwrap();
+        let transport = Transport::new(
+            Arc::new(StaticToken::new("t")),
+            "client",
+            &url,
+            RetryPolicy::default(),
+            None,
+        )
+        .unwrap();
         let mut request = Request::new(reqwest::Method::GET, url);
         transport.authorize(&mut request, &AccessToken::new("t"));
         let authorization = &request.headers()[AUTHORIZATION];
@@ -402,7 +534,14 @@ mod tests {
     #[test]
     fn credentials_go_only_to_trusted_hosts() {
         let adobe = Url::parse("https://firefly-api.adobe.io").unwrap();
-        let transport = Transport::new(Arc::new(StaticToken::new("t")), "client", &adobe).unwrap();
+        let transport = Transport::new(
+            Arc::new(StaticToken::new("t")),
+            "client",
+            &adobe,
+            RetryPolicy::default(),
+            None,
+        )
+        .unwrap();
         let trusted = |url: &str| transport.trusts(&Url::parse(url).unwrap());
         assert!(trusted("https://firefly-api.adobe.io/v3/status/x"));
         assert!(trusted("https://firefly-epo855230.adobe.io/v3/status/x"));
@@ -413,7 +552,14 @@ mod tests {
         assert!(!trusted("https://evil.adobe.io.example.com/x"));
 
         let local = Url::parse("http://127.0.0.1:8080").unwrap();
-        let transport = Transport::new(Arc::new(StaticToken::new("t")), "client", &local).unwrap();
+        let transport = Transport::new(
+            Arc::new(StaticToken::new("t")),
+            "client",
+            &local,
+            RetryPolicy::default(),
+            None,
+        )
+        .unwrap();
         assert!(transport.trusts(&Url::parse("http://127.0.0.1:8080/v3/x").unwrap()));
         assert!(!transport.trusts(&Url::parse("http://127.0.0.1:9090/v3/x").unwrap()));
         assert!(!transport.trusts(&Url::parse("https://firefly-api.adobe.io/v3/x").unwrap()));

@@ -1,17 +1,14 @@
 //! The Firefly client against a loopback server: 401 handling, error
-//! decoding, validation before sending, configuration and redaction.
+//! decoding, retries, the rate limit, validation before sending and
+//! configuration.
 
 mod common;
 
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::time::Duration;
 
 use adobe_firefly::{
-    ConfigError, Error, Firefly, FireflyBuilder, WaitOptions,
-    auth::{AuthError, ImsTokenManager, TokenPolicy},
+    ConfigError, Error, Firefly, FireflyBuilder, RateLimit, RetryPolicy, WaitOptions,
+    auth::AuthError,
     types::{GenerateImagesRequest, JobAccepted, JobStatus, JobStatusResponse, Size},
 };
 use common::*;
@@ -33,6 +30,17 @@ fn client(server: &FakeServer) -> Firefly {
         .client_secret("secret")
         .api_url(&server.url)
         .ims_url(&server.url)
+        .build()
+        .unwrap()
+}
+
+fn without_retries(server: &FakeServer) -> Firefly {
+    Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret("secret")
+        .api_url(&server.url)
+        .ims_url(&server.url)
+        .retry_policy(RetryPolicy::none())
         .build()
         .unwrap()
 }
@@ -234,7 +242,7 @@ async fn error_bodies_keep_status_code_message_and_request_id() {
         _ => json_response(404, json!({"error_code": "unknown_job_id", "message": "The job id is unknown."})),
     })
     .await;
-    let firefly = client(&server);
+    let firefly = without_retries(&server);
     let job = job(&server);
 
     let e = firefly.job_status(&job).await.unwrap_err();
@@ -289,6 +297,148 @@ async fn a_connection_refused_is_a_retryable_transport_error() {
     let error = firefly.job_status(&job).await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert!(error.is_retryable());
+}
+
+// Retries.
+
+#[tokio::test(start_paused = true)]
+async fn status_reads_are_retried_through_429_and_5xx() {
+    let server = server_with(|_, earlier| match earlier {
+        0 => json_response(503, json!({})),
+        1 => text_response(502, "text/html", "<html>bad gateway</html>"),
+        2 => with_header(
+            json_response(429, json!({"error_code": "rate_limited"})),
+            "retry-after",
+            "2",
+        ),
+        _ => running(),
+    })
+    .await;
+    let firefly = client(&server);
+    let status = firefly.job_status(&job(&server)).await.unwrap();
+    assert_eq!(status.status, JobStatus::Running);
+    let polls = server.requests_to(&format!("/v3/status/{JOB}"));
+    assert_eq!(polls.len(), 4, "the default policy allows four attempts");
+    assert!(
+        polls[3].at - polls[2].at >= Duration::from_secs(2),
+        "Retry-After honoured"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_stop_after_the_policy_attempts() {
+    let server =
+        server_with(|_, _| json_response(503, json!({"error_code": "model_not_loaded"}))).await;
+    let firefly = client(&server);
+    let error = firefly.job_status(&job(&server)).await.unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert!(error.is_retryable());
+    assert_eq!(server.count(&format!("/v3/status/{JOB}")), 4);
+
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .access_token("t")
+        .api_url(&server.url)
+        .retry_policy(RetryPolicy::default().with_attempts(2))
+        .build()
+        .unwrap();
+    firefly.job_status(&job(&server)).await.unwrap_err();
+    assert_eq!(server.count(&format!("/v3/status/{JOB}")), 6);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_beyond_the_cap_is_returned_not_waited_for() {
+    let server = server_with(|_, _| {
+        with_header(
+            json_response(429, json!({"error_code": "rate_limited"})),
+            "retry-after",
+            "3600",
+        )
+    })
+    .await;
+    let error = client(&server).job_status(&job(&server)).await.unwrap_err();
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(server.count(&format!("/v3/status/{JOB}")), 1);
+}
+
+const SUBMIT: &str = "/v3/images/generate-async";
+
+fn accepted() -> axum::response::Response {
+    json_response(
+        202,
+        json!({"jobId": JOB, "statusUrl": "x/v3/status/j", "cancelUrl": "x/v3/cancel/j"}),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn submissions_are_retried_only_when_nothing_was_created() {
+    for (first, retried) in [
+        (429, true),
+        (503, true),
+        (500, false),
+        (502, false),
+        (504, false),
+    ] {
+        let server = server_with(move |_, earlier| match earlier {
+            0 => json_response(first, json!({})),
+            _ => accepted(),
+        })
+        .await;
+        let result = client(&server)
+            .generate_images(GenerateImagesRequest::builder().prompt("cat"))
+            .await;
+        assert_eq!(result.is_ok(), retried, "{first}: {result:?}");
+        assert_eq!(server.count(SUBMIT), if retried { 2 } else { 1 }, "{first}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_rate_limit_spaces_requests_out() {
+    let server = server_with(|_, _| accepted()).await;
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .access_token("t")
+        .api_url(&server.url)
+        .rate_limit(RateLimit::per_minute(4))
+        .build()
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    let submissions =
+        (0..6).map(|_| firefly.generate_images(GenerateImagesRequest::builder().prompt("cat")));
+    for result in futures::future::join_all(submissions).await {
+        result.unwrap();
+    }
+    let times: Vec<Duration> = server
+        .requests_to(SUBMIT)
+        .iter()
+        .map(|r| r.at - start)
+        .collect();
+    assert_eq!(times.len(), 6);
+    assert!(
+        times[..4].iter().all(|t| *t < Duration::from_secs(1)),
+        "{times:?}"
+    );
+    assert!(
+        times[4..].iter().all(|t| *t >= Duration::from_secs(60)),
+        "{times:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rate_limit_for_submissions_lets_polls_through() {
+    let server = server_with(|_, _| running()).await;
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .access_token("t")
+        .api_url(&server.url)
+        .rate_limit(RateLimit::per_minute(1).submissions_only())
+        .build()
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    for _ in 0..5 {
+        firefly.job_status(&job(&server)).await.unwrap();
+    }
+    assert!(start.elapsed() < Duration::from_secs(1));
 }
 
 // Waiting.
@@ -543,117 +693,4 @@ fn the_builder_names_what_is_missing() {
         error,
         Error::Config(ConfigError::InsecureUrl { .. })
     ));
-}
-
-// Redaction: a sentinel secret and token never show up in Debug, Display or
-// logs, across a token fetch, a 401 replay, an IMS rejection and a malformed
-// IMS body.
-
-const SENTINEL_SECRET: &str = "SENTINEL-SECRET-7f3a";
-const SENTINEL_TOKEN: &str = "SENTINEL-TOKEN-91c2";
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test(start_paused = true)]
-async fn secrets_never_appear_in_debug_display_or_logs() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    // IMS: a sentinel token (rejected once by Firefly), a rejection, a malformed body.
-    let server = FakeServer::start(|request, earlier| {
-        if request.path == TOKEN_PATH {
-            return Reply::Now(match earlier {
-                0 => json_response(200, token_body(SENTINEL_TOKEN, 86399)),
-                1 => json_response(200, token_body(&format!("{SENTINEL_TOKEN}-renewed"), 86399)),
-                2 => json_response(200, token_body(&format!("{SENTINEL_TOKEN}-refreshed"), 86399)),
-                3 => json_response(
-                    400,
-                    json!({"error": "invalid_client", "error_description": "invalid client_secret parameter"}),
-                ),
-                _ => json_response(200, json!({"access_token": 12, "token_type": SENTINEL_TOKEN, "expires_in": SENTINEL_SECRET})),
-            });
-        }
-        Reply::Now(match earlier {
-            0 => json_response(401, json!({"error_code": "401013"})),
-            _ => running(),
-        })
-    })
-    .await;
-    let policy =
-        TokenPolicy::default().with_failure_backoff(Duration::ZERO, Duration::ZERO, Duration::ZERO);
-    let firefly = Firefly::builder()
-        .client_id(CLIENT_ID)
-        .client_secret(SENTINEL_SECRET)
-        .api_url(&server.url)
-        .ims_url(&server.url)
-        .token_policy(policy.clone())
-        .build()
-        .unwrap();
-    let mut shown = Vec::new();
-    let job = job(&server);
-    firefly.job_status(&job).await.unwrap();
-    // Past the refresh point: the next call starts a background refresh.
-    tokio::time::advance(Duration::from_secs(50_000)).await;
-    firefly.job_status(&job).await.unwrap();
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let manager =
-        ImsTokenManager::new(&server.url, CLIENT_ID, SENTINEL_SECRET, "openid", policy).unwrap();
-    for _ in 0..2 {
-        let error = manager.token().await.unwrap_err();
-        shown.push(format!("{error} {error:?} {error:#?}"));
-        let error = Error::from(error);
-        shown.push(format!("{error} {error:?}"));
-    }
-    shown.push(format!("{firefly:?} {firefly:#?} {manager:?} {manager:#?}"));
-    let builder = Firefly::builder()
-        .client_id(CLIENT_ID)
-        .client_secret(SENTINEL_SECRET);
-    shown.push(format!("{builder:?}"));
-    let token = adobe_firefly::auth::AccessToken::new(SENTINEL_TOKEN);
-    let static_token = adobe_firefly::auth::StaticToken::new(SENTINEL_TOKEN);
-    shown.push(format!("{token:?} {static_token:?}"));
-    let static_client = Firefly::builder()
-        .client_id(CLIENT_ID)
-        .access_token(SENTINEL_TOKEN)
-        .api_url(&server.url)
-        .build()
-        .unwrap();
-    shown.push(format!("{static_client:?}"));
-
-    drop(_guard);
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        logs.contains("access token fetched"),
-        "the capture saw the flow:\n{logs}"
-    );
-    assert!(
-        logs.contains("status=401"),
-        "the capture saw the 401:\n{logs}"
-    );
-    for text in shown.iter().chain([&logs]) {
-        assert!(!text.contains(SENTINEL_SECRET), "secret leaked: {text}");
-        assert!(!text.contains(SENTINEL_TOKEN), "token leaked: {text}");
-    }
-    assert_eq!(
-        server.count(TOKEN_PATH),
-        5,
-        "fetch, 401 renewal, refresh, rejection, malformed"
-    );
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use adobe_firefly::{
-    Error, Firefly, WaitOptions,
+    Error, Firefly, RetryPolicy, WaitOptions,
     auth::AuthError,
     emulator::{Emulator, Faults, RetryAfter, ServerErrorBurst},
     types::{GenerateImagesRequest, JobAccepted, JobStatus, Size},
@@ -26,6 +26,15 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 
 async fn with_faults(faults: Faults) -> Emulator {
     Emulator::builder().faults(faults).start().await.unwrap()
+}
+
+/// A client that shows each fault as it comes, without retrying it away.
+fn unretried(emulator: &Emulator) -> Firefly {
+    emulator
+        .client_builder()
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
 }
 
 #[tokio::test(start_paused = true)]
@@ -366,7 +375,7 @@ async fn injected_429s_carry_retry_after_in_seconds_or_as_a_date() {
         faults.rate_limit_every = Some(2);
         faults.retry_after = style;
         let emulator = with_faults(faults).await;
-        let firefly = emulator.client().unwrap();
+        let firefly = unretried(&emulator);
         let job = firefly.generate_images(cat()).await.unwrap();
         let error = firefly.job_status(&job).await.unwrap_err();
         assert!(error.is_rate_limited(), "{error:?}");
@@ -388,7 +397,7 @@ async fn server_error_bursts_fail_the_requests_they_say() {
         every: 4,
     });
     let emulator = with_faults(faults).await;
-    let firefly = emulator.client().unwrap();
+    let firefly = unretried(&emulator);
     let mut outcomes = Vec::new();
     for _ in 0..8 {
         outcomes.push(
@@ -427,16 +436,46 @@ async fn slow_responses_take_the_configured_time() {
 }
 
 #[tokio::test]
-async fn dropped_connections_are_transport_errors() {
+async fn dropped_connections_are_transport_errors_and_reads_are_retried() {
     let mut faults = Faults::none();
     faults.drop_connection_every = Some(2);
     let emulator = with_faults(faults).await;
-    let firefly = emulator.client().unwrap();
+    let firefly = unretried(&emulator);
     let job = firefly.generate_images(cat()).await.unwrap();
     let error = firefly.job_status(&job).await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert!(error.is_retryable());
     firefly.job_status(&job).await.unwrap();
+
+    // With the default policy the cut read (request 4) is simply sent again.
+    let retrying = emulator.client().unwrap();
+    retrying.job_status(&job).await.unwrap();
+    let polls = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/v3/status/"))
+        .count();
+    assert_eq!(polls, 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_default_policy_rides_out_injected_faults() {
+    let mut faults = Faults::none();
+    faults.rate_limit_every = Some(3);
+    faults.server_errors = Some(ServerErrorBurst {
+        status: 503,
+        count: 1,
+        every: 5,
+    });
+    let emulator = with_faults(faults).await;
+    let firefly = emulator.client().unwrap();
+    for _ in 0..5 {
+        let job = firefly.generate_images(cat()).await.unwrap();
+        firefly
+            .wait_for_job(&job, &WaitOptions::default())
+            .await
+            .unwrap();
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -464,7 +503,7 @@ async fn injected_job_failures_end_the_wait_with_adobes_code() {
     let mut faults = Faults::none();
     faults.fail_jobs_every = Some(2);
     let emulator = with_faults(faults).await;
-    let firefly = emulator.client().unwrap();
+    let firefly = unretried(&emulator);
     let first = firefly.generate_images(cat()).await.unwrap();
     let second = firefly.generate_images(cat()).await.unwrap();
     firefly
@@ -507,7 +546,7 @@ async fn the_per_minute_quota_answers_429_until_the_window_moves() {
     let mut faults = Faults::none();
     faults.rate_limit_per_minute = Some(4);
     let emulator = with_faults(faults).await;
-    let firefly = emulator.client().unwrap();
+    let firefly = unretried(&emulator);
     for _ in 0..4 {
         firefly.generate_images(cat()).await.unwrap();
     }
@@ -520,4 +559,16 @@ async fn the_per_minute_quota_answers_429_until_the_window_moves() {
     );
     tokio::time::advance(wait).await;
     firefly.generate_images(cat()).await.unwrap();
+    // The default policy waits for the window instead of failing.
+    for _ in 0..3 {
+        firefly.generate_images(cat()).await.unwrap();
+    }
+    let patient = emulator.client().unwrap();
+    let started = Instant::now();
+    patient.generate_images(cat()).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        started.elapsed()
+    );
 }

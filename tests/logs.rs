@@ -1,0 +1,192 @@
+//! What the SDK logs: one event per IMS load, and never a secret, even at
+//! TRACE level. One process-wide subscriber captures everything (scoped
+//! subscribers miss events when other tests run on other threads), so the
+//! tests here run one at a time.
+
+mod common;
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex, OnceLock},
+    time::Duration,
+};
+
+use adobe_firefly::{
+    Error, Firefly,
+    auth::{ImsTokenManager, TokenPolicy},
+    types::JobAccepted,
+};
+use common::*;
+use serde_json::json;
+
+static CAPTURE: OnceLock<Capture> = OnceLock::new();
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs the capturing subscriber (once), empties it, and keeps other
+/// tests of this file from running until the guard is dropped.
+async fn capture_logs() -> tokio::sync::MutexGuard<'static, ()> {
+    let serial = SERIAL.lock().await;
+    let capture = CAPTURE.get_or_init(|| {
+        let capture = Capture::default();
+        let writer = capture.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .init();
+        capture
+    });
+    capture.0.lock().unwrap().clear();
+    serial
+}
+
+fn captured() -> String {
+    String::from_utf8(CAPTURE.get().unwrap().0.lock().unwrap().clone()).unwrap()
+}
+
+const JOB: &str = "urn:ff:jobs:c:1";
+
+fn job(server: &FakeServer) -> JobAccepted {
+    JobAccepted {
+        job_id: JOB.into(),
+        status_url: format!("{}/v3/status/{JOB}", server.url),
+        cancel_url: format!("{}/v3/cancel/{JOB}", server.url),
+    }
+}
+
+fn running() -> axum::response::Response {
+    json_response(200, json!({"jobId": JOB, "status": "running"}))
+}
+
+// Redaction: a sentinel secret and token never show up in Debug, Display or
+// logs, across a token fetch, a 401 replay, an IMS rejection and a malformed
+// IMS body.
+
+const SENTINEL_SECRET: &str = "SENTINEL-SECRET-7f3a";
+const SENTINEL_TOKEN: &str = "SENTINEL-TOKEN-91c2";
+
+#[tokio::test(start_paused = true)]
+async fn secrets_never_appear_in_debug_display_or_logs() {
+    let _serial = capture_logs().await;
+
+    // IMS: a sentinel token (rejected once by Firefly), a rejection, a malformed body.
+    let server = FakeServer::start(|request, earlier| {
+        if request.path == TOKEN_PATH {
+            return Reply::Now(match earlier {
+                0 => json_response(200, token_body(SENTINEL_TOKEN, 86399)),
+                1 => json_response(200, token_body(&format!("{SENTINEL_TOKEN}-renewed"), 86399)),
+                2 => json_response(200, token_body(&format!("{SENTINEL_TOKEN}-refreshed"), 86399)),
+                3 => json_response(
+                    400,
+                    json!({"error": "invalid_client", "error_description": "invalid client_secret parameter"}),
+                ),
+                _ => json_response(200, json!({"access_token": 12, "token_type": SENTINEL_TOKEN, "expires_in": SENTINEL_SECRET})),
+            });
+        }
+        Reply::Now(match earlier {
+            0 => json_response(401, json!({"error_code": "401013"})),
+            _ => running(),
+        })
+    })
+    .await;
+    let policy =
+        TokenPolicy::default().with_failure_backoff(Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret(SENTINEL_SECRET)
+        .api_url(&server.url)
+        .ims_url(&server.url)
+        .token_policy(policy.clone())
+        .build()
+        .unwrap();
+    let mut shown = Vec::new();
+    let job = job(&server);
+    firefly.job_status(&job).await.unwrap();
+    // Past the refresh point: the next call starts a background refresh.
+    tokio::time::advance(Duration::from_secs(50_000)).await;
+    firefly.job_status(&job).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let manager =
+        ImsTokenManager::new(&server.url, CLIENT_ID, SENTINEL_SECRET, "openid", policy).unwrap();
+    for _ in 0..2 {
+        let error = manager.token().await.unwrap_err();
+        shown.push(format!("{error} {error:?} {error:#?}"));
+        let error = Error::from(error);
+        shown.push(format!("{error} {error:?}"));
+    }
+    shown.push(format!("{firefly:?} {firefly:#?} {manager:?} {manager:#?}"));
+    let builder = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret(SENTINEL_SECRET);
+    shown.push(format!("{builder:?}"));
+    let token = adobe_firefly::auth::AccessToken::new(SENTINEL_TOKEN);
+    let static_token = adobe_firefly::auth::StaticToken::new(SENTINEL_TOKEN);
+    shown.push(format!("{token:?} {static_token:?}"));
+    let static_client = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .access_token(SENTINEL_TOKEN)
+        .api_url(&server.url)
+        .build()
+        .unwrap();
+    shown.push(format!("{static_client:?}"));
+
+    let logs = captured();
+    assert!(
+        logs.contains("access token fetched"),
+        "the capture saw the flow:\n{logs}"
+    );
+    assert!(
+        logs.contains("status=401"),
+        "the capture saw the 401:\n{logs}"
+    );
+    for text in shown.iter().chain([&logs]) {
+        assert!(!text.contains(SENTINEL_SECRET), "secret leaked: {text}");
+        assert!(!text.contains(SENTINEL_TOKEN), "token leaked: {text}");
+    }
+    assert_eq!(
+        server.count(TOKEN_PATH),
+        5,
+        "fetch, 401 renewal, refresh, rejection, malformed"
+    );
+}
+
+// R17: one log event per IMS load, not one per caller.
+
+#[tokio::test(start_paused = true)]
+async fn a_herd_logs_one_fetch_and_a_missing_expiry_is_warned_about() {
+    let _serial = capture_logs().await;
+    let server = FakeServer::start(|_, _| {
+        Reply::After(
+            Duration::from_millis(200),
+            json_response(200, json!({"access_token": "t", "token_type": "bearer"})),
+        )
+    })
+    .await;
+    let manager = ImsTokenManager::new(
+        &server.url,
+        CLIENT_ID,
+        "secret",
+        "openid",
+        TokenPolicy::default(),
+    )
+    .unwrap();
+    let results = futures::future::join_all((0..1000).map(|_| manager.token())).await;
+    assert!(results.iter().all(Result::is_ok));
+    let logs = captured();
+    assert_eq!(logs.matches("access token fetched").count(), 1, "{logs}");
+    assert_eq!(logs.matches("IMS sent no expires_in").count(), 1, "{logs}");
+    assert_eq!(manager.stats().ims_requests, 1);
+}
