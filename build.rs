@@ -15,6 +15,10 @@ const SPEC_PATH: &str = "openapi/firefly.yaml";
 /// called through the oauth2 crate, so no client code is generated for them.
 const TAG_NOT_GENERATED: &str = "ims";
 
+/// Operations carrying this extension are sent by hand-written SDK code
+/// (its value says why); no client code is generated for them.
+const HANDWRITTEN: &str = "x-adobe-firefly-handwritten";
+
 /// Schema keywords the SDK's validator enforces with typed errors naming the
 /// field. Left in, progenitor would turn them into newtypes (`NonZeroU32`,
 /// length-checked strings) that only fail at `send()` with a string error.
@@ -119,7 +123,7 @@ fn quote_path(path: &str) -> proc_macro2::TokenStream {
 /// usable client. The vendored file itself is never changed.
 fn normalize_for_codegen(spec: &mut serde_json::Value) {
     if let Some(paths) = spec.get_mut("paths").and_then(|p| p.as_object_mut()) {
-        paths.retain(|_, item| !tagged(item, TAG_NOT_GENERATED));
+        paths.retain(|_, item| !tagged(item, TAG_NOT_GENERATED) && !handwritten(item));
         for item in paths.values_mut() {
             let Some(item) = item.as_object_mut() else {
                 continue;
@@ -150,6 +154,11 @@ fn tagged(item: &serde_json::Value, tag: &str) -> bool {
                 .is_some_and(|tags| tags.iter().any(|t| t == tag))
         })
     })
+}
+
+fn handwritten(item: &serde_json::Value) -> bool {
+    item.as_object()
+        .is_some_and(|ops| ops.values().any(|op| op.get(HANDWRITTEN).is_some()))
 }
 
 fn strip_validation_keywords(value: &mut serde_json::Value) {

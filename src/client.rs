@@ -6,17 +6,13 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::{
-    Error, ValidationError,
+    Error,
     auth::{ImsTokenManager, StaticToken, TokenPolicy, TokenSource},
     config::{self, ConfigError, env},
     generated,
     retry::{RateLimit, RetryPolicy},
     transport::{self, Transport},
-    types::{
-        GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
-        ImageModelVersion, JobAccepted, JobResult, JobStatus, JobStatusResponse,
-    },
-    validate,
+    types::{JobAccepted, JobResult, JobStatus, JobStatusResponse},
 };
 
 /// A Firefly client.
@@ -40,11 +36,11 @@ use crate::{
 /// ```
 #[derive(Clone)]
 pub struct Firefly {
-    raw: generated::Client,
-    http: reqwest::Client,
+    pub(crate) raw: generated::Client,
+    pub(crate) http: reqwest::Client,
     /// For pre-signed storage URLs: no credentials, ever.
     pub(crate) storage_http: reqwest::Client,
-    transport: Transport,
+    pub(crate) transport: Transport,
     api_url: Url,
 }
 
@@ -87,64 +83,6 @@ impl Firefly {
     /// A builder for a client configured in code.
     pub fn builder() -> FireflyBuilder {
         FireflyBuilder::default()
-    }
-
-    /// Submits an asynchronous text-to-image job with the default model.
-    ///
-    /// Accepts a [`GenerateImagesRequest`] or its builder. The request is
-    /// checked against Firefly's limits before anything is sent.
-    pub async fn generate_images<R>(&self, request: R) -> Result<JobAccepted, Error>
-    where
-        R: TryInto<GenerateImagesRequest>,
-        R::Error: fmt::Display,
-    {
-        self.submit_generate_images(build(request)?, None).await
-    }
-
-    /// Submits an asynchronous text-to-image job with a chosen model
-    /// (`x-model-version`).
-    pub async fn generate_images_with_model<R>(
-        &self,
-        request: R,
-        model: ImageModelVersion,
-    ) -> Result<JobAccepted, Error>
-    where
-        R: TryInto<GenerateImagesRequest>,
-        R::Error: fmt::Display,
-    {
-        self.submit_generate_images(build(request)?, Some(model))
-            .await
-    }
-
-    async fn submit_generate_images(
-        &self,
-        request: GenerateImagesRequest,
-        model: Option<ImageModelVersion>,
-    ) -> Result<JobAccepted, Error> {
-        validate::generate_images(&request, model.as_ref())?;
-        let mut call = self.raw.generate_images_v3_async().body(request);
-        if let Some(model) = model {
-            call = call.x_model_version(model);
-        }
-        transport::outcome("generateImagesV3Async", call.send().await).await
-    }
-
-    /// Generates images synchronously and returns them.
-    ///
-    /// Adobe deprecated this endpoint; prefer [`Firefly::generate_images`]
-    /// with [`Firefly::wait_for_job`].
-    #[deprecated(
-        note = "Adobe deprecated the synchronous endpoint; use generate_images and wait_for_job"
-    )]
-    pub async fn generate_images_sync<R>(&self, request: R) -> Result<GenerateImagesResponse, Error>
-    where
-        R: TryInto<GenerateImagesSyncRequest>,
-        R::Error: fmt::Display,
-    {
-        let request = build(request)?;
-        validate::generate_images_sync(&request)?;
-        let call = self.raw.generate_images_v3().body(request);
-        transport::outcome("generateImagesV3", call.send().await).await
     }
 
     /// The current state of a job, read from the `statusUrl` Firefly gave.
@@ -268,16 +206,6 @@ fn finished(status: JobStatusResponse) -> Option<Result<JobResult, Error>> {
         })),
         _ => None,
     }
-}
-
-fn build<T, R>(request: R) -> Result<T, Error>
-where
-    R: TryInto<T>,
-    R::Error: fmt::Display,
-{
-    request
-        .try_into()
-        .map_err(|e| ValidationError::new("request", e.to_string()).into())
 }
 
 impl fmt::Debug for Firefly {

@@ -7,6 +7,17 @@
 mod client;
 pub use client::{Firefly, FireflyBuilder, WaitOptions};
 
+// Generation operations: images (text, similar, expand, fill, composite), video.
+mod operations;
+
+// Uploading input images.
+mod upload;
+pub use upload::{ImageFormat, MAX_UPLOAD_BYTES};
+
+// Custom models and the credentials check.
+mod models;
+pub use models::CustomModelsQuery;
+
 // Errors: one type for every call, with predicates and accessors.
 mod error;
 pub use error::{ApiError, Error, ValidationError};

@@ -396,6 +396,30 @@ pub(crate) async fn outcome<T>(
     }
 }
 
+/// Converts a response to a request the SDK sent itself (not through the
+/// generated client) into the SDK's result.
+pub(crate) async fn decode<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    result: reqwest::Result<Response>,
+) -> Result<T, Error> {
+    let response = result.map_err(|e| transport_error(operation, e))?;
+    if response.extensions().get::<Refusal>().is_some() || !response.status().is_success() {
+        return Err(from_response(operation, response).await);
+    }
+    let status = response.status().as_u16();
+    let request_id = header(response.headers(), REQUEST_ID);
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| transport_error(operation, e))?;
+    serde_json::from_slice(&body).map_err(|e| Error::Decode {
+        operation,
+        status: Some(status),
+        detail: e.to_string(),
+        request_id,
+    })
+}
+
 pub(crate) fn transport_error(operation: &'static str, error: reqwest::Error) -> Error {
     let timed_out = error.is_timeout();
     let detail = if timed_out {

@@ -6,18 +6,30 @@
 //! a value Adobe adds later decodes as `Unknown(..)` instead of failing.
 
 pub use crate::generated::types::{
-    CancelAccepted, GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
-    GeneratedImage, ImageModelVersion, ImageReference, InputSource, JobAccepted, JobOutput,
-    JobResult, JobStatusResponse, OutputFile, Size, StructureOptions, StyleOptions, UpsamplerType,
-    ValidationErrorDetail,
+    Alignment, BaseModel, CameraMotion, CancelAccepted, CustomModel, CustomModelPage,
+    ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
+    GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
+    GenerateObjectCompositeRequest, GenerateSimilarImagesRequest, GenerateSimilarImagesSyncRequest,
+    GenerateVideoRequest, GeneratedImage, HorizontalAlignment, ImageModelVersion, ImageReference,
+    InputImage, InputSource, Inset, JobAccepted, JobOutput, JobResult, JobStatusResponse, Mask,
+    OutputFile, PageLink, PageLinks, Placement, PublishedStateFilter, ShotAngle, ShotSize,
+    SimilarImageModelVersion, Size, StructureOptions, StyleOptions, TimelinePlacement,
+    UploadResponse, UploadedImage, UpsamplerType, ValidationErrorDetail, VerticalAlignment,
+    VideoImageCondition, VideoImageInput, VideoModelVersion, VideoPromptStyle, VideoSettings,
+    VideoSize, VideoSource,
 };
 
 /// Builders for the generated request types, e.g.
 /// `GenerateImagesRequest::builder().prompt("a cat")`.
 pub mod builder {
     pub use crate::generated::types::builder::{
-        GenerateImagesRequest, GenerateImagesSyncRequest, ImageReference, InputSource, Size,
-        StructureOptions, StyleOptions,
+        Alignment, ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest,
+        FillImageSyncRequest, GenerateImagesRequest, GenerateImagesSyncRequest,
+        GenerateObjectCompositeRequest, GenerateSimilarImagesRequest,
+        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, ImageReference, InputImage,
+        InputSource, Inset, Mask, Placement, Size, StructureOptions, StyleOptions,
+        TimelinePlacement, VideoImageCondition, VideoImageInput, VideoSettings, VideoSize,
+        VideoSource,
     };
 }
 

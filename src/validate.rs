@@ -9,7 +9,10 @@ use std::collections::HashSet;
 use crate::{
     ValidationError,
     types::{
-        GenerateImagesRequest, GenerateImagesSyncRequest, ImageModelVersion, ImageReference, Size,
+        ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
+        GenerateImagesRequest, GenerateImagesSyncRequest, GenerateObjectCompositeRequest,
+        GenerateSimilarImagesRequest, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
+        ImageModelVersion, ImageReference, InputImage, InputSource, Mask, Placement, Size,
         StructureOptions, StyleOptions,
     },
 };
@@ -22,6 +25,10 @@ pub(crate) const VISUAL_INTENSITY: (i32, i32) = (2, 10);
 pub(crate) const STYLE_STRENGTH: (i32, i32) = (1, 100);
 pub(crate) const STRUCTURE_STRENGTH: (i32, i32) = (0, 100);
 pub(crate) const URL_MAX_CHARS: usize = 2083;
+pub(crate) const MAX_SIDE_EXPAND: i32 = 3999;
+pub(crate) const VIDEO_URL_MAX_CHARS: usize = 4096;
+pub(crate) const MAX_SIDE_VIDEO: i32 = 8192;
+pub(crate) const BIT_RATE_FACTOR: (i32, i32) = (0, 63);
 
 type Checked = Result<(), ValidationError>;
 
@@ -73,6 +80,167 @@ pub(crate) fn generate_images_sync(request: &GenerateImagesSyncRequest) -> Check
     )?;
     style(request.style.as_ref())?;
     structure(request.structure.as_ref())
+}
+
+/// Checks an asynchronous generate-similar request.
+pub(crate) fn generate_similar(request: &GenerateSimilarImagesRequest) -> Checked {
+    input_image("image", &request.image)?;
+    variations(request.num_variations, &request.seeds)?;
+    size(request.size.as_ref(), MAX_SIDE_ASYNC)
+}
+
+/// Checks a synchronous generate-similar request.
+pub(crate) fn generate_similar_sync(request: &GenerateSimilarImagesSyncRequest) -> Checked {
+    input_image("image", &request.image)?;
+    variations(request.num_variations, &request.seeds)?;
+    size(request.size.as_ref(), MAX_SIDE_SYNC)
+}
+
+/// Checks an asynchronous expand request.
+pub(crate) fn expand(request: &ExpandImageRequest) -> Checked {
+    input_image("image", &request.image)?;
+    optional_prompt(request.prompt.as_deref())?;
+    variations(request.num_variations, &request.seeds)?;
+    size(request.size.as_ref(), MAX_SIDE_EXPAND)?;
+    mask("mask", request.mask.as_ref())?;
+    placement_or_mask(
+        request.placement.as_ref(),
+        request.mask.is_some() || request.image.mask.is_some(),
+    )
+}
+
+/// Checks a synchronous expand request.
+pub(crate) fn expand_sync(request: &ExpandImageSyncRequest) -> Checked {
+    input_image("image", &request.image)?;
+    optional_prompt(request.prompt.as_deref())?;
+    variations(request.num_variations, &request.seeds)?;
+    size(request.size.as_ref(), MAX_SIDE_EXPAND)?;
+    placement_or_mask(request.placement.as_ref(), request.image.mask.is_some())
+}
+
+/// Checks an asynchronous fill request.
+pub(crate) fn fill(request: &FillImageRequest) -> Checked {
+    input_image("image", &request.image)?;
+    mask("mask", Some(&request.mask))?;
+    optional_prompt(request.prompt.as_deref())?;
+    optional_text("negativePrompt", request.negative_prompt.as_deref())?;
+    variations(request.num_variations, &request.seeds)?;
+    size(request.size.as_ref(), MAX_SIDE_ASYNC)
+}
+
+/// Checks a synchronous fill request: the mask goes in `image.mask`.
+pub(crate) fn fill_sync(request: &FillImageSyncRequest) -> Checked {
+    input_image("image", &request.image)?;
+    if request.image.mask.is_none() {
+        return Err(ValidationError::new(
+            "image.mask",
+            "is required by the synchronous fill call",
+        ));
+    }
+    optional_prompt(request.prompt.as_deref())?;
+    optional_text("negativePrompt", request.negative_prompt.as_deref())?;
+    variations(request.num_variations, &request.seeds)?;
+    size(request.size.as_ref(), MAX_SIDE_SYNC)
+}
+
+/// Checks an object composite request.
+pub(crate) fn object_composite(request: &GenerateObjectCompositeRequest) -> Checked {
+    input_image("image", &request.image)?;
+    prompt("prompt", &request.prompt)?;
+    variations(request.num_variations, &request.seeds)?;
+    size(request.size.as_ref(), MAX_SIDE_ASYNC)?;
+    mask("mask", request.mask.as_ref())?;
+    style(request.style.as_ref())?;
+    placement_or_mask(
+        request.placement.as_ref(),
+        request.mask.is_some() || request.image.mask.is_some(),
+    )
+}
+
+/// Checks a video request.
+pub(crate) fn generate_video(request: &GenerateVideoRequest) -> Checked {
+    let conditions = request
+        .image
+        .as_ref()
+        .map_or(&[][..], |image| &image.conditions[..]);
+    let has_prompt = request
+        .prompt
+        .as_deref()
+        .is_some_and(|p| !p.trim().is_empty());
+    if !has_prompt && conditions.is_empty() {
+        return Err(ValidationError::new(
+            "prompt",
+            "or a keyframe image (image.conditions) is required",
+        ));
+    }
+    in_range("bitRateFactor", request.bit_rate_factor, BIT_RATE_FACTOR)?;
+    if request.seeds.len() > 1 {
+        return Err(ValidationError::new("seeds", "takes exactly one seed"));
+    }
+    if request.sizes.len() > 1 {
+        return Err(ValidationError::new("sizes", "takes exactly one size"));
+    }
+    for video_size in &request.sizes {
+        in_range("sizes.width", Some(video_size.width), (1, MAX_SIDE_VIDEO))?;
+        in_range("sizes.height", Some(video_size.height), (1, MAX_SIDE_VIDEO))?;
+    }
+    for (i, condition) in conditions.iter().enumerate() {
+        let position = condition.placement.position;
+        if !(0.0..=1.0).contains(&position) {
+            return Err(ValidationError::new(
+                format!("image.conditions.{i}.placement.position"),
+                format!("is {position}; it must be between 0 and 1"),
+            ));
+        }
+        let source = &condition.source;
+        let given = [
+            source.upload_id.is_some(),
+            source.url.is_some(),
+            source.creative_cloud_file_id.is_some(),
+        ];
+        if given.iter().filter(|g| **g).count() != 1 {
+            return Err(ValidationError::new(
+                format!("image.conditions.{i}.source"),
+                "takes exactly one of uploadId, url or creativeCloudFileId",
+            ));
+        }
+        if source
+            .url
+            .as_deref()
+            .is_some_and(|url| url.is_empty() || url.chars().count() > VIDEO_URL_MAX_CHARS)
+        {
+            return Err(ValidationError::new(
+                format!("image.conditions.{i}.source.url"),
+                format!("must have 1 to {VIDEO_URL_MAX_CHARS} characters"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn input_image(field: &str, image: &InputImage) -> Checked {
+    source(&format!("{field}.source"), &image.source)?;
+    mask(&format!("{field}.mask"), image.mask.as_ref())
+}
+
+fn mask(field: &str, mask: Option<&Mask>) -> Checked {
+    mask.map_or(Ok(()), |mask| {
+        source(&format!("{field}.source"), &mask.source)
+    })
+}
+
+fn placement_or_mask(placement: Option<&Placement>, has_mask: bool) -> Checked {
+    if placement.is_some() && has_mask {
+        return Err(ValidationError::new(
+            "placement",
+            "cannot be combined with a mask",
+        ));
+    }
+    Ok(())
+}
+
+fn optional_prompt(text: Option<&str>) -> Checked {
+    text.map_or(Ok(()), |text| prompt("prompt", text))
 }
 
 fn prompt(field: &str, text: &str) -> Checked {
@@ -150,22 +318,21 @@ fn structure(structure: Option<&StructureOptions>) -> Checked {
 }
 
 fn reference(field: &str, reference: Option<&ImageReference>) -> Checked {
-    let Some(reference) = reference else {
-        return Ok(());
-    };
-    let source = &reference.source;
+    reference.map_or(Ok(()), |reference| {
+        source(&format!("{field}.source"), &reference.source)
+    })
+}
+
+fn source(field: &str, source: &InputSource) -> Checked {
     match (source.upload_id.as_deref(), source.url.as_deref()) {
-        (None, None) => Err(ValidationError::new(
-            format!("{field}.source"),
-            "needs an uploadId or a url",
-        )),
+        (None, None) => Err(ValidationError::new(field, "needs an uploadId or a url")),
         (Some(_), Some(_)) => Err(ValidationError::new(
-            format!("{field}.source"),
+            field,
             "takes an uploadId or a url, not both",
         )),
         (_, Some(url)) if url.is_empty() || url.chars().count() > URL_MAX_CHARS => {
             Err(ValidationError::new(
-                format!("{field}.source.url"),
+                format!("{field}.url"),
                 format!("must have 1 to {URL_MAX_CHARS} characters"),
             ))
         }

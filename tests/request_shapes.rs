@@ -44,7 +44,17 @@ async fn adobe() -> FakeServer {
                 })),
             },
             ("PUT", path) if path.starts_with("/v3/cancel/") => json_response(200, json!({})),
-            ("POST", "/v3/images/generate") => json_response(200, json!({
+            ("POST", path) if path.ends_with("-async") || path == "/v3/videos/generate" => json_response(
+                202,
+                json!({
+                    "jobId": JOB_ID,
+                    "statusUrl": format!("http://{host}/v3/status/{JOB_ID}"),
+                    "cancelUrl": format!("http://{host}/v3/cancel/{JOB_ID}"),
+                }),
+            ),
+            ("POST", "/v2/storage/image") => json_response(200, json!({"images": [{"id": "5c1d6e2a-8f7b-4c3d-9e0f-1a2b3c4d5e6f"}]})),
+            ("GET", "/v3/custom-models") => json_response(200, json!({"custom_models": [], "total_count": 0})),
+            ("POST", _) => json_response(200, json!({
                 "size": {"width": 1024, "height": 1024},
                 "outputs": [{"seed": 7, "image": {"url": "https://storage.example/x.jpg"}}]
             })),
@@ -220,4 +230,252 @@ async fn the_token_is_fetched_once_for_many_calls() {
     tokio::time::advance(Duration::from_secs(3600)).await;
     firefly.job_status(&job).await.unwrap();
     assert_eq!(server.count(TOKEN_PATH), 1);
+}
+
+// The rest of the surface: one snapshot per operation.
+
+use adobe_firefly::{
+    CustomModelsQuery,
+    types::{
+        Alignment, CameraMotion, ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest,
+        FillImageSyncRequest, GenerateObjectCompositeRequest, GenerateSimilarImagesRequest,
+        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, HorizontalAlignment, InputImage,
+        InputSource, Inset, Mask, Placement, PublishedStateFilter, ShotSize,
+        SimilarImageModelVersion, TimelinePlacement, VerticalAlignment, VideoImageCondition,
+        VideoImageInput, VideoSettings, VideoSize, VideoSource,
+    },
+};
+
+fn uploaded(id: &str) -> InputSource {
+    InputSource {
+        upload_id: Some(id.into()),
+        url: None,
+    }
+}
+
+fn input(id: &str) -> InputImage {
+    InputImage {
+        source: uploaded(id),
+        mask: None,
+    }
+}
+
+fn mask(id: &str) -> Mask {
+    Mask {
+        source: uploaded(id),
+        invert: Some(true),
+    }
+}
+
+fn centered() -> Placement {
+    Placement {
+        alignment: Some(Alignment {
+            horizontal: Some(HorizontalAlignment::Left),
+            vertical: Some(VerticalAlignment::Top),
+        }),
+        inset: Some(Inset {
+            top: Some(10),
+            bottom: None,
+            left: Some(20),
+            right: None,
+        }),
+    }
+}
+
+/// Runs `call`, then snapshots the one request it sent to `path`.
+async fn snapshot_of<F, Fut, T>(name: &str, path: &str, call: F)
+where
+    F: FnOnce(Firefly) -> Fut,
+    Fut: std::future::Future<Output = Result<T, adobe_firefly::Error>>,
+    T: std::fmt::Debug,
+{
+    let server = adobe().await;
+    call(client(&server)).await.unwrap();
+    let mut sent = server.requests_to(path);
+    assert_eq!(sent.len(), 1, "{name}");
+    let request = sent.remove(0);
+    assert_carries_credentials(&request);
+    insta::assert_json_snapshot!(name, request.shape());
+}
+
+#[tokio::test(start_paused = true)]
+async fn generate_similar_images() {
+    snapshot_of(
+        "generate_similar_images_async",
+        "/v3/images/generate-similar-async",
+        |f| async move {
+            let request = GenerateSimilarImagesRequest::builder()
+                .image(input("ref-1"))
+                .num_variations(2);
+            f.generate_similar_images(request, Some(SimilarImageModelVersion::Image4Ultra))
+                .await
+        },
+    )
+    .await;
+    snapshot_of(
+        "generate_similar_images_sync",
+        "/v3/images/generate-similar",
+        |f| async move {
+            f.generate_similar_images_sync(
+                GenerateSimilarImagesSyncRequest::builder()
+                    .image(input("ref-1"))
+                    .tileable(true),
+            )
+            .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn expand_image() {
+    snapshot_of(
+        "expand_image_async",
+        "/v3/images/expand-async",
+        |f| async move {
+            let request = ExpandImageRequest::builder()
+                .image(input("photo-1"))
+                .prompt("a beach".to_owned())
+                .placement(centered())
+                .size(Size {
+                    width: 2688,
+                    height: 1536,
+                });
+            f.expand_image(request).await
+        },
+    )
+    .await;
+    snapshot_of("expand_image_sync", "/v3/images/expand", |f| async move {
+        let image = InputImage {
+            source: uploaded("photo-1"),
+            mask: Some(mask("mask-1")),
+        };
+        f.expand_image_sync(ExpandImageSyncRequest::builder().image(image))
+            .await
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn fill_image() {
+    snapshot_of(
+        "fill_image_async",
+        "/v3/images/fill-async",
+        |f| async move {
+            let request = FillImageRequest::builder()
+                .image(input("photo-1"))
+                .mask(mask("mask-1"))
+                .prompt("flowers".to_owned())
+                .negative_prompt("weeds".to_owned())
+                .prompt_biasing_locale_code("en-US".to_owned());
+            f.fill_image(request).await
+        },
+    )
+    .await;
+    snapshot_of("fill_image_sync", "/v3/images/fill", |f| async move {
+        let image = InputImage {
+            source: uploaded("photo-1"),
+            mask: Some(mask("mask-1")),
+        };
+        f.fill_image_sync(
+            FillImageSyncRequest::builder()
+                .image(image)
+                .prompt("flowers".to_owned()),
+        )
+        .await
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn generate_object_composite() {
+    snapshot_of(
+        "generate_object_composite_async",
+        "/v3/images/generate-object-composite-async",
+        |f| async move {
+            let request = GenerateObjectCompositeRequest::builder()
+                .image(input("product-1"))
+                .prompt("on a marble table")
+                .placement(centered())
+                .content_class(adobe_firefly::types::ContentClass::Photo);
+            f.generate_object_composite(request).await
+        },
+    )
+    .await;
+    snapshot_of(
+        "generate_object_composite_sync",
+        "/v3/images/generate-object-composite",
+        |f| async move {
+            f.generate_object_composite_sync(
+                GenerateObjectCompositeRequest::builder()
+                    .image(input("product-1"))
+                    .prompt("in a forest"),
+            )
+            .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn generate_video() {
+    snapshot_of("generate_video", "/v3/videos/generate", |f| async move {
+        let keyframe = VideoImageCondition {
+            source: VideoSource {
+                upload_id: Some("frame-1".into()),
+                url: None,
+                creative_cloud_file_id: None,
+            },
+            placement: TimelinePlacement { position: 0.0 },
+        };
+        let request = GenerateVideoRequest::builder()
+            .prompt("a cat walking".to_owned())
+            .seeds(vec![5])
+            .sizes(vec![VideoSize {
+                width: 1920,
+                height: 1080,
+            }])
+            .image(VideoImageInput {
+                conditions: vec![keyframe],
+            })
+            .video_settings(VideoSettings {
+                camera_motion: Some(CameraMotion::CameraPanLeft),
+                prompt_style: None,
+                shot_angle: None,
+                shot_size: Some(ShotSize::MediumShot),
+            });
+        f.generate_video(request).await
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn upload_image() {
+    let png = b"\x89PNG\r\n\x1a\n0123456789".to_vec();
+    snapshot_of("upload_image", "/v2/storage/image", |f| async move {
+        f.upload_image(png).await
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn custom_models_page() {
+    snapshot_of("custom_models_page", "/v3/custom-models", |f| async move {
+        let query = CustomModelsQuery::new()
+            .sort_by("-createdDate")
+            .published_state(PublishedStateFilter::All)
+            .page_size(10);
+        f.custom_models_page(&query, 20).await
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn check_credentials() {
+    snapshot_of(
+        "check_credentials",
+        "/v3/status/adobe-firefly-credentials-check",
+        |f| async move { f.check_credentials().await },
+    )
+    .await;
 }

@@ -25,6 +25,33 @@ fn the_spec_is_openapi_3_0_3_and_documents_every_operation() {
         ("/v3/images/generate-async", "post", "generateImagesV3Async"),
         ("/v3/status/{jobId}", "get", "jobResultV3"),
         ("/v3/cancel/{jobId}", "put", "cancelJobV3"),
+        (
+            "/v3/images/generate-similar-async",
+            "post",
+            "generateSimilarImagesV3Async",
+        ),
+        (
+            "/v3/images/generate-similar",
+            "post",
+            "generateSimilarImagesV3",
+        ),
+        ("/v3/images/expand-async", "post", "expandImageV3Async"),
+        ("/v3/images/expand", "post", "expandImageV3"),
+        ("/v3/images/fill-async", "post", "fillImageV3Async"),
+        ("/v3/images/fill", "post", "fillImageV3"),
+        (
+            "/v3/images/generate-object-composite-async",
+            "post",
+            "generateObjectCompositeV3Async",
+        ),
+        (
+            "/v3/images/generate-object-composite",
+            "post",
+            "generateObjectCompositeV3",
+        ),
+        ("/v3/videos/generate", "post", "generateVideoV3"),
+        ("/v2/storage/image", "post", "storageImageV2"),
+        ("/v3/custom-models", "get", "getCustomModels"),
     ] {
         assert_eq!(
             spec["paths"][path][method]["operationId"], operation_id,

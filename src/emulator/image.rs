@@ -56,6 +56,23 @@ pub(crate) fn render_png(prompt: &str, seed: i64, width: u32, height: u32) -> Ve
     out
 }
 
+/// A stand-in video file: an ISO-BMFF `ftyp` box followed by a `free` box
+/// whose content depends on the prompt and seed. Not playable; enough for a
+/// download to be checked.
+pub(crate) fn stand_in_mp4(prompt: &str, seed: i64) -> Vec<u8> {
+    let mut file = Vec::new();
+    file.extend_from_slice(&24u32.to_be_bytes());
+    file.extend_from_slice(b"ftypisom\0\0\x02\0isommp41");
+    let note = format!(
+        "adobe-firefly emulator video {:016x}",
+        fnv1a(&[prompt.as_bytes(), &seed.to_le_bytes()])
+    );
+    file.extend_from_slice(&(8 + note.len() as u32).to_be_bytes());
+    file.extend_from_slice(b"free");
+    file.extend_from_slice(note.as_bytes());
+    file
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

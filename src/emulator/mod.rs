@@ -5,9 +5,13 @@
 //!
 //! - `POST /ims/token/v3`: the client-credentials grant, checking the client
 //!   id and secret (400 `invalid_client` otherwise);
-//! - `POST /v3/images/generate` (sync), `POST /v3/images/generate-async`,
-//!   `GET /v3/status/{jobId}` (pending, then running, then succeeded) and
+//! - every generation endpoint of the vendored spec: images (text,
+//!   similar, expand, fill, object composite; each synchronous and as a job)
+//!   and video jobs;
+//! - `GET /v3/status/{jobId}` (pending, then running, then succeeded) and
 //!   `PUT /v3/cancel/{jobId}`;
+//! - `POST /v2/storage/image` (uploads, checked for type and size) and
+//!   `GET /v3/custom-models` (paginated);
 //! - `GET /storage/{file}`: the generated images, behind pre-signed-style
 //!   URLs that need no credentials and expire.
 //!
@@ -80,6 +84,7 @@ pub struct EmulatorBuilder {
     polls_until_done: u32,
     max_image_side: u32,
     url_lifetime: Duration,
+    custom_models: u32,
     port: u16,
     faults: Faults,
 }
@@ -108,6 +113,7 @@ impl Default for EmulatorBuilder {
             polls_until_done: 2,
             max_image_side: 1024,
             url_lifetime: Duration::from_secs(3600),
+            custom_models: 3,
             port: 0,
             faults: Faults::none(),
         }
@@ -173,6 +179,12 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many custom models the organization has (default 3).
+    pub fn custom_models(mut self, count: u32) -> Self {
+        self.custom_models = count;
+        self
+    }
+
     /// The port to listen on (default 0: one the OS picks).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -199,10 +211,28 @@ impl EmulatorBuilder {
             tokens_issued: AtomicU64::new(0),
             data: Mutex::new(Data::default()),
         });
-        let app = Router::new()
-            .route("/ims/token/v3", post(ims_token))
-            .route("/v3/images/generate", post(generate_sync))
-            .route("/v3/images/generate-async", post(generate_async))
+        let mut app = Router::new().route("/ims/token/v3", post(ims_token));
+        for operation in ASYNC_OPERATIONS {
+            let operation = *operation;
+            app = app.route(
+                operation.path,
+                post(move |State(state), headers, body| {
+                    submit_job(state, operation, headers, body)
+                }),
+            );
+        }
+        for operation in SYNC_OPERATIONS {
+            let operation = *operation;
+            app = app.route(
+                operation.path,
+                post(move |State(state), headers, body| {
+                    generate_now(state, operation, headers, body)
+                }),
+            );
+        }
+        let app = app
+            .route("/v2/storage/image", post(upload))
+            .route("/v3/custom-models", get(custom_models))
             .route("/v3/status/{job_id}", get(job_status))
             .route("/v3/cancel/{job_id}", put(cancel_job))
             .route("/storage/{file}", get(download))
@@ -322,9 +352,15 @@ struct IssuedToken {
 struct Job {
     polls: u32,
     state: JobState,
-    outputs: Vec<(i64, String)>,
+    outputs: Vec<Output>,
     size: (u32, u32),
     content_class: Option<String>,
+}
+
+struct Output {
+    seed: i64,
+    url: String,
+    kind: OutputKind,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -335,6 +371,7 @@ enum JobState {
 }
 
 struct StoredImage {
+    kind: OutputKind,
     prompt: String,
     seed: i64,
     size: (u32, u32),
@@ -505,21 +542,42 @@ impl EmulatorState {
         }
     }
 
-    /// Outputs for a generation request: one (seed, URL) per variation.
-    fn outputs(&self, request: &Value) -> (Vec<(i64, String)>, (u32, u32)) {
-        let prompt = request["prompt"].as_str().unwrap_or_default().to_owned();
-        let width = request["size"]["width"].as_u64().unwrap_or(2048) as u32;
-        let height = request["size"]["height"].as_u64().unwrap_or(2048) as u32;
+    /// Outputs for a generation request: one per seed or variation, each
+    /// behind a signed storage URL.
+    fn outputs(&self, request: &Value, kind: OutputKind) -> (Vec<Output>, (u32, u32)) {
+        // What the output depends on: the prompt, else the input image.
+        let key = [
+            &request["prompt"],
+            &request["image"]["source"]["uploadId"],
+            &request["image"]["source"]["url"],
+        ]
+        .into_iter()
+        .find_map(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+        let requested = match kind {
+            OutputKind::Image => &request["size"],
+            OutputKind::Video => &request["sizes"][0],
+        };
+        let default_side = if kind == OutputKind::Video {
+            1080
+        } else {
+            2048
+        };
+        let width = requested["width"].as_u64().unwrap_or(default_side) as u32;
+        let height = requested["height"].as_u64().unwrap_or(default_side) as u32;
         let seeds: Vec<i64> = match request["seeds"].as_array() {
             Some(seeds) if !seeds.is_empty() => seeds.iter().filter_map(Value::as_i64).collect(),
             _ => {
                 let count = request["numVariations"].as_u64().unwrap_or(1);
                 (0..count)
-                    .map(|i| {
-                        (image::fnv1a(&[prompt.as_bytes(), &i.to_le_bytes()]) % 100_000) as i64
-                    })
+                    .map(|i| (image::fnv1a(&[key.as_bytes(), &i.to_le_bytes()]) % 100_000) as i64)
                     .collect()
             }
+        };
+        let extension = match kind {
+            OutputKind::Image => "png",
+            OutputKind::Video => "mp4",
         };
         let expires_at = Instant::now() + self.settings.url_lifetime;
         let unix_expiry = (SystemTime::now() + self.settings.url_lifetime)
@@ -533,18 +591,19 @@ impl EmulatorState {
                 let id = format!(
                     "{:016x}",
                     image::fnv1a(&[
-                        prompt.as_bytes(),
+                        key.as_bytes(),
                         &seed.to_le_bytes(),
                         &width.to_le_bytes(),
                         &height.to_le_bytes()
                     ])
                 );
                 let signature = format!("{:016x}", fastrand::u64(..));
-                let file = format!("{id}-{signature}.png");
+                let file = format!("{id}-{signature}.{extension}");
                 data.images.insert(
                     file.clone(),
                     StoredImage {
-                        prompt: prompt.clone(),
+                        kind,
+                        prompt: key.clone(),
                         seed,
                         size: (width, height),
                         expires_at,
@@ -555,7 +614,7 @@ impl EmulatorState {
                     "{}/storage/{file}?X-Expires={unix_expiry}&X-Signature={signature}",
                     self.url
                 );
-                (seed, url)
+                Output { seed, url, kind }
             })
             .collect();
         (outputs, (width, height))
@@ -623,29 +682,127 @@ async fn ims_token(
     )
 }
 
-async fn generate_async(
-    State(state): State<Arc<EmulatorState>>,
+/// A generation endpoint: where it lives, the schema its body follows, the
+/// enum of its `x-model-version` header, and what it makes.
+#[derive(Clone, Copy)]
+struct Operation {
+    path: &'static str,
+    schema: &'static str,
+    model_enum: Option<&'static str>,
+    output: OutputKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OutputKind {
+    Image,
+    Video,
+}
+
+const ASYNC_OPERATIONS: &[Operation] = &[
+    Operation {
+        path: "/v3/images/generate-async",
+        schema: "GenerateImagesRequest",
+        model_enum: Some("ImageModelVersion"),
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/generate-similar-async",
+        schema: "GenerateSimilarImagesRequest",
+        model_enum: Some("SimilarImageModelVersion"),
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/expand-async",
+        schema: "ExpandImageRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/fill-async",
+        schema: "FillImageRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/generate-object-composite-async",
+        schema: "GenerateObjectCompositeRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/videos/generate",
+        schema: "GenerateVideoRequest",
+        model_enum: Some("VideoModelVersion"),
+        output: OutputKind::Video,
+    },
+];
+
+const SYNC_OPERATIONS: &[Operation] = &[
+    Operation {
+        path: "/v3/images/generate",
+        schema: "GenerateImagesSyncRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/generate-similar",
+        schema: "GenerateSimilarImagesSyncRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/expand",
+        schema: "ExpandImageSyncRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/fill",
+        schema: "FillImageSyncRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/generate-object-composite",
+        schema: "GenerateObjectCompositeRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+];
+
+impl EmulatorState {
+    /// Admission, model version and body checks shared by every generation
+    /// endpoint; `Err` is the answer to send instead.
+    async fn generation_request(
+        &self,
+        operation: Operation,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Result<Value, Response> {
+        self.admit("POST", operation.path, headers).await?;
+        if let Some(enum_name) = operation.model_enum
+            && let Some(model) = headers.get("x-model-version").and_then(|v| v.to_str().ok())
+            && let Some(problem) = self.validator.model_version(enum_name, model)
+        {
+            return Err(self.validation_error(vec![problem]));
+        }
+        self.body(headers, body, |v| self.validator.body(operation.schema, v))
+    }
+}
+
+async fn submit_job(
+    state: Arc<EmulatorState>,
+    operation: Operation,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = state
-        .admit("POST", "/v3/images/generate-async", &headers)
-        .await
-    {
-        return refusal;
-    }
-    if let Some(model) = headers.get("x-model-version").and_then(|v| v.to_str().ok())
-        && let Some(problem) = state.validator.model_version(model)
-    {
-        return state.validation_error(vec![problem]);
-    }
-    let request = match state.body(&headers, &body, |v| state.validator.generate_async(v)) {
+    let request = match state.generation_request(operation, &headers, &body).await {
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
     let n = state.jobs_submitted.fetch_add(1, Ordering::Relaxed) + 1;
     let job_id = format!("urn:ff:jobs:emulator:{n:08}");
-    let (outputs, size) = state.outputs(&request);
+    let (outputs, size) = state.outputs(&request, operation.output);
     let failing = state.settings.faults.fails_job(n);
     state.lock().jobs.insert(
         job_id.clone(),
@@ -671,28 +828,44 @@ async fn generate_async(
     )
 }
 
-async fn generate_sync(
-    State(state): State<Arc<EmulatorState>>,
+async fn generate_now(
+    state: Arc<EmulatorState>,
+    operation: Operation,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = state.admit("POST", "/v3/images/generate", &headers).await {
-        return refusal;
-    }
-    let request = match state.body(&headers, &body, |v| state.validator.generate_sync(v)) {
+    let request = match state.generation_request(operation, &headers, &body).await {
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
-    let (outputs, (width, height)) = state.outputs(&request);
+    let (outputs, size) = state.outputs(&request, operation.output);
+    json_response(
+        200,
+        result_body(&outputs, size, request["contentClass"].as_str()),
+    )
+}
+
+/// A job result: `{size, outputs: [{seed, image|video: {url}}], contentClass?}`.
+fn result_body(
+    outputs: &[Output],
+    (width, height): (u32, u32),
+    content_class: Option<&str>,
+) -> Value {
     let outputs: Vec<Value> = outputs
-        .into_iter()
-        .map(|(seed, url)| json!({"seed": seed, "image": {"url": url}}))
+        .iter()
+        .map(|output| {
+            let key = match output.kind {
+                OutputKind::Image => "image",
+                OutputKind::Video => "video",
+            };
+            json!({"seed": output.seed, key: {"url": output.url}})
+        })
         .collect();
-    let mut response = json!({"size": {"width": width, "height": height}, "outputs": outputs});
-    if let Some(class) = request["contentClass"].as_str() {
-        response["contentClass"] = json!(class);
+    let mut result = json!({"size": {"width": width, "height": height}, "outputs": outputs});
+    if let Some(class) = content_class {
+        result["contentClass"] = json!(class);
     }
-    json_response(200, response)
+    result
 }
 
 async fn job_status(
@@ -729,18 +902,7 @@ async fn job_status(
             "message": "The job failed (injected by the emulator).",
         }),
         JobState::Active => {
-            let outputs: Vec<Value> = job
-                .outputs
-                .iter()
-                .map(|(seed, url)| json!({"seed": seed, "image": {"url": url}}))
-                .collect();
-            let mut result = json!({
-                "size": {"width": job.size.0, "height": job.size.1},
-                "outputs": outputs,
-            });
-            if let Some(class) = &job.content_class {
-                result["contentClass"] = json!(class);
-            }
+            let result = result_body(&job.outputs, job.size, job.content_class.as_deref());
             json!({"jobId": job_id, "status": "succeeded", "progress": 100.0, "result": result})
         }
     };
@@ -781,6 +943,111 @@ async fn cancel_job(
     }
 }
 
+async fn upload(
+    State(state): State<Arc<EmulatorState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(refusal) = state.admit("POST", "/v2/storage/image", &headers).await {
+        return refusal;
+    }
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !["image/jpeg", "image/png", "image/webp"].contains(&declared) {
+        return state.error(
+            415,
+            "invalid_content_type",
+            "Upload image/jpeg, image/png or image/webp",
+        );
+    }
+    if body.len() as u64 > crate::MAX_UPLOAD_BYTES {
+        return respond(
+            413,
+            "text/html",
+            "<html><body><h1>413 Request Entity Too Large</h1></body></html>".into(),
+        );
+    }
+    match crate::ImageFormat::detect(&body) {
+        Some(found) if found.mime_type() == declared => {}
+        _ => {
+            return state.error(
+                400,
+                "bad_request",
+                "The body is not an image of the declared type",
+            );
+        }
+    }
+    let random = fastrand::u128(..);
+    let id = format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        (random >> 96) as u32,
+        (random >> 80) as u16,
+        (random >> 68) as u16 & 0x0fff,
+        ((random >> 52) as u16 & 0x3fff) | 0x8000,
+        random as u64 & 0xffff_ffff_ffff,
+    );
+    json_response(200, json!({"images": [{"id": id}]}))
+}
+
+#[derive(serde::Deserialize)]
+struct CustomModelsParams {
+    start: Option<String>,
+    limit: Option<String>,
+}
+
+async fn custom_models(
+    State(state): State<Arc<EmulatorState>>,
+    Query(params): Query<CustomModelsParams>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = state.admit("GET", "/v3/custom-models", &headers).await {
+        return refusal;
+    }
+    let reason =
+        |message: &str| json_response(400, json!({"reason": "bad_request", "message": message}));
+    let Ok(start) = params.start.as_deref().unwrap_or("0").parse::<usize>() else {
+        return reason("start must be a number");
+    };
+    let limit = match params.limit.as_deref().map(str::parse::<usize>) {
+        None => 50,
+        Some(Ok(limit)) if (1..=50).contains(&limit) => limit,
+        Some(_) => return reason("limit must be between 1 and 50"),
+    };
+    let total = state.settings.custom_models as usize;
+    let end = (start + limit).min(total);
+    let models: Vec<Value> = (start.min(end)..end)
+        .map(|i| {
+            json!({
+                "assetId": format!("urn:aaid:sc:US:emulator-model-{i:04}"),
+                "assetName": format!("emulator-model-{i:04}"),
+                "displayName": format!("Emulator model {i}"),
+                "version": "1",
+                "size": 1024 * (i as u64 + 1),
+                "etag": format!("\"{i}\""),
+                "trainingMode": if i % 2 == 0 { "subject" } else { "style" },
+                "mediaType": "application/vnd.adobe.models+json",
+                "createdDate": 1_700_000_000_000u64 + i as u64,
+                "modifiedDate": "2025-01-01T00:00:00Z",
+                "publishedState": "published",
+                "baseModel": {"name": "image3", "version": "3"},
+                "samplePrompt": "a photo of emulator-concept",
+                "conceptId": format!("emulator-concept-{i}"),
+            })
+        })
+        .collect();
+    let page = |from: usize| json!({"href": format!("{}/v3/custom-models?start={from}&limit={limit}", state.url), "rel": "page", "templated": false});
+    let mut links = json!({"page": page(start)});
+    if end < total {
+        links["next"] = page(end);
+    }
+    json_response(
+        200,
+        json!({"custom_models": models, "_links": links, "total_count": total}),
+    )
+}
+
 #[derive(serde::Deserialize)]
 struct Signature {
     #[serde(rename = "X-Signature")]
@@ -803,10 +1070,9 @@ async fn download(
             ),
         )
     };
-    let signed = query
-        .signature
-        .as_deref()
-        .is_some_and(|signature| file.ends_with(&format!("-{signature}.png")));
+    let signed = query.signature.as_deref().is_some_and(|signature| {
+        file.ends_with(&format!("-{signature}.png")) || file.ends_with(&format!("-{signature}.mp4"))
+    });
     if !signed {
         return denied("Query-string authentication requires the signature");
     }
@@ -818,18 +1084,26 @@ async fn download(
     if Instant::now() >= image.expires_at {
         return denied("Request has expired");
     }
-    let png = image
+    let kind = image.kind;
+    let content = image
         .png
-        .get_or_insert_with(|| {
-            let (width, height) = image::rendered_size(image.size.0, image.size.1, max_side);
-            Bytes::from(image::render_png(&image.prompt, image.seed, width, height))
+        .get_or_insert_with(|| match kind {
+            OutputKind::Image => {
+                let (width, height) = image::rendered_size(image.size.0, image.size.1, max_side);
+                Bytes::from(image::render_png(&image.prompt, image.seed, width, height))
+            }
+            OutputKind::Video => Bytes::from(image::stand_in_mp4(&image.prompt, image.seed)),
         })
         .clone();
     drop(data);
-    let mut response = Response::new(Body::from(png));
+    let content_type = match kind {
+        OutputKind::Image => "image/png",
+        OutputKind::Video => "video/mp4",
+    };
+    let mut response = Response::new(Body::from(content));
     response
         .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 

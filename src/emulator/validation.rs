@@ -3,55 +3,88 @@
 
 use serde_json::{Value, json};
 
+use std::collections::HashMap;
+
+/// Request schemas the emulator checks bodies against.
+const REQUEST_SCHEMAS: &[&str] = &[
+    "GenerateImagesRequest",
+    "GenerateImagesSyncRequest",
+    "GenerateSimilarImagesRequest",
+    "GenerateSimilarImagesSyncRequest",
+    "ExpandImageRequest",
+    "ExpandImageSyncRequest",
+    "FillImageRequest",
+    "FillImageSyncRequest",
+    "GenerateObjectCompositeRequest",
+    "GenerateVideoRequest",
+];
+
+/// Enums of the `x-model-version` header, by schema name.
+const MODEL_ENUMS: &[&str] = &[
+    "ImageModelVersion",
+    "SimilarImageModelVersion",
+    "VideoModelVersion",
+];
+
 /// Validators for the request schemas of the vendored spec.
 pub(crate) struct SpecValidator {
-    generate_async: jsonschema::Validator,
-    generate_sync: jsonschema::Validator,
-    model_versions: Vec<String>,
+    bodies: HashMap<&'static str, jsonschema::Validator>,
+    model_versions: HashMap<&'static str, Vec<String>>,
 }
 
 impl SpecValidator {
     pub(crate) fn new() -> Result<Self, String> {
         let spec: Value = serde_json::from_str(crate::SPEC_JSON).map_err(|e| e.to_string())?;
-        let build = |name: &str| {
+        let mut bodies = HashMap::new();
+        for name in REQUEST_SCHEMAS {
             // The components travel with the schema so `$ref`s resolve.
             let schema = json!({
                 "allOf": [{"$ref": format!("#/components/schemas/{name}")}],
                 "components": spec["components"],
             });
-            jsonschema::draft4::options()
+            let validator = jsonschema::draft4::options()
                 .build(&schema)
-                .map_err(|e| format!("schema {name}: {e}"))
-        };
-        let model_versions = spec["components"]["schemas"]["ImageModelVersion"]["enum"]
-            .as_array()
-            .map(|values| {
-                values
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
+                .map_err(|e| format!("schema {name}: {e}"))?;
+            bodies.insert(*name, validator);
+        }
+        let model_versions = MODEL_ENUMS
+            .iter()
+            .map(|name| {
+                let values = spec["components"]["schemas"][name]["enum"]
+                    .as_array()
+                    .map(|values| {
+                        values
+                            .iter()
+                            .filter_map(|v| v.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (*name, values)
             })
-            .unwrap_or_default();
+            .collect();
         Ok(Self {
-            generate_async: build("GenerateImagesRequest")?,
-            generate_sync: build("GenerateImagesSyncRequest")?,
+            bodies,
             model_versions,
         })
     }
 
-    pub(crate) fn generate_async(&self, body: &Value) -> Vec<Value> {
-        problems(&self.generate_async, body)
+    /// Problems with `body` as an instance of the named request schema.
+    pub(crate) fn body(&self, schema: &str, body: &Value) -> Vec<Value> {
+        match self.bodies.get(schema) {
+            Some(validator) => problems(validator, body),
+            None => vec![
+                json!({"loc": ["body"], "msg": format!("no schema {schema}"), "type": "value_error"}),
+            ],
+        }
     }
 
-    pub(crate) fn generate_sync(&self, body: &Value) -> Vec<Value> {
-        problems(&self.generate_sync, body)
-    }
-
-    pub(crate) fn model_version(&self, value: &str) -> Option<Value> {
-        (!self.model_versions.iter().any(|v| v == value)).then(|| {
+    /// A problem if `value` is not one of the named enum's model versions.
+    pub(crate) fn model_version(&self, enum_name: &str, value: &str) -> Option<Value> {
+        let allowed = self.model_versions.get(enum_name)?;
+        (!allowed.iter().any(|v| v == value)).then(|| {
             json!({
                 "loc": ["header", "x-model-version"],
-                "msg": format!("value is not one of {}", self.model_versions.join(", ")),
+                "msg": format!("value is not one of {}", allowed.join(", ")),
                 "type": "type_error.enum",
             })
         })

@@ -51,6 +51,7 @@ impl Recorded {
                 let value = match name.as_str() {
                     "authorization" if value.starts_with("Bearer ") => "Bearer [token]".into(),
                     "authorization" => "[credentials]".into(),
+                    "x-request-id" => "[random]".into(),
                     "user-agent" => {
                         value.split('/').next().unwrap_or_default().to_owned() + "/[version]"
                     }

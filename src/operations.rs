@@ -1,0 +1,223 @@
+//! The generation operations: text to image, similar, expand, fill, object
+//! composite and video. Each accepts its request type or that type's
+//! builder, checks it against Firefly's limits, and sends nothing if it
+//! breaks one.
+
+use std::fmt;
+
+use crate::{
+    Error, Firefly, ValidationError,
+    transport::outcome,
+    types::{
+        ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
+        GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
+        GenerateObjectCompositeRequest, GenerateSimilarImagesRequest,
+        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, ImageModelVersion, JobAccepted,
+        SimilarImageModelVersion, VideoModelVersion,
+    },
+    validate,
+};
+
+impl Firefly {
+    /// Submits a text-to-image job with the default model (`image3`).
+    ///
+    /// ```no_run
+    /// # async fn demo(firefly: adobe_firefly::Firefly) -> Result<(), adobe_firefly::Error> {
+    /// use adobe_firefly::types::GenerateImagesRequest;
+    /// let job = firefly.generate_images(GenerateImagesRequest::builder().prompt("a cat")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn generate_images<R>(&self, request: R) -> Result<JobAccepted, Error>
+    where
+        R: TryInto<GenerateImagesRequest>,
+        R::Error: fmt::Display,
+    {
+        self.submit_generate_images(prepare(request)?, None).await
+    }
+
+    /// Submits a text-to-image job with a chosen model (`x-model-version`);
+    /// the `*_custom` models also need `customModelId`.
+    pub async fn generate_images_with_model<R>(
+        &self,
+        request: R,
+        model: ImageModelVersion,
+    ) -> Result<JobAccepted, Error>
+    where
+        R: TryInto<GenerateImagesRequest>,
+        R::Error: fmt::Display,
+    {
+        self.submit_generate_images(prepare(request)?, Some(model))
+            .await
+    }
+
+    async fn submit_generate_images(
+        &self,
+        request: GenerateImagesRequest,
+        model: Option<ImageModelVersion>,
+    ) -> Result<JobAccepted, Error> {
+        validate::generate_images(&request, model.as_ref())?;
+        let mut call = self.raw.generate_images_v3_async().body(request);
+        if let Some(model) = model {
+            call = call.x_model_version(model);
+        }
+        outcome("generateImagesV3Async", call.send().await).await
+    }
+
+    /// Generates images synchronously and returns them.
+    ///
+    /// Adobe deprecated this endpoint; prefer [`Firefly::generate_images`]
+    /// with [`Firefly::wait_for_job`].
+    #[deprecated(
+        note = "Adobe deprecated the synchronous endpoint; use generate_images and wait_for_job"
+    )]
+    pub async fn generate_images_sync<R>(&self, request: R) -> Result<GenerateImagesResponse, Error>
+    where
+        R: TryInto<GenerateImagesSyncRequest>,
+        R::Error: fmt::Display,
+    {
+        let request = checked(request, validate::generate_images_sync)?;
+        let call = self.raw.generate_images_v3().body(request);
+        outcome("generateImagesV3", call.send().await).await
+    }
+
+    /// Submits a job generating variations of an input image, with the
+    /// default model or a chosen one.
+    pub async fn generate_similar_images<R>(
+        &self,
+        request: R,
+        model: Option<SimilarImageModelVersion>,
+    ) -> Result<JobAccepted, Error>
+    where
+        R: TryInto<GenerateSimilarImagesRequest>,
+        R::Error: fmt::Display,
+    {
+        let request = checked(request, validate::generate_similar)?;
+        let mut call = self.raw.generate_similar_images_v3_async().body(request);
+        if let Some(model) = model {
+            call = call.x_model_version(model);
+        }
+        outcome("generateSimilarImagesV3Async", call.send().await).await
+    }
+
+    /// Generates variations of an input image synchronously.
+    pub async fn generate_similar_images_sync<R>(
+        &self,
+        request: R,
+    ) -> Result<GenerateImagesResponse, Error>
+    where
+        R: TryInto<GenerateSimilarImagesSyncRequest>,
+        R::Error: fmt::Display,
+    {
+        let request = checked(request, validate::generate_similar_sync)?;
+        let call = self.raw.generate_similar_images_v3().body(request);
+        outcome("generateSimilarImagesV3", call.send().await).await
+    }
+
+    /// Submits a job expanding an image beyond its borders.
+    pub async fn expand_image<R>(&self, request: R) -> Result<JobAccepted, Error>
+    where
+        R: TryInto<ExpandImageRequest>,
+        R::Error: fmt::Display,
+    {
+        let request = checked(request, validate::expand)?;
+        let call = self.raw.expand_image_v3_async().body(request);
+        outcome("expandImageV3Async", call.send().await).await
+    }
+
+    /// Expands an image synchronously.
+    pub async fn expand_image_sync<R>(&self, request: R) -> Result<GenerateImagesResponse, Error>
+    where
+        R: TryInto<ExpandImageSyncRequest>,
+        R::Error: fmt::Display,
+    {
+        let request = checked(request, validate::expand_sync)?;
+        let call = self.raw.expand_image_v3().body(request);
+        outcome("expandImageV3", call.send().await).await
+    }
+
+    /// Submits a job filling the masked area of an image.
+    pub async fn fill_image<R>(&self, request: R) -> Result<JobAccepted, Error>
+    where
+        R: TryInto<FillImageRequest>,
+        R::Error: fmt::Display,
+    {
+        let request = checked(request, validate::fill)?;
+        let call = self.raw.fill_image_v3_async().body(request);
+        outcome("fillImageV3Async", call.send().await).await
+    }
+
+    /// Fills the masked area of an image synchronously.
+    pub async fn fill_image_sync<R>(&self, request: R) -> Result<GenerateImagesResponse, Error>
+    where
+        R: TryInto<FillImageSyncRequest>,
+        R::Error: fmt::Display,
+    {
+        let request = checked(request, validate::fill_sync)?;
+        let call = self.raw.fill_image_v3().body(request);
+        outcome("fillImageV3", call.send().await).await
+    }
+
+    /// Submits a job placing the object in an image into a generated scene.
+    pub async fn generate_object_composite<R>(&self, request: R) -> Result<JobAccepted, Error>
+    where
+        R: TryInto<GenerateObjectCompositeRequest>,
+        R::Error: fmt::Display,
+    {
+        let request = checked(request, validate::object_composite)?;
+        let call = self.raw.generate_object_composite_v3_async().body(request);
+        outcome("generateObjectCompositeV3Async", call.send().await).await
+    }
+
+    /// Places the object in an image into a generated scene, synchronously.
+    pub async fn generate_object_composite_sync<R>(
+        &self,
+        request: R,
+    ) -> Result<GenerateImagesResponse, Error>
+    where
+        R: TryInto<GenerateObjectCompositeRequest>,
+        R::Error: fmt::Display,
+    {
+        let request = checked(request, validate::object_composite)?;
+        let call = self.raw.generate_object_composite_v3().body(request);
+        outcome("generateObjectCompositeV3", call.send().await).await
+    }
+
+    /// Submits a video job (`video1_standard`). Poll it like an image job;
+    /// its outputs carry `video.url`.
+    pub async fn generate_video<R>(&self, request: R) -> Result<JobAccepted, Error>
+    where
+        R: TryInto<GenerateVideoRequest>,
+        R::Error: fmt::Display,
+    {
+        let request = checked(request, validate::generate_video)?;
+        // One of Adobe's specs marks the header required: always send it.
+        let call = self
+            .raw
+            .generate_video_v3()
+            .x_model_version(VideoModelVersion::Video1Standard)
+            .body(request);
+        outcome("generateVideoV3", call.send().await).await
+    }
+}
+
+/// Builds the request (from the type or its builder).
+fn prepare<T, R>(request: R) -> Result<T, Error>
+where
+    R: TryInto<T>,
+    R::Error: fmt::Display,
+{
+    request
+        .try_into()
+        .map_err(|e| ValidationError::new("request", e.to_string()).into())
+}
+
+/// Builds the request and checks it against Firefly's limits.
+fn checked<T, R>(request: R, check: fn(&T) -> Result<(), ValidationError>) -> Result<T, Error>
+where
+    R: TryInto<T>,
+    R::Error: fmt::Display,
+{
+    let request = prepare(request)?;
+    check(&request)?;
+    Ok(request)
+}

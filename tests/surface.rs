@@ -1,0 +1,497 @@
+//! Every operation end to end through the emulator, upload type detection,
+//! custom-model pagination and the request checks of the newer operations.
+
+use std::time::Duration;
+
+use adobe_firefly::{
+    CustomModelsQuery, Error, Firefly, ImageFormat, WaitOptions,
+    auth::AuthError,
+    emulator::{Emulator, Faults},
+    types::{
+        ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
+        GenerateObjectCompositeRequest, GenerateSimilarImagesRequest,
+        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, InputImage, InputSource,
+        JobAccepted, JobResult, Mask, Placement, Size, TimelinePlacement, VideoImageCondition,
+        VideoImageInput, VideoSize, VideoSource,
+    },
+};
+use bytes::Bytes;
+use futures::TryStreamExt;
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n-not-really-but-signed";
+
+fn uploaded(id: &str) -> InputImage {
+    InputImage {
+        source: InputSource {
+            upload_id: Some(id.into()),
+            url: None,
+        },
+        mask: None,
+    }
+}
+
+fn mask(id: &str) -> Mask {
+    Mask {
+        source: InputSource {
+            upload_id: Some(id.into()),
+            url: None,
+        },
+        invert: None,
+    }
+}
+
+async fn finish(firefly: &Firefly, job: JobAccepted) -> JobResult {
+    firefly
+        .wait_for_job(&job, &WaitOptions::default())
+        .await
+        .unwrap()
+}
+
+/// Downloads every output and checks it is the kind of file announced.
+async fn download_all(firefly: &Firefly, result: &JobResult) -> usize {
+    let mut count = 0;
+    for output in &result.outputs {
+        let (url, signature): (&str, &[u8]) = match (&output.image, &output.video) {
+            (Some(image), _) => (&image.url, b"\x89PNG"),
+            (_, Some(video)) => (&video.url, b"ftyp"),
+            _ => panic!("an output without a file: {output:?}"),
+        };
+        let mut bytes = Vec::new();
+        firefly.download_to_writer(url, &mut bytes).await.unwrap();
+        let found = bytes
+            .windows(signature.len())
+            .take(8)
+            .any(|w| w == signature);
+        assert!(found, "{url} is not the announced file type");
+        count += 1;
+    }
+    count
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_async_operation_runs_end_to_end() {
+    let emulator = Emulator::start().await.unwrap();
+    let firefly = emulator.client().unwrap();
+    let upload = firefly.upload_image(PNG.to_vec()).await.unwrap();
+    let id = upload.id.as_str();
+
+    let jobs = vec![
+        firefly
+            .generate_similar_images(
+                GenerateSimilarImagesRequest::builder()
+                    .image(uploaded(id))
+                    .num_variations(2),
+                None,
+            )
+            .await
+            .unwrap(),
+        firefly
+            .expand_image(
+                ExpandImageRequest::builder()
+                    .image(uploaded(id))
+                    .size(Size {
+                        width: 2048,
+                        height: 1024,
+                    }),
+            )
+            .await
+            .unwrap(),
+        firefly
+            .fill_image(
+                FillImageRequest::builder()
+                    .image(uploaded(id))
+                    .mask(mask(id))
+                    .prompt("flowers".to_owned()),
+            )
+            .await
+            .unwrap(),
+        firefly
+            .generate_object_composite(
+                GenerateObjectCompositeRequest::builder()
+                    .image(uploaded(id))
+                    .prompt("on a table"),
+            )
+            .await
+            .unwrap(),
+    ];
+    let mut downloaded = 0;
+    for job in jobs {
+        let result = finish(&firefly, job).await;
+        downloaded += download_all(&firefly, &result).await;
+    }
+    assert_eq!(downloaded, 5);
+
+    let video = firefly
+        .generate_video(
+            GenerateVideoRequest::builder()
+                .prompt("a cat walking".to_owned())
+                .sizes(vec![VideoSize {
+                    width: 1280,
+                    height: 720,
+                }]),
+        )
+        .await
+        .unwrap();
+    let result = finish(&firefly, video).await;
+    assert!(result.outputs[0].video.is_some() && result.outputs[0].image.is_none());
+    assert_eq!(
+        result.size.as_ref().map(|s| (s.width, s.height)),
+        Some((1280, 720))
+    );
+    assert_eq!(download_all(&firefly, &result).await, 1);
+
+    let storage: Vec<_> = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/storage/"))
+        .collect();
+    assert_eq!(storage.len(), 6);
+    assert!(
+        storage
+            .iter()
+            .all(|r| !r.had_authorization && !r.had_api_key)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_sync_operation_answers_with_images() {
+    let emulator = Emulator::start().await.unwrap();
+    let firefly = emulator.client().unwrap();
+    let with_mask = InputImage {
+        mask: Some(mask("m")),
+        ..uploaded("i")
+    };
+    let responses = vec![
+        firefly
+            .generate_similar_images_sync(
+                GenerateSimilarImagesSyncRequest::builder().image(uploaded("i")),
+            )
+            .await
+            .unwrap(),
+        firefly
+            .expand_image_sync(ExpandImageSyncRequest::builder().image(with_mask.clone()))
+            .await
+            .unwrap(),
+        firefly
+            .fill_image_sync(FillImageSyncRequest::builder().image(with_mask))
+            .await
+            .unwrap(),
+        firefly
+            .generate_object_composite_sync(
+                GenerateObjectCompositeRequest::builder()
+                    .image(uploaded("i"))
+                    .prompt("a shelf"),
+            )
+            .await
+            .unwrap(),
+    ];
+    for response in responses {
+        let mut bytes = Vec::new();
+        firefly
+            .download_to_writer(&response.outputs[0].image.url, &mut bytes)
+            .await
+            .unwrap();
+        assert_eq!(ImageFormat::detect(&bytes), Some(ImageFormat::Png));
+    }
+}
+
+// Uploads.
+
+#[tokio::test(start_paused = true)]
+async fn uploads_detect_and_check_the_image_before_sending() {
+    let emulator = Emulator::start().await.unwrap();
+    let firefly = emulator.client().unwrap();
+    let jpeg = [&[0xff, 0xd8, 0xff, 0xe0][..], b"jpeg"].concat();
+    let webp = b"RIFF\x10\0\0\0WEBPVP8 data".to_vec();
+    for image in [PNG.to_vec(), jpeg, webp] {
+        let uploaded = firefly.upload_image(image).await.unwrap();
+        assert_eq!(uploaded.id.len(), 36, "a UUID: {}", uploaded.id);
+    }
+
+    let sent_before = emulator.requests().len();
+    for (image, problem) in [
+        (b"GIF89a....".to_vec(), "not a JPEG, PNG or WEBP"),
+        (Vec::new(), "empty"),
+        ([PNG, &vec![0u8; 16 * 1024 * 1024]].concat(), "at most"),
+    ] {
+        let error = firefly.upload_image(image).await.unwrap_err();
+        let Error::Validation(validation) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(validation.field(), "image");
+        assert!(validation.problem().contains(problem), "{error}");
+    }
+    assert_eq!(emulator.requests().len(), sent_before, "nothing was sent");
+}
+
+#[tokio::test(start_paused = true)]
+async fn uploads_from_a_file_and_from_a_stream() {
+    let emulator = Emulator::start().await.unwrap();
+    let firefly = emulator.client().unwrap();
+    let path = std::env::temp_dir().join(format!("firefly-upload-{}.png", std::process::id()));
+    tokio::fs::write(&path, PNG).await.unwrap();
+    firefly.upload_image_file(&path).await.unwrap();
+    tokio::fs::remove_file(&path).await.unwrap();
+
+    let chunks = vec![
+        Ok(Bytes::from_static(&PNG[..10])),
+        Ok(Bytes::from_static(&PNG[10..])),
+    ];
+    let stream = futures::stream::iter(chunks);
+    firefly
+        .upload_image_stream(stream, ImageFormat::Png, PNG.len() as u64)
+        .await
+        .unwrap();
+
+    let wrong = futures::stream::iter(vec![Ok(Bytes::from_static(PNG))]);
+    let error = firefly
+        .upload_image_stream(wrong, ImageFormat::Jpeg, PNG.len() as u64)
+        .await
+        .unwrap_err();
+    assert!(error.is_validation(), "{error:?}");
+    let missing = firefly
+        .upload_image_file("/nonexistent/firefly.png")
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, Error::Io { .. }), "{missing:?}");
+}
+
+// R9, AT9d: a streamed body is not replayed after a 401, and the token that
+// failed is still dropped for later calls.
+#[tokio::test(start_paused = true)]
+async fn a_streamed_upload_is_not_replayed_after_a_401() {
+    let mut faults = Faults::none();
+    faults.token_valid_for = Some(Duration::from_secs(10));
+    let emulator = Emulator::builder().faults(faults).start().await.unwrap();
+    let firefly = emulator.client().unwrap();
+    firefly.check_credentials().await.unwrap();
+    tokio::time::advance(Duration::from_secs(11)).await;
+
+    let stream = futures::stream::iter(vec![Ok(Bytes::from_static(PNG))]);
+    let error = firefly
+        .upload_image_stream(stream, ImageFormat::Png, PNG.len() as u64)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(401), "{error:?}");
+    let uploads = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v2/storage/image")
+        .count();
+    assert_eq!(uploads, 1, "not replayed");
+    assert_eq!(firefly.replays_after_401(), 0);
+
+    firefly.upload_image(PNG.to_vec()).await.unwrap();
+    assert_eq!(emulator.tokens_issued(), 2, "the failed token was dropped");
+}
+
+// Custom models.
+
+#[tokio::test(start_paused = true)]
+async fn custom_models_stream_across_pages() {
+    let emulator = Emulator::builder().custom_models(7).start().await.unwrap();
+    let firefly = emulator.client().unwrap();
+    let models: Vec<_> = firefly
+        .custom_models(CustomModelsQuery::new().page_size(3))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(models.len(), 7);
+    let ids: Vec<_> = models.iter().map(|m| m.asset_id.clone().unwrap()).collect();
+    assert_eq!(ids[0], "urn:aaid:sc:US:emulator-model-0000");
+    assert_eq!(ids[6], "urn:aaid:sc:US:emulator-model-0006");
+    assert!(
+        models[0]
+            .created_date
+            .as_ref()
+            .is_some_and(|d| d.is_number())
+            && models[0]
+                .modified_date
+                .as_ref()
+                .is_some_and(|d| d.is_string()),
+        "both date forms decode"
+    );
+    let pages = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v3/custom-models")
+        .count();
+    assert_eq!(pages, 3);
+
+    let none = Emulator::builder().custom_models(0).start().await.unwrap();
+    let empty: Vec<_> = none
+        .client()
+        .unwrap()
+        .custom_models(CustomModelsQuery::new())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(empty.is_empty());
+}
+
+// The credentials check.
+
+#[tokio::test(start_paused = true)]
+async fn the_credentials_check_tells_good_from_bad() {
+    let emulator = Emulator::start().await.unwrap();
+    emulator
+        .client()
+        .unwrap()
+        .check_credentials()
+        .await
+        .unwrap();
+
+    let wrong_secret = emulator
+        .client_builder()
+        .client_secret("nope")
+        .build()
+        .unwrap();
+    let error = wrong_secret.check_credentials().await.unwrap_err();
+    assert!(
+        matches!(error, Error::Auth(AuthError::Permanent { .. })),
+        "{error:?}"
+    );
+
+    let token = {
+        let probe = emulator.client().unwrap();
+        probe.check_credentials().await.unwrap();
+        emulator.tokens_issued()
+    };
+    assert!(token >= 1);
+    let wrong_key = Firefly::builder()
+        .client_id("someone-else")
+        .client_secret(emulator.client_secret())
+        .api_url(emulator.url())
+        .ims_url(emulator.url())
+        .build()
+        .unwrap();
+    let error = wrong_key.check_credentials().await.unwrap_err();
+    assert!(error.is_auth(), "{error:?}");
+}
+
+// The newer operations' limits, checked before sending.
+
+#[tokio::test(start_paused = true)]
+async fn newer_operations_check_their_limits_before_sending() {
+    let emulator = Emulator::start().await.unwrap();
+    let firefly = emulator.client().unwrap();
+    let placement = Placement {
+        alignment: None,
+        inset: None,
+    };
+    let field = |error: Error| match error {
+        Error::Validation(v) => v.field().to_owned(),
+        other => panic!("{other:?}"),
+    };
+    let expand_big = ExpandImageRequest::builder()
+        .image(uploaded("i"))
+        .size(Size {
+            width: 4000,
+            height: 100,
+        });
+    assert_eq!(
+        field(firefly.expand_image(expand_big).await.unwrap_err()),
+        "size.width"
+    );
+    let both = ExpandImageRequest::builder()
+        .image(uploaded("i"))
+        .mask(mask("m"))
+        .placement(placement.clone());
+    assert_eq!(
+        field(firefly.expand_image(both).await.unwrap_err()),
+        "placement"
+    );
+    let no_source = InputImage {
+        source: InputSource {
+            upload_id: None,
+            url: None,
+        },
+        mask: None,
+    };
+    assert_eq!(
+        field(
+            firefly
+                .expand_image(ExpandImageRequest::builder().image(no_source))
+                .await
+                .unwrap_err()
+        ),
+        "image.source"
+    );
+    assert_eq!(
+        field(
+            firefly
+                .fill_image_sync(FillImageSyncRequest::builder().image(uploaded("i")))
+                .await
+                .unwrap_err()
+        ),
+        "image.mask"
+    );
+    let empty_prompt = GenerateObjectCompositeRequest::builder()
+        .image(uploaded("i"))
+        .prompt(" ");
+    assert_eq!(
+        field(
+            firefly
+                .generate_object_composite(empty_prompt)
+                .await
+                .unwrap_err()
+        ),
+        "prompt"
+    );
+    assert_eq!(
+        field(
+            firefly
+                .generate_video(GenerateVideoRequest::builder())
+                .await
+                .unwrap_err()
+        ),
+        "prompt"
+    );
+    let two_seeds = GenerateVideoRequest::builder()
+        .prompt("x".to_owned())
+        .seeds(vec![1, 2]);
+    assert_eq!(
+        field(firefly.generate_video(two_seeds).await.unwrap_err()),
+        "seeds"
+    );
+    let bit_rate = GenerateVideoRequest::builder()
+        .prompt("x".to_owned())
+        .bit_rate_factor(64);
+    assert_eq!(
+        field(firefly.generate_video(bit_rate).await.unwrap_err()),
+        "bitRateFactor"
+    );
+    let late = VideoImageCondition {
+        source: VideoSource {
+            upload_id: Some("f".into()),
+            url: None,
+            creative_cloud_file_id: None,
+        },
+        placement: TimelinePlacement { position: 1.5 },
+    };
+    let request = GenerateVideoRequest::builder().image(VideoImageInput {
+        conditions: vec![late],
+    });
+    assert_eq!(
+        field(firefly.generate_video(request).await.unwrap_err()),
+        "image.conditions.0.placement.position"
+    );
+    let similar = GenerateSimilarImagesRequest::builder()
+        .image(uploaded("i"))
+        .num_variations(5);
+    assert_eq!(
+        field(
+            firefly
+                .generate_similar_images(similar, None)
+                .await
+                .unwrap_err()
+        ),
+        "numVariations"
+    );
+    let api_requests = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/v3/"))
+        .count();
+    assert_eq!(api_requests, 0, "nothing was sent");
+}
