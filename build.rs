@@ -107,6 +107,12 @@ fn settings() -> progenitor::GenerationSettings {
             "crate::types::JobStatus",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         )
+        // Holds a client secret: the hand-written type never shows it.
+        .with_replacement(
+            "NewClientSecret",
+            "crate::secrets::NewClientSecret",
+            std::iter::empty(),
+        )
         .with_replacement(
             "ContentClass",
             "crate::types::ContentClass",

@@ -26,6 +26,9 @@ pub mod env {
     pub const IMS_URL: &str = "FIREFLY_SERVICES_IMS_URL";
     /// Comma-separated scopes; defaults to [`DEFAULT_SCOPES`](super::DEFAULT_SCOPES).
     pub const SCOPES: &str = "FIREFLY_SERVICES_SCOPES";
+    /// Adobe I/O Management API base URL, for secret rotation; defaults to
+    /// [`DEFAULT_MANAGEMENT_URL`](crate::secrets::DEFAULT_MANAGEMENT_URL).
+    pub const MANAGEMENT_URL: &str = "FIREFLY_SERVICES_MANAGEMENT_URL";
 }
 
 /// A setting is missing or unusable. Raised before any request is sent.

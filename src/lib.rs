@@ -18,6 +18,9 @@ pub use upload::{ImageFormat, MAX_UPLOAD_BYTES};
 mod models;
 pub use models::CustomModelsQuery;
 
+// Client-secret rotation through the Adobe I/O Management API.
+pub mod secrets;
+
 // Errors: one type for every call, with predicates and accessors.
 mod error;
 pub use error::{ApiError, Error, ValidationError};

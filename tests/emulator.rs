@@ -188,21 +188,39 @@ async fn wrong_credentials_are_refused_by_ims() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn ims_checks_the_requested_scopes() {
+async fn ims_and_firefly_check_scopes() {
     let emulator = Emulator::builder()
-        .required_scopes("firefly_api,ff_apis")
+        .allowed_scopes("openid,AdobeID,firefly_api")
         .start()
         .await
         .unwrap();
-    let narrow = emulator
+    let too_wide = emulator
+        .client_builder()
+        .scopes("openid,firefly_api,ff_apis")
+        .build()
+        .unwrap();
+    let error = too_wide.generate_images(cat()).await.unwrap_err();
+    assert_eq!(error.error_code(), Some("invalid_scope"));
+
+    let without_firefly = emulator
+        .client_builder()
+        .scopes("openid,AdobeID")
+        .build()
+        .unwrap();
+    let error = without_firefly.generate_images(cat()).await.unwrap_err();
+    assert_eq!(error.status(), Some(403));
+    let Error::Api(api) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(api.access_error(), Some("invalid_ims_scope"));
+    assert!(error.to_string().contains("firefly_api"), "{error}");
+
+    let right = emulator
         .client_builder()
         .scopes("openid,firefly_api")
         .build()
         .unwrap();
-    let error = narrow.generate_images(cat()).await.unwrap_err();
-    assert_eq!(error.error_code(), Some("invalid_scope"));
-    let default_scopes = emulator.client().unwrap();
-    default_scopes.generate_images(cat()).await.unwrap();
+    right.generate_images(cat()).await.unwrap();
 }
 
 #[tokio::test(start_paused = true)]

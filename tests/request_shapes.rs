@@ -53,6 +53,9 @@ async fn adobe() -> FakeServer {
                 }),
             ),
             ("POST", "/v2/storage/image") => json_response(200, json!({"images": [{"id": "5c1d6e2a-8f7b-4c3d-9e0f-1a2b3c4d5e6f"}]})),
+            ("GET", path) if path.ends_with("/secrets") => json_response(200, json!([{"uuid": "old-uuid", "created": "2025-01-01"}])),
+            ("POST", path) if path.ends_with("/secrets") => json_response(200, json!({"client_secret": "p8e-new", "uuid": "new-uuid"})),
+            ("DELETE", path) if path.contains("/secrets/") => json_response(200, json!({})),
             ("GET", "/v3/custom-models") => json_response(200, json!({"custom_models": [], "total_count": 0})),
             ("POST", _) => json_response(200, json!({
                 "size": {"width": 1024, "height": 1024},
@@ -478,4 +481,34 @@ async fn check_credentials() {
         |f| async move { f.check_credentials().await },
     )
     .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn client_secret_rotation() {
+    use adobe_firefly::secrets::{MANAGEMENT_SCOPES, SecretsManager};
+    let server = adobe().await;
+    let manager =
+        SecretsManager::with_endpoints(CLIENT_ID, SECRET, &server.url, &server.url).unwrap();
+    let secrets = manager.list("ORG@AdobeOrg", "cred-1").await.unwrap();
+    assert_eq!(secrets[0].uuid, "old-uuid");
+    let fresh = manager.create("ORG@AdobeOrg", "cred-1").await.unwrap();
+    assert_eq!(
+        (fresh.uuid(), fresh.expose_secret()),
+        ("new-uuid", "p8e-new")
+    );
+    manager
+        .delete("ORG@AdobeOrg", "cred-1", "old-uuid")
+        .await
+        .unwrap();
+
+    assert_eq!(ims_request(&server).form()["scope"], MANAGEMENT_SCOPES);
+    let sent: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/console/"))
+        .collect();
+    assert_eq!(sent.len(), 3);
+    sent.iter().for_each(assert_carries_credentials);
+    let shapes: Vec<_> = sent.iter().map(Recorded::shape).collect();
+    insta::assert_json_snapshot!("client_secret_rotation", shapes);
 }

@@ -495,3 +495,92 @@ async fn newer_operations_check_their_limits_before_sending() {
         .count();
     assert_eq!(api_requests, 0, "nothing was sent");
 }
+
+// Client-secret rotation through the I/O Management API.
+
+#[tokio::test(start_paused = true)]
+async fn a_client_secret_can_be_rotated() {
+    use adobe_firefly::secrets::SecretsManager;
+    let emulator = Emulator::start().await.unwrap();
+    let (org, credential) = (
+        emulator.organization_id().to_owned(),
+        emulator.credential_id().to_owned(),
+    );
+    let manager = SecretsManager::with_endpoints(
+        emulator.client_id(),
+        emulator.client_secret(),
+        emulator.url(),
+        emulator.url(),
+    )
+    .unwrap();
+
+    let before = manager.list(&org, &credential).await.unwrap();
+    assert_eq!(before.len(), 1);
+    let fresh = manager.create(&org, &credential).await.unwrap();
+    assert!(
+        !format!("{fresh:?}").contains(fresh.expose_secret()),
+        "the new secret is redacted"
+    );
+    assert_eq!(manager.list(&org, &credential).await.unwrap().len(), 2);
+
+    // The new secret works; after deleting the old one, only the new one does.
+    let rotated = emulator
+        .client_builder()
+        .client_secret(fresh.expose_secret())
+        .build()
+        .unwrap();
+    rotated.check_credentials().await.unwrap();
+    manager
+        .delete(&org, &credential, &before[0].uuid)
+        .await
+        .unwrap();
+    let after: Vec<_> = manager
+        .list(&org, &credential)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.uuid)
+        .collect();
+    assert_eq!(after, [fresh.uuid().to_owned()]);
+    let stale = emulator.client().unwrap();
+    let error = stale.check_credentials().await.unwrap_err();
+    assert_eq!(error.error_code(), Some("invalid_client"));
+
+    let error = manager
+        .delete(&org, &credential, &before[0].uuid)
+        .await
+        .unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+    let error = manager
+        .list("someone-elses-org", &credential)
+        .await
+        .unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+    let error = manager
+        .delete(&org, &credential, "../../jobs")
+        .await
+        .unwrap_err();
+    assert!(error.is_validation(), "{error:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn secret_rotation_needs_the_management_scopes() {
+    use adobe_firefly::secrets::SecretsManager;
+    let emulator = Emulator::builder()
+        .allowed_scopes("openid,AdobeID,firefly_api,ff_apis")
+        .start()
+        .await
+        .unwrap();
+    let manager = SecretsManager::with_endpoints(
+        emulator.client_id(),
+        emulator.client_secret(),
+        emulator.url(),
+        emulator.url(),
+    )
+    .unwrap();
+    let error = manager
+        .list(emulator.organization_id(), emulator.credential_id())
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_code(), Some("invalid_scope"), "{error:?}");
+}

@@ -12,6 +12,8 @@
 //!   `PUT /v3/cancel/{jobId}`;
 //! - `POST /v2/storage/image` (uploads, checked for type and size) and
 //!   `GET /v3/custom-models` (paginated);
+//! - the Adobe I/O Management API's secret rotation (list, create, delete
+//!   client secrets; IMS accepts every secret not deleted);
 //! - `GET /storage/{file}`: the generated images, behind pre-signed-style
 //!   URLs that need no credentials and expire.
 //!
@@ -64,6 +66,20 @@ use tokio::time::Instant;
 
 use crate::{Firefly, FireflyBuilder};
 
+/// Scopes an emulated credential may ask for unless configured otherwise.
+const DEFAULT_ALLOWED_SCOPES: &str = "openid,AdobeID,session,additional_info,read_organizations,\
+firefly_api,ff_apis,firefly_enterprise,additional_info.projectedProductContext,\
+additional_info.roles,adobeio_api,read_client_secret,manage_client_secrets";
+
+fn scope_list(scopes: &str) -> Vec<String> {
+    scopes
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Environment variable holding the faults to inject (see [`Faults`]).
 pub const FAULTS_ENV: &str = "FIREFLY_EMULATOR_FAULTS";
 
@@ -79,7 +95,9 @@ pub struct Emulator {
 pub struct EmulatorBuilder {
     client_id: String,
     client_secret: String,
-    required_scopes: Vec<String>,
+    allowed_scopes: Vec<String>,
+    organization_id: String,
+    credential_id: String,
     token_lifetime: Duration,
     polls_until_done: u32,
     max_image_side: u32,
@@ -108,7 +126,9 @@ impl Default for EmulatorBuilder {
         Self {
             client_id: "emulator-client-id".into(),
             client_secret: "emulator-client-secret".into(),
-            required_scopes: vec!["firefly_api".into()],
+            allowed_scopes: scope_list(DEFAULT_ALLOWED_SCOPES),
+            organization_id: "EMULATORORG0000000000000@AdobeOrg".into(),
+            credential_id: "emulator-credential".into(),
             token_lifetime: Duration::from_secs(86399),
             polls_until_done: 2,
             max_image_side: 1024,
@@ -141,15 +161,23 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Scopes a token request must include (default `firefly_api`), like a
-    /// Developer Console credential's; missing ones get 400 `invalid_scope`.
-    pub fn required_scopes(mut self, scopes: &str) -> Self {
-        self.required_scopes = scopes
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
+    /// The scopes the credential may ask for, comma-separated, like a
+    /// Developer Console credential's (default: Firefly's and the I/O
+    /// Management API's). A token request for another scope gets 400
+    /// `invalid_scope`. Firefly calls need a token with `firefly_api`.
+    pub fn allowed_scopes(mut self, scopes: &str) -> Self {
+        self.allowed_scopes = scope_list(scopes);
+        self
+    }
+
+    /// The organization and credential ids the Management API knows.
+    pub fn credential(
+        mut self,
+        organization_id: impl Into<String>,
+        credential_id: impl Into<String>,
+    ) -> Self {
+        self.organization_id = organization_id.into();
+        self.credential_id = credential_id.into();
         self
     }
 
@@ -199,6 +227,7 @@ impl EmulatorBuilder {
 
     /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
+        let first_secret = self.client_secret.clone();
         let validator = validation::SpecValidator::new().map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let url = format!("http://{}", listener.local_addr()?);
@@ -209,7 +238,14 @@ impl EmulatorBuilder {
             api_requests: AtomicU64::new(0),
             jobs_submitted: AtomicU64::new(0),
             tokens_issued: AtomicU64::new(0),
-            data: Mutex::new(Data::default()),
+            data: Mutex::new(Data {
+                secrets: vec![StoredSecret {
+                    uuid: new_uuid(),
+                    value: first_secret,
+                    created: "2025-01-01T00:00:00.000Z".into(),
+                }],
+                ..Data::default()
+            }),
         });
         let mut app = Router::new().route("/ims/token/v3", post(ims_token));
         for operation in ASYNC_OPERATIONS {
@@ -233,6 +269,14 @@ impl EmulatorBuilder {
         let app = app
             .route("/v2/storage/image", post(upload))
             .route("/v3/custom-models", get(custom_models))
+            .route(
+                "/console/organizations/{org}/credentials/{credential}/secrets",
+                get(secrets).post(secrets),
+            )
+            .route(
+                "/console/organizations/{org}/credentials/{credential}/secrets/{uuid}",
+                axum::routing::delete(delete_secret),
+            )
             .route("/v3/status/{job_id}", get(job_status))
             .route("/v3/cancel/{job_id}", put(cancel_job))
             .route("/storage/{file}", get(download))
@@ -271,6 +315,16 @@ impl Emulator {
     /// The client secret IMS accepts.
     pub fn client_secret(&self) -> &str {
         &self.state.settings.client_secret
+    }
+
+    /// The organization id the Management API knows.
+    pub fn organization_id(&self) -> &str {
+        &self.state.settings.organization_id
+    }
+
+    /// The credential id the Management API knows.
+    pub fn credential_id(&self) -> &str {
+        &self.state.settings.credential_id
     }
 
     /// A client builder pointed at this emulator with its credentials.
@@ -339,6 +393,7 @@ struct EmulatorState {
 #[derive(Default)]
 struct Data {
     tokens: HashMap<String, IssuedToken>,
+    secrets: Vec<StoredSecret>,
     jobs: HashMap<String, Job>,
     images: HashMap<String, StoredImage>,
     recent_requests: HashMap<String, VecDeque<Instant>>,
@@ -347,6 +402,14 @@ struct Data {
 
 struct IssuedToken {
     expires_at: Instant,
+    scopes: Vec<String>,
+}
+
+/// A client secret of the emulated credential.
+struct StoredSecret {
+    uuid: String,
+    value: String,
+    created: String,
 }
 
 struct Job {
@@ -396,6 +459,18 @@ impl EmulatorState {
     /// What every Firefly API request goes through: faults, then the checks
     /// Adobe's gateway makes. `Err` is the answer to send instead.
     async fn admit(&self, method: &str, path: &str, headers: &HeaderMap) -> Result<(), Response> {
+        self.admit_with_scope(method, path, headers, "firefly_api")
+            .await
+    }
+
+    /// [`EmulatorState::admit`] for a token that must carry `scope`.
+    async fn admit_with_scope(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &HeaderMap,
+        scope: &str,
+    ) -> Result<(), Response> {
         self.log(method, path, headers);
         let faults = &self.settings.faults;
         let n = self.api_requests.fetch_add(1, Ordering::Relaxed) + 1;
@@ -405,7 +480,7 @@ impl EmulatorState {
         if faults.drops(n) {
             return Err(cut_connection());
         }
-        self.authenticate(headers)?;
+        self.authenticate(headers, scope)?;
         if let Some(limit) = faults.rate_limit_per_minute {
             self.quota(limit)?;
         }
@@ -418,27 +493,42 @@ impl EmulatorState {
         Ok(())
     }
 
-    fn authenticate(&self, headers: &HeaderMap) -> Result<(), Response> {
+    fn authenticate(&self, headers: &HeaderMap, scope: &str) -> Result<(), Response> {
         let token = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
-        let valid = token.is_some_and(|token| {
-            self.lock()
+        let scoped = token.and_then(|token| {
+            let data = self.lock();
+            let issued = data
                 .tokens
                 .get(token)
-                .is_some_and(|issued| Instant::now() < issued.expires_at)
+                .filter(|t| Instant::now() < t.expires_at)?;
+            Some(issued.scopes.iter().any(|s| s == scope))
         });
-        if !valid {
+        let Some(scoped) = scoped else {
             return Err(self.error(401, "401013", "Oauth token is not valid"));
-        }
+        };
         match headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
-            None => Err(self.error(403, "403000", "Api Key is required")),
+            None => return Err(self.error(403, "403000", "Api Key is required")),
             Some(key) if key != self.settings.client_id => {
-                Err(self.error(403, "403003", "Api Key is invalid"))
+                return Err(self.error(403, "403003", "Api Key is invalid"));
             }
-            Some(_) => Ok(()),
+            Some(_) => {}
         }
+        if !scoped {
+            let mut response = self.error(
+                403,
+                "access_error",
+                &format!("The token lacks the scope {scope}"),
+            );
+            response.headers_mut().insert(
+                "x-access-error",
+                HeaderValue::from_static("invalid_ims_scope"),
+            );
+            return Err(response);
+        }
+        Ok(())
     }
 
     /// Adobe's per-minute quota for the (single) client id.
@@ -643,22 +733,24 @@ async fn ims_token(
     if form.get("client_id") != Some(&state.settings.client_id) {
         return oauth_error("invalid_client", "invalid client_id parameter");
     }
-    if form.get("client_secret") != Some(&state.settings.client_secret) {
+    let secret = form
+        .get("client_secret")
+        .map(String::as_str)
+        .unwrap_or_default();
+    if !state.lock().secrets.iter().any(|s| s.value == secret) {
         return oauth_error("invalid_client", "invalid client_secret parameter");
     }
-    let granted: Vec<&str> = form
-        .get("scope")
-        .map(|scope| scope.split(',').map(str::trim).collect())
-        .unwrap_or_default();
-    if let Some(missing) = state
-        .settings
-        .required_scopes
+    let requested = scope_list(form.get("scope").map(String::as_str).unwrap_or_default());
+    if requested.is_empty() {
+        return oauth_error("invalid_scope", "scope is required");
+    }
+    if let Some(extra) = requested
         .iter()
-        .find(|needed| !granted.contains(&needed.as_str()))
+        .find(|scope| !state.settings.allowed_scopes.contains(scope))
     {
         return oauth_error(
             "invalid_scope",
-            &format!("the request lacks the scope {missing}"),
+            &format!("the credential does not have the scope {extra}"),
         );
     }
     let n = state.tokens_issued.fetch_add(1, Ordering::Relaxed) + 1;
@@ -674,6 +766,7 @@ async fn ims_token(
         token.clone(),
         IssuedToken {
             expires_at: Instant::now() + valid_for,
+            scopes: requested,
         },
     );
     json_response(
@@ -979,16 +1072,7 @@ async fn upload(
             );
         }
     }
-    let random = fastrand::u128(..);
-    let id = format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        (random >> 96) as u32,
-        (random >> 80) as u16,
-        (random >> 68) as u16 & 0x0fff,
-        ((random >> 52) as u16 & 0x3fff) | 0x8000,
-        random as u64 & 0xffff_ffff_ffff,
-    );
-    json_response(200, json!({"images": [{"id": id}]}))
+    json_response(200, json!({"images": [{"id": new_uuid()}]}))
 }
 
 #[derive(serde::Deserialize)]
@@ -1109,6 +1193,90 @@ async fn download(
 
 async fn not_found(State(state): State<Arc<EmulatorState>>) -> Response {
     state.error(404, "not_found", "The emulator does not serve this path.")
+}
+
+/// A random version-4 UUID.
+fn new_uuid() -> String {
+    let random = fastrand::u128(..);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        (random >> 96) as u32,
+        (random >> 80) as u16,
+        (random >> 68) as u16 & 0x0fff,
+        ((random >> 52) as u16 & 0x3fff) | 0x8000,
+        random as u64 & 0xffff_ffff_ffff,
+    )
+}
+
+/// The Management API's secrets of the emulated credential.
+async fn secrets(
+    State(state): State<Arc<EmulatorState>>,
+    Path((org, credential)): Path<(String, String)>,
+    method: axum::http::Method,
+    headers: HeaderMap,
+) -> Response {
+    let path = format!("/console/organizations/{org}/credentials/{credential}/secrets");
+    let scope = if method == axum::http::Method::GET {
+        "read_client_secret"
+    } else {
+        "manage_client_secrets"
+    };
+    if let Err(refusal) = state
+        .admit_with_scope(method.as_str(), &path, &headers, scope)
+        .await
+    {
+        return refusal;
+    }
+    if org != state.settings.organization_id || credential != state.settings.credential_id {
+        return state.error(404, "not_found", "No such organization or credential");
+    }
+    let mut data = state.lock();
+    if method == axum::http::Method::GET {
+        let list: Vec<Value> = data
+            .secrets
+            .iter()
+            .map(|s| json!({"uuid": s.uuid, "created": s.created}))
+            .collect();
+        return json_response(
+            200,
+            json!({"client_id": state.settings.client_id, "client_secrets": list}),
+        );
+    }
+    let secret = StoredSecret {
+        uuid: new_uuid(),
+        value: format!("p8e-{:032x}", fastrand::u128(..)),
+        created: httpdate::fmt_http_date(SystemTime::now()),
+    };
+    let body = json!({"client_secret": secret.value, "uuid": secret.uuid});
+    data.secrets.push(secret);
+    json_response(200, body)
+}
+
+async fn delete_secret(
+    State(state): State<Arc<EmulatorState>>,
+    Path((org, credential, uuid)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let path = format!("/console/organizations/{org}/credentials/{credential}/secrets/{uuid}");
+    if let Err(refusal) = state
+        .admit_with_scope("DELETE", &path, &headers, "manage_client_secrets")
+        .await
+    {
+        return refusal;
+    }
+    let mut data = state.lock();
+    let before = data.secrets.len();
+    data.secrets.retain(|s| s.uuid != uuid);
+    let deleted = data.secrets.len() < before;
+    drop(data);
+    if deleted
+        && org == state.settings.organization_id
+        && credential == state.settings.credential_id
+    {
+        respond(200, "application/json", String::new())
+    } else {
+        state.error(404, "not_found", "No such secret")
+    }
 }
 
 fn json_response(status: u16, body: Value) -> Response {

@@ -1,0 +1,275 @@
+//! Rotating a credential's client secret through the Adobe I/O Management
+//! API (list, create, delete), as Adobe's Developer Console guide describes.
+//!
+//! The Management API lives on its own host and needs its own token scopes,
+//! so [`SecretsManager`] has its own token manager and transport; credentials
+//! go only to the management host.
+
+use std::{fmt, sync::Arc};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use crate::{
+    ConfigError, Error, ValidationError,
+    auth::{ImsTokenManager, TokenPolicy},
+    config::{self, env},
+    generated,
+    retry::RetryPolicy,
+    transport::{Transport, outcome},
+};
+
+/// The Adobe I/O Management API, production.
+pub const DEFAULT_MANAGEMENT_URL: &str = "https://api.adobe.io";
+
+/// Scopes the Management API needs to list, create and delete secrets.
+pub const MANAGEMENT_SCOPES: &str = "AdobeID,openid,read_organizations,\
+additional_info.projectedProductContext,additional_info.roles,adobeio_api,\
+read_client_secret,manage_client_secrets";
+
+/// A client secret just generated. Its value never appears in `Debug`.
+#[derive(Clone, Deserialize)]
+pub struct NewClientSecret {
+    #[serde(rename = "client_secret")]
+    secret: SecretString,
+    uuid: String,
+}
+
+impl NewClientSecret {
+    /// The id to delete it by later.
+    pub fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    /// The secret itself. Store it in your secret store; never log it.
+    pub fn expose_secret(&self) -> &str {
+        self.secret.expose_secret()
+    }
+}
+
+impl fmt::Debug for NewClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewClientSecret")
+            .field("uuid", &self.uuid)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
+}
+
+/// One existing secret of a credential: its id and whatever metadata Adobe
+/// sends (never its value).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ClientSecretInfo {
+    /// The id to delete it by.
+    pub uuid: String,
+    /// When it was created, as Adobe sent it.
+    pub created: Option<serde_json::Value>,
+    /// When it was last used, as Adobe sent it.
+    pub last_used: Option<serde_json::Value>,
+}
+
+/// Lists, creates and deletes the client secrets of a credential.
+#[derive(Clone)]
+pub struct SecretsManager {
+    raw: generated::Client,
+}
+
+impl SecretsManager {
+    /// A manager for the credential whose id and secret are given; it asks
+    /// IMS for a token with [`MANAGEMENT_SCOPES`].
+    pub fn new(client_id: &str, client_secret: &str) -> Result<Self, Error> {
+        Self::with_endpoints(
+            client_id,
+            client_secret,
+            config::DEFAULT_IMS_URL,
+            DEFAULT_MANAGEMENT_URL,
+        )
+    }
+
+    /// A manager from `FIREFLY_SERVICES_CLIENT_ID`, `FIREFLY_SERVICES_CLIENT_SECRET`
+    /// and, if set, `FIREFLY_SERVICES_IMS_URL` and `FIREFLY_SERVICES_MANAGEMENT_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        let lookup = |name: &str| std::env::var(name).ok();
+        let var = |name| config::non_empty(&lookup, name);
+        let missing = |name, hint| ConfigError::MissingVariable { name, hint };
+        let client_id =
+            var(env::CLIENT_ID).ok_or(missing(env::CLIENT_ID, "the credential's Client ID"))?;
+        let secret = var(env::CLIENT_SECRET).ok_or(missing(
+            env::CLIENT_SECRET,
+            "the credential's current Client Secret (a static token cannot rotate secrets)",
+        ))?;
+        Self::with_endpoints(
+            &client_id,
+            &secret,
+            &var(env::IMS_URL).unwrap_or_else(|| config::DEFAULT_IMS_URL.into()),
+            &var(env::MANAGEMENT_URL).unwrap_or_else(|| DEFAULT_MANAGEMENT_URL.into()),
+        )
+    }
+
+    /// A manager against other IMS and Management hosts (an emulator, a
+    /// staging environment).
+    pub fn with_endpoints(
+        client_id: &str,
+        client_secret: &str,
+        ims_url: &str,
+        management_url: &str,
+    ) -> Result<Self, Error> {
+        let base = config::base_url("Management API URL", management_url)?;
+        let tokens = ImsTokenManager::new(
+            ims_url,
+            client_id,
+            client_secret,
+            MANAGEMENT_SCOPES,
+            TokenPolicy::default(),
+        )?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(crate::USER_AGENT)
+            .build()
+            .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
+        let transport = Transport::new(
+            Arc::new(tokens),
+            client_id,
+            &base,
+            RetryPolicy::default(),
+            None,
+        )?;
+        let raw = generated::Client::new_with_client(&config::trimmed(&base), http, transport);
+        Ok(Self { raw })
+    }
+
+    /// The secrets of a credential (ids and metadata, never values).
+    pub async fn list(
+        &self,
+        org_id: &str,
+        credential_id: &str,
+    ) -> Result<Vec<ClientSecretInfo>, Error> {
+        let call = self
+            .raw
+            .list_client_secrets()
+            .org_id(path_id("orgId", org_id)?)
+            .credential_id(path_id("credentialId", credential_id)?);
+        let body: serde_json::Value = outcome("listClientSecrets", call.send().await)
+            .await?
+            .into();
+        parse_secret_list(body)
+    }
+
+    /// Generates a new secret. Deploy it everywhere before deleting the old.
+    pub async fn create(
+        &self,
+        org_id: &str,
+        credential_id: &str,
+    ) -> Result<NewClientSecret, Error> {
+        let call = self
+            .raw
+            .create_client_secret()
+            .org_id(path_id("orgId", org_id)?)
+            .credential_id(path_id("credentialId", credential_id)?);
+        outcome("createClientSecret", call.send().await).await
+    }
+
+    /// Deletes a secret for good.
+    pub async fn delete(
+        &self,
+        org_id: &str,
+        credential_id: &str,
+        secret_uuid: &str,
+    ) -> Result<(), Error> {
+        let call = self
+            .raw
+            .delete_client_secret()
+            .org_id(path_id("orgId", org_id)?)
+            .credential_id(path_id("credentialId", credential_id)?)
+            .secret_id(path_id("secretId", secret_uuid)?);
+        outcome("deleteClientSecret", call.send().await).await
+    }
+}
+
+impl fmt::Debug for SecretsManager {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretsManager")
+            .field("management_url", &self.raw.baseurl)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An id that goes into a URL path: not empty, no separators.
+fn path_id<'a>(field: &str, id: &'a str) -> Result<&'a str, Error> {
+    let id = id.trim();
+    if id.is_empty() || id.contains(['/', '?', '#', '%']) || id == "." || id == ".." {
+        return Err(
+            ValidationError::new(field, "must be a non-empty id without /, ?, # or %").into(),
+        );
+    }
+    Ok(id)
+}
+
+/// Adobe does not document the list body: accept an array of secrets or an
+/// object holding one under `client_secrets` (or `secrets`).
+fn parse_secret_list(body: serde_json::Value) -> Result<Vec<ClientSecretInfo>, Error> {
+    let items = match &body {
+        serde_json::Value::Array(items) => Some(items),
+        serde_json::Value::Object(map) => map
+            .get("client_secrets")
+            .or_else(|| map.get("secrets"))
+            .and_then(|v| v.as_array()),
+        _ => None,
+    };
+    let Some(items) = items else {
+        return Err(Error::Decode {
+            operation: "listClientSecrets",
+            status: Some(200),
+            detail: "expected an array of secrets".into(),
+            request_id: None,
+        });
+    };
+    Ok(items
+        .iter()
+        .filter_map(|item| {
+            Some(ClientSecretInfo {
+                uuid: item.get("uuid")?.as_str()?.to_owned(),
+                created: item.get("created").cloned(),
+                last_used: item
+                    .get("last_used")
+                    .or_else(|| item.get("lastUsed"))
+                    .cloned(),
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn both_list_shapes_are_read() {
+        let array = json!([{"uuid": "a", "created": "2025-01-01"}]);
+        let object =
+            json!({"client_id": "x", "client_secrets": [{"uuid": "a", "created": "2025-01-01"}]});
+        assert_eq!(
+            parse_secret_list(array).unwrap(),
+            parse_secret_list(object).unwrap()
+        );
+        assert!(parse_secret_list(json!("nope")).is_err());
+    }
+
+    #[test]
+    fn ids_cannot_escape_their_path_segment() {
+        assert!(path_id("orgId", "12345@AdobeOrg").is_ok());
+        for bad in ["", " ", "a/b", "..", "a?b", "a%2Fb"] {
+            assert!(path_id("orgId", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_new_secret_is_redacted() {
+        let secret: NewClientSecret =
+            serde_json::from_value(json!({"client_secret": "p8e-SENTINEL", "uuid": "u"})).unwrap();
+        assert!(!format!("{secret:?}").contains("SENTINEL"));
+        assert_eq!(secret.expose_secret(), "p8e-SENTINEL");
+    }
+}
