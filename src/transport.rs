@@ -119,7 +119,7 @@ impl Transport {
         &self,
         http: &reqwest::Client,
         mut request: Request,
-        operation: &'static str,
+        operation: &str,
     ) -> reqwest::Result<Response> {
         // progenitor adds the spec's info.version as `api-version`; Firefly
         // does not define that header.
@@ -157,7 +157,7 @@ impl Transport {
         &self,
         http: &reqwest::Client,
         mut request: Request,
-        operation: &'static str,
+        operation: &str,
     ) -> (reqwest::Result<Response>, u32) {
         // A POST creates a job or an upload: only retried when the answer
         // shows nothing was created.
@@ -206,7 +206,7 @@ impl Transport {
         &self,
         http: &reqwest::Client,
         mut request: Request,
-        operation: &'static str,
+        operation: &str,
     ) -> reqwest::Result<Response> {
         let tokens = &self.shared.tokens;
         let token = match tokens.token().await {
@@ -282,12 +282,31 @@ impl progenitor_client::ClientHooks<Transport> for generated::Client {
     ) -> reqwest::Result<Response> {
         use progenitor_client::ClientInfo;
         self.inner()
-            .execute(self.client(), request, info.operation_id)
+            .execute(
+                self.client(),
+                request,
+                &spec_operation_id(info.operation_id),
+            )
             .await
     }
 }
 
-fn trace_response(operation: &'static str, response: &Response, started: Instant) {
+/// The spec's operationId (`jobResultV3`) for progenitor's method name
+/// (`job_result_v3`), so logs and errors use one vocabulary.
+fn spec_operation_id(method_name: &str) -> String {
+    let mut parts = method_name.split('_');
+    let mut id = parts.next().unwrap_or_default().to_owned();
+    for part in parts {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            id.extend(first.to_uppercase());
+            id.push_str(chars.as_str());
+        }
+    }
+    id
+}
+
+fn trace_response(operation: &str, response: &Response, started: Instant) {
     tracing::debug!(
         operation,
         status = response.status().as_u16(),
@@ -534,6 +553,16 @@ struct ErrorBody {
 mod tests {
     use super::*;
     use crate::auth::StaticToken;
+
+    #[test]
+    fn method_names_map_back_to_operation_ids() {
+        assert_eq!(spec_operation_id("job_result_v3"), "jobResultV3");
+        assert_eq!(
+            spec_operation_id("generate_images_v3_async"),
+            "generateImagesV3Async"
+        );
+        assert_eq!(spec_operation_id("get_custom_models"), "getCustomModels");
+    }
 
     #[test]
     fn credentials_headers_are_marked_sensitive() {

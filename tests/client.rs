@@ -9,7 +9,10 @@ use std::time::Duration;
 use adobe_firefly::{
     ConfigError, Error, Firefly, FireflyBuilder, RateLimit, RetryPolicy, WaitOptions,
     auth::AuthError,
-    types::{GenerateImagesRequest, JobAccepted, JobStatus, JobStatusResponse, Size},
+    types::{
+        GenerateImagesRequest, ImageModelVersion, ImageReference, InputSource, JobAccepted,
+        JobStatus, JobStatusResponse, Size, StructureOptions, StyleOptions,
+    },
 };
 use common::*;
 use serde_json::json;
@@ -589,6 +592,61 @@ async fn invalid_requests_are_rejected_before_sending() {
             GenerateImagesRequest::builder().negative_prompt("no prompt".to_owned()),
             "request",
         ),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .negative_prompt("x".repeat(1025)),
+            "negativePrompt",
+        ),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .style(StyleOptions {
+                    presets: vec![],
+                    strength: Some(0),
+                    image_reference: None,
+                }),
+            "style.strength",
+        ),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .style(StyleOptions {
+                    presets: vec!["painting".into(), "painting".into()],
+                    strength: None,
+                    image_reference: None,
+                }),
+            "style.presets",
+        ),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .structure(StructureOptions {
+                    strength: Some(101),
+                    image_reference: None,
+                }),
+            "structure.strength",
+        ),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .structure(StructureOptions {
+                    strength: None,
+                    image_reference: Some(ImageReference {
+                        source: InputSource {
+                            upload_id: None,
+                            url: Some("u".repeat(2084)),
+                        },
+                    }),
+                }),
+            "structure.imageReference.source.url",
+        ),
+        (
+            GenerateImagesRequest::builder()
+                .prompt("cat")
+                .custom_model_id("urn:aaid:sc:x".to_owned()),
+            "customModelId",
+        ),
     ];
     for (request, field) in cases {
         let error = firefly.generate_images(request).await.unwrap_err();
@@ -598,6 +656,15 @@ async fn invalid_requests_are_rejected_before_sending() {
         assert_eq!(validation.field(), field, "{error}");
         assert!(error.is_validation());
     }
+    let custom = GenerateImagesRequest::builder().prompt("cat");
+    let error = firefly
+        .generate_images_with_model(custom, ImageModelVersion::Image4Custom)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Validation(v) if v.field() == "customModelId"),
+        "{error:?}"
+    );
     assert!(server.requests().is_empty(), "nothing was sent");
 }
 

@@ -45,6 +45,7 @@ async fn capture_logs() -> tokio::sync::MutexGuard<'static, ()> {
         tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
             .with_ansi(false)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
             .with_writer(move || writer.clone())
             .init();
         capture
@@ -189,4 +190,41 @@ async fn a_herd_logs_one_fetch_and_a_missing_expiry_is_warned_about() {
     assert_eq!(logs.matches("access token fetched").count(), 1, "{logs}");
     assert_eq!(logs.matches("IMS sent no expires_in").count(), 1, "{logs}");
     assert_eq!(manager.stats().ims_requests, 1);
+}
+
+// One span per Firefly request, with what an operator needs to find it.
+
+#[tokio::test(start_paused = true)]
+async fn each_request_has_a_span_with_operation_status_and_request_id() {
+    let _serial = capture_logs().await;
+    let server = FakeServer::start(|request, _| {
+        if request.path == TOKEN_PATH {
+            return Reply::Now(json_response(200, token_body("t", 86399)));
+        }
+        Reply::Now(with_header(running(), "x-request-id", "req-span-1"))
+    })
+    .await;
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret("s")
+        .api_url(&server.url)
+        .ims_url(&server.url)
+        .build()
+        .unwrap();
+    firefly.job_status(&job(&server)).await.unwrap();
+    let logs = captured();
+    let close = logs
+        .lines()
+        .find(|line| line.contains("firefly{") && line.contains("close"))
+        .unwrap_or_else(|| panic!("no span close in:\n{logs}"));
+    for field in [
+        "operation=\"jobResultV3\"",
+        "method=GET",
+        "status=200",
+        "request_id=\"req-span-1\"",
+        "attempts=1",
+        "duration_ms=",
+    ] {
+        assert!(close.contains(field), "{field} missing from {close}");
+    }
 }
