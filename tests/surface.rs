@@ -161,7 +161,15 @@ async fn every_sync_operation_answers_with_images() {
         mask: Some(mask("m")),
         ..uploaded("i")
     };
+    #[allow(deprecated)]
+    let text_to_image = firefly
+        .generate_images_sync(
+            adobe_firefly::types::GenerateImagesSyncRequest::builder().prompt("a cat"),
+        )
+        .await
+        .unwrap();
     let responses = vec![
+        text_to_image,
         firefly
             .generate_similar_images_sync(
                 GenerateSimilarImagesSyncRequest::builder().image(uploaded("i")),
