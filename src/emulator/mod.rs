@@ -100,6 +100,7 @@ pub struct EmulatorBuilder {
     credential_id: String,
     token_lifetime: Duration,
     polls_until_done: u32,
+    job_duration: Option<Duration>,
     max_image_side: u32,
     url_lifetime: Duration,
     custom_models: u32,
@@ -131,6 +132,7 @@ impl Default for EmulatorBuilder {
             credential_id: "emulator-credential".into(),
             token_lifetime: Duration::from_secs(86399),
             polls_until_done: 2,
+            job_duration: None,
             max_image_side: 1024,
             url_lifetime: Duration::from_secs(3600),
             custom_models: 3,
@@ -191,6 +193,14 @@ impl EmulatorBuilder {
     /// sees `pending`, the second `running`, the third `succeeded`).
     pub fn polls_until_done(mut self, polls: u32) -> Self {
         self.polls_until_done = polls;
+        self
+    }
+
+    /// Make jobs take this long instead of a number of polls: `pending`
+    /// for the first tenth, then `running` with a progress percentage, then
+    /// done. Lets polling strategies be compared by their request counts.
+    pub fn job_duration(mut self, duration: Duration) -> Self {
+        self.job_duration = Some(duration);
         self
     }
 
@@ -413,6 +423,7 @@ struct StoredSecret {
 }
 
 struct Job {
+    submitted_at: Instant,
     polls: u32,
     state: JobState,
     outputs: Vec<Output>,
@@ -424,6 +435,41 @@ struct Output {
     seed: i64,
     url: String,
     kind: OutputKind,
+}
+
+/// Where a job stands, by polls or by time.
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    Pending,
+    Running(f64),
+    Done,
+}
+
+impl EmulatorBuilder {
+    fn phase(&self, job: &Job) -> Phase {
+        match self.job_duration {
+            Some(duration) => {
+                let elapsed = job.submitted_at.elapsed();
+                if elapsed >= duration {
+                    Phase::Done
+                } else if elapsed < duration / 10 {
+                    Phase::Pending
+                } else {
+                    Phase::Running(100.0 * elapsed.as_secs_f64() / duration.as_secs_f64())
+                }
+            }
+            None => {
+                let done_after = self.polls_until_done;
+                if job.polls > done_after {
+                    Phase::Done
+                } else if job.polls <= 1 {
+                    Phase::Pending
+                } else {
+                    Phase::Running(100.0 * f64::from(job.polls) / f64::from(done_after + 1))
+                }
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -900,6 +946,7 @@ async fn submit_job(
     state.lock().jobs.insert(
         job_id.clone(),
         Job {
+            submitted_at: Instant::now(),
             polls: 0,
             state: if failing {
                 JobState::Failing
@@ -972,29 +1019,26 @@ async fn job_status(
     {
         return refusal;
     }
-    let done_after = state.settings.polls_until_done;
     let mut data = state.lock();
     let Some(job) = data.jobs.get_mut(&job_id) else {
         drop(data);
         return state.error(404, "unknown_job_id", "The job id is unknown.");
     };
     job.polls += 1;
-    let body = match job.state {
-        JobState::Canceled => json!({"jobId": job_id, "status": "canceled"}),
-        _ if job.polls <= done_after && job.polls == 1 => {
-            json!({"jobId": job_id, "status": "pending"})
-        }
-        _ if job.polls <= done_after => {
-            let progress = 100.0 * f64::from(job.polls) / f64::from(done_after + 1);
+    let phase = state.settings.phase(job);
+    let body = match (job.state, phase) {
+        (JobState::Canceled, _) => json!({"jobId": job_id, "status": "canceled"}),
+        (_, Phase::Pending) => json!({"jobId": job_id, "status": "pending"}),
+        (_, Phase::Running(progress)) => {
             json!({"jobId": job_id, "status": "running", "progress": progress})
         }
-        JobState::Failing => json!({
+        (JobState::Failing, Phase::Done) => json!({
             "jobId": job_id,
             "status": "failed",
             "error_code": "runtime_error",
             "message": "The job failed (injected by the emulator).",
         }),
-        JobState::Active => {
+        (JobState::Active, Phase::Done) => {
             let result = result_body(&job.outputs, job.size, job.content_class.as_deref());
             json!({"jobId": job_id, "status": "succeeded", "progress": 100.0, "result": result})
         }
@@ -1014,14 +1058,13 @@ async fn cancel_job(
     {
         return refusal;
     }
-    let done_after = state.settings.polls_until_done;
     let mut data = state.lock();
     let conflict = match data.jobs.get_mut(&job_id) {
         None => Some((404, "unknown_job_id", "The job id is unknown.")),
         Some(job) if job.state == JobState::Canceled => {
             Some((409, "job_already_canceled", "The job was already canceled."))
         }
-        Some(job) if job.polls > done_after => {
+        Some(job) if state.settings.phase(job) == Phase::Done => {
             Some((409, "job_completed", "The job has completed."))
         }
         Some(job) => {
