@@ -19,7 +19,7 @@ use adobe_firefly::{
     emulator::Emulator,
     types::{GenerateImagesRequest, JobAccepted, JobStatusResponse},
 };
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use serde_json::json;
 
 fn runtime() -> tokio::runtime::Runtime {
