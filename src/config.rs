@@ -182,6 +182,15 @@ mod tests {
         ));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_string_is_a_url_or_a_typed_error(value in ".{0,80}") {
+            if let Ok(url) = base_url("API", &value) {
+                proptest::prop_assert!(url.scheme() == "https" || is_loopback(&url));
+            }
+        }
+    }
+
     #[test]
     fn passwords_in_urls_are_not_echoed() {
         let err = base_url("API", "http://user:hunter2@example.com").unwrap_err();

@@ -222,6 +222,29 @@ mod tests {
         assert_eq!(retry_after(&HeaderMap::new()), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_retry_after_value_is_read_without_panicking(value in "[ -~]{0,64}") {
+            if let Ok(header) = HeaderValue::from_str(&value) {
+                let mut headers = HeaderMap::new();
+                headers.insert(RETRY_AFTER, header);
+                let _ = retry_after(&headers);
+            }
+        }
+
+        #[test]
+        fn pauses_respect_the_policy(attempt in 0u32..40, advice in proptest::option::of(0u64..10_000)) {
+            let policy = RetryPolicy::default();
+            let pause = policy.pause(attempt, advice.map(Duration::from_secs));
+            if attempt >= policy.attempts {
+                proptest::prop_assert!(pause.is_none());
+            }
+            if let Some(pause) = pause {
+                proptest::prop_assert!(pause <= policy.max_backoff.max(policy.max_retry_after));
+            }
+        }
+    }
+
     #[test]
     fn jitter_stays_below_the_ceiling() {
         for _ in 0..1000 {

@@ -481,43 +481,53 @@ async fn from_response(operation: &'static str, response: Response) -> Error {
         Ok(body) => body,
         Err(e) => return transport_error(operation, e),
     };
+    api_error(operation, status.as_u16(), &headers, &body).into()
+}
+
+/// Reads whatever Firefly or Adobe's gateway said about an error: Adobe's
+/// `{error_code, message, validation_errors}`, FastAPI's `{detail}`, the
+/// custom-models `{reason, message}`, or any other body as an excerpt. Each
+/// field is read on its own, so one odd field does not hide the others.
+fn api_error(operation: &'static str, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
     let mut error = ApiError {
         operation,
-        status: status.as_u16(),
+        status,
         error_code: None,
         message: None,
         validation_errors: Vec::new(),
-        request_id,
-        retry_after: crate::retry::retry_after(&headers),
-        access_error: header(&headers, "x-access-error"),
+        request_id: header(headers, REQUEST_ID),
+        retry_after: crate::retry::retry_after(headers),
+        access_error: header(headers, "x-access-error"),
         body_excerpt: None,
     };
-    match serde_json::from_slice::<ErrorBody>(&body) {
-        Ok(parsed) => {
-            error.error_code = parsed.error_code.and_then(|code| match code {
-                serde_json::Value::String(s) => Some(s),
-                serde_json::Value::Number(n) => Some(n.to_string()),
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(fields)) => {
+            let text = |name: &str| fields.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+            error.error_code = match fields.get("error_code") {
+                Some(serde_json::Value::String(code)) => Some(code.clone()),
+                Some(serde_json::Value::Number(code)) => Some(code.to_string()),
                 _ => None,
-            });
-            let detail = parsed.detail;
-            let detail_text = detail.as_ref().and_then(|d| d.as_str()).map(str::to_owned);
-            error.message = parsed.message.or(parsed.reason).or(detail_text);
-            error.validation_errors = if parsed.validation_errors.is_empty() {
-                detail
-                    .and_then(|d| serde_json::from_value(d).ok())
-                    .unwrap_or_default()
-            } else {
-                parsed.validation_errors
             };
+            error.message = text("message")
+                .or_else(|| text("reason"))
+                .or_else(|| text("detail"));
+            let details = fields
+                .get("validation_errors")
+                .or_else(|| fields.get("detail"))
+                .and_then(|v| v.as_array());
+            error.validation_errors = details
+                .into_iter()
+                .flatten()
+                .filter_map(|item| serde_json::from_value(item.clone()).ok())
+                .collect();
         }
-        Err(_) if body.is_empty() => {}
-        Err(_) => {
-            let text = String::from_utf8_lossy(&body);
-            let excerpt: String = text.trim().chars().take(200).collect();
-            error.body_excerpt = Some(excerpt);
+        _ if body.is_empty() => {}
+        _ => {
+            let text = String::from_utf8_lossy(body);
+            error.body_excerpt = Some(text.trim().chars().take(200).collect());
         }
     }
-    error.into()
+    error
 }
 
 async fn read_capped(mut response: Response, cap: usize) -> reqwest::Result<Vec<u8>> {
@@ -532,27 +542,49 @@ async fn read_capped(mut response: Response, cap: usize) -> reqwest::Result<Vec<
     Ok(body)
 }
 
-/// Every error shape Firefly and Adobe's gateway are known to send.
-#[derive(serde::Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    error_code: Option<serde_json::Value>,
-    #[serde(default)]
-    message: Option<String>,
-    /// The custom-models endpoint says `reason` instead of `message`.
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default)]
-    validation_errors: Vec<crate::types::ValidationErrorDetail>,
-    /// FastAPI-style 422 bodies: a list of problems (or, elsewhere, a string).
-    #[serde(default)]
-    detail: Option<serde_json::Value>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::auth::StaticToken;
+
+    proptest::proptest! {
+        #[test]
+        fn any_error_body_is_read_without_panicking(body in proptest::collection::vec(proptest::num::u8::ANY, 0..512), status in 400u16..600) {
+            let error = api_error("op", status, &HeaderMap::new(), &body);
+            proptest::prop_assert_eq!(error.status, status);
+            let _ = error.to_string();
+        }
+
+        #[test]
+        fn any_json_error_body_keeps_its_error_code(value in crate::test_support::any_json(), code in "[a-z_0-9]{1,20}") {
+            let mut body = match value {
+                serde_json::Value::Object(map) => map,
+                other => [("other".to_owned(), other)].into_iter().collect(),
+            };
+            body.insert("error_code".into(), serde_json::Value::from(code.clone()));
+            let bytes = serde_json::to_vec(&body).unwrap();
+            let error = api_error("op", 422, &HeaderMap::new(), &bytes);
+            proptest::prop_assert_eq!(error.error_code.as_deref(), Some(code.as_str()));
+        }
+    }
+
+    #[test]
+    fn an_odd_field_does_not_hide_the_error_code() {
+        let body =
+            br#"{"error_code":"validation_error","message":"m","validation_errors":"not a list"}"#;
+        let error = api_error("op", 422, &HeaderMap::new(), body);
+        assert_eq!(error.error_code.as_deref(), Some("validation_error"));
+        assert_eq!(error.message.as_deref(), Some("m"));
+        let numeric = api_error("op", 400, &HeaderMap::new(), br#"{"error_code":10075}"#);
+        assert_eq!(numeric.error_code.as_deref(), Some("10075"));
+        let fastapi = api_error(
+            "op",
+            422,
+            &HeaderMap::new(),
+            br#"{"detail":[{"loc":["path","jobId"],"msg":"bad"}]}"#,
+        );
+        assert_eq!(fastapi.validation_errors.len(), 1);
+    }
 
     #[test]
     fn method_names_map_back_to_operation_ids() {

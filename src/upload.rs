@@ -188,6 +188,16 @@ fn check_size(size: u64) -> Result<(), Error> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_are_detected_or_refused(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            match ImageFormat::detect(&bytes) {
+                Some(_) => proptest::prop_assert!(bytes.len() >= 3),
+                None => proptest::prop_assert!(detect(&bytes).is_err()),
+            }
+        }
+    }
+
     #[test]
     fn formats_are_detected_from_their_signatures() {
         assert_eq!(

@@ -360,6 +360,54 @@ mod tests {
         spec["components"]["schemas"][name].clone()
     }
 
+    use proptest::prelude::*;
+
+    fn any_request() -> impl Strategy<Value = GenerateImagesRequest> {
+        (
+            ".{0,1100}",
+            proptest::option::of(any::<i32>()),
+            proptest::collection::vec(any::<i64>(), 0..6),
+            proptest::option::of((any::<i32>(), any::<i32>())),
+            proptest::option::of(any::<i32>()),
+            proptest::option::of(".{0,1100}"),
+        )
+            .prop_map(
+                |(prompt, num_variations, seeds, size, visual_intensity, negative_prompt)| {
+                    GenerateImagesRequest::builder()
+                        .prompt(prompt)
+                        .num_variations(num_variations)
+                        .seeds(seeds)
+                        .size(size.map(|(width, height)| Size { width, height }))
+                        .visual_intensity(visual_intensity)
+                        .negative_prompt(negative_prompt)
+                        .try_into()
+                        .unwrap()
+                },
+            )
+    }
+
+    proptest! {
+        /// Whatever the input, the check answers; what it lets through is
+        /// within every documented limit.
+        #[test]
+        fn accepted_requests_are_within_the_limits(request in any_request()) {
+            if generate_images(&request, None).is_ok() {
+                let chars = request.prompt.chars().count();
+                prop_assert!((1..=PROMPT_MAX_CHARS).contains(&chars) && !request.prompt.trim().is_empty());
+                prop_assert!(request.num_variations.is_none_or(|n| (1..=MAX_VARIATIONS).contains(&n)));
+                prop_assert!(request.seeds.len() <= MAX_VARIATIONS as usize);
+                if let Some(n) = request.num_variations {
+                    prop_assert!(request.seeds.is_empty() || request.seeds.len() == n as usize);
+                }
+                if let Some(size) = &request.size {
+                    prop_assert!((1..=MAX_SIDE_ASYNC).contains(&size.width) && (1..=MAX_SIDE_ASYNC).contains(&size.height));
+                }
+                prop_assert!(request.visual_intensity.is_none_or(|v| (VISUAL_INTENSITY.0..=VISUAL_INTENSITY.1).contains(&v)));
+                prop_assert!(request.negative_prompt.as_ref().is_none_or(|p| p.chars().count() <= PROMPT_MAX_CHARS));
+            }
+        }
+    }
+
     /// The limits enforced here are the ones written in the spec.
     #[test]
     fn limits_match_the_spec() {

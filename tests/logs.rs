@@ -12,7 +12,7 @@ use std::{
 };
 
 use adobe_firefly::{
-    Error, Firefly,
+    Error, Firefly, WaitOptions,
     auth::{ImsTokenManager, TokenPolicy},
     types::JobAccepted,
 };
@@ -227,4 +227,71 @@ async fn each_request_has_a_span_with_operation_status_and_request_id() {
     ] {
         assert!(close.contains(field), "{field} missing from {close}");
     }
+}
+
+// A whole batch through the emulator at TRACE level: token fetch, upload,
+// generation, polling, download, a 401 replay and a secret rotation. Neither
+// the client secret, nor any token, nor the rotated secret is logged.
+
+#[tokio::test(start_paused = true)]
+async fn a_whole_batch_logs_no_secret_and_no_token() {
+    use adobe_firefly::{
+        emulator::{Emulator, Faults},
+        secrets::SecretsManager,
+        types::GenerateImagesRequest,
+    };
+    let _serial = capture_logs().await;
+    let mut faults = Faults::none();
+    faults.token_valid_for = Some(Duration::from_secs(20));
+    let emulator = Emulator::builder()
+        .credentials("client-for-sweep", SENTINEL_SECRET)
+        .faults(faults)
+        .start()
+        .await
+        .unwrap();
+    let firefly = emulator.client().unwrap();
+    let png = b"\x89PNG\r\n\x1a\nsweep".to_vec();
+    firefly.upload_image(png).await.unwrap();
+    for i in 0..3 {
+        let job = firefly
+            .generate_images(GenerateImagesRequest::builder().prompt(format!("sweep {i}")))
+            .await
+            .unwrap();
+        let result = firefly
+            .wait_for_job(&job, &WaitOptions::default())
+            .await
+            .unwrap();
+        let url = &result.outputs[0].image.as_ref().unwrap().url;
+        firefly
+            .download_to_writer(url, &mut Vec::new())
+            .await
+            .unwrap();
+        tokio::time::advance(Duration::from_secs(15)).await;
+    }
+    let rotation = SecretsManager::with_endpoints(
+        emulator.client_id(),
+        emulator.client_secret(),
+        emulator.url(),
+        emulator.url(),
+    )
+    .unwrap();
+    let fresh = rotation
+        .create(emulator.organization_id(), emulator.credential_id())
+        .await
+        .unwrap();
+    let logs = captured();
+    assert!(
+        firefly.replays_after_401() >= 1,
+        "the batch exercised a 401 replay"
+    );
+    assert!(
+        logs.contains("firefly response"),
+        "the capture saw the batch"
+    );
+    assert!(!logs.contains(SENTINEL_SECRET), "client secret logged");
+    assert!(!logs.contains("emulator-token-"), "a token was logged");
+    assert!(
+        !logs.contains(fresh.expose_secret()),
+        "the rotated secret was logged"
+    );
 }

@@ -189,6 +189,15 @@ mod tests {
         assert_eq!(Faults::parse("").unwrap(), Faults::none());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_fault_string_parses_or_says_why(spec in "[a-z_=0-9x/:, ]{0,60}") {
+            if let Err(reason) = Faults::parse(&spec) {
+                proptest::prop_assert!(!reason.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn rejects_nonsense() {
         assert!(Faults::parse("explode").is_err());

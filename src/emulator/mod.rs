@@ -91,7 +91,7 @@ pub struct Emulator {
 }
 
 /// Settings for an [`Emulator`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct EmulatorBuilder {
     client_id: String,
     client_secret: String,
@@ -120,6 +120,20 @@ pub struct ReceivedRequest {
     pub had_authorization: bool,
     /// Whether it had an `x-api-key` header.
     pub had_api_key: bool,
+}
+
+impl fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("allowed_scopes", &self.allowed_scopes)
+            .field("token_lifetime", &self.token_lifetime)
+            .field("polls_until_done", &self.polls_until_done)
+            .field("job_duration", &self.job_duration)
+            .field("faults", &self.faults)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for EmulatorBuilder {
@@ -465,7 +479,7 @@ impl EmulatorBuilder {
                 } else if job.polls <= 1 {
                     Phase::Pending
                 } else {
-                    Phase::Running(100.0 * f64::from(job.polls) / f64::from(done_after + 1))
+                    Phase::Running(100.0 * f64::from(job.polls) / (f64::from(done_after) + 1.0))
                 }
             }
         }
@@ -1024,7 +1038,7 @@ async fn job_status(
         drop(data);
         return state.error(404, "unknown_job_id", "The job id is unknown.");
     };
-    job.polls += 1;
+    job.polls = job.polls.saturating_add(1);
     let phase = state.settings.phase(job);
     let body = match (job.state, phase) {
         (JobState::Canceled, _) => json!({"jobId": job_id, "status": "canceled"}),
