@@ -94,6 +94,7 @@ struct Cached {
     token: AccessToken,
     refresh_at: Instant,
     usable_until: Instant,
+    expires_at: Instant,
 }
 
 struct Inflight {
@@ -217,6 +218,15 @@ impl ImsTokenManager {
             }
         };
         pending.await
+    }
+
+    /// How long the cached token has left before IMS's `expires_in` runs
+    /// out, if a token is cached. (It is handed out until a few minutes
+    /// before that; see [`TokenPolicy`].)
+    pub fn expires_in(&self) -> Option<Duration> {
+        let state = self.handle.core.lock();
+        let cached = state.cached.as_ref()?;
+        Some(cached.expires_at.saturating_duration_since(Instant::now()))
     }
 
     /// What this manager has done so far.
@@ -472,6 +482,7 @@ impl Core {
             token: AccessToken::new(secret.clone()),
             refresh_at: sent_at + lifetime.mul_f64(fraction),
             usable_until: sent_at + lifetime - self.policy.expiry_buffer(lifetime),
+            expires_at: sent_at + lifetime,
         })
     }
 }

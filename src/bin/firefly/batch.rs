@@ -1,0 +1,312 @@
+//! `firefly batch`: many prompts, bounded concurrency, the client-side rate
+//! limit, one overall progress bar plus a line per running job, resumable,
+//! and a summary at the end.
+
+use std::{
+    collections::HashSet,
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::Mutex,
+    time::Duration,
+};
+
+use adobe_firefly::{
+    Error, Firefly, FireflyBuilder, RateLimit, WaitOptions,
+    types::{GenerateImagesRequest, ImageModelVersion, Size},
+};
+use clap::Args;
+use futures::StreamExt;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use serde_json::{Value, json};
+
+use crate::output::{self, Output, Saved};
+
+#[derive(Args)]
+pub struct BatchArgs {
+    /// Prompts: a .txt file (one prompt per line; blank lines and lines
+    /// starting with # are skipped) or a .jsonl file (one request body per
+    /// line, such as {"prompt": "...", "numVariations": 2}).
+    file: PathBuf,
+    /// Directory for the images, named LINE-PROMPT-N.EXT. Prompts
+    /// whose images are all there already are skipped, so a rerun resumes.
+    #[arg(short = 'o', long = "output")]
+    output: PathBuf,
+    /// Jobs in flight at once.
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+    /// Limit on job submissions, like `4/min` (Adobe's default quota) or
+    /// `10/s`. Status polls are not counted.
+    #[arg(long, value_parser = parse_rate)]
+    rate: Option<RateLimit>,
+    /// Images per prompt, unless a .jsonl line says otherwise.
+    #[arg(short = 'n', long = "variations")]
+    variations: Option<i32>,
+    /// Output size, WIDTHxHEIGHT, unless a .jsonl line says otherwise.
+    #[arg(long, value_parser = crate::parse_size)]
+    size: Option<Size>,
+    /// Model for every prompt.
+    #[arg(long, value_parser = crate::parse_model)]
+    model: Option<ImageModelVersion>,
+}
+
+struct Item {
+    line: usize,
+    request: GenerateImagesRequest,
+    stem: String,
+}
+
+enum Outcome {
+    Skipped,
+    Succeeded(Vec<Saved>),
+    Failed(Error),
+}
+
+pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, Error> {
+    let items = match read_items(&args) {
+        Ok(items) => items,
+        Err(problem) => {
+            eprintln!("error: {}: {problem}", args.file.display());
+            if out.json {
+                println!("{}", json!({"error": {"message": problem}}));
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut builder = FireflyBuilder::from_env()?;
+    if let Some(rate) = args.rate.clone() {
+        builder = builder.rate_limit(rate);
+    }
+    let firefly = builder.build()?;
+    let existing = existing_files(&args.output);
+
+    let bars = MultiProgress::with_draw_target(out.draw_target());
+    let overall = bars.add(ProgressBar::new(items.len() as u64));
+    overall.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} prompts [{elapsed}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    overall.enable_steady_tick(Duration::from_millis(200));
+    let failures = Mutex::new(0usize);
+    let outcomes: Vec<(usize, Outcome)> = futures::stream::iter(items.iter().enumerate())
+        .map(|(index, item)| {
+            let (firefly, bars, overall, failures, existing) =
+                (&firefly, &bars, &overall, &failures, &existing);
+            let (model, dir) = (args.model, &args.output);
+            async move {
+                let outcome = if done_already(item, existing) {
+                    Outcome::Skipped
+                } else {
+                    let line = bars.insert_before(overall, ProgressBar::new_spinner());
+                    let prompt: String = item.request.prompt.chars().take(32).collect();
+                    line.set_prefix(format!("{:>4} {prompt:<32}", item.line));
+                    line.set_style(
+                        ProgressStyle::with_template("{spinner} {prefix} {msg}")
+                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                    );
+                    line.enable_steady_tick(Duration::from_millis(120));
+                    let outcome = match one(firefly, item, model, dir, wait, &line).await {
+                        Ok(saved) => Outcome::Succeeded(saved),
+                        Err(error) => {
+                            *failures.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+                            Outcome::Failed(error)
+                        }
+                    };
+                    line.finish_and_clear();
+                    bars.remove(&line);
+                    outcome
+                };
+                overall.inc(1);
+                let failed = *failures.lock().unwrap_or_else(|e| e.into_inner());
+                if failed > 0 {
+                    overall.set_message(format!("{failed} failed"));
+                }
+                (index, outcome)
+            }
+        })
+        .buffer_unordered(args.concurrency.max(1))
+        .collect()
+        .await;
+    overall.finish_and_clear();
+
+    let mut outcomes = outcomes;
+    outcomes.sort_by_key(|(index, _)| *index);
+    report(&items, &outcomes, out);
+    let failed = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Failed(_)))
+        .count();
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+async fn one(
+    firefly: &Firefly,
+    item: &Item,
+    model: Option<ImageModelVersion>,
+    dir: &Path,
+    wait: &WaitOptions,
+    line: &ProgressBar,
+) -> Result<Vec<Saved>, Error> {
+    line.set_message("submitting");
+    let job = match model {
+        Some(model) => {
+            firefly
+                .generate_images_with_model(item.request.clone(), model)
+                .await?
+        }
+        None => firefly.generate_images(item.request.clone()).await?,
+    };
+    let result = firefly
+        .wait_for_job_with(&job, wait, |status| {
+            line.set_message(output::describe(status))
+        })
+        .await?;
+    line.set_message("downloading");
+    output::save_outputs(firefly, &result, dir, &item.stem).await
+}
+
+fn read_items(args: &BatchArgs) -> Result<Vec<Item>, String> {
+    let text = std::fs::read_to_string(&args.file).map_err(|e| e.to_string())?;
+    let jsonl = args.file.extension().is_some_and(|ext| ext == "jsonl");
+    let mut items = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let mut request: GenerateImagesRequest = if jsonl {
+            serde_json::from_str(trimmed).map_err(|e| format!("line {line}: {e}"))?
+        } else {
+            GenerateImagesRequest::builder()
+                .prompt(trimmed)
+                .try_into()
+                .map_err(|e| format!("line {line}: {e}"))?
+        };
+        if request.num_variations.is_none() && request.seeds.is_empty() {
+            request.num_variations = args.variations;
+        }
+        if request.size.is_none() {
+            request.size = args.size.clone();
+        }
+        let stem = format!("{line:04}-{}", output::slug(&request.prompt));
+        items.push(Item {
+            line,
+            request,
+            stem,
+        });
+    }
+    if items.is_empty() {
+        return Err("no prompts in the file".into());
+    }
+    Ok(items)
+}
+
+/// Names of the finished files already in the output directory.
+fn existing_files(dir: &Path) -> HashSet<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+                .filter(|name| !name.ends_with(".download") && !name.ends_with(".partial"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether every image of this prompt is already saved.
+fn done_already(item: &Item, existing: &HashSet<String>) -> bool {
+    let expected = match (item.request.num_variations, item.request.seeds.len()) {
+        (Some(n), _) => n.max(1) as usize,
+        (None, 0) => 1,
+        (None, seeds) => seeds,
+    };
+    (1..=expected).all(|n| {
+        let prefix = format!("{}-{n}.", item.stem);
+        existing.iter().any(|name| name.starts_with(&prefix))
+    })
+}
+
+fn report(items: &[Item], outcomes: &[(usize, Outcome)], out: &Output) {
+    let mut rows = Vec::new();
+    let mut results = Vec::new();
+    let (mut succeeded, mut failed, mut skipped) = (0, 0, 0);
+    for (index, outcome) in outcomes {
+        let item = &items[*index];
+        let prompt: String = item.request.prompt.chars().take(40).collect();
+        let (status, detail, document): (&str, String, Value) = match outcome {
+            Outcome::Skipped => {
+                skipped += 1;
+                ("skipped", "already saved".into(), json!({}))
+            }
+            Outcome::Succeeded(saved) => {
+                succeeded += 1;
+                let files: Vec<String> =
+                    saved.iter().map(|s| s.path.display().to_string()).collect();
+                (
+                    "ok",
+                    files.join(" "),
+                    json!({"files": saved.iter().map(Saved::json).collect::<Vec<_>>()}),
+                )
+            }
+            Outcome::Failed(error) => {
+                failed += 1;
+                let code = error.error_code().unwrap_or("-");
+                (
+                    "FAILED",
+                    format!("{code}: {error}"),
+                    output::error_json(error),
+                )
+            }
+        };
+        rows.push(vec![
+            item.line.to_string(),
+            prompt,
+            status.to_owned(),
+            detail,
+        ]);
+        let mut result =
+            json!({"line": item.line, "prompt": item.request.prompt, "status": status});
+        if let (Value::Object(result), Value::Object(extra)) = (&mut result, document) {
+            result.extend(extra);
+        }
+        results.push(result);
+    }
+    let summary = format!("{succeeded} succeeded, {failed} failed, {skipped} skipped");
+    out.done(
+        format!(
+            "{}\n{summary}",
+            output::table(&["line", "prompt", "result", "files / error"], &rows)
+        ),
+        json!({
+            "total": items.len(),
+            "succeeded": succeeded,
+            "failed": failed,
+            "skipped": skipped,
+            "results": results,
+        }),
+    );
+}
+
+/// `4/min`, `10/s`, `100/h`.
+fn parse_rate(value: &str) -> Result<RateLimit, String> {
+    let (count, unit) = value
+        .split_once('/')
+        .ok_or_else(|| format!("`{value}` is not COUNT/UNIT, like 4/min"))?;
+    let count: u32 = count
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("`{count}` is not a positive number"))?;
+    let per = match unit.trim() {
+        "s" | "sec" | "second" => Duration::from_secs(1),
+        "m" | "min" | "minute" => Duration::from_secs(60),
+        "h" | "hour" => Duration::from_secs(3600),
+        other => return Err(format!("`{other}` is not s, min or h")),
+    };
+    Ok(RateLimit::new(count, per).submissions_only())
+}

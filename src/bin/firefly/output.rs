@@ -1,0 +1,224 @@
+//! What the tool prints and saves: text or one JSON document, progress only
+//! on a terminal, and outputs under predictable names.
+
+use std::{
+    io::IsTerminal,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use adobe_firefly::{Error, Firefly, ImageFormat, types::JobResult, types::JobStatusResponse};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{Value, json};
+
+/// Where results go: text for people, or one JSON document for programs.
+pub struct Output {
+    pub json: bool,
+    show_progress: bool,
+}
+
+impl Output {
+    pub fn new(json: bool) -> Self {
+        Self {
+            json,
+            show_progress: !json && std::io::stdout().is_terminal(),
+        }
+    }
+
+    /// The final result of a command.
+    pub fn done(&self, text: impl AsRef<str>, document: Value) {
+        if self.json {
+            println!("{document}");
+        } else if !text.as_ref().is_empty() {
+            println!("{}", text.as_ref());
+        }
+    }
+
+    /// A failed command: the error on stderr, and as JSON on stdout with
+    /// `--json` so scripts can read it.
+    pub fn error(&self, error: &Error) {
+        eprintln!("error: {error}");
+        if self.json {
+            println!("{}", error_json(error));
+        }
+    }
+
+    /// A progress bar target: drawn on a terminal, hidden otherwise.
+    pub fn draw_target(&self) -> ProgressDrawTarget {
+        if self.show_progress {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        }
+    }
+
+    /// A spinner for one job.
+    pub fn spinner(&self, job_id: &str) -> ProgressBar {
+        let spinner = ProgressBar::with_draw_target(None, self.draw_target());
+        spinner.set_style(
+            ProgressStyle::with_template("{spinner} {prefix} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        spinner.set_prefix(job_id.to_owned());
+        spinner.set_message("submitted");
+        spinner.enable_steady_tick(Duration::from_millis(120));
+        spinner
+    }
+}
+
+pub fn error_json(error: &Error) -> Value {
+    json!({"error": {
+        "message": error.to_string(),
+        "status": error.status(),
+        "error_code": error.error_code(),
+        "request_id": error.request_id(),
+        "job_id": error.job_id(),
+    }})
+}
+
+/// A job's state for a progress line: `running 40%`.
+pub fn describe(status: &JobStatusResponse) -> String {
+    match status.progress {
+        Some(progress) => format!("{} {progress:.0}%", status.status),
+        None => status.status.to_string(),
+    }
+}
+
+/// A file-name-safe, short form of a prompt.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= 48 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_owned();
+    if slug.is_empty() {
+        "output".into()
+    } else {
+        slug
+    }
+}
+
+/// One saved output.
+pub struct Saved {
+    pub path: PathBuf,
+    pub seed: Option<i64>,
+    pub bytes: u64,
+}
+
+impl Saved {
+    pub fn line(&self) -> String {
+        match self.seed {
+            Some(seed) => format!("{} (seed {seed})", self.path.display()),
+            None => self.path.display().to_string(),
+        }
+    }
+
+    pub fn json(&self) -> Value {
+        json!({"path": self.path, "seed": self.seed, "bytes": self.bytes})
+    }
+}
+
+/// Saves every output of a job as `<dir>/<stem>-<n>.<ext>` (n from 1), the
+/// extension from the file's own signature.
+pub async fn save_outputs(
+    firefly: &Firefly,
+    result: &JobResult,
+    dir: &Path,
+    stem: &str,
+) -> Result<Vec<Saved>, Error> {
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| io_error(dir, e))?;
+    let mut saved = Vec::new();
+    for (i, output) in result.outputs.iter().enumerate() {
+        let Some(url) = output
+            .image
+            .as_ref()
+            .or(output.video.as_ref())
+            .map(|file| &file.url)
+        else {
+            continue;
+        };
+        let download = dir.join(format!("{stem}-{}.download", i + 1));
+        let bytes = firefly.download_to_file(url, &download).await?;
+        let extension = extension_of(&download).await;
+        let path = dir.join(format!("{stem}-{}.{extension}", i + 1));
+        tokio::fs::rename(&download, &path)
+            .await
+            .map_err(|e| io_error(&path, e))?;
+        saved.push(Saved {
+            path,
+            seed: output.seed,
+            bytes,
+        });
+    }
+    Ok(saved)
+}
+
+async fn extension_of(path: &Path) -> &'static str {
+    let mut head = [0u8; 16];
+    let read = match tokio::fs::File::open(path).await {
+        Ok(mut file) => tokio::io::AsyncReadExt::read(&mut file, &mut head)
+            .await
+            .unwrap_or(0),
+        Err(_) => 0,
+    };
+    let head = &head[..read];
+    match ImageFormat::detect(head) {
+        Some(ImageFormat::Png) => "png",
+        Some(ImageFormat::Jpeg) => "jpg",
+        Some(ImageFormat::Webp) => "webp",
+        _ if head.get(4..8) == Some(b"ftyp") => "mp4",
+        _ => "bin",
+    }
+}
+
+fn io_error(path: &Path, error: std::io::Error) -> Error {
+    Error::Io {
+        path: Some(path.to_path_buf()),
+        source: std::sync::Arc::new(error),
+    }
+}
+
+/// A plain text table with a header row.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_owned()
+    };
+    let mut out = vec![line(header.to_vec())];
+    out.extend(
+        rows.iter()
+            .map(|row| line(row.iter().map(String::as_str).collect())),
+    );
+    out.join("\n")
+}
+
+/// `23h 59m`, `5m 3s`, `42s`.
+pub fn duration(span: Duration) -> String {
+    let secs = span.as_secs();
+    match (secs / 3600, (secs % 3600) / 60, secs % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, s) => format!("{m}m {s}s"),
+        (h, m, _) => format!("{h}h {m}m"),
+    }
+}

@@ -1,0 +1,418 @@
+//! The `firefly` binary, driven as a user would, against the emulator.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+};
+
+use adobe_firefly::emulator::{Emulator, Faults};
+use serde_json::Value;
+
+/// A fresh, empty directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("firefly-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `firefly` with the emulator's variables and fast polling.
+fn firefly(emulator: &Emulator) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_firefly"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("FIREFLY_") {
+            command.env_remove(name);
+        }
+    }
+    command.envs(emulator.env_vars()).args(["--poll-ms", "20"]);
+    command
+}
+
+/// Runs a command without blocking the runtime the emulator serves on.
+async fn run(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generate_saves_images_with_predictable_names() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("generate");
+    let mut command = firefly(&emulator);
+    command
+        .args([
+            "generate",
+            "A cat, coding!",
+            "-n",
+            "2",
+            "--size",
+            "512x512",
+            "--content-class",
+            "art",
+            "-o",
+        ])
+        .arg(&dir);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(files(&dir), ["a-cat-coding-1.png", "a-cat-coding-2.png"]);
+    let text = stdout(&output);
+    assert!(text.contains("a-cat-coding-1.png (seed "), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no progress drawing when stdout is not a terminal"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_parses() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("json");
+    let mut command = firefly(&emulator);
+    command
+        .args(["--json", "generate", "a dog", "--seed", "7", "-o"])
+        .arg(&dir);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    let document = json(&output);
+    assert!(
+        document["job_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:ff:jobs:")
+    );
+    assert_eq!(document["outputs"][0]["seed"], 7);
+    assert!(Path::new(document["outputs"][0]["path"].as_str().unwrap()).exists());
+
+    let mut models = firefly(&emulator);
+    models.args(["--json", "models"]);
+    let listed = json(&run(models).await);
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_of_twenty_rides_out_injected_429s() {
+    let mut faults = Faults::none();
+    faults.rate_limit_every = Some(5);
+    let emulator = Emulator::builder().faults(faults).start().await.unwrap();
+    let dir = scratch("batch");
+    let prompts = dir.join("prompts.txt");
+    let lines: Vec<String> = (1..=20).map(|i| format!("prompt number {i}")).collect();
+    std::fs::write(
+        &prompts,
+        format!("# twenty prompts\n{}\n", lines.join("\n")),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let mut command = firefly(&emulator);
+    command
+        .args(["--json", "batch"])
+        .arg(&prompts)
+        .args([
+            "--concurrency",
+            "4",
+            "--rate",
+            "100/s",
+            "--size",
+            "256x256",
+            "-o",
+        ])
+        .arg(&out);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    let summary = json(&output);
+    assert_eq!(
+        (summary["succeeded"].as_u64(), summary["failed"].as_u64()),
+        (Some(20), Some(0)),
+        "{summary}"
+    );
+    assert_eq!(files(&out).len(), 20);
+    assert!(
+        files(&out).contains(&"0002-prompt-number-1-1.png".to_owned()),
+        "{:?}",
+        files(&out)
+    );
+    let submissions = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v3/images/generate-async")
+        .count();
+    assert!(
+        submissions > 20,
+        "some submissions met an injected 429 and were retried ({submissions})"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_batch_resumes_where_it_stopped() {
+    let dir = scratch("resume");
+    let prompts = dir.join("prompts.jsonl");
+    let lines: Vec<String> = (1..=8)
+        .map(|i| format!(r#"{{"prompt": "scene {i}", "size": {{"width": 128, "height": 128}}}}"#))
+        .collect();
+    std::fs::write(&prompts, lines.join("\n")).unwrap();
+    let out = dir.join("out");
+
+    // First run: every fourth job fails on Adobe's side.
+    let mut faults = Faults::none();
+    faults.fail_jobs_every = Some(4);
+    let flaky = Emulator::builder().faults(faults).start().await.unwrap();
+    let mut command = firefly(&flaky);
+    command
+        .args(["--json", "batch"])
+        .arg(&prompts)
+        .args(["--concurrency", "2", "-o"])
+        .arg(&out);
+    let first = run(command).await;
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "a failed prompt makes the exit status non-zero"
+    );
+    let summary = json(&first);
+    assert_eq!(
+        (summary["succeeded"].as_u64(), summary["failed"].as_u64()),
+        (Some(6), Some(2)),
+        "{summary}"
+    );
+    let failed: Vec<&Value> = summary["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "FAILED")
+        .collect();
+    assert!(
+        failed
+            .iter()
+            .all(|r| r["error"]["error_code"] == "runtime_error"),
+        "{failed:?}"
+    );
+    assert_eq!(files(&out).len(), 6);
+
+    // Second run: only the two missing prompts are generated.
+    let healthy = Emulator::start().await.unwrap();
+    let mut command = firefly(&healthy);
+    command.args(["batch"]).arg(&prompts).args(["-o"]).arg(&out);
+    let second = run(command).await;
+    assert!(second.status.success(), "{second:?}");
+    let text = stdout(&second);
+    assert!(text.contains("2 succeeded, 0 failed, 6 skipped"), "{text}");
+    assert_eq!(files(&out).len(), 8);
+    let submissions = healthy
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v3/images/generate-async")
+        .count();
+    assert_eq!(submissions, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_credentials_are_named() {
+    let emulator = Emulator::start().await.unwrap();
+    let mut command = firefly(&emulator);
+    command
+        .env_remove("FIREFLY_SERVICES_CLIENT_ID")
+        .args(["generate", "a cat"]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("FIREFLY_SERVICES_CLIENT_ID"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_shows_the_token_only_when_asked() {
+    let emulator = Emulator::start().await.unwrap();
+    let mut quiet = firefly(&emulator);
+    quiet.arg("token");
+    let output = run(quiet).await;
+    assert!(output.status.success(), "{output:?}");
+    let text = stdout(&output);
+    assert!(
+        text.contains("credentials work") && text.contains("expires in 23h"),
+        "{text}"
+    );
+    assert!(!text.contains("emulator-token-"), "{text}");
+
+    let mut shown = firefly(&emulator);
+    shown.args(["token", "--show"]);
+    assert!(stdout(&run(shown).await).contains("emulator-token-"));
+
+    let mut wrong = firefly(&emulator);
+    wrong
+        .env("FIREFLY_SERVICES_CLIENT_SECRET", "wrong")
+        .arg("token");
+    let output = run(wrong).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("invalid_client"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rest_of_the_surface() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("surface");
+    let image = dir.join("input.png");
+    std::fs::write(&image, b"\x89PNG\r\n\x1a\ninput").unwrap();
+
+    let mut upload = firefly(&emulator);
+    upload.args(["--json", "upload"]).arg(&image);
+    let id = json(&run(upload).await)["upload_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 36);
+
+    for (name, args) in [
+        (
+            "expand",
+            vec![
+                "expand",
+                "--image",
+                image.to_str().unwrap(),
+                "--size",
+                "1024x512",
+            ],
+        ),
+        (
+            "fill",
+            vec![
+                "fill",
+                "--image",
+                &format!("upload:{id}"),
+                "--mask",
+                image.to_str().unwrap(),
+                "--prompt",
+                "roses",
+            ],
+        ),
+        (
+            "similar",
+            vec!["similar", "--image", &format!("upload:{id}"), "-n", "2"],
+        ),
+        (
+            "composite",
+            vec![
+                "composite",
+                "--image",
+                &format!("upload:{id}"),
+                "--prompt",
+                "on a desk",
+            ],
+        ),
+        (
+            "video",
+            vec!["video", "a cat walking", "--size", "1280x720"],
+        ),
+    ] {
+        let out = dir.join(name);
+        let mut command = firefly(&emulator);
+        command.arg("--json").args(&args).arg("-o").arg(&out);
+        let output = run(command).await;
+        assert!(output.status.success(), "{name}: {output:?}");
+        assert!(
+            !json(&output)["outputs"].as_array().unwrap().is_empty(),
+            "{name}"
+        );
+        assert!(!files(&out).is_empty(), "{name}");
+    }
+    assert!(files(&dir.join("video"))[0].ends_with(".mp4"));
+
+    let submit = Emulator::builder()
+        .polls_until_done(u32::MAX)
+        .start()
+        .await
+        .unwrap();
+    let client = submit.client().unwrap();
+    let job = client
+        .generate_images(adobe_firefly::types::GenerateImagesRequest::builder().prompt("long job"))
+        .await
+        .unwrap();
+    let mut status = firefly(&submit);
+    status.args(["status", &job.job_id]);
+    assert!(stdout(&run(status).await).starts_with("pending"));
+    let mut cancel = firefly(&submit);
+    cancel.args(["cancel", &job.job_id]);
+    assert!(run(cancel).await.status.success());
+    let mut status = firefly(&submit);
+    status.args(["--json", "status", &job.job_id]);
+    assert_eq!(json(&run(status).await)["status"], "canceled");
+
+    let org = emulator.organization_id().to_owned();
+    let credential = emulator.credential_id().to_owned();
+    let mut list = firefly(&emulator);
+    list.envs([("FIREFLY_SERVICES_MANAGEMENT_URL", emulator.url())])
+        .args([
+            "--json",
+            "secrets",
+            "list",
+            "--org",
+            &org,
+            "--credential",
+            &credential,
+        ]);
+    assert_eq!(json(&run(list).await).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn the_emulator_command_prints_where_it_listens() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_firefly"))
+        .args(["--json", "emulator", "--faults", "rate_limit_every=3"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let announced: Value = serde_json::from_str(&first).unwrap();
+    let url = announced["url"].as_str().unwrap().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert_eq!(announced["env"]["FIREFLY_SERVICES_API_URL"], url);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let reachable = runtime.block_on(async {
+        let firefly = adobe_firefly::Firefly::builder()
+            .client_id(
+                announced["env"]["FIREFLY_SERVICES_CLIENT_ID"]
+                    .as_str()
+                    .unwrap(),
+            )
+            .client_secret(
+                announced["env"]["FIREFLY_SERVICES_CLIENT_SECRET"]
+                    .as_str()
+                    .unwrap(),
+            )
+            .api_url(&url)
+            .ims_url(&url)
+            .build()
+            .unwrap();
+        firefly.check_credentials().await
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    reachable.unwrap();
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_firefly"))
+        .args(["emulator", "--faults", "explode"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown fault"));
+}
