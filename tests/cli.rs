@@ -416,3 +416,69 @@ fn the_emulator_command_prints_where_it_listens() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown fault"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_batch_resumes_on_the_next_run() {
+    use std::time::{Duration, Instant};
+    let dir = scratch("killed");
+    let prompts = dir.join("prompts.txt");
+    let lines: Vec<String> = (1..=12).map(|i| format!("slow scene {i}")).collect();
+    std::fs::write(&prompts, lines.join("\n")).unwrap();
+    let out = dir.join("out");
+    // Jobs take 300 ms each: the batch is still running when it is killed.
+    let slow = Emulator::builder()
+        .job_duration(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let mut command = firefly(&slow);
+    command
+        .arg("batch")
+        .arg(&prompts)
+        .args(["--concurrency", "2", "--size", "64x64", "-o"])
+        .arg(&out);
+    command.stdout(Stdio::null()).stderr(Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let finished = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while finished(&out) < 3 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before = finished(&out);
+    assert!(
+        (3..12).contains(&before),
+        "killed mid-batch with {before} images saved"
+    );
+
+    let healthy = Emulator::start().await.unwrap();
+    let mut command = firefly(&healthy);
+    command
+        .args(["--json", "batch"])
+        .arg(&prompts)
+        .args(["-o"])
+        .arg(&out);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    let summary = json(&output);
+    assert_eq!(
+        summary["skipped"].as_u64(),
+        Some(before as u64),
+        "{summary}"
+    );
+    assert_eq!(
+        summary["succeeded"].as_u64(),
+        Some(12 - before as u64),
+        "{summary}"
+    );
+    assert_eq!(finished(&out), 12);
+}
