@@ -20,30 +20,8 @@ fn status_polls(c: &mut Criterion) {
             .generate_images(GenerateImagesRequest::builder().prompt("benchmark"))
             .await
             .unwrap();
-        let form = [
-            ("grant_type", "client_credentials"),
-            ("client_id", emulator.client_id()),
-            ("client_secret", emulator.client_secret()),
-            ("scope", "openid"),
-        ];
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        let token: serde_json::Value = reqwest::Client::new()
-            .post(format!("{}/ims/token/v3", emulator.url()))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        (
-            emulator,
-            token["access_token"].as_str().unwrap().to_owned(),
-            job.status_url,
-        )
+        let token = emulator.issue_token("openid,firefly_api");
+        (emulator, token, job.status_url)
     });
     let http = reqwest::Client::new();
     let client_id = emulator.client_id().to_owned();

@@ -29,29 +29,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-async fn token(emulator: &Emulator) -> String {
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", emulator.client_id()),
-        ("client_secret", emulator.client_secret()),
-        ("scope", "openid,firefly_api"),
-    ];
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let response: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/ims/token/v3", emulator.url()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    response["access_token"].as_str().unwrap().to_owned()
-}
-
 fn overhead(c: &mut Criterion) {
     let runtime = runtime();
     let (emulator, firefly, token) = runtime.block_on(async {
@@ -62,7 +39,7 @@ fn overhead(c: &mut Criterion) {
             .unwrap();
         let firefly = emulator.client().unwrap();
         firefly.check_credentials().await.unwrap();
-        let token = token(&emulator).await;
+        let token = emulator.issue_token("openid,firefly_api");
         (emulator, firefly, token)
     });
     let raw = reqwest::Client::new();

@@ -271,29 +271,6 @@ async fn raw_submit(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn emulator_token(emulator: &Emulator) -> String {
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", emulator.client_id()),
-        ("client_secret", emulator.client_secret()),
-        ("scope", "openid,firefly_api"),
-    ];
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let response: Value = reqwest::Client::new()
-        .post(format!("{}/ims/token/v3", emulator.url()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    response["access_token"].as_str().unwrap().to_owned()
-}
-
 fn invalid_field(body: &Value) -> Vec<String> {
     body["validation_errors"]
         .as_array()
@@ -314,7 +291,7 @@ fn invalid_field(body: &Value) -> Vec<String> {
 #[tokio::test]
 async fn the_emulator_rejects_what_firefly_rejects() {
     let emulator = Emulator::start().await.unwrap();
-    let token = emulator_token(&emulator).await;
+    let token = emulator.issue_token("openid,firefly_api");
     let key = emulator.client_id().to_owned();
     let ok = json!({"prompt": "a cat"});
 
@@ -369,7 +346,7 @@ async fn unknown_model_versions_are_rejected() {
     let emulator = Emulator::start().await.unwrap();
     // The SDK's typed enum cannot send this; another client could.
     let http = reqwest::Client::new();
-    let token = emulator_token(&emulator).await;
+    let token = emulator.issue_token("openid,firefly_api");
     let response = http
         .post(format!("{}/v3/images/generate-async", emulator.url()))
         .bearer_auth(token)

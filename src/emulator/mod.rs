@@ -382,6 +382,12 @@ impl Emulator {
         self.state.lock().log.clone()
     }
 
+    /// A token as IMS would issue it for these comma-separated scopes, for
+    /// tests that talk to the emulator without the SDK.
+    pub fn issue_token(&self, scopes: &str) -> String {
+        self.state.issue_token(scope_list(scopes))
+    }
+
     /// How many tokens IMS has issued.
     pub fn tokens_issued(&self) -> u64 {
         self.state.tokens_issued.load(Ordering::Relaxed)
@@ -503,6 +509,28 @@ struct StoredImage {
 }
 
 impl EmulatorState {
+    /// Issues a token with these scopes, valid for the configured lifetime
+    /// (or less, when a fault says tokens expire early).
+    fn issue_token(&self, scopes: Vec<String>) -> String {
+        let n = self.tokens_issued.fetch_add(1, Ordering::Relaxed) + 1;
+        let token = format!("emulator-token-{n}-{:016x}", fastrand::u64(..));
+        let lifetime = self.settings.token_lifetime;
+        let valid_for = self
+            .settings
+            .faults
+            .token_valid_for
+            .unwrap_or(lifetime)
+            .min(lifetime);
+        self.lock().tokens.insert(
+            token.clone(),
+            IssuedToken {
+                expires_at: Instant::now() + valid_for,
+                scopes,
+            },
+        );
+        token
+    }
+
     fn lock(&self) -> MutexGuard<'_, Data> {
         self.data.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -813,25 +841,14 @@ async fn ims_token(
             &format!("the credential does not have the scope {extra}"),
         );
     }
-    let n = state.tokens_issued.fetch_add(1, Ordering::Relaxed) + 1;
-    let token = format!("emulator-token-{n}-{:016x}", fastrand::u64(..));
-    let lifetime = state.settings.token_lifetime;
-    let valid_for = state
-        .settings
-        .faults
-        .token_valid_for
-        .unwrap_or(lifetime)
-        .min(lifetime);
-    state.lock().tokens.insert(
-        token.clone(),
-        IssuedToken {
-            expires_at: Instant::now() + valid_for,
-            scopes: requested,
-        },
-    );
+    let token = state.issue_token(requested);
     json_response(
         200,
-        json!({"access_token": token, "token_type": "bearer", "expires_in": lifetime.as_secs()}),
+        json!({
+            "access_token": token,
+            "token_type": "bearer",
+            "expires_in": state.settings.token_lifetime.as_secs(),
+        }),
     )
 }
 
