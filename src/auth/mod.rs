@@ -21,7 +21,8 @@ pub use policy::TokenPolicy;
 
 use std::{fmt, sync::Arc};
 
-use futures::future::BoxFuture;
+/// The future a [`TokenSource`] returns (re-exported from `futures`).
+pub use futures::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
 
 /// An access token. Its value never appears in `Debug` output.
@@ -61,8 +62,7 @@ impl fmt::Debug for AccessToken {
 /// client calls [`TokenSource::token`] before every request.
 ///
 /// ```
-/// use adobe_firefly::auth::{AccessToken, AuthError, TokenSource};
-/// use futures::future::BoxFuture;
+/// use adobe_firefly::auth::{AccessToken, AuthError, BoxFuture, TokenSource};
 ///
 /// #[derive(Debug)]
 /// struct FromVault;
