@@ -273,12 +273,17 @@ impl FireflyBuilder {
                 });
             }
         };
+        let mut token_policy = TokenPolicy::default();
+        if let Some(dir) = var(env::TOKEN_CACHE_DIR) {
+            token_policy = token_policy.with_disk_cache(dir);
+        }
         Ok(Self {
             client_id: Some(client_id),
             tokens,
             api_url: var(env::API_URL),
             ims_url: var(env::IMS_URL),
             scopes: var(env::SCOPES),
+            token_policy,
             ..Self::default()
         })
     }

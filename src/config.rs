@@ -29,6 +29,9 @@ pub mod env {
     /// Adobe I/O Management API base URL, for secret rotation; defaults to
     /// [`DEFAULT_MANAGEMENT_URL`](crate::secrets::DEFAULT_MANAGEMENT_URL).
     pub const MANAGEMENT_URL: &str = "FIREFLY_SERVICES_MANAGEMENT_URL";
+    /// A directory where processes share one IMS token (off when unset);
+    /// see [`TokenPolicy::with_disk_cache`](crate::auth::TokenPolicy::with_disk_cache).
+    pub const TOKEN_CACHE_DIR: &str = "FIREFLY_SERVICES_TOKEN_CACHE_DIR";
 }
 
 /// A setting is missing or unusable. Raised before any request is sent.

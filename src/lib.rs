@@ -51,6 +51,9 @@ pub use retry::{RateLimit, RetryPolicy};
 // Firefly's documented limits, checked before sending.
 mod validate;
 
+// A stable hash for cross-process names.
+mod fingerprint;
+
 /// The `User-Agent` the SDK sends.
 pub const USER_AGENT: &str = concat!("adobe-firefly-rust/", env!("CARGO_PKG_VERSION"));
 

@@ -11,7 +11,7 @@ use std::{
         Arc, Mutex, MutexGuard, PoisonError,
         atomic::{AtomicU64, Ordering},
     },
-    time::Duration,
+    time::{Duration, SystemTime},
 };
 
 use futures::{
@@ -26,7 +26,10 @@ use oauth2::{
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 
-use super::{AccessToken, AuthError, TokenPolicy, TokenSource};
+use super::{
+    AccessToken, AuthError, TokenPolicy, TokenSource,
+    disk_cache::{DiskCache, StoredToken},
+};
 use crate::config::{self, ConfigError};
 
 type OAuthClient =
@@ -95,6 +98,7 @@ struct Cached {
     refresh_at: Instant,
     usable_until: Instant,
     expires_at: Instant,
+    lifetime: Duration,
 }
 
 struct Inflight {
@@ -372,8 +376,55 @@ impl Core {
         }
     }
 
-    /// Up to `attempts` IMS requests within the load deadline.
+    /// A token for the cache: from the shared disk cache when one is
+    /// configured and holds a fresh enough token, otherwise from IMS.
     async fn load(&self) -> Result<Cached, AuthError> {
+        let Some(dir) = &self.policy.disk_cache else {
+            return self.load_from_ims().await;
+        };
+        let disk = DiskCache::new(dir, &self.ims_url, &self.client_id, &self.scope);
+        // Held across the IMS request so that other processes wait for this
+        // token instead of minting their own.
+        let _lock = disk
+            .lock()
+            .await
+            .map_err(|error| tracing::warn!(%error, "token cache lock unavailable; not sharing"))
+            .ok();
+        if let Some(cached) = disk.read().and_then(|stored| self.shared_entry(&stored)) {
+            tracing::debug!("access token read from the shared cache");
+            return Ok(cached);
+        }
+        let issued = SystemTime::now();
+        let cached = self.load_from_ims().await?;
+        let stored = StoredToken::new(cached.token.expose_secret(), issued, cached.lifetime);
+        if let Err(error) = disk.write(&stored) {
+            tracing::warn!(%error, "cannot write the token cache");
+        }
+        Ok(cached)
+    }
+
+    /// A cache entry for a token another process stored, if it is still
+    /// before its refresh window (an older one is replaced, not shared).
+    fn shared_entry(&self, stored: &StoredToken) -> Option<Cached> {
+        let (lifetime, age) = stored.lifetime_and_age()?;
+        let (earliest, latest) = self.policy.refresh_window;
+        if stored.access_token.is_empty() || lifetime.is_zero() || age >= lifetime.mul_f64(latest) {
+            return None;
+        }
+        let now = Instant::now();
+        let issued = now.checked_sub(age)?;
+        let fraction = earliest + (latest - earliest) * fastrand::f64();
+        Some(Cached {
+            token: AccessToken::new(stored.access_token.clone()),
+            refresh_at: issued + lifetime.mul_f64(fraction),
+            usable_until: issued + lifetime - self.policy.expiry_buffer(lifetime),
+            expires_at: issued + lifetime,
+            lifetime,
+        })
+    }
+
+    /// Up to `attempts` IMS requests within the load deadline.
+    async fn load_from_ims(&self) -> Result<Cached, AuthError> {
         let policy = &self.policy;
         let deadline = Instant::now() + policy.load_deadline;
         let mut attempt = 0;
@@ -483,6 +534,7 @@ impl Core {
             refresh_at: sent_at + lifetime.mul_f64(fraction),
             usable_until: sent_at + lifetime - self.policy.expiry_buffer(lifetime),
             expires_at: sent_at + lifetime,
+            lifetime,
         })
     }
 }

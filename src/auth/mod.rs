@@ -11,6 +11,7 @@
 //!   `FIREFLY_SERVICES_ACCESS_TOKEN`). Never refreshed.
 //! - Your own type implementing [`TokenSource`].
 
+mod disk_cache;
 mod error;
 mod ims;
 mod policy;

@@ -1,4 +1,4 @@
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 /// When the [`ImsTokenManager`](super::ImsTokenManager) refreshes tokens,
 /// how long it waits for IMS, and how it backs off when IMS fails.
@@ -16,6 +16,7 @@ use std::time::Duration;
 /// | `refresh_retry` | 30 s doubling to 10 min | after a failed background refresh, while the current token is still valid |
 /// | `assumed_lifetime` | 1 h | lifetime of a token whose response has no `expires_in` |
 /// | `max_lifetime` | 7 days | longer `expires_in` values are clamped to this |
+/// | `disk_cache` | off | a directory where processes share one token (see [`TokenPolicy::with_disk_cache`]) |
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokenPolicy {
     pub(crate) refresh_window: (f64, f64),
@@ -30,6 +31,7 @@ pub struct TokenPolicy {
     pub(crate) refresh_retry: (Duration, Duration),
     pub(crate) assumed_lifetime: Duration,
     pub(crate) max_lifetime: Duration,
+    pub(crate) disk_cache: Option<PathBuf>,
 }
 
 impl Default for TokenPolicy {
@@ -47,6 +49,7 @@ impl Default for TokenPolicy {
             refresh_retry: (Duration::from_secs(30), Duration::from_secs(600)),
             assumed_lifetime: Duration::from_secs(3600),
             max_lifetime: Duration::from_secs(7 * 24 * 3600),
+            disk_cache: None,
         }
     }
 }
@@ -111,6 +114,19 @@ impl TokenPolicy {
     /// Lifetime assumed when IMS sends no `expires_in`.
     pub fn with_assumed_lifetime(mut self, lifetime: Duration) -> Self {
         self.assumed_lifetime = lifetime;
+        self
+    }
+
+    /// Share tokens between processes through files in `dir` (off by
+    /// default). Processes with the same IMS URL, client id and scopes then
+    /// make one IMS request between them instead of one each.
+    ///
+    /// The token is a secret at rest: the file is created with mode 0600,
+    /// written to a temporary name and renamed into place under an advisory
+    /// lock, and holds only the token and its lifetime, never the client
+    /// secret. An unreadable or expired file is ignored.
+    pub fn with_disk_cache(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.disk_cache = Some(dir.into());
         self
     }
 

@@ -1,17 +1,7 @@
 //! Deterministic stand-in images: the same (prompt, seed, size) always gives
 //! the same PNG.
 
-/// A 64-bit FNV-1a hash, stable across platforms and releases.
-pub(crate) fn fnv1a(parts: &[&[u8]]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.iter().chain(&[0xff]) {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
-}
+pub(crate) use crate::fingerprint::fnv1a;
 
 /// The pixel size rendered for a requested size: the same aspect ratio, the
 /// longest side at most `max_side`.

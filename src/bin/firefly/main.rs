@@ -511,12 +511,16 @@ async fn token(show: bool, out: &Output) -> Result<ExitCode, Error> {
     let firefly = client()?;
     let (expiry, token) = match (lookup(env::CLIENT_ID), lookup(env::CLIENT_SECRET)) {
         (Some(id), Some(secret)) => {
+            let mut policy = TokenPolicy::default();
+            if let Some(dir) = lookup(env::TOKEN_CACHE_DIR) {
+                policy = policy.with_disk_cache(dir);
+            }
             let manager = ImsTokenManager::new(
                 &lookup(env::IMS_URL).unwrap_or_else(|| config::DEFAULT_IMS_URL.into()),
                 id,
                 secret,
                 &lookup(env::SCOPES).unwrap_or_else(|| config::DEFAULT_SCOPES.into()),
-                TokenPolicy::default(),
+                policy,
             )?;
             let token = manager.token().await?;
             (manager.expires_in(), Some(token))
