@@ -2,15 +2,12 @@
 //! returns. Those URLs carry their own signature: the SDK sends them no
 //! credentials, through an HTTP client that has none to send.
 
-use std::{
-    path::{Path, PathBuf},
-    sync::Arc,
-};
+use std::path::{Path, PathBuf};
 
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use url::Url;
 
-use crate::{Error, Firefly, config, error::ApiError};
+use crate::{Error, Firefly, config};
 
 const OPERATION: &str = "download";
 
@@ -43,10 +40,10 @@ impl Firefly {
             writer
                 .write_all(&chunk)
                 .await
-                .map_err(|e| io_error(None, e))?;
+                .map_err(|e| Error::io(None, e))?;
             written += chunk.len() as u64;
         }
-        writer.flush().await.map_err(|e| io_error(None, e))?;
+        writer.flush().await.map_err(|e| Error::io(None, e))?;
         Ok(written)
     }
 
@@ -60,14 +57,14 @@ impl Firefly {
         let partial = PathBuf::from(partial);
         let mut file = tokio::fs::File::create(&partial)
             .await
-            .map_err(|e| io_error(Some(&partial), e))?;
+            .map_err(|e| Error::io(Some(&partial), e))?;
         let result = self.download_to_writer(url, &mut file).await;
         drop(file);
         match result {
             Ok(size) => {
                 tokio::fs::rename(&partial, path)
                     .await
-                    .map_err(|e| io_error(Some(path), e))?;
+                    .map_err(|e| Error::io(Some(path), e))?;
                 Ok(size)
             }
             Err(error) => {
@@ -101,38 +98,22 @@ fn storage_url(url: &str) -> Result<Url, Error> {
 
 async fn storage_error(response: reqwest::Response) -> Error {
     let status = response.status().as_u16();
-    let request_id = response
-        .headers()
+    let headers = response.headers().clone();
+    let body = response.bytes().await.unwrap_or_default();
+    let mut error = crate::transport::api_error(OPERATION, status, &headers, &body);
+    // S3-style storage names its request id differently.
+    if let Some(id) = headers
         .get("x-amz-request-id")
-        .or_else(|| response.headers().get("x-request-id"))
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let retry_after = crate::retry::retry_after(response.headers());
-    let body = response.text().await.unwrap_or_default();
-    ApiError {
-        operation: OPERATION,
-        status,
-        error_code: None,
-        message: Some(if status == 403 {
-            "the storage host refused the URL; pre-signed URLs expire after about an hour, \
-             so read the job status again for fresh ones"
-                .into()
-        } else {
-            "the storage host refused the download".into()
-        }),
-        validation_errors: Vec::new(),
-        request_id,
-        retry_after,
-        access_error: None,
-        body_excerpt: Some(body.trim().chars().take(200).collect())
-            .filter(|b: &String| !b.is_empty()),
+    {
+        error.request_id = Some(id.to_owned());
     }
-    .into()
-}
-
-fn io_error(path: Option<&Path>, error: std::io::Error) -> Error {
-    Error::Io {
-        path: path.map(Path::to_path_buf),
-        source: Arc::new(error),
-    }
+    error.message = Some(if status == 403 {
+        "the storage host refused the URL; pre-signed URLs expire after about an hour, \
+         so read the job status again for fresh ones"
+            .into()
+    } else {
+        "the storage host refused the download".into()
+    });
+    error.into()
 }

@@ -263,6 +263,13 @@ impl From<ApiError> for Error {
 }
 
 impl Error {
+    pub(crate) fn io(path: Option<&std::path::Path>, error: std::io::Error) -> Self {
+        Self::Io {
+            path: path.map(std::path::Path::to_path_buf),
+            source: Arc::new(error),
+        }
+    }
+
     /// The HTTP status Firefly answered with, if it answered with an error.
     pub fn status(&self) -> Option<u16> {
         match self {

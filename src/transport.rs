@@ -380,18 +380,9 @@ pub(crate) async fn outcome<T>(
         Err(Generated::UnexpectedResponse(response)) => {
             Err(from_response(operation, response).await)
         }
-        Err(Generated::ErrorResponse(value)) => Err(ApiError {
-            operation,
-            status: value.status().as_u16(),
-            error_code: None,
-            message: None,
-            validation_errors: Vec::new(),
-            request_id: header(value.headers(), REQUEST_ID),
-            retry_after: crate::retry::retry_after(value.headers()),
-            access_error: header(value.headers(), "x-access-error"),
-            body_excerpt: None,
+        Err(Generated::ErrorResponse(value)) => {
+            Err(api_error(operation, value.status().as_u16(), value.headers(), &[]).into())
         }
-        .into()),
         Err(
             Generated::CommunicationError(e)
             | Generated::ResponseBodyError(e)
@@ -488,7 +479,12 @@ async fn from_response(operation: &'static str, response: Response) -> Error {
 /// `{error_code, message, validation_errors}`, FastAPI's `{detail}`, the
 /// custom-models `{reason, message}`, or any other body as an excerpt. Each
 /// field is read on its own, so one odd field does not hide the others.
-fn api_error(operation: &'static str, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
+pub(crate) fn api_error(
+    operation: &'static str,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ApiError {
     let mut error = ApiError {
         operation,
         status,

@@ -2,7 +2,7 @@
 //! `image/*` bodies, so this request is built here and sent through the same
 //! transport (credentials, retries, 401 handling) as the generated ones.
 
-use std::{path::Path, sync::Arc};
+use std::path::Path;
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt, TryStreamExt};
@@ -82,10 +82,7 @@ impl Firefly {
     /// and its size checked before anything is sent.
     pub async fn upload_image_file(&self, path: impl AsRef<Path>) -> Result<UploadedImage, Error> {
         let path = path.as_ref();
-        let io = |e| Error::Io {
-            path: Some(path.to_path_buf()),
-            source: Arc::new(e),
-        };
+        let io = |e| Error::io(Some(path), e);
         let size = tokio::fs::metadata(path).await.map_err(io)?.len();
         check_size(size)?;
         let image = tokio::fs::read(path).await.map_err(io)?;
@@ -109,10 +106,7 @@ impl Firefly {
         let first = stream
             .try_next()
             .await
-            .map_err(|e| Error::Io {
-                path: None,
-                source: Arc::new(e),
-            })?
+            .map_err(|e| Error::io(None, e))?
             .unwrap_or_default();
         let found = detect(&first)?;
         if found != format {

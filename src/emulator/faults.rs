@@ -135,8 +135,7 @@ impl Faults {
 
     /// Whether the n-th request (from 1) gets an injected 429.
     pub(crate) fn rate_limits(&self, n: u64) -> bool {
-        self.rate_limit_every
-            .is_some_and(|every| n.is_multiple_of(u64::from(every)))
+        every_nth(self.rate_limit_every, n)
     }
 
     /// The status the n-th request (from 1) fails with, if any.
@@ -148,15 +147,18 @@ impl Faults {
 
     /// Whether the n-th request (from 1) has its connection cut.
     pub(crate) fn drops(&self, n: u64) -> bool {
-        self.drop_connection_every
-            .is_some_and(|every| n.is_multiple_of(u64::from(every)))
+        every_nth(self.drop_connection_every, n)
     }
 
     /// Whether the n-th job (from 1) fails.
     pub(crate) fn fails_job(&self, n: u64) -> bool {
-        self.fail_jobs_every
-            .is_some_and(|every| n.is_multiple_of(u64::from(every)))
+        every_nth(self.fail_jobs_every, n)
     }
+}
+
+/// Whether the n-th event (from 1) falls on a period of `every`.
+fn every_nth(every: Option<u32>, n: u64) -> bool {
+    every.is_some_and(|every| n.is_multiple_of(u64::from(every)))
 }
 
 #[cfg(test)]
