@@ -17,16 +17,6 @@ use adobe_firefly::{
 use common::*;
 use serde_json::json;
 
-const JOB: &str = "urn:ff:jobs:c:1";
-
-fn job(server: &FakeServer) -> JobAccepted {
-    JobAccepted {
-        job_id: JOB.into(),
-        status_url: format!("{}/v3/status/{JOB}", server.url),
-        cancel_url: format!("{}/v3/cancel/{JOB}", server.url),
-    }
-}
-
 fn client(server: &FakeServer) -> Firefly {
     Firefly::builder()
         .client_id(CLIENT_ID)
@@ -46,10 +36,6 @@ fn without_retries(server: &FakeServer) -> Firefly {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap()
-}
-
-fn running() -> axum::response::Response {
-    json_response(200, json!({"jobId": JOB, "status": "running"}))
 }
 
 /// IMS issues token-1, token-2, ...; Firefly's status endpoint answers with

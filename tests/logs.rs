@@ -14,7 +14,6 @@ use std::{
 use adobe_firefly::{
     Error, Firefly, WaitOptions,
     auth::{ImsTokenManager, TokenPolicy},
-    types::JobAccepted,
 };
 use common::*;
 use serde_json::json;
@@ -56,20 +55,6 @@ async fn capture_logs() -> tokio::sync::MutexGuard<'static, ()> {
 
 fn captured() -> String {
     String::from_utf8(CAPTURE.get().unwrap().0.lock().unwrap().clone()).unwrap()
-}
-
-const JOB: &str = "urn:ff:jobs:c:1";
-
-fn job(server: &FakeServer) -> JobAccepted {
-    JobAccepted {
-        job_id: JOB.into(),
-        status_url: format!("{}/v3/status/{JOB}", server.url),
-        cancel_url: format!("{}/v3/cancel/{JOB}", server.url),
-    }
-}
-
-fn running() -> axum::response::Response {
-    json_response(200, json!({"jobId": JOB, "status": "running"}))
 }
 
 // Redaction: a sentinel secret and token never show up in Debug, Display or

@@ -13,16 +13,6 @@ use adobe_firefly::{
 use common::*;
 use serde_json::json;
 
-const JOB: &str = "urn:ff:jobs:r:1";
-
-fn job(server: &FakeServer) -> JobAccepted {
-    JobAccepted {
-        job_id: JOB.into(),
-        status_url: format!("{}/v3/status/{JOB}", server.url),
-        cancel_url: format!("{}/v3/cancel/{JOB}", server.url),
-    }
-}
-
 fn static_client(url: &str) -> Firefly {
     Firefly::builder()
         .client_id(CLIENT_ID)

@@ -206,3 +206,20 @@ pub fn token_body(token: &str, expires_in: u64) -> Value {
 
 pub const TOKEN_PATH: &str = "/ims/token/v3";
 pub const CLIENT_ID: &str = "test-client-id";
+
+/// A job id for tests that script Firefly's answers.
+pub const JOB: &str = "urn:ff:jobs:test:1";
+
+/// [`JOB`] with its status and cancel URLs on `server`.
+pub fn job(server: &FakeServer) -> adobe_firefly::types::JobAccepted {
+    adobe_firefly::types::JobAccepted {
+        job_id: JOB.into(),
+        status_url: format!("{}/v3/status/{JOB}", server.url),
+        cancel_url: format!("{}/v3/cancel/{JOB}", server.url),
+    }
+}
+
+/// Firefly's answer for [`JOB`] while it runs.
+pub fn running() -> Response {
+    json_response(200, json!({"jobId": JOB, "status": "running"}))
+}
