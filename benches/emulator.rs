@@ -2,7 +2,12 @@
 //! benchmarks against it can tell whether it is the bottleneck.
 //! Run with `cargo bench --bench emulator`.
 
-use adobe_firefly::{emulator::Emulator, types::GenerateImagesRequest};
+use adobe_firefly::types::GenerateImagesRequest;
+use adobe_firefly_emulator::Emulator;
+use emulator_client::EmulatorExt;
+
+#[path = "../tests/common/emulator.rs"]
+mod emulator_client;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const CONCURRENCY: usize = 64;

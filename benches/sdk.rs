@@ -16,9 +16,13 @@ use std::{sync::Arc, time::Duration};
 use adobe_firefly::{
     Firefly, WaitOptions,
     auth::{ImsTokenManager, TokenPolicy},
-    emulator::Emulator,
     types::{GenerateImagesRequest, JobAccepted, JobStatusResponse},
 };
+use adobe_firefly_emulator::Emulator;
+use emulator_client::EmulatorExt;
+
+#[path = "../tests/common/emulator.rs"]
+mod emulator_client;
 use criterion::{Criterion, Throughput, criterion_group};
 use serde_json::json;
 

@@ -10,11 +10,12 @@
 //! FIREFLY_SERVICES_ACCESS_TOKEN) set, it talks to Adobe. Without them it
 //! starts the local emulator and talks to that instead.
 
-use std::path::PathBuf;
+use std::{collections::HashMap, path::PathBuf};
 
 use adobe_firefly::{
-    Firefly, WaitOptions, config::env, emulator::Emulator, types::GenerateImagesRequest,
+    Firefly, FireflyBuilder, WaitOptions, config::env, types::GenerateImagesRequest,
 };
+use adobe_firefly_emulator::Emulator;
 
 #[tokio::main]
 async fn main() {
@@ -36,7 +37,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             env::CLIENT_ID,
             emulator.url()
         );
-        let client = emulator.client()?;
+        // The emulator announces itself through Adobe's variable names.
+        let vars: HashMap<_, _> = emulator.env_vars().into_iter().collect();
+        let client = FireflyBuilder::from_env_with(|name| vars.get(name).cloned())?.build()?;
         _emulator = Some(emulator);
         client
     };

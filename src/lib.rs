@@ -63,11 +63,6 @@ pub const SPEC_SHA256: &str = generated::SPEC_SHA256;
 /// The vendored OpenAPI spec the client was generated from, as JSON.
 pub const SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/firefly_spec.json"));
 
-/// A local emulator of Adobe IMS and Firefly (feature `emulator`).
-#[cfg(feature = "emulator")]
-#[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
-pub mod emulator;
-
 // Property-test helpers for the unit tests.
 #[cfg(test)]
 mod test_support;

@@ -1,14 +1,17 @@
 //! The emulator: end to end through the SDK, what it rejects, and what each
 //! injected fault produces.
 
+mod common;
+
 use std::time::Duration;
 
 use adobe_firefly::{
     Error, Firefly, RetryPolicy, WaitOptions,
     auth::AuthError,
-    emulator::{Emulator, Faults, RetryAfter, ServerErrorBurst},
     types::{GenerateImagesRequest, JobAccepted, JobStatus, Size},
 };
+use adobe_firefly_emulator::{Emulator, Faults, RetryAfter, ServerErrorBurst};
+use common::EmulatorExt;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 

@@ -220,11 +220,9 @@ async fn each_request_has_a_span_with_operation_status_and_request_id() {
 
 #[tokio::test(start_paused = true)]
 async fn a_whole_batch_logs_no_secret_and_no_token() {
-    use adobe_firefly::{
-        emulator::{Emulator, Faults},
-        secrets::SecretsManager,
-        types::GenerateImagesRequest,
-    };
+    use adobe_firefly::{secrets::SecretsManager, types::GenerateImagesRequest};
+    use adobe_firefly_emulator::{Emulator, Faults};
+    use common::EmulatorExt;
     let _serial = capture_logs().await;
     let mut faults = Faults::none();
     faults.token_valid_for = Some(Duration::from_secs(20));

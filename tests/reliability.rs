@@ -7,9 +7,10 @@ use std::{sync::Arc, time::Duration};
 
 use adobe_firefly::{
     Error, Firefly, RetryPolicy, WaitOptions,
-    emulator::{Emulator, Faults, ServerErrorBurst},
     types::{GenerateImagesRequest, JobAccepted},
 };
+use adobe_firefly_emulator::{Emulator, Faults, ServerErrorBurst};
+use common::EmulatorExt;
 use common::*;
 use serde_json::json;
 

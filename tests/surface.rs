@@ -1,12 +1,13 @@
 //! Every operation end to end through the emulator, upload type detection,
 //! custom-model pagination and the request checks of the newer operations.
 
+mod common;
+
 use std::time::Duration;
 
 use adobe_firefly::{
     CustomModelsQuery, Error, Firefly, ImageFormat, WaitOptions,
     auth::AuthError,
-    emulator::{Emulator, Faults},
     types::{
         ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
         GenerateObjectCompositeRequest, GenerateSimilarImagesRequest,
@@ -15,7 +16,9 @@ use adobe_firefly::{
         VideoImageInput, VideoSize, VideoSource,
     },
 };
+use adobe_firefly_emulator::{Emulator, Faults};
 use bytes::Bytes;
+use common::EmulatorExt;
 use futures::TryStreamExt;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n-not-really-but-signed";

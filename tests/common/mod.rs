@@ -5,6 +5,10 @@
 //! deterministic: a scripted delay is a `tokio::time::sleep` in the server.
 #![allow(dead_code)]
 
+mod emulator;
+#[allow(unused_imports)]
+pub use emulator::EmulatorExt;
+
 use std::{
     collections::BTreeMap,
     sync::{Arc, Mutex},

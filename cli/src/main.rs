@@ -13,7 +13,6 @@ use adobe_firefly::{
     CustomModelsQuery, Error, Firefly, WaitOptions,
     auth::{ImsTokenManager, TokenPolicy},
     config::{self, env},
-    emulator::{EmulatorBuilder, Faults},
     secrets::SecretsManager,
     types::{
         ContentClass, ExpandImageRequest, FillImageRequest, GenerateImagesRequest,
@@ -22,6 +21,7 @@ use adobe_firefly::{
         StyleOptions, VideoSize,
     },
 };
+use adobe_firefly_emulator::{EmulatorBuilder, Faults};
 use clap::{Args, Parser, Subcommand};
 use futures::TryStreamExt;
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! A local emulator of Adobe IMS and the Firefly API, for trying the SDK
 //! without an Adobe account and for testing code that uses it.
 //!
-//! Enabled by the `emulator` feature. It serves, on 127.0.0.1:
+//! It serves, on 127.0.0.1:
 //!
 //! - `POST /ims/token/v3`: the client-credentials grant, checking the client
 //!   id and secret (400 `invalid_client` otherwise);
@@ -20,16 +20,18 @@
 //! Like Firefly it checks the bearer token (401), the `x-api-key` (403), and
 //! the body against the vendored spec (422 with `validation_errors` naming the
 //! field). Images are deterministic PNGs per (prompt, seed, size).
-//! [`Faults`](crate::emulator::Faults) injects rate limiting, server errors, slow answers, cut
+//! [`Faults`] injects rate limiting, server errors, slow answers, cut
 //! connections, HTML error pages, failed jobs and early-expiring tokens.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use adobe_firefly::emulator::Emulator;
+//! use adobe_firefly_emulator::Emulator;
 //!
 //! let emulator = Emulator::start().await?;
-//! let firefly = emulator.client()?;
-//! // ... use `firefly` as with Adobe ...
+//! // Point any Firefly client at it, for example through Adobe's variable names:
+//! for (name, value) in emulator.env_vars() {
+//!     println!("{name}={value}");
+//! }
 //! # Ok(()) }
 //! ```
 
@@ -39,6 +41,7 @@
 
 mod faults;
 mod image;
+mod upload_check;
 mod validation;
 
 pub use faults::{Faults, RetryAfter, ServerErrorBurst};
@@ -63,8 +66,6 @@ use axum::{
 };
 use serde_json::{Value, json};
 use tokio::time::Instant;
-
-use crate::{Firefly, FireflyBuilder};
 
 /// Scopes an emulated credential may ask for unless configured otherwise.
 const DEFAULT_ALLOWED_SCOPES: &str = "openid,AdobeID,session,additional_info,read_organizations,\
@@ -351,29 +352,17 @@ impl Emulator {
         &self.state.settings.credential_id
     }
 
-    /// A client builder pointed at this emulator with its credentials.
-    pub fn client_builder(&self) -> FireflyBuilder {
-        Firefly::builder()
-            .client_id(self.client_id())
-            .client_secret(self.client_secret())
-            .api_url(self.url())
-            .ims_url(self.url())
-    }
-
-    /// A client pointed at this emulator with its credentials.
-    pub fn client(&self) -> Result<Firefly, crate::Error> {
-        self.client_builder().build()
-    }
-
     /// The environment variables that point the SDK (or anything reading
     /// Adobe's variable names) at this emulator.
     pub fn env_vars(&self) -> Vec<(&'static str, String)> {
-        use crate::config::env;
         vec![
-            (env::CLIENT_ID, self.client_id().to_owned()),
-            (env::CLIENT_SECRET, self.client_secret().to_owned()),
-            (env::API_URL, self.url.clone()),
-            (env::IMS_URL, self.url.clone()),
+            ("FIREFLY_SERVICES_CLIENT_ID", self.client_id().to_owned()),
+            (
+                "FIREFLY_SERVICES_CLIENT_SECRET",
+                self.client_secret().to_owned(),
+            ),
+            ("FIREFLY_SERVICES_API_URL", self.url.clone()),
+            ("FIREFLY_SERVICES_IMS_URL", self.url.clone()),
         ]
     }
 
@@ -1129,15 +1118,15 @@ async fn upload(
             "Upload image/jpeg, image/png or image/webp",
         );
     }
-    if body.len() as u64 > crate::MAX_UPLOAD_BYTES {
+    if body.len() > upload_check::MAX_UPLOAD_BYTES {
         return respond(
             413,
             "text/html",
             "<html><body><h1>413 Request Entity Too Large</h1></body></html>".into(),
         );
     }
-    match crate::ImageFormat::detect(&body) {
-        Some(found) if found.mime_type() == declared => {}
+    match upload_check::sniff_media_type(&body) {
+        Some(found) if found == declared => {}
         _ => {
             return state.error(
                 400,

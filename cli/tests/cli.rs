@@ -6,7 +6,7 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-use adobe_firefly::emulator::{Emulator, Faults};
+use adobe_firefly_emulator::{Emulator, Faults};
 use serde_json::Value;
 
 /// A fresh, empty directory for one test.
@@ -340,7 +340,13 @@ async fn the_rest_of_the_surface() {
         .start()
         .await
         .unwrap();
-    let client = submit.client().unwrap();
+    let client = adobe_firefly::Firefly::builder()
+        .client_id(submit.client_id())
+        .client_secret(submit.client_secret())
+        .api_url(submit.url())
+        .ims_url(submit.url())
+        .build()
+        .unwrap();
     let job = client
         .generate_images(adobe_firefly::types::GenerateImagesRequest::builder().prompt("long job"))
         .await

@@ -1,7 +1,18 @@
 //! Deterministic stand-in images: the same (prompt, seed, size) always gives
 //! the same PNG.
 
-pub(crate) use crate::fingerprint::fnv1a;
+/// FNV-1a over the parts, each followed by a separator byte: a stable id for
+/// an image, the same in every process and release.
+pub(crate) fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.iter().chain(&[0xff]) {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
 
 /// The pixel size rendered for a requested size: the same aspect ratio, the
 /// longest side at most `max_side`.

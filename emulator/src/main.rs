@@ -1,12 +1,12 @@
-//! Runs the Firefly emulator as a standalone process and prints how to point
-//! the SDK (or any client using Adobe's variable names) at it.
+//! `firefly-emulator`: the Firefly emulator as a standalone process. Prints
+//! how to point the SDK (or any client using Adobe's variable names) at it.
 //!
 //! ```sh
-//! cargo run --example emulator                       # OS-assigned port
-//! FIREFLY_EMULATOR_PORT=8080 FIREFLY_EMULATOR_FAULTS=rate_limit_every=3 cargo run --example emulator
+//! cargo run -p adobe-firefly-emulator                # OS-assigned port
+//! FIREFLY_EMULATOR_PORT=8080 FIREFLY_EMULATOR_FAULTS=rate_limit_every=3 cargo run -p adobe-firefly-emulator
 //! ```
 
-use adobe_firefly::emulator::EmulatorBuilder;
+use adobe_firefly_emulator::EmulatorBuilder;
 
 #[tokio::main]
 async fn main() {

@@ -7,10 +7,8 @@ use std::{
     time::{SystemTime, UNIX_EPOCH},
 };
 
-use adobe_firefly::{
-    auth::{ImsTokenManager, TokenPolicy},
-    emulator::Emulator,
-};
+use adobe_firefly::auth::{ImsTokenManager, TokenPolicy};
+use adobe_firefly_emulator::Emulator;
 
 fn scratch(name: &str) -> PathBuf {
     let dir =

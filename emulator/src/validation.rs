@@ -1,9 +1,25 @@
-//! Request bodies are checked against the vendored spec, as Firefly checks
-//! them, and problems are reported in Adobe's `validation_errors` shape.
+//! Request bodies are checked against the spec, as Firefly checks them, and
+//! problems are reported in Adobe's `validation_errors` shape.
+//!
+//! The spec is the project's `openapi/firefly.yaml` (imported from Adobe's
+//! published files), embedded here at compile time. The emulator reads it
+//! itself, with no code shared with the SDK, so it can catch the SDK's
+//! mistakes instead of repeating them.
 
 use serde_json::{Value, json};
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::OnceLock};
+
+/// The spec, as YAML text.
+const SPEC_YAML: &str = include_str!("../openapi/firefly.yaml");
+
+/// The spec parsed once per process: tests start many emulators.
+fn spec() -> Result<&'static Value, String> {
+    static SPEC: OnceLock<Result<Value, String>> = OnceLock::new();
+    SPEC.get_or_init(|| serde_norway::from_str(SPEC_YAML).map_err(|e| format!("the spec: {e}")))
+        .as_ref()
+        .map_err(Clone::clone)
+}
 
 /// Request schemas the emulator checks bodies against.
 const REQUEST_SCHEMAS: &[&str] = &[
@@ -34,7 +50,7 @@ pub(crate) struct SpecValidator {
 
 impl SpecValidator {
     pub(crate) fn new() -> Result<Self, String> {
-        let spec: Value = serde_json::from_str(crate::SPEC_JSON).map_err(|e| e.to_string())?;
+        let spec = spec()?;
         let mut bodies = HashMap::new();
         for name in REQUEST_SCHEMAS {
             // The components travel with the schema so `$ref`s resolve.
