@@ -101,14 +101,14 @@ fn cold_herd(c: &mut Criterion) {
         b.to_async(&runtime).iter(|| async {
             let issued = emulator.tokens_issued();
             let manager = Arc::new(
-                ImsTokenManager::new(
-                    emulator.url(),
-                    emulator.client_id(),
-                    emulator.client_secret(),
-                    "openid,firefly_api",
-                    TokenPolicy::default(),
-                )
-                .unwrap(),
+                ImsTokenManager::builder()
+                    .ims_url(emulator.url())
+                    .client_id(emulator.client_id())
+                    .client_secret(emulator.client_secret())
+                    .scopes("openid,firefly_api")
+                    .policy(TokenPolicy::default())
+                    .build()
+                    .unwrap(),
             );
             let callers: Vec<_> = (0..1000)
                 .map(|_| {
@@ -165,11 +165,9 @@ fn job_throughput(c: &mut Criterion) {
         let firefly = emulator.client().unwrap();
         (emulator, firefly)
     });
-    let quick = WaitOptions {
-        first_poll: Duration::from_millis(5),
-        max_interval: Duration::from_millis(50),
-        ..WaitOptions::default()
-    };
+    let quick = WaitOptions::default()
+        .first_poll(Duration::from_millis(5))
+        .max_interval(Duration::from_millis(50));
     let mut group = c.benchmark_group("jobs");
     group.sample_size(10);
     group.throughput(Throughput::Elements(1000));
@@ -191,7 +189,7 @@ fn polling_comparison() {
         .unwrap();
     runtime.block_on(async {
         let job_length = Duration::from_secs(20);
-        let fixed = WaitOptions { first_poll: Duration::from_secs(1), max_interval: Duration::from_secs(1), backoff: 1.0, ..WaitOptions::default() };
+        let fixed = WaitOptions::default().first_poll(Duration::from_secs(1)).max_interval(Duration::from_secs(1)).backoff(1.0);
         for (name, wait) in [("adaptive (default WaitOptions)", WaitOptions::default()), ("fixed 1 s", fixed)] {
             let emulator = Emulator::builder().job_duration(job_length).start().await.unwrap();
             let firefly = emulator.client().unwrap();

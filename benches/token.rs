@@ -25,14 +25,14 @@ fn warm_token(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let _entered = runtime.enter();
     let url = runtime.block_on(start_ims());
-    let manager = ImsTokenManager::new(
-        &url,
-        "bench-client",
-        "secret",
-        "openid",
-        TokenPolicy::default(),
-    )
-    .unwrap();
+    let manager = ImsTokenManager::builder()
+        .ims_url(&url)
+        .client_id("bench-client")
+        .client_secret("secret")
+        .scopes("openid")
+        .policy(TokenPolicy::default())
+        .build()
+        .unwrap();
     runtime.block_on(manager.token()).unwrap();
 
     let mut group = c.benchmark_group("warm_token");

@@ -30,7 +30,7 @@ pub mod env {
     /// [`DEFAULT_MANAGEMENT_URL`](crate::secrets::DEFAULT_MANAGEMENT_URL).
     pub const MANAGEMENT_URL: &str = "FIREFLY_SERVICES_MANAGEMENT_URL";
     /// A directory where processes share one IMS token (off when unset);
-    /// see [`TokenPolicy::with_disk_cache`](crate::auth::TokenPolicy::with_disk_cache).
+    /// see [`TokenPolicy::disk_cache`](crate::auth::TokenPolicy::disk_cache).
     pub const TOKEN_CACHE_DIR: &str = "FIREFLY_SERVICES_TOKEN_CACHE_DIR";
 }
 
@@ -40,6 +40,7 @@ pub mod env {
 pub enum ConfigError {
     /// A required environment variable is unset or empty.
     #[error("environment variable {name} is not set (or empty): {hint}")]
+    #[non_exhaustive]
     MissingVariable {
         /// The variable.
         name: &'static str,
@@ -49,6 +50,7 @@ pub enum ConfigError {
 
     /// A required builder setting was not given.
     #[error("{setting} is required: {hint}")]
+    #[non_exhaustive]
     MissingSetting {
         /// The setting.
         setting: &'static str,
@@ -56,8 +58,19 @@ pub enum ConfigError {
         hint: &'static str,
     },
 
+    /// A setting was given but cannot be used as it is.
+    #[error("{setting} is not usable: {reason}")]
+    #[non_exhaustive]
+    InvalidSetting {
+        /// The setting.
+        setting: &'static str,
+        /// What is wrong with it, and what to give instead.
+        reason: String,
+    },
+
     /// A URL setting does not parse or has no host.
     #[error("{setting} is not a usable base URL ({value}): {reason}")]
+    #[non_exhaustive]
     InvalidUrl {
         /// The setting.
         setting: &'static str,
@@ -72,6 +85,7 @@ pub enum ConfigError {
         "{setting} is {value}: plain http is allowed only for loopback hosts (127.0.0.1, ::1, \
          localhost), because credentials travel with every request; use https://"
     )]
+    #[non_exhaustive]
     InsecureUrl {
         /// The setting.
         setting: &'static str,
@@ -84,14 +98,40 @@ pub enum ConfigError {
         "refusing to send credentials to {host}: it is neither the configured API host nor an \
          Adobe host"
     )]
+    #[non_exhaustive]
     UntrustedHost {
         /// The host.
         host: String,
     },
 
     /// The HTTP client could not be created (for example, no TLS roots).
-    #[error("cannot create the HTTP client: {0}")]
-    HttpClient(String),
+    #[error("cannot create the HTTP client: {reason}")]
+    #[non_exhaustive]
+    HttpClient {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Checks a client id: required, and sent as the `x-api-key` header, so it
+/// must be visible ASCII.
+pub(crate) fn check_client_id(client_id: &str) -> Result<(), ConfigError> {
+    if client_id.trim().is_empty() {
+        return Err(ConfigError::MissingSetting {
+            setting: "client id",
+            hint: "the Client ID of the Developer Console credential",
+        });
+    }
+    if let Some(bad) = client_id.chars().find(|c| !c.is_ascii_graphic()) {
+        return Err(ConfigError::InvalidSetting {
+            setting: "client id",
+            reason: format!(
+                "it contains {bad:?}, but a client id is sent as the x-api-key header and may \
+                 hold only visible ASCII characters; copy the Client ID from the Developer Console"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Reads one variable, treating an empty value as missing.
@@ -192,6 +232,31 @@ mod tests {
                 proptest::prop_assert!(url.scheme() == "https" || is_loopback(&url));
             }
         }
+    }
+
+    #[test]
+    fn a_client_id_is_required_and_must_be_a_header_value() {
+        assert!(check_client_id("abc123-DEF").is_ok());
+        assert!(matches!(
+            check_client_id("  "),
+            Err(ConfigError::MissingSetting { .. })
+        ));
+        let invalid = check_client_id("abc\ndef").unwrap_err();
+        assert!(
+            matches!(
+                invalid,
+                ConfigError::InvalidSetting {
+                    setting: "client id",
+                    ..
+                }
+            ),
+            "{invalid:?}"
+        );
+        assert!(invalid.to_string().contains("visible ASCII"), "{invalid}");
+        assert!(matches!(
+            check_client_id("café"),
+            Err(ConfigError::InvalidSetting { .. })
+        ));
     }
 
     #[test]

@@ -27,7 +27,7 @@ impl Firefly {
             .get(url)
             .send()
             .await
-            .map_err(|e| crate::transport::transport_error(OPERATION, e))?;
+            .map_err(|e| crate::decode::transport_error(OPERATION, e, false))?;
         if !response.status().is_success() {
             return Err(storage_error(response).await);
         }
@@ -35,15 +35,18 @@ impl Firefly {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| crate::transport::transport_error(OPERATION, e))?
+            .map_err(|e| crate::decode::transport_error(OPERATION, e, false))?
         {
             writer
                 .write_all(&chunk)
                 .await
-                .map_err(|e| Error::io(None, e))?;
+                .map_err(|e| Error::write_failed(None, e))?;
             written += chunk.len() as u64;
         }
-        writer.flush().await.map_err(|e| Error::io(None, e))?;
+        writer
+            .flush()
+            .await
+            .map_err(|e| Error::write_failed(None, e))?;
         Ok(written)
     }
 
@@ -57,14 +60,14 @@ impl Firefly {
         let partial = PathBuf::from(partial);
         let mut file = tokio::fs::File::create(&partial)
             .await
-            .map_err(|e| Error::io(Some(&partial), e))?;
+            .map_err(|e| Error::write_failed(Some(&partial), e))?;
         let result = self.download_to_writer(url, &mut file).await;
         drop(file);
         match result {
             Ok(size) => {
                 tokio::fs::rename(&partial, path)
                     .await
-                    .map_err(|e| Error::io(Some(path), e))?;
+                    .map_err(|e| Error::write_failed(Some(path), e))?;
                 Ok(size)
             }
             Err(error) => {
@@ -96,24 +99,34 @@ fn storage_url(url: &str) -> Result<Url, Error> {
     }
 }
 
+/// What the storage host said when it refused: never Firefly's error shape,
+/// and never about the credentials (the URL is its own).
 async fn storage_error(response: reqwest::Response) -> Error {
     let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.unwrap_or_default();
-    let mut error = crate::transport::api_error(OPERATION, status, &headers, &body);
     // S3-style storage names its request id differently.
-    if let Some(id) = headers
-        .get("x-amz-request-id")
-        .and_then(|v| v.to_str().ok())
-    {
-        error.request_id = Some(id.to_owned());
+    let request_id = crate::decode::header(response.headers(), "x-amz-request-id")
+        .or_else(|| crate::decode::header(response.headers(), crate::decode::REQUEST_ID));
+    let body = crate::decode::read_capped(response, crate::decode::MAX_ERROR_BODY)
+        .await
+        .unwrap_or_default();
+    let body_excerpt = storage_excerpt(&body);
+    Error::Storage {
+        status,
+        request_id,
+        body_excerpt,
     }
-    error.message = Some(if status == 403 {
-        "the storage host refused the URL; pre-signed URLs expire after about an hour, \
-         so read the job status again for fresh ones"
-            .into()
-    } else {
-        "the storage host refused the download".into()
-    });
-    error.into()
+}
+
+/// The storage host's own words, when they are short text: S3's XML error
+/// code, or the first line of anything else.
+fn storage_excerpt(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let code = text
+        .split_once("<Code>")
+        .and_then(|(_, rest)| rest.split_once("</Code>"))
+        .map(|(code, _)| code.trim().to_owned());
+    code.or_else(|| {
+        let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+        (!line.starts_with('<')).then(|| line.chars().take(200).collect())
+    })
 }

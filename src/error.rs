@@ -1,10 +1,14 @@
 //! The one error type of the SDK.
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{fmt, path::PathBuf, sync::Arc, time::Duration};
 
 use crate::{auth::AuthError, config::ConfigError, types::ValidationErrorDetail};
 
 /// Everything that can go wrong in a Firefly call.
+///
+/// Errors are made by the SDK only: every variant is either
+/// `#[non_exhaustive]` or wraps a type with private fields, so callers read
+/// them but cannot build them.
 ///
 /// Use the predicates ([`Error::is_retryable`], [`Error::is_auth`], ...) and
 /// accessors ([`Error::status`], [`Error::error_code`],
@@ -30,7 +34,13 @@ pub enum Error {
     Api(Box<ApiError>),
 
     /// The request did not complete: connection refused or reset, timeout.
-    #[error("{operation}: the request to Firefly did not complete ({detail}); it can be retried")]
+    #[error(
+        "{operation}: the request to Firefly did not complete ({detail}){}",
+        if *retry_safe { "; it can be retried" } else {
+            "; it may have reached Firefly, so check before sending it again"
+        }
+    )]
+    #[non_exhaustive]
     Transport {
         /// The operation, as named in the spec.
         operation: &'static str,
@@ -38,9 +48,31 @@ pub enum Error {
         detail: String,
         /// Whether it was a timeout.
         timed_out: bool,
-        /// The transport error.
+        /// Whether sending the request again is safe: it created nothing, or
+        /// it never left this machine.
+        retry_safe: bool,
+        /// The transport error (shared, because it travels through the HTTP
+        /// stack's response extensions, which must be cloneable).
         #[source]
-        source: Arc<dyn std::error::Error + Send + Sync>,
+        source: Arc<reqwest::Error>,
+    },
+
+    /// The storage host refused to hand over a generated file at its
+    /// pre-signed URL. No credentials were involved: the URL is its own.
+    #[error(
+        "download: the storage host answered HTTP {status}{} ({}){}",
+        body_excerpt.as_deref().map(|b| format!(": {b}")).unwrap_or_default(),
+        storage_advice(*status),
+        request_id.as_deref().map(|id| format!(" [request id {id}]")).unwrap_or_default()
+    )]
+    #[non_exhaustive]
+    Storage {
+        /// The HTTP status.
+        status: u16,
+        /// The storage host's request id (`x-amz-request-id` or `x-request-id`).
+        request_id: Option<String>,
+        /// The start of the body, when it said anything.
+        body_excerpt: Option<String>,
     },
 
     /// Firefly answered 2xx with a body that does not match the spec.
@@ -50,6 +82,7 @@ pub enum Error {
         status.map(|s| format!(" HTTP {s}")).unwrap_or_default(),
         request_id.as_deref().unwrap_or("unknown")
     )]
+    #[non_exhaustive]
     Decode {
         /// The operation, as named in the spec.
         operation: &'static str,
@@ -63,15 +96,20 @@ pub enum Error {
 
     /// Reading or writing a local file failed.
     #[error(
-        "cannot write the download{}: {source}",
-        path.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default()
+        "cannot {} {}: {source}",
+        if *writing { "write" } else { "read" },
+        path.as_ref().map_or_else(|| "the stream".to_owned(), |p| p.display().to_string())
     )]
+    #[non_exhaustive]
     Io {
         /// The file, when there is one.
-        path: Option<std::path::PathBuf>,
+        path: Option<PathBuf>,
+        /// Whether it was a write (a download being saved) rather than a read
+        /// (an image to upload).
+        writing: bool,
         /// The I/O error.
         #[source]
-        source: Arc<std::io::Error>,
+        source: std::io::Error,
     },
 
     /// A job finished without a result (`failed`, `canceled` or `timeout`).
@@ -80,6 +118,7 @@ pub enum Error {
         error_code.as_deref().map(|c| format!(" with error_code `{c}`")).unwrap_or_default(),
         message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
     )]
+    #[non_exhaustive]
     JobFailed {
         /// The job.
         job_id: String,
@@ -97,6 +136,7 @@ pub enum Error {
         "job {job_id} did not finish within {waited:?} (last status `{last_status}`); \
          wait for it again to resume, or cancel it"
     )]
+    #[non_exhaustive]
     WaitTimeout {
         /// The job, to resume waiting or to cancel.
         job_id: String,
@@ -123,6 +163,38 @@ impl ValidationError {
         }
     }
 
+    /// The error of a generated builder (`no value supplied for prompt`),
+    /// naming the field as it is on the wire (`prompt`, `numVariations`).
+    pub(crate) fn from_builder(problem: &str) -> Self {
+        const PREFIXES: [&str; 2] = [
+            "no value supplied for ",
+            "error converting supplied value for ",
+        ];
+        let found = PREFIXES.iter().find_map(|prefix| {
+            let rest = problem.strip_prefix(prefix)?;
+            let field: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            (!field.is_empty()).then_some(field)
+        });
+        match found {
+            Some(field) => {
+                let wire = lower_camel(&field);
+                let what = if problem.starts_with(PREFIXES[0]) {
+                    "is required".to_owned()
+                } else {
+                    problem.split_once(": ").map_or_else(
+                        || "has an unusable value".to_owned(),
+                        |(_, why)| why.to_owned(),
+                    )
+                };
+                Self::new(wire, what)
+            }
+            None => Self::new("request", problem),
+        }
+    }
+
     /// The field, as named on the wire (`numVariations`, `size.width`).
     pub fn field(&self) -> &str {
         &self.field
@@ -131,6 +203,34 @@ impl ValidationError {
     /// What is wrong with it.
     pub fn problem(&self) -> &str {
         &self.problem
+    }
+}
+
+/// `num_variations` -> `numVariations`: Rust builder names to wire names.
+fn lower_camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.trim_start_matches('_').chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn storage_advice(status: u16) -> &'static str {
+    match status {
+        401 | 403 | 404 => {
+            "pre-signed output URLs expire about an hour after the job finished; read the job \
+             status again for fresh URLs"
+        }
+        408 | 429 | 500..=599 => "the storage host had a problem; try the download again",
+        _ => "the URL is not a downloadable output; read the job status again for its URLs",
     }
 }
 
@@ -146,6 +246,8 @@ pub struct ApiError {
     pub(crate) retry_after: Option<Duration>,
     pub(crate) access_error: Option<String>,
     pub(crate) body_excerpt: Option<String>,
+    /// Whether this status, for this request, is one the SDK retries.
+    pub(crate) retry_safe: bool,
 }
 
 impl ApiError {
@@ -263,10 +365,29 @@ impl From<ApiError> for Error {
 }
 
 impl Error {
-    pub(crate) fn io(path: Option<&std::path::Path>, error: std::io::Error) -> Self {
+    /// Writing `path` (or the caller's writer) failed.
+    pub(crate) fn write_failed(path: Option<&std::path::Path>, error: std::io::Error) -> Self {
         Self::Io {
             path: path.map(std::path::Path::to_path_buf),
-            source: Arc::new(error),
+            writing: true,
+            source: error,
+        }
+    }
+
+    /// Reading `path` (or the caller's stream) failed.
+    pub(crate) fn read_failed(path: Option<&std::path::Path>, error: std::io::Error) -> Self {
+        Self::Io {
+            path: path.map(std::path::Path::to_path_buf),
+            writing: false,
+            source: error,
+        }
+    }
+
+    /// The details Firefly sent with its final 401, after a replay.
+    fn rejection(&self) -> Option<&ApiError> {
+        match self {
+            Self::Auth(AuthError::AuthRejected { details }) => details.as_deref(),
+            _ => None,
         }
     }
 
@@ -275,6 +396,8 @@ impl Error {
         match self {
             Self::Api(api) => Some(api.status),
             Self::Decode { status, .. } => *status,
+            Self::Storage { status, .. } => Some(*status),
+            Self::Auth(auth) => auth.status(),
             _ => None,
         }
     }
@@ -284,7 +407,7 @@ impl Error {
         match self {
             Self::Api(api) => api.error_code(),
             Self::JobFailed { error_code, .. } => error_code.as_deref(),
-            Self::Auth(auth) => auth.ims_error(),
+            Self::Auth(auth) => auth.ims_error().or_else(|| self.rejection()?.error_code()),
             _ => None,
         }
     }
@@ -294,6 +417,7 @@ impl Error {
         match self {
             Self::Api(api) => api.message(),
             Self::JobFailed { message, .. } => message.as_deref(),
+            Self::Auth(_) => self.rejection()?.message(),
             _ => None,
         }
     }
@@ -302,7 +426,9 @@ impl Error {
     pub fn validation_errors(&self) -> &[ValidationErrorDetail] {
         match self {
             Self::Api(api) => api.validation_errors(),
-            _ => &[],
+            _ => self
+                .rejection()
+                .map_or(&[], |details| details.validation_errors()),
         }
     }
 
@@ -310,7 +436,10 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Self::Api(api) => api.request_id(),
-            Self::Decode { request_id, .. } => request_id.as_deref(),
+            Self::Decode { request_id, .. } | Self::Storage { request_id, .. } => {
+                request_id.as_deref()
+            }
+            Self::Auth(_) => self.rejection()?.request_id(),
             _ => None,
         }
     }
@@ -332,23 +461,33 @@ impl Error {
         }
     }
 
-    /// Whether the same call may succeed later without changes: connection
-    /// problems, timeouts, 408, 429, 5xx and temporary IMS failures.
+    /// Whether sending the same call again is safe and may succeed: exactly
+    /// the failures the SDK's own retries take on. Connections never made,
+    /// 429 and 503 always; timeouts, cut connections, 408, 502 and 504 only
+    /// for requests that create nothing (a job submission that timed out
+    /// may have created the job); temporary IMS failures; storage
+    /// downloads that failed on the host's side.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Transport { .. } => true,
+            Self::Transport { retry_safe, .. } => *retry_safe,
             Self::Auth(auth) => auth.is_retryable(),
-            Self::Api(api) => matches!(api.status, 408 | 429 | 500..=599),
+            Self::Api(api) => api.retry_safe,
+            Self::Storage { status, .. } => reqwest::StatusCode::from_u16(*status)
+                .is_ok_and(|status| crate::transport::retryable_status(status, false)),
             _ => false,
         }
     }
 
-    /// Whether credentials are the problem (IMS refused them, Firefly
-    /// answered 401, or 403 for the API key or entitlement).
+    /// Whether the credentials are the problem: IMS rejected them, Firefly
+    /// answered 401, or 403 for the API key or entitlement. Not for an IMS
+    /// outage, an exhausted quota, or an expired download URL.
     pub fn is_auth(&self) -> bool {
         match self {
-            Self::Auth(_) => true,
-            Self::Api(api) => matches!(api.status, 401 | 403),
+            Self::Auth(auth) => auth.is_credentials_problem(),
+            Self::Api(api) => {
+                api.status == 401
+                    || (api.status == 403 && api.access_error() != Some("quota_exhausted"))
+            }
             _ => false,
         }
     }

@@ -3,9 +3,13 @@
 #![deny(missing_docs)]
 #![warn(clippy::await_holding_lock, clippy::await_holding_refcell_ref)]
 
-// The front door.
+// The front door, its configuration, and waiting for jobs.
+mod builder;
 mod client;
-pub use client::{Firefly, FireflyBuilder, WaitOptions};
+mod wait;
+pub use builder::FireflyBuilder;
+pub use client::Firefly;
+pub use wait::WaitOptions;
 
 // Generation operations: images (text, similar, expand, fill, composite), video.
 mod operations;
@@ -41,8 +45,15 @@ pub mod types;
 // Generated from openapi/firefly.yaml by build.rs; not public.
 mod generated;
 
-// Credentials, 401 replay and error decoding for every request.
+// Credentials, retries and the 401 replay for every request.
 mod transport;
+pub use transport::ClientStats;
+
+// Responses into results: success bodies, Adobe's error bodies, refusals.
+mod decode;
+
+// The one place HTTP clients are made (TLS backend, User-Agent).
+mod http;
 
 // Retries, the client-side rate limit, Retry-After parsing.
 mod retry;

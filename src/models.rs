@@ -5,7 +5,7 @@ use futures::{Stream, TryStreamExt, stream};
 
 use crate::{
     Error, Firefly,
-    transport::outcome,
+    decode::outcome,
     types::{CustomModel, CustomModelPage, PublishedStateFilter},
 };
 

@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::{
     Error, Firefly, ValidationError,
-    transport::outcome,
+    decode::outcome,
     types::{
         ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
         GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
@@ -81,17 +81,36 @@ impl Firefly {
     }
 
     /// Submits a job generating variations of an input image, with the
-    /// default model or a chosen one.
-    pub async fn generate_similar_images<R>(
+    /// default model.
+    pub async fn generate_similar_images<R>(&self, request: R) -> Result<JobAccepted, Error>
+    where
+        R: TryInto<GenerateSimilarImagesRequest>,
+        R::Error: fmt::Display,
+    {
+        self.submit_generate_similar(checked(request, validate::generate_similar)?, None)
+            .await
+    }
+
+    /// Submits a job generating variations of an input image with a chosen
+    /// model (`x-model-version`).
+    pub async fn generate_similar_images_with_model<R>(
         &self,
         request: R,
-        model: Option<SimilarImageModelVersion>,
+        model: SimilarImageModelVersion,
     ) -> Result<JobAccepted, Error>
     where
         R: TryInto<GenerateSimilarImagesRequest>,
         R::Error: fmt::Display,
     {
-        let request = checked(request, validate::generate_similar)?;
+        self.submit_generate_similar(checked(request, validate::generate_similar)?, Some(model))
+            .await
+    }
+
+    async fn submit_generate_similar(
+        &self,
+        request: GenerateSimilarImagesRequest,
+        model: Option<SimilarImageModelVersion>,
+    ) -> Result<JobAccepted, Error> {
         let mut call = self.raw.generate_similar_images_v3_async().body(request);
         if let Some(model) = model {
             call = call.x_model_version(model);
@@ -208,7 +227,7 @@ where
 {
     request
         .try_into()
-        .map_err(|e| ValidationError::new("request", e.to_string()).into())
+        .map_err(|e| ValidationError::from_builder(&e.to_string()).into())
 }
 
 /// Builds the request and checks it against Firefly's limits.

@@ -23,12 +23,27 @@ use tokio::time::Instant;
 /// | first backoff | 500 ms, doubling |
 /// | longest backoff | 30 s |
 /// | longest `Retry-After` honoured | 60 s (a longer one is returned to the caller as an error) |
+///
+/// ```
+/// use std::time::Duration;
+/// use adobe_firefly::RetryPolicy;
+///
+/// let policy = RetryPolicy::default()
+///     .attempts(6)
+///     .backoff(Duration::from_secs(1), Duration::from_secs(20));
+/// assert_eq!(policy.attempts, 6);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    pub(crate) attempts: u32,
-    pub(crate) first_backoff: Duration,
-    pub(crate) max_backoff: Duration,
-    pub(crate) max_retry_after: Duration,
+    /// Attempts in all, the first included.
+    pub attempts: u32,
+    /// The first backoff, doubled after each failure.
+    pub first_backoff: Duration,
+    /// The longest backoff.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` waited for; a longer one ends the retries.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -52,27 +67,27 @@ impl RetryPolicy {
     }
 
     /// Attempts in all, the first included (at least 1).
-    pub fn with_attempts(mut self, attempts: u32) -> Self {
+    pub fn attempts(mut self, attempts: u32) -> Self {
         self.attempts = attempts.max(1);
         self
     }
 
     /// The first backoff, doubled after each failure up to `max`.
-    pub fn with_backoff(mut self, first: Duration, max: Duration) -> Self {
+    pub fn backoff(mut self, first: Duration, max: Duration) -> Self {
         self.first_backoff = first;
         self.max_backoff = max.max(first);
         self
     }
 
     /// The longest `Retry-After` to wait for; a longer one ends the retries.
-    pub fn with_max_retry_after(mut self, max: Duration) -> Self {
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
         self.max_retry_after = max;
         self
     }
 
     /// The pause before attempt `attempt + 1`, or `None` to give up.
     pub(crate) fn pause(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
-        if attempt >= self.attempts {
+        if attempt >= self.attempts.max(1) {
             return None;
         }
         match retry_after {
@@ -98,10 +113,14 @@ impl RetryPolicy {
 /// Firefly request counts; [`RateLimit::submissions_only`] exempts status
 /// polls and cancellations (whether Adobe counts them is not documented).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
-    pub(crate) requests: u32,
-    pub(crate) per: Duration,
-    pub(crate) submissions_only: bool,
+    /// Requests allowed per window.
+    pub requests: u32,
+    /// The window.
+    pub per: Duration,
+    /// Whether only requests that create something count.
+    pub submissions_only: bool,
 }
 
 impl RateLimit {

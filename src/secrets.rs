@@ -14,9 +14,10 @@ use crate::{
     ConfigError, Error, ValidationError,
     auth::{ImsTokenManager, TokenPolicy},
     config::{self, env},
+    decode::outcome,
     generated,
     retry::RetryPolicy,
-    transport::{Transport, outcome},
+    transport::Transport,
 };
 
 /// The Adobe I/O Management API, production.
@@ -75,16 +76,103 @@ pub struct SecretsManager {
     raw: generated::Client,
 }
 
+/// Settings for a [`SecretsManager`]; see [`SecretsManager::builder`].
+#[derive(Clone)]
+pub struct SecretsManagerBuilder {
+    client_id: String,
+    client_secret: SecretString,
+    ims_url: String,
+    management_url: String,
+    token_policy: TokenPolicy,
+}
+
+impl Default for SecretsManagerBuilder {
+    fn default() -> Self {
+        Self {
+            client_id: String::new(),
+            client_secret: SecretString::from(String::new()),
+            ims_url: config::DEFAULT_IMS_URL.to_owned(),
+            management_url: DEFAULT_MANAGEMENT_URL.to_owned(),
+            token_policy: TokenPolicy::default(),
+        }
+    }
+}
+
+impl fmt::Debug for SecretsManagerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretsManagerBuilder")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("ims_url", &self.ims_url)
+            .field("management_url", &self.management_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SecretsManagerBuilder {
+    /// The Client ID of the credential whose secrets are managed.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = client_id.into();
+        self
+    }
+
+    /// One of the credential's current Client Secrets.
+    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
+        self.client_secret = SecretString::from(client_secret.into());
+        self
+    }
+
+    /// The IMS base URL (default [`DEFAULT_IMS_URL`](crate::config::DEFAULT_IMS_URL)).
+    pub fn ims_url(mut self, url: impl Into<String>) -> Self {
+        self.ims_url = url.into();
+        self
+    }
+
+    /// The I/O Management API base URL (default [`DEFAULT_MANAGEMENT_URL`]).
+    pub fn management_url(mut self, url: impl Into<String>) -> Self {
+        self.management_url = url.into();
+        self
+    }
+
+    /// Token refresh and IMS retry rules for the manager's own tokens.
+    pub fn token_policy(mut self, policy: TokenPolicy) -> Self {
+        self.token_policy = policy;
+        self
+    }
+
+    /// The manager; it asks IMS for a token with [`MANAGEMENT_SCOPES`].
+    pub fn build(self) -> Result<SecretsManager, Error> {
+        let base = config::base_url("Management API URL", &self.management_url)?;
+        let tokens = ImsTokenManager::builder()
+            .ims_url(self.ims_url)
+            .client_id(self.client_id.clone())
+            .client_secret(self.client_secret.expose_secret())
+            .scopes(MANAGEMENT_SCOPES)
+            .policy(self.token_policy)
+            .build()?;
+        let http = crate::http::client_builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ConfigError::HttpClient {
+                reason: e.to_string(),
+            })?;
+        let transport = Transport::new(
+            Arc::new(tokens),
+            &self.client_id,
+            &base,
+            RetryPolicy::default(),
+            None,
+        )?;
+        let raw = generated::Client::new_with_client(&config::trimmed(&base), http, transport);
+        Ok(SecretsManager { raw })
+    }
+}
+
 impl SecretsManager {
-    /// A manager for the credential whose id and secret are given; it asks
-    /// IMS for a token with [`MANAGEMENT_SCOPES`].
-    pub fn new(client_id: &str, client_secret: &str) -> Result<Self, Error> {
-        Self::with_endpoints(
-            client_id,
-            client_secret,
-            config::DEFAULT_IMS_URL,
-            DEFAULT_MANAGEMENT_URL,
-        )
+    /// A builder: client id and secret are required, the hosts default to
+    /// Adobe's.
+    pub fn builder() -> SecretsManagerBuilder {
+        SecretsManagerBuilder::default()
     }
 
     /// A manager from `FIREFLY_SERVICES_CLIENT_ID`, `FIREFLY_SERVICES_CLIENT_SECRET`
@@ -99,44 +187,14 @@ impl SecretsManager {
             env::CLIENT_SECRET,
             "the credential's current Client Secret (a static token cannot rotate secrets)",
         ))?;
-        Self::with_endpoints(
-            &client_id,
-            &secret,
-            &var(env::IMS_URL).unwrap_or_else(|| config::DEFAULT_IMS_URL.into()),
-            &var(env::MANAGEMENT_URL).unwrap_or_else(|| DEFAULT_MANAGEMENT_URL.into()),
-        )
-    }
-
-    /// A manager against other IMS and Management hosts (an emulator, a
-    /// staging environment).
-    pub fn with_endpoints(
-        client_id: &str,
-        client_secret: &str,
-        ims_url: &str,
-        management_url: &str,
-    ) -> Result<Self, Error> {
-        let base = config::base_url("Management API URL", management_url)?;
-        let tokens = ImsTokenManager::new(
-            ims_url,
-            client_id,
-            client_secret,
-            MANAGEMENT_SCOPES,
-            TokenPolicy::default(),
-        )?;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(crate::USER_AGENT)
-            .build()
-            .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
-        let transport = Transport::new(
-            Arc::new(tokens),
-            client_id,
-            &base,
-            RetryPolicy::default(),
-            None,
-        )?;
-        let raw = generated::Client::new_with_client(&config::trimmed(&base), http, transport);
-        Ok(Self { raw })
+        let mut builder = Self::builder().client_id(client_id).client_secret(secret);
+        if let Some(url) = var(env::IMS_URL) {
+            builder = builder.ims_url(url);
+        }
+        if let Some(url) = var(env::MANAGEMENT_URL) {
+            builder = builder.management_url(url);
+        }
+        builder.build()
     }
 
     /// The secrets of a credential (ids and metadata, never values).

@@ -10,7 +10,7 @@ use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 
 use crate::{
     Error, Firefly, ValidationError,
-    transport::decode,
+    decode::decode,
     types::{UploadResponse, UploadedImage},
 };
 
@@ -82,7 +82,7 @@ impl Firefly {
     /// and its size checked before anything is sent.
     pub async fn upload_image_file(&self, path: impl AsRef<Path>) -> Result<UploadedImage, Error> {
         let path = path.as_ref();
-        let io = |e| Error::io(Some(path), e);
+        let io = |e| Error::read_failed(Some(path), e);
         let size = tokio::fs::metadata(path).await.map_err(io)?.len();
         check_size(size)?;
         let image = tokio::fs::read(path).await.map_err(io)?;
@@ -106,7 +106,7 @@ impl Firefly {
         let first = stream
             .try_next()
             .await
-            .map_err(|e| Error::io(None, e))?
+            .map_err(|e| Error::read_failed(None, e))?
             .unwrap_or_default();
         let found = detect(&first)?;
         if found != format {
@@ -140,7 +140,7 @@ impl Firefly {
             .header(CONTENT_LENGTH, length)
             .body(body)
             .build()
-            .map_err(|e| crate::transport::transport_error(OPERATION, e))?;
+            .map_err(|e| crate::decode::transport_error(OPERATION, e, true))?;
         let result = self.transport.execute(&self.http, request, OPERATION).await;
         let response: UploadResponse = decode(OPERATION, result).await?;
         response.images.into_iter().next().ok_or(Error::Decode {

@@ -95,7 +95,7 @@ async fn concurrent_401s_cause_one_refresh_and_every_replay_uses_the_new_token()
         })
         .collect();
     assert_eq!(replays.len(), 100);
-    assert_eq!(firefly.replays_after_401(), 100);
+    assert_eq!(firefly.stats().replays_after_401, 100);
 }
 
 #[tokio::test(start_paused = true)]
@@ -104,7 +104,7 @@ async fn a_second_401_is_auth_rejected_without_a_loop() {
     let firefly = client(&server);
     let error = firefly.job_status(&job(&server)).await.unwrap_err();
     assert!(
-        matches!(error, Error::Auth(AuthError::AuthRejected)),
+        matches!(error, Error::Auth(AuthError::AuthRejected { .. })),
         "{error:?}"
     );
     assert!(error.is_auth());
@@ -164,7 +164,7 @@ async fn a_static_token_never_calls_ims_and_its_401_surfaces_after_one_request()
         .unwrap();
     let error = expired.job_status(&job(&server)).await.unwrap_err();
     assert!(
-        matches!(error, Error::Auth(AuthError::AuthRejected)),
+        matches!(error, Error::Auth(AuthError::AuthRejected { .. })),
         "{error:?}"
     );
     assert_eq!(server.count(&format!("/v3/status/{JOB}")), 4);
@@ -328,7 +328,7 @@ async fn retries_stop_after_the_policy_attempts() {
         .client_id(CLIENT_ID)
         .access_token("t")
         .api_url(&server.url)
-        .retry_policy(RetryPolicy::default().with_attempts(2))
+        .retry_policy(RetryPolicy::default().attempts(2))
         .build()
         .unwrap();
     firefly.job_status(&job(&server)).await.unwrap_err();
@@ -472,10 +472,7 @@ async fn waiting_past_the_deadline_names_the_job_and_can_resume() {
     })
     .await;
     let firefly = client(&server);
-    let options = WaitOptions {
-        deadline: Duration::from_secs(60),
-        ..WaitOptions::default()
-    };
+    let options = WaitOptions::default().deadline(Duration::from_secs(60));
     let started = tokio::time::Instant::now();
     let error = firefly
         .wait_for_job(&job(&server), &options)
@@ -494,10 +491,7 @@ async fn waiting_past_the_deadline_names_the_job_and_can_resume() {
         job_id: error.job_id().unwrap().to_owned(),
         ..job(&server)
     };
-    let long = WaitOptions {
-        deadline: Duration::from_secs(3600),
-        ..WaitOptions::default()
-    };
+    let long = WaitOptions::default().deadline(Duration::from_secs(3600));
     firefly.wait_for_job(&resumed, &long).await.unwrap();
 }
 
@@ -576,7 +570,7 @@ async fn invalid_requests_are_rejected_before_sending() {
         ),
         (
             GenerateImagesRequest::builder().negative_prompt("no prompt".to_owned()),
-            "request",
+            "prompt",
         ),
         (
             GenerateImagesRequest::builder()

@@ -536,7 +536,7 @@ async fn tokens_that_expire_early_are_replaced_after_a_401() {
     tokio::time::advance(Duration::from_secs(11)).await;
     firefly.job_status(&job).await.unwrap();
     assert_eq!(emulator.tokens_issued(), 2);
-    assert_eq!(firefly.replays_after_401(), 1);
+    assert_eq!(firefly.stats().replays_after_401, 1);
 }
 
 #[tokio::test(start_paused = true)]

@@ -88,8 +88,9 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
         })
     })
     .await;
-    let policy =
-        TokenPolicy::default().with_failure_backoff(Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let policy = TokenPolicy::default()
+        .failure_backoff(Duration::ZERO, Duration::ZERO)
+        .permanent_failure_backoff(Duration::ZERO);
     let firefly = Firefly::builder()
         .client_id(CLIENT_ID)
         .client_secret(SENTINEL_SECRET)
@@ -105,8 +106,14 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
     tokio::time::advance(Duration::from_secs(50_000)).await;
     firefly.job_status(&job).await.unwrap();
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let manager =
-        ImsTokenManager::new(&server.url, CLIENT_ID, SENTINEL_SECRET, "openid", policy).unwrap();
+    let manager = ImsTokenManager::builder()
+        .ims_url(&server.url)
+        .client_id(CLIENT_ID)
+        .client_secret(SENTINEL_SECRET)
+        .scopes("openid")
+        .policy(policy)
+        .build()
+        .unwrap();
     for _ in 0..2 {
         let error = manager.token().await.unwrap_err();
         shown.push(format!("{error} {error:?} {error:#?}"));
@@ -161,14 +168,14 @@ async fn a_herd_logs_one_fetch_and_a_missing_expiry_is_warned_about() {
         )
     })
     .await;
-    let manager = ImsTokenManager::new(
-        &server.url,
-        CLIENT_ID,
-        "secret",
-        "openid",
-        TokenPolicy::default(),
-    )
-    .unwrap();
+    let manager = ImsTokenManager::builder()
+        .ims_url(&server.url)
+        .client_id(CLIENT_ID)
+        .client_secret("secret")
+        .scopes("openid")
+        .policy(TokenPolicy::default())
+        .build()
+        .unwrap();
     let results = futures::future::join_all((0..1000).map(|_| manager.token())).await;
     assert!(results.iter().all(Result::is_ok));
     let logs = captured();
@@ -251,20 +258,20 @@ async fn a_whole_batch_logs_no_secret_and_no_token() {
             .unwrap();
         tokio::time::advance(Duration::from_secs(15)).await;
     }
-    let rotation = SecretsManager::with_endpoints(
-        emulator.client_id(),
-        emulator.client_secret(),
-        emulator.url(),
-        emulator.url(),
-    )
-    .unwrap();
+    let rotation = SecretsManager::builder()
+        .client_id(emulator.client_id())
+        .client_secret(emulator.client_secret())
+        .ims_url(emulator.url())
+        .management_url(emulator.url())
+        .build()
+        .unwrap();
     let fresh = rotation
         .create(emulator.organization_id(), emulator.credential_id())
         .await
         .unwrap();
     let logs = captured();
     assert!(
-        firefly.replays_after_401() >= 1,
+        firefly.stats().replays_after_401 >= 1,
         "the batch exercised a 401 replay"
     );
     assert!(

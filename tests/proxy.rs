@@ -20,14 +20,14 @@ async fn ims_requests_go_through_the_configured_proxy() {
         std::env::remove_var("no_proxy");
         std::env::set_var("HTTP_PROXY", &proxy.url);
     }
-    let manager = ImsTokenManager::new(
-        &ims.url,
-        CLIENT_ID,
-        "secret",
-        "openid",
-        TokenPolicy::default(),
-    )
-    .unwrap();
+    let manager = ImsTokenManager::builder()
+        .ims_url(&ims.url)
+        .client_id(CLIENT_ID)
+        .client_secret("secret")
+        .scopes("openid")
+        .policy(TokenPolicy::default())
+        .build()
+        .unwrap();
     assert_eq!(manager.token().await.unwrap().expose_secret(), "via-proxy");
     let seen = proxy.requests_to(TOKEN_PATH);
     assert_eq!(seen.len(), 1);

@@ -137,7 +137,7 @@ async fn a_batch_survives_a_token_expiring_and_injected_faults() {
         emulator.tokens_issued() >= 2,
         "the token was renewed mid-batch"
     );
-    assert!(firefly.replays_after_401() >= 1);
+    assert!(firefly.stats().replays_after_401 >= 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -149,10 +149,7 @@ async fn nothing_is_left_running_after_a_faulty_batch() {
         faults.slow = Some(Duration::from_millis(5));
         let emulator = Emulator::builder().faults(faults).start().await.unwrap();
         let firefly = Arc::new(emulator.client().unwrap());
-        let quick = WaitOptions {
-            first_poll: Duration::from_millis(5),
-            ..WaitOptions::default()
-        };
+        let quick = WaitOptions::default().first_poll(Duration::from_millis(5));
         let tasks: Vec<_> = (0..8)
             .map(|i| {
                 let firefly = firefly.clone();

@@ -310,7 +310,7 @@ async fn generate_similar_images() {
             let request = GenerateSimilarImagesRequest::builder()
                 .image(input("ref-1"))
                 .num_variations(2);
-            f.generate_similar_images(request, Some(SimilarImageModelVersion::Image4Ultra))
+            f.generate_similar_images_with_model(request, SimilarImageModelVersion::Image4Ultra)
                 .await
         },
     )
@@ -487,8 +487,13 @@ async fn check_credentials() {
 async fn client_secret_rotation() {
     use adobe_firefly::secrets::{MANAGEMENT_SCOPES, SecretsManager};
     let server = adobe().await;
-    let manager =
-        SecretsManager::with_endpoints(CLIENT_ID, SECRET, &server.url, &server.url).unwrap();
+    let manager = SecretsManager::builder()
+        .client_id(CLIENT_ID)
+        .client_secret(SECRET)
+        .ims_url(&server.url)
+        .management_url(&server.url)
+        .build()
+        .unwrap();
     let secrets = manager.list("ORG@AdobeOrg", "cred-1").await.unwrap();
     assert_eq!(secrets[0].uuid, "old-uuid");
     let fresh = manager.create("ORG@AdobeOrg", "cred-1").await.unwrap();

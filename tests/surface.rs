@@ -84,7 +84,6 @@ async fn every_async_operation_runs_end_to_end() {
                 GenerateSimilarImagesRequest::builder()
                     .image(uploaded(id))
                     .num_variations(2),
-                None,
             )
             .await
             .unwrap(),
@@ -290,7 +289,7 @@ async fn a_streamed_upload_is_not_replayed_after_a_401() {
         .filter(|r| r.path == "/v2/storage/image")
         .count();
     assert_eq!(uploads, 1, "not replayed");
-    assert_eq!(firefly.replays_after_401(), 0);
+    assert_eq!(firefly.stats().replays_after_401, 0);
 
     firefly.upload_image(PNG.to_vec()).await.unwrap();
     assert_eq!(emulator.tokens_issued(), 2, "the failed token was dropped");
@@ -491,12 +490,7 @@ async fn newer_operations_check_their_limits_before_sending() {
         .image(uploaded("i"))
         .num_variations(5);
     assert_eq!(
-        field(
-            firefly
-                .generate_similar_images(similar, None)
-                .await
-                .unwrap_err()
-        ),
+        field(firefly.generate_similar_images(similar).await.unwrap_err()),
         "numVariations"
     );
     let api_requests = emulator
@@ -517,13 +511,13 @@ async fn a_client_secret_can_be_rotated() {
         emulator.organization_id().to_owned(),
         emulator.credential_id().to_owned(),
     );
-    let manager = SecretsManager::with_endpoints(
-        emulator.client_id(),
-        emulator.client_secret(),
-        emulator.url(),
-        emulator.url(),
-    )
-    .unwrap();
+    let manager = SecretsManager::builder()
+        .client_id(emulator.client_id())
+        .client_secret(emulator.client_secret())
+        .ims_url(emulator.url())
+        .management_url(emulator.url())
+        .build()
+        .unwrap();
 
     let before = manager.list(&org, &credential).await.unwrap();
     assert_eq!(before.len(), 1);
@@ -582,13 +576,13 @@ async fn secret_rotation_needs_the_management_scopes() {
         .start()
         .await
         .unwrap();
-    let manager = SecretsManager::with_endpoints(
-        emulator.client_id(),
-        emulator.client_secret(),
-        emulator.url(),
-        emulator.url(),
-    )
-    .unwrap();
+    let manager = SecretsManager::builder()
+        .client_id(emulator.client_id())
+        .client_secret(emulator.client_secret())
+        .ims_url(emulator.url())
+        .management_url(emulator.url())
+        .build()
+        .unwrap();
     let error = manager
         .list(emulator.organization_id(), emulator.credential_id())
         .await

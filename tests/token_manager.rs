@@ -20,19 +20,19 @@ use tokio::time::{Instant, sleep};
 const SECRET: &str = "client-secret";
 
 fn manager(server: &FakeServer, policy: TokenPolicy) -> ImsTokenManager {
-    ImsTokenManager::new(
-        &server.url,
-        CLIENT_ID,
-        SECRET,
-        "openid,AdobeID,firefly_api,ff_apis",
-        policy,
-    )
-    .unwrap()
+    ImsTokenManager::builder()
+        .ims_url(&server.url)
+        .client_id(CLIENT_ID)
+        .client_secret(SECRET)
+        .scopes("openid,AdobeID,firefly_api,ff_apis")
+        .policy(policy)
+        .build()
+        .unwrap()
 }
 
 /// A deterministic refresh point: half of the lifetime.
 fn half_life() -> TokenPolicy {
-    TokenPolicy::default().with_refresh_window(0.5, 0.5)
+    TokenPolicy::default().refresh_window(0.5, 0.5)
 }
 
 /// An IMS that hands out `token-1`, `token-2`, ... with the given lifetime and
@@ -108,7 +108,9 @@ async fn failing_herd_makes_one_request_and_every_caller_gets_the_error() {
     .await;
     let manager = manager(
         &server,
-        TokenPolicy::default().with_attempts(1, Duration::ZERO),
+        TokenPolicy::default()
+            .attempts(1)
+            .first_retry_delay(Duration::ZERO),
     );
     let results = futures::future::join_all((0..1000).map(|_| manager.token())).await;
     assert_eq!(server.count(TOKEN_PATH), 1);
@@ -213,7 +215,10 @@ async fn concurrent_callers_never_get_a_token_inside_the_buffer() {
 async fn failed_refresh_keeps_the_token_and_retries_with_backoff() {
     // Lifetime 2000 s: refresh at 1000 s, cut-off at 1800 s.
     let server = ims_failing_after(1, 503, 2000).await;
-    let manager = manager(&server, half_life().with_attempts(1, Duration::ZERO));
+    let manager = manager(
+        &server,
+        half_life().attempts(1).first_retry_delay(Duration::ZERO),
+    );
     let start = Instant::now();
     manager.token().await.unwrap();
 
@@ -253,9 +258,11 @@ async fn four_quadrants_of_age_and_ims_health() {
     })
     .await;
     let policy = half_life()
-        .with_attempts(1, Duration::ZERO)
-        .with_refresh_retry(Duration::from_secs(1), Duration::from_secs(1))
-        .with_failure_backoff(Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        .attempts(1)
+        .first_retry_delay(Duration::ZERO)
+        .refresh_retry(Duration::from_secs(1), Duration::from_secs(1))
+        .failure_backoff(Duration::ZERO, Duration::ZERO)
+        .permanent_failure_backoff(Duration::ZERO);
     let manager = manager(&server, policy);
     let start = Instant::now();
     manager.token().await.unwrap();
@@ -293,12 +300,10 @@ async fn four_quadrants_of_age_and_ims_health() {
 async fn an_outage_is_rate_limited_by_backoff() {
     let server = FakeServer::start(|_, _| Reply::Now(json_response(503, json!({})))).await;
     let policy = TokenPolicy::default()
-        .with_attempts(1, Duration::ZERO)
-        .with_failure_backoff(
-            Duration::from_secs(30),
-            Duration::from_secs(30),
-            Duration::from_secs(300),
-        );
+        .attempts(1)
+        .first_retry_delay(Duration::ZERO)
+        .failure_backoff(Duration::from_secs(30), Duration::from_secs(30))
+        .permanent_failure_backoff(Duration::from_secs(300));
     let manager = manager(&server, policy);
     for _ in 0..120 {
         for _ in 0..100 {
@@ -385,7 +390,9 @@ async fn a_hanging_ims_times_out_at_the_attempt_timeout() {
     let server = FakeServer::start(|_, _| Reply::Never).await;
     let manager = manager(
         &server,
-        TokenPolicy::default().with_attempts(1, Duration::ZERO),
+        TokenPolicy::default()
+            .attempts(1)
+            .first_retry_delay(Duration::ZERO),
     );
     let start = Instant::now();
     let error = manager.token().await.unwrap_err();
@@ -444,8 +451,14 @@ async fn connection_failures_are_retried_and_reported_as_transient() {
     let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", unused.local_addr().unwrap());
     drop(unused);
-    let manager =
-        ImsTokenManager::new(&url, CLIENT_ID, SECRET, "openid", TokenPolicy::default()).unwrap();
+    let manager = ImsTokenManager::builder()
+        .ims_url(&url)
+        .client_id(CLIENT_ID)
+        .client_secret(SECRET)
+        .scopes("openid")
+        .policy(TokenPolicy::default())
+        .build()
+        .unwrap();
     let error = manager.token().await.unwrap_err();
     assert!(
         matches!(error, AuthError::Transient { status: None, .. }),
@@ -534,8 +547,17 @@ async fn a_connection_cut_mid_response_is_retried() {
             }
         }
     });
-    let policy = TokenPolicy::default().with_attempts(3, Duration::from_millis(1));
-    let manager = ImsTokenManager::new(&url, CLIENT_ID, SECRET, "openid", policy).unwrap();
+    let policy = TokenPolicy::default()
+        .attempts(3)
+        .first_retry_delay(Duration::from_millis(1));
+    let manager = ImsTokenManager::builder()
+        .ims_url(&url)
+        .client_id(CLIENT_ID)
+        .client_secret(SECRET)
+        .scopes("openid")
+        .policy(policy)
+        .build()
+        .unwrap();
     assert_eq!(manager.token().await.unwrap().expose_secret(), "whole");
     assert_eq!(accepted.load(Ordering::SeqCst), 2);
 }
@@ -603,10 +625,7 @@ async fn token_type_is_case_insensitive_and_missing_expiry_is_conservative() {
 async fn a_day_long_token_is_cut_off_five_minutes_before_expiry() {
     let server = ims(86399, Duration::ZERO).await;
     // No background refresh before the cut-off: the window ends at 95 %.
-    let manager = manager(
-        &server,
-        TokenPolicy::default().with_refresh_window(0.95, 0.95),
-    );
+    let manager = manager(&server, TokenPolicy::default().refresh_window(0.95, 0.95));
     let start = Instant::now();
     manager.token().await.unwrap();
     sleep(Duration::from_secs(86399 - 300) - Duration::from_millis(1) - start.elapsed()).await;
@@ -643,22 +662,22 @@ async fn managers_with_different_scopes_keep_their_own_tokens() {
         ))
     })
     .await;
-    let a = ImsTokenManager::new(
-        &server.url,
-        CLIENT_ID,
-        SECRET,
-        "openid,a",
-        TokenPolicy::default(),
-    )
-    .unwrap();
-    let b = ImsTokenManager::new(
-        &server.url,
-        CLIENT_ID,
-        SECRET,
-        "openid, b",
-        TokenPolicy::default(),
-    )
-    .unwrap();
+    let a = ImsTokenManager::builder()
+        .ims_url(&server.url)
+        .client_id(CLIENT_ID)
+        .client_secret(SECRET)
+        .scopes("openid,a")
+        .policy(TokenPolicy::default())
+        .build()
+        .unwrap();
+    let b = ImsTokenManager::builder()
+        .ims_url(&server.url)
+        .client_id(CLIENT_ID)
+        .client_secret(SECRET)
+        .scopes("openid, b")
+        .policy(TokenPolicy::default())
+        .build()
+        .unwrap();
     for _ in 0..3 {
         assert_eq!(a.token().await.unwrap().expose_secret(), "for:openid,a");
         assert_eq!(b.token().await.unwrap().expose_secret(), "for:openid,b");
@@ -691,24 +710,24 @@ async fn ims_redirects_are_not_followed() {
 
 #[test]
 fn plain_http_ims_is_refused_unless_loopback() {
-    let error = ImsTokenManager::new(
-        "http://ims.example.com",
-        CLIENT_ID,
-        SECRET,
-        "openid",
-        TokenPolicy::default(),
-    )
-    .unwrap_err();
+    let error = ImsTokenManager::builder()
+        .ims_url("http://ims.example.com")
+        .client_id(CLIENT_ID)
+        .client_secret(SECRET)
+        .scopes("openid")
+        .policy(TokenPolicy::default())
+        .build()
+        .unwrap_err();
     assert!(error.to_string().contains("https"), "{error}");
     assert!(
-        ImsTokenManager::new(
-            "http://127.0.0.1:9",
-            CLIENT_ID,
-            SECRET,
-            "openid",
-            TokenPolicy::default()
-        )
-        .is_ok()
+        ImsTokenManager::builder()
+            .ims_url("http://127.0.0.1:9")
+            .client_id(CLIENT_ID)
+            .client_secret(SECRET)
+            .scopes("openid")
+            .policy(TokenPolicy::default())
+            .build()
+            .is_ok()
     );
 }
 
@@ -717,14 +736,14 @@ fn plain_http_ims_is_refused_unless_loopback() {
 #[test]
 fn a_manager_can_be_built_outside_a_runtime() {
     let built = std::thread::spawn(|| {
-        ImsTokenManager::new(
-            "https://ims.example.com",
-            CLIENT_ID,
-            SECRET,
-            "openid",
-            TokenPolicy::default(),
-        )
-        .is_ok()
+        ImsTokenManager::builder()
+            .ims_url("https://ims.example.com")
+            .client_id(CLIENT_ID)
+            .client_secret(SECRET)
+            .scopes("openid")
+            .policy(TokenPolicy::default())
+            .build()
+            .is_ok()
     })
     .join()
     .unwrap();
@@ -733,16 +752,16 @@ fn a_manager_can_be_built_outside_a_runtime() {
 
 #[test]
 fn a_token_outside_a_runtime_is_an_error_not_a_panic() {
-    let manager = ImsTokenManager::new(
-        "https://ims.example.com",
-        CLIENT_ID,
-        SECRET,
-        "openid",
-        TokenPolicy::default(),
-    )
-    .unwrap();
+    let manager = ImsTokenManager::builder()
+        .ims_url("https://ims.example.com")
+        .client_id(CLIENT_ID)
+        .client_secret(SECRET)
+        .scopes("openid")
+        .policy(TokenPolicy::default())
+        .build()
+        .unwrap();
     let result = futures::executor::block_on(manager.token());
-    assert!(matches!(result, Err(AuthError::NoRuntime)));
+    assert!(matches!(result, Err(AuthError::NoRuntime { .. })));
 }
 
 #[tokio::test(start_paused = true)]

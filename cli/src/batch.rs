@@ -11,7 +11,7 @@ use std::{
 };
 
 use adobe_firefly::{
-    Error, Firefly, FireflyBuilder, RateLimit, WaitOptions,
+    Firefly, FireflyBuilder, RateLimit, WaitOptions,
     types::{GenerateImagesRequest, ImageModelVersion, Size},
 };
 use clap::Args;
@@ -19,6 +19,7 @@ use futures::StreamExt;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
+use crate::error::CliError;
 use crate::output::{self, Output, Saved};
 
 #[derive(Args)]
@@ -58,10 +59,10 @@ struct Item {
 enum Outcome {
     Skipped,
     Succeeded(Vec<Saved>),
-    Failed(Error),
+    Failed(CliError),
 }
 
-pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, Error> {
+pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
     let items = match read_items(&args) {
         Ok(items) => items,
         Err(problem) => {
@@ -149,7 +150,7 @@ async fn one(
     dir: &Path,
     wait: &WaitOptions,
     line: &ProgressBar,
-) -> Result<Vec<Saved>, Error> {
+) -> Result<Vec<Saved>, CliError> {
     line.set_message("submitting");
     let job = match model {
         Some(model) => {
@@ -254,7 +255,7 @@ fn report(items: &[Item], outcomes: &[(usize, Outcome)], out: &Output) {
             }
             Outcome::Failed(error) => {
                 failed += 1;
-                let code = error.error_code().unwrap_or("-");
+                let code = error.firefly().and_then(|e| e.error_code()).unwrap_or("-");
                 (
                     "FAILED",
                     format!("{code}: {error}"),

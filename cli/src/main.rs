@@ -5,12 +5,13 @@
 //! (`FIREFLY_SERVICES_CLIENT_ID`, `FIREFLY_SERVICES_CLIENT_SECRET`, ...).
 
 mod batch;
+mod error;
 mod output;
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use adobe_firefly::{
-    CustomModelsQuery, Error, Firefly, WaitOptions,
+    CustomModelsQuery, Firefly, WaitOptions,
     auth::{ImsTokenManager, TokenPolicy},
     config::{self, env},
     secrets::SecretsManager,
@@ -26,7 +27,10 @@ use clap::{Args, Parser, Subcommand};
 use futures::TryStreamExt;
 use serde_json::json;
 
-use crate::output::{Output, Saved};
+use crate::{
+    error::CliError,
+    output::{Output, Saved},
+};
 
 /// Generate images with Adobe Firefly from the command line.
 ///
@@ -246,10 +250,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let wait = WaitOptions {
-        first_poll: Duration::from_millis(cli.poll_ms),
-        ..WaitOptions::default()
-    };
+    let wait = WaitOptions::default().first_poll(Duration::from_millis(cli.poll_ms));
     match runtime.block_on(run(cli.command, &out, &wait)) {
         Ok(code) => code,
         Err(error) => {
@@ -259,7 +260,7 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitCode, Error> {
+async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
     match command {
         Command::Generate(args) => generate(args, out, wait).await,
         Command::Batch(args) => batch::run(args, out, wait).await,
@@ -300,7 +301,7 @@ async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitC
                 .num_variations(options.variations)
                 .seeds(options.seeds.clone())
                 .size(options.size.clone());
-            let job = firefly.generate_similar_images(request, None).await?;
+            let job = firefly.generate_similar_images(request).await?;
             finish(&firefly, job, options, "similar", out, wait).await
         }
         Command::Composite(args) => {
@@ -411,11 +412,15 @@ async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitC
 }
 
 /// The client, from the environment; a missing variable is named.
-fn client() -> Result<Firefly, Error> {
-    Firefly::from_env()
+fn client() -> Result<Firefly, CliError> {
+    Ok(Firefly::from_env()?)
 }
 
-async fn generate(args: GenerateArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, Error> {
+async fn generate(
+    args: GenerateArgs,
+    out: &Output,
+    wait: &WaitOptions,
+) -> Result<ExitCode, CliError> {
     let firefly = client()?;
     let options = &args.image;
     let style = (!args.style_presets.is_empty()).then(|| StyleOptions {
@@ -456,7 +461,7 @@ async fn finish(
     stem: &str,
     out: &Output,
     wait: &WaitOptions,
-) -> Result<ExitCode, Error> {
+) -> Result<ExitCode, CliError> {
     let spinner = out.spinner(&job.job_id);
     let result = firefly
         .wait_for_job_with(&job, wait, |status| {
@@ -475,7 +480,7 @@ async fn finish(
 }
 
 /// An input image given as a file (uploaded first), `upload:<id>` or a URL.
-async fn input_image(firefly: &Firefly, given: &str) -> Result<InputImage, Error> {
+async fn input_image(firefly: &Firefly, given: &str) -> Result<InputImage, CliError> {
     let source = if let Some(id) = given.strip_prefix("upload:") {
         InputSource {
             upload_id: Some(id.to_owned()),
@@ -506,22 +511,22 @@ fn job_for(firefly: &Firefly, job_id: &str) -> JobAccepted {
     }
 }
 
-async fn token(show: bool, out: &Output) -> Result<ExitCode, Error> {
+async fn token(show: bool, out: &Output) -> Result<ExitCode, CliError> {
     let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let firefly = client()?;
     let (expiry, token) = match (lookup(env::CLIENT_ID), lookup(env::CLIENT_SECRET)) {
         (Some(id), Some(secret)) => {
             let mut policy = TokenPolicy::default();
             if let Some(dir) = lookup(env::TOKEN_CACHE_DIR) {
-                policy = policy.with_disk_cache(dir);
+                policy = policy.disk_cache(dir);
             }
-            let manager = ImsTokenManager::new(
-                &lookup(env::IMS_URL).unwrap_or_else(|| config::DEFAULT_IMS_URL.into()),
-                id,
-                secret,
-                &lookup(env::SCOPES).unwrap_or_else(|| config::DEFAULT_SCOPES.into()),
-                policy,
-            )?;
+            let manager = ImsTokenManager::builder()
+                .ims_url(lookup(env::IMS_URL).unwrap_or_else(|| config::DEFAULT_IMS_URL.into()))
+                .client_id(id)
+                .client_secret(secret)
+                .scopes(lookup(env::SCOPES).unwrap_or_else(|| config::DEFAULT_SCOPES.into()))
+                .policy(policy)
+                .build()?;
             let token = manager.token().await?;
             (manager.expires_in(), Some(token))
         }
@@ -547,7 +552,7 @@ async fn token(show: bool, out: &Output) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn secrets(action: SecretsAction, out: &Output) -> Result<ExitCode, Error> {
+async fn secrets(action: SecretsAction, out: &Output) -> Result<ExitCode, CliError> {
     let manager = SecretsManager::from_env()?;
     match action {
         SecretsAction::List(target) => {
@@ -593,13 +598,9 @@ fn value_text(value: &serde_json::Value) -> String {
         .map_or_else(|| value.to_string(), str::to_owned)
 }
 
-async fn emulator(port: u16, faults: &str, out: &Output) -> Result<ExitCode, Error> {
+async fn emulator(port: u16, faults: &str, out: &Output) -> Result<ExitCode, CliError> {
     let faults =
-        Faults::parse(faults).map_err(|reason| adobe_firefly::ConfigError::InvalidUrl {
-            setting: "--faults",
-            value: faults.to_owned(),
-            reason,
-        })?;
+        Faults::parse(faults).map_err(|reason| CliError::Usage(format!("--faults: {reason}")))?;
     let emulator = match EmulatorBuilder::default()
         .port(port)
         .faults(faults)

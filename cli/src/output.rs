@@ -7,7 +7,8 @@ use std::{
     time::Duration,
 };
 
-use adobe_firefly::{Error, Firefly, ImageFormat, types::JobResult, types::JobStatusResponse};
+use crate::error::CliError;
+use adobe_firefly::{Firefly, ImageFormat, types::JobResult, types::JobStatusResponse};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
@@ -36,7 +37,7 @@ impl Output {
 
     /// A failed command: the error on stderr, and as JSON on stdout with
     /// `--json` so scripts can read it.
-    pub fn error(&self, error: &Error) {
+    pub fn error(&self, error: &CliError) {
         eprintln!("error: {error}");
         if self.json {
             println!("{}", error_json(error));
@@ -66,13 +67,13 @@ impl Output {
     }
 }
 
-pub fn error_json(error: &Error) -> Value {
+pub fn error_json(error: &CliError) -> Value {
     json!({"error": {
         "message": error.to_string(),
-        "status": error.status(),
-        "error_code": error.error_code(),
-        "request_id": error.request_id(),
-        "job_id": error.job_id(),
+        "status": error.firefly().and_then(|e| e.status()),
+        "error_code": error.firefly().and_then(|e| e.error_code()),
+        "request_id": error.firefly().and_then(|e| e.request_id()),
+        "job_id": error.firefly().and_then(|e| e.job_id()),
     }})
 }
 
@@ -132,7 +133,7 @@ pub async fn save_outputs(
     result: &JobResult,
     dir: &Path,
     stem: &str,
-) -> Result<Vec<Saved>, Error> {
+) -> Result<Vec<Saved>, CliError> {
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(|e| io_error(dir, e))?;
@@ -180,11 +181,8 @@ async fn extension_of(path: &Path) -> &'static str {
     }
 }
 
-fn io_error(path: &Path, error: std::io::Error) -> Error {
-    Error::Io {
-        path: Some(path.to_path_buf()),
-        source: std::sync::Arc::new(error),
-    }
+fn io_error(path: &Path, error: std::io::Error) -> CliError {
+    CliError::file("write", path, error)
 }
 
 /// A plain text table with a header row.

@@ -18,14 +18,14 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn manager(emulator: &Emulator, policy: TokenPolicy) -> ImsTokenManager {
-    ImsTokenManager::new(
-        emulator.url(),
-        emulator.client_id(),
-        emulator.client_secret(),
-        "openid,firefly_api",
-        policy,
-    )
-    .unwrap()
+    ImsTokenManager::builder()
+        .ims_url(emulator.url())
+        .client_id(emulator.client_id())
+        .client_secret(emulator.client_secret())
+        .scopes("openid,firefly_api")
+        .policy(policy)
+        .build()
+        .unwrap()
 }
 
 fn cache_files(dir: &Path) -> Vec<PathBuf> {
@@ -43,8 +43,8 @@ fn cache_files(dir: &Path) -> Vec<PathBuf> {
 async fn managers_sharing_a_directory_share_one_token() {
     let emulator = Emulator::start().await.unwrap();
     let dir = scratch("share");
-    let first = manager(&emulator, TokenPolicy::default().with_disk_cache(&dir));
-    let second = manager(&emulator, TokenPolicy::default().with_disk_cache(&dir));
+    let first = manager(&emulator, TokenPolicy::default().disk_cache(&dir));
+    let second = manager(&emulator, TokenPolicy::default().disk_cache(&dir));
     let a = first.token().await.unwrap();
     let b = second.token().await.unwrap();
     assert_eq!(a.expose_secret(), b.expose_secret());
@@ -76,7 +76,7 @@ async fn the_cache_is_off_by_default() {
 async fn an_aging_token_on_disk_is_replaced_not_shared() {
     let emulator = Emulator::start().await.unwrap();
     let dir = scratch("aging");
-    manager(&emulator, TokenPolicy::default().with_disk_cache(&dir))
+    manager(&emulator, TokenPolicy::default().disk_cache(&dir))
         .token()
         .await
         .unwrap();
@@ -92,7 +92,7 @@ async fn an_aging_token_on_disk_is_replaced_not_shared() {
     stored["expires_at_ms"] = (now + 3600 * 1000).into();
     std::fs::write(file, stored.to_string()).unwrap();
 
-    let fresh = manager(&emulator, TokenPolicy::default().with_disk_cache(&dir))
+    let fresh = manager(&emulator, TokenPolicy::default().disk_cache(&dir))
         .token()
         .await
         .unwrap();
@@ -103,7 +103,7 @@ async fn an_aging_token_on_disk_is_replaced_not_shared() {
 
     // A torn file is a miss, not an error.
     std::fs::write(file, b"{\"access_tok").unwrap();
-    manager(&emulator, TokenPolicy::default().with_disk_cache(&dir))
+    manager(&emulator, TokenPolicy::default().disk_cache(&dir))
         .token()
         .await
         .unwrap();

@@ -13,6 +13,7 @@ pub enum AuthError {
         status_suffix(*status),
         retry_suffix(*retry_after)
     )]
+    #[non_exhaustive]
     Transient {
         /// The HTTP status, when IMS answered.
         status: Option<u16>,
@@ -33,6 +34,7 @@ pub enum AuthError {
          against the Developer Console project{}",
         retry_suffix(*retry_after)
     )]
+    #[non_exhaustive]
     Permanent {
         /// The HTTP status IMS answered with.
         status: u16,
@@ -49,6 +51,7 @@ pub enum AuthError {
         "Adobe IMS did not answer within {after:?}; check connectivity to the IMS host{}",
         retry_suffix(*retry_after)
     )]
+    #[non_exhaustive]
     Timeout {
         /// How long the client waited.
         after: Duration,
@@ -58,6 +61,7 @@ pub enum AuthError {
 
     /// IMS answered 200 with something that is not a usable bearer token.
     #[error("Adobe IMS answered with an unusable token response: {reason}{}", retry_suffix(*retry_after))]
+    #[non_exhaustive]
     InvalidResponse {
         /// What was wrong with it.
         reason: String,
@@ -67,6 +71,7 @@ pub enum AuthError {
 
     /// The cached token expired and could not be replaced.
     #[error("the access token expired and could not be renewed: {cause}")]
+    #[non_exhaustive]
     TokenUnavailable {
         /// Why the renewal failed.
         #[source]
@@ -76,15 +81,34 @@ pub enum AuthError {
     /// Firefly rejected the access token (HTTP 401) even after a fresh token
     /// was fetched, or the token source cannot provide another one.
     #[error(
-        "Firefly rejected the access token (HTTP 401). If you set FIREFLY_SERVICES_ACCESS_TOKEN, \
-         it has expired: use FIREFLY_SERVICES_CLIENT_SECRET so the SDK can renew tokens; \
-         otherwise check that the credential has the Firefly API in its project"
+        "Firefly rejected the access token (HTTP 401{}). If you set \
+         FIREFLY_SERVICES_ACCESS_TOKEN, it has expired: use FIREFLY_SERVICES_CLIENT_SECRET so \
+         the SDK can renew tokens; otherwise check that the credential has the Firefly API in \
+         its project{}",
+        details.as_deref().and_then(|d| d.error_code()).map(|c| format!(" `{c}`")).unwrap_or_default(),
+        details.as_deref().map(rejection_suffix).unwrap_or_default()
     )]
-    AuthRejected,
+    #[non_exhaustive]
+    AuthRejected {
+        /// What Firefly said with its last 401, when it said anything.
+        details: Option<Box<crate::ApiError>>,
+    },
 
     /// Token requests need a Tokio runtime, and none was running.
     #[error("the IMS token manager must be used inside a Tokio runtime")]
+    #[non_exhaustive]
     NoRuntime,
+}
+
+fn rejection_suffix(details: &crate::ApiError) -> String {
+    let mut out = String::new();
+    if let Some(message) = details.message() {
+        out.push_str(&format!(" (Firefly said: {message})"));
+    }
+    if let Some(id) = details.request_id() {
+        out.push_str(&format!(" [request id {id}]"));
+    }
+    out
 }
 
 fn status_suffix(status: Option<u16>) -> String {
@@ -106,7 +130,7 @@ impl AuthError {
             Self::TokenUnavailable { cause } => cause.is_retryable(),
             Self::Permanent { .. }
             | Self::InvalidResponse { .. }
-            | Self::AuthRejected
+            | Self::AuthRejected { .. }
             | Self::NoRuntime => false,
         }
     }
@@ -119,7 +143,31 @@ impl AuthError {
             | Self::Timeout { retry_after, .. }
             | Self::InvalidResponse { retry_after, .. } => *retry_after,
             Self::TokenUnavailable { cause } => cause.retry_after(),
-            Self::AuthRejected | Self::NoRuntime => None,
+            Self::AuthRejected { .. } | Self::NoRuntime => None,
+        }
+    }
+
+    /// Whether the credentials are the problem (rejected by IMS or by
+    /// Firefly), as opposed to IMS being unreachable or misbehaving.
+    pub fn is_credentials_problem(&self) -> bool {
+        match self {
+            Self::Permanent { .. } | Self::AuthRejected { .. } => true,
+            Self::TokenUnavailable { cause } => cause.is_credentials_problem(),
+            Self::Transient { .. }
+            | Self::Timeout { .. }
+            | Self::InvalidResponse { .. }
+            | Self::NoRuntime => false,
+        }
+    }
+
+    /// The HTTP status behind the error: IMS's, or Firefly's 401.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Transient { status, .. } => *status,
+            Self::Permanent { status, .. } => Some(*status),
+            Self::AuthRejected { .. } => Some(401),
+            Self::TokenUnavailable { cause } => cause.status(),
+            Self::Timeout { .. } | Self::InvalidResponse { .. } | Self::NoRuntime => None,
         }
     }
 
@@ -142,7 +190,7 @@ impl AuthError {
             Self::TokenUnavailable { cause } => {
                 **cause = cause.as_ref().clone().with_retry_after(wait);
             }
-            Self::AuthRejected | Self::NoRuntime => {}
+            Self::AuthRejected { .. } | Self::NoRuntime => {}
         }
         self
     }

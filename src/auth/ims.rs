@@ -1,4 +1,6 @@
-//! The IMS client-credentials token cache.
+//! The token manager: when to ask IMS, who waits for whom, what a failure
+//! means for the callers. The exchange itself is in `exchange.rs`, the state
+//! it keeps in `cache.rs`.
 //!
 //! One `State` behind a `std::sync::Mutex` that is never held across an
 //! `.await`. Each IMS load runs in its own spawned task; callers only await a
@@ -18,25 +20,18 @@ use futures::{
     FutureExt,
     future::{BoxFuture, Shared},
 };
-use oauth2::{
-    AuthType, ClientId, ClientSecret, EndpointNotSet, EndpointSet, RequestTokenError, Scope,
-    TokenResponse, TokenUrl,
-    basic::{BasicClient, BasicErrorResponse, BasicTokenResponse, BasicTokenType},
-};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use tokio::time::Instant;
 
 use super::{
     AccessToken, AuthError, TokenPolicy, TokenSource,
+    cache::{Cached, Failure, Inflight, State},
     disk_cache::{DiskCache, StoredToken},
+    exchange::{self, Exchange},
 };
 use crate::config::{self, ConfigError};
 
-type OAuthClient =
-    BasicClient<EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
-type PendingToken = Shared<BoxFuture<'static, Result<AccessToken, AuthError>>>;
-
-const TOKEN_PATH: &str = "/ims/token/v3";
+pub(super) type PendingToken = Shared<BoxFuture<'static, Result<AccessToken, AuthError>>>;
 
 /// Fetches, caches and renews IMS access tokens with the client-credentials
 /// grant. See [`TokenPolicy`] for the timing rules.
@@ -69,11 +64,9 @@ struct Handle {
 
 struct Core {
     policy: TokenPolicy,
-    oauth: OAuthClient,
-    http: reqwest::Client,
+    exchange: Exchange,
     ims_url: String,
     client_id: String,
-    scope: String,
     state: Mutex<State>,
     ims_requests: AtomicU64,
     load_failures: AtomicU64,
@@ -81,98 +74,102 @@ struct Core {
     stale_served: AtomicU64,
 }
 
-#[derive(Default)]
-struct State {
-    cached: Option<Cached>,
-    inflight: Option<Inflight>,
-    /// The last load failed with no usable token: callers get this error
-    /// without contacting IMS until `retry_at`.
-    failure: Option<Failure>,
-    failures_in_row: u32,
-    refresh_failures_in_row: u32,
-    next_refresh_attempt: Option<Instant>,
+/// Settings for an [`ImsTokenManager`]; see [`ImsTokenManager::builder`].
+///
+/// Nothing is sent until the first token is needed, so building may happen
+/// outside a Tokio runtime.
+#[derive(Clone)]
+pub struct ImsTokenManagerBuilder {
+    ims_url: String,
+    client_id: String,
+    client_secret: SecretString,
+    scopes: String,
+    policy: TokenPolicy,
 }
 
-struct Cached {
-    token: AccessToken,
-    refresh_at: Instant,
-    usable_until: Instant,
-    expires_at: Instant,
-    lifetime: Duration,
-}
-
-struct Inflight {
-    result: PendingToken,
-    abort: tokio::task::AbortHandle,
-}
-
-struct Failure {
-    error: AuthError,
-    retry_at: Instant,
-}
-
-impl ImsTokenManager {
-    /// A manager for the given credentials against `ims_url` (for example
-    /// [`DEFAULT_IMS_URL`](crate::config::DEFAULT_IMS_URL)), requesting
-    /// `scopes` (comma-separated, as Adobe documents them).
-    ///
-    /// Nothing is sent until the first token is needed; this may be called
-    /// outside a Tokio runtime.
-    pub fn new(
-        ims_url: &str,
-        client_id: impl Into<String>,
-        client_secret: impl Into<String>,
-        scopes: &str,
-        policy: TokenPolicy,
-    ) -> Result<Self, ConfigError> {
-        let client_id = client_id.into();
-        let client_secret = SecretString::from(client_secret.into());
-        if client_id.trim().is_empty() {
-            return Err(ConfigError::MissingSetting {
-                setting: "client id",
-                hint: "the Client ID of the Developer Console credential",
-            });
+impl Default for ImsTokenManagerBuilder {
+    fn default() -> Self {
+        Self {
+            ims_url: config::DEFAULT_IMS_URL.to_owned(),
+            client_id: String::new(),
+            client_secret: SecretString::from(String::new()),
+            scopes: config::DEFAULT_SCOPES.to_owned(),
+            policy: TokenPolicy::default(),
         }
-        if client_secret.expose_secret().is_empty() {
+    }
+}
+
+impl fmt::Debug for ImsTokenManagerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImsTokenManagerBuilder")
+            .field("ims_url", &self.ims_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("scopes", &self.scopes)
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
+
+impl ImsTokenManagerBuilder {
+    /// The IMS base URL (default [`DEFAULT_IMS_URL`](crate::config::DEFAULT_IMS_URL)).
+    pub fn ims_url(mut self, url: impl Into<String>) -> Self {
+        self.ims_url = url.into();
+        self
+    }
+
+    /// The Client ID of the Developer Console credential.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = client_id.into();
+        self
+    }
+
+    /// The Client Secret of the Developer Console credential.
+    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
+        self.client_secret = SecretString::from(client_secret.into());
+        self
+    }
+
+    /// The scopes to ask for, comma-separated as Adobe documents them
+    /// (default [`DEFAULT_SCOPES`](crate::config::DEFAULT_SCOPES)).
+    pub fn scopes(mut self, scopes: impl Into<String>) -> Self {
+        self.scopes = scopes.into();
+        self
+    }
+
+    /// When to refresh, how long to wait for IMS, how to back off.
+    pub fn policy(mut self, policy: TokenPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The manager, or a [`ConfigError`] naming the unusable setting.
+    pub fn build(self) -> Result<ImsTokenManager, ConfigError> {
+        use secrecy::ExposeSecret;
+        config::check_client_id(&self.client_id)?;
+        if self.client_secret.expose_secret().is_empty() {
             return Err(ConfigError::MissingSetting {
                 setting: "client secret",
                 hint: "the Client Secret of the Developer Console credential",
             });
         }
-        let base = config::base_url("IMS URL", ims_url)?;
+        let base = config::base_url("IMS URL", &self.ims_url)?;
         let ims_url = config::trimmed(&base);
-        let token_url = TokenUrl::new(format!("{ims_url}{TOKEN_PATH}")).map_err(|e| {
-            ConfigError::InvalidUrl {
-                setting: "IMS URL",
-                value: ims_url.clone(),
-                reason: e.to_string(),
-            }
-        })?;
-        let oauth = BasicClient::new(ClientId::new(client_id.clone()))
-            .set_client_secret(ClientSecret::new(client_secret.expose_secret().to_owned()))
-            // Adobe documents the credentials in the form body; the crate's
-            // default would send them as HTTP Basic.
-            .set_auth_type(AuthType::RequestBody)
-            .set_token_uri(token_url);
-        let http = reqwest::Client::builder()
-            // A token endpoint that redirects is misconfigured or hostile:
-            // following it would hand the secret to another host.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(policy.connect_timeout)
-            .timeout(policy.attempt_timeout)
-            .user_agent(crate::USER_AGENT)
-            .build()
-            .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
-        let scope = normalize_scopes(scopes);
-        Ok(Self {
+        let scope = exchange::normalize_scopes(&self.scopes);
+        let exchange = Exchange::new(
+            &ims_url,
+            &self.client_id,
+            &self.client_secret,
+            scope,
+            &self.policy,
+        )?;
+        Ok(ImsTokenManager {
             handle: Arc::new(Handle {
                 core: Arc::new(Core {
-                    policy,
-                    oauth,
-                    http,
+                    policy: self.policy,
+                    exchange,
                     ims_url,
-                    client_id,
-                    scope,
+                    client_id: self.client_id,
                     state: Mutex::new(State::default()),
                     ims_requests: AtomicU64::new(0),
                     load_failures: AtomicU64::new(0),
@@ -181,6 +178,25 @@ impl ImsTokenManager {
                 }),
             }),
         })
+    }
+}
+
+impl ImsTokenManager {
+    /// A builder for a manager: client id and secret are required; the IMS
+    /// URL, scopes and [`TokenPolicy`] have defaults.
+    ///
+    /// ```
+    /// use adobe_firefly::auth::ImsTokenManager;
+    ///
+    /// let manager = ImsTokenManager::builder()
+    ///     .client_id("my-client-id")
+    ///     .client_secret("my-client-secret")
+    ///     .scopes("openid,AdobeID,firefly_api,ff_apis")
+    ///     .build()?;
+    /// # Ok::<(), adobe_firefly::ConfigError>(())
+    /// ```
+    pub fn builder() -> ImsTokenManagerBuilder {
+        ImsTokenManagerBuilder::default()
     }
 
     /// A valid access token: the cached one, or a new one from IMS.
@@ -270,7 +286,7 @@ impl fmt::Debug for ImsTokenManager {
             .field("ims_url", &core.ims_url)
             .field("client_id", &core.client_id)
             .field("client_secret", &"[redacted]")
-            .field("scope", &core.scope)
+            .field("scope", &core.exchange.scope())
             .field("policy", &core.policy)
             .finish()
     }
@@ -336,8 +352,11 @@ impl Core {
             Err(error) if state.cached.as_ref().is_some_and(|c| now < c.usable_until) => {
                 // A background refresh failed: keep serving the valid token.
                 state.refresh_failures_in_row += 1;
-                let (first, max) = self.policy.refresh_retry;
-                let pause = TokenPolicy::doubling(first, max, state.refresh_failures_in_row);
+                let pause = TokenPolicy::doubling(
+                    self.policy.refresh_retry_first,
+                    self.policy.refresh_retry_max,
+                    state.refresh_failures_in_row,
+                );
                 state.next_refresh_attempt = Some(now + pause);
                 self.refresh_failures.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(
@@ -354,8 +373,11 @@ impl Core {
                 let backoff = if matches!(error, AuthError::Permanent { .. }) {
                     self.policy.permanent_failure_backoff
                 } else {
-                    let (first, max) = self.policy.failure_backoff;
-                    TokenPolicy::doubling(first, max, state.failures_in_row)
+                    TokenPolicy::doubling(
+                        self.policy.failure_backoff_first,
+                        self.policy.failure_backoff_max,
+                        state.failures_in_row,
+                    )
                 }
                 .max(error.retry_after().unwrap_or_default());
                 let error = if expired {
@@ -382,7 +404,7 @@ impl Core {
         let Some(dir) = &self.policy.disk_cache else {
             return self.load_from_ims().await;
         };
-        let disk = DiskCache::new(dir, &self.ims_url, &self.client_id, &self.scope);
+        let disk = DiskCache::new(dir, &self.ims_url, &self.client_id, self.exchange.scope());
         // Held across the IMS request so that other processes wait for this
         // token instead of minting their own.
         let _lock = disk
@@ -407,20 +429,17 @@ impl Core {
     /// before its refresh window (an older one is replaced, not shared).
     fn shared_entry(&self, stored: &StoredToken) -> Option<Cached> {
         let (lifetime, age) = stored.lifetime_and_age()?;
-        let (earliest, latest) = self.policy.refresh_window;
+        let (_, latest) = self.policy.refresh_window_fractions();
         if stored.access_token.is_empty() || lifetime.is_zero() || age >= lifetime.mul_f64(latest) {
             return None;
         }
-        let now = Instant::now();
-        let issued = now.checked_sub(age)?;
-        let fraction = earliest + (latest - earliest) * fastrand::f64();
-        Some(Cached {
-            token: AccessToken::new(stored.access_token.clone()),
-            refresh_at: issued + lifetime.mul_f64(fraction),
-            usable_until: issued + lifetime - self.policy.expiry_buffer(lifetime),
-            expires_at: issued + lifetime,
+        let issued = Instant::now().checked_sub(age)?;
+        Some(Cached::new(
+            AccessToken::new(stored.access_token.clone()),
+            issued,
             lifetime,
-        })
+            &self.policy,
+        ))
     }
 
     /// Up to `attempts` IMS requests within the load deadline.
@@ -434,17 +453,21 @@ impl Core {
             let budget = policy
                 .attempt_timeout
                 .min(deadline.saturating_duration_since(sent_at));
-            let result = tokio::time::timeout(budget, self.request_once())
+            self.ims_requests.fetch_add(1, Ordering::Relaxed);
+            let result = tokio::time::timeout(budget, self.exchange.request_once())
                 .await
                 .unwrap_or(Err(AuthError::Timeout {
                     after: budget,
                     retry_after: None,
                 }));
-            let error = match result.and_then(|response| self.accept(&response, sent_at)) {
-                Ok(cached) => return Ok(cached),
+            let accepted = result.and_then(|response| exchange::accept(&response, &self.policy));
+            let error = match accepted {
+                Ok((token, lifetime)) => {
+                    return Ok(Cached::new(token, sent_at, lifetime, &self.policy));
+                }
                 Err(error) => error,
             };
-            if !error.is_retryable() || attempt >= policy.attempts {
+            if !error.is_retryable() || attempt >= policy.attempts_at_least_one() {
                 return Err(error);
             }
             let backoff = crate::retry::full_jitter(TokenPolicy::doubling(
@@ -460,186 +483,4 @@ impl Core {
             tokio::time::sleep(pause).await;
         }
     }
-
-    /// One IMS request through the oauth2 crate, classified.
-    async fn request_once(&self) -> Result<BasicTokenResponse, AuthError> {
-        self.ims_requests.fetch_add(1, Ordering::Relaxed);
-        let http = StatusKeepingClient {
-            client: &self.http,
-            seen: Mutex::new(None),
-        };
-        let result = self
-            .oauth
-            .exchange_client_credentials()
-            // One scope holding Adobe's comma-separated list: oauth2 would
-            // join several scopes with spaces.
-            .add_scope(Scope::new(self.scope.clone()))
-            .request_async(&http)
-            .await;
-        let seen = http
-            .seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        result.map_err(|error| classify(error, seen, self.policy.attempt_timeout))
-    }
-
-    /// Turns a token response into a cache entry, or says why it is unusable.
-    fn accept(&self, response: &BasicTokenResponse, sent_at: Instant) -> Result<Cached, AuthError> {
-        let invalid = |reason: String| AuthError::InvalidResponse {
-            reason,
-            retry_after: None,
-        };
-        match response.token_type() {
-            BasicTokenType::Bearer => {}
-            other => {
-                return Err(invalid(format!(
-                    "token_type is `{}`, not `bearer`",
-                    other.as_ref()
-                )));
-            }
-        }
-        let secret = response.access_token().secret();
-        if secret.is_empty() {
-            return Err(invalid("access_token is empty".into()));
-        }
-        let lifetime = match response.expires_in() {
-            None => {
-                tracing::warn!(
-                    assumed_secs = self.policy.assumed_lifetime.as_secs(),
-                    "IMS sent no expires_in; assuming a short lifetime"
-                );
-                self.policy.assumed_lifetime
-            }
-            Some(lifetime) if lifetime.is_zero() => {
-                return Err(invalid("expires_in is 0".into()));
-            }
-            Some(lifetime) if lifetime > self.policy.max_lifetime => {
-                tracing::warn!(
-                    expires_in_secs = lifetime.as_secs(),
-                    "IMS sent an implausibly long expires_in; clamping it"
-                );
-                self.policy.max_lifetime
-            }
-            Some(lifetime) => lifetime,
-        };
-        let (earliest, latest) = self.policy.refresh_window;
-        let fraction = earliest + (latest - earliest) * fastrand::f64();
-        tracing::debug!(
-            lifetime_secs = lifetime.as_secs(),
-            "access token fetched from IMS"
-        );
-        Ok(Cached {
-            token: AccessToken::new(secret.clone()),
-            refresh_at: sent_at + lifetime.mul_f64(fraction),
-            usable_until: sent_at + lifetime - self.policy.expiry_buffer(lifetime),
-            expires_at: sent_at + lifetime,
-            lifetime,
-        })
-    }
-}
-
-/// The oauth2 crate's HTTP client, over the SDK's reqwest. oauth2 hides the
-/// HTTP status of failures; this adapter keeps it (and `Retry-After`) so a 503
-/// is retried and a 400 is not.
-struct StatusKeepingClient<'a> {
-    client: &'a reqwest::Client,
-    seen: Mutex<Option<(u16, Option<Duration>)>>,
-}
-
-impl<'c> oauth2::AsyncHttpClient<'c> for StatusKeepingClient<'_> {
-    type Error = reqwest::Error;
-    type Future = BoxFuture<'c, Result<oauth2::HttpResponse, reqwest::Error>>;
-
-    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
-        Box::pin(async move {
-            let request = reqwest::Request::try_from(request)?;
-            let response = self.client.execute(request).await?;
-            let status = response.status();
-            let retry_after = crate::retry::retry_after(response.headers());
-            *self.seen.lock().unwrap_or_else(PoisonError::into_inner) =
-                Some((status.as_u16(), retry_after));
-            let headers = response.headers().clone();
-            let body = response.bytes().await?;
-            let mut out = oauth2::http::Response::new(body.to_vec());
-            *out.status_mut() = status;
-            *out.headers_mut() = headers;
-            Ok(out)
-        })
-    }
-}
-
-/// Sorts out what a failed IMS exchange means, never quoting the body (a
-/// malformed body could hold anything, including a token).
-fn classify(
-    error: RequestTokenError<reqwest::Error, BasicErrorResponse>,
-    seen: Option<(u16, Option<Duration>)>,
-    attempt_timeout: Duration,
-) -> AuthError {
-    match (error, seen) {
-        (RequestTokenError::Request(e), seen) if e.is_timeout() => {
-            let _ = seen;
-            AuthError::Timeout {
-                after: attempt_timeout,
-                retry_after: None,
-            }
-        }
-        (RequestTokenError::Request(e), seen) => {
-            let detail = if e.is_connect() {
-                "cannot connect"
-            } else if seen.is_some() {
-                "the response was cut off"
-            } else {
-                "the request failed"
-            };
-            AuthError::Transient {
-                status: seen.map(|(status, _)| status),
-                detail: detail.to_owned(),
-                retry_after: None,
-                source: Some(Arc::new(e.without_url())),
-            }
-        }
-        (_, Some((status, retry_after))) if status == 408 || status == 429 || status >= 500 => {
-            AuthError::transient(
-                Some(status),
-                format!("IMS answered HTTP {status}"),
-                retry_after,
-            )
-        }
-        (RequestTokenError::ServerResponse(response), Some((status, _))) => AuthError::Permanent {
-            status,
-            ims_error: response.error().as_ref().to_owned(),
-            description: response.error_description().cloned().unwrap_or_default(),
-            retry_after: None,
-        },
-        (RequestTokenError::Parse(e, _body), Some((200, _))) => AuthError::InvalidResponse {
-            reason: format!("the body is not a token response (at `{}`)", e.path()),
-            retry_after: None,
-        },
-        (RequestTokenError::Other(_), Some((200, _))) => AuthError::InvalidResponse {
-            reason: "the response is not JSON".into(),
-            retry_after: None,
-        },
-        (_, Some((status, _))) => AuthError::Permanent {
-            status,
-            ims_error: if (300..400).contains(&status) {
-                "redirect".into()
-            } else {
-                "unknown".into()
-            },
-            description: format!("IMS answered HTTP {status} without an OAuth error body"),
-            retry_after: None,
-        },
-        (_, None) => AuthError::transient(None, "no response from IMS", None),
-    }
-}
-
-/// Trims each scope and joins them with commas, as IMS expects.
-fn normalize_scopes(scopes: &str) -> String {
-    scopes
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(",")
 }

@@ -11,13 +11,15 @@
 //!   `FIREFLY_SERVICES_ACCESS_TOKEN`). Never refreshed.
 //! - Your own type implementing [`TokenSource`].
 
+mod cache;
 mod disk_cache;
 mod error;
+mod exchange;
 mod ims;
 mod policy;
 
 pub use error::AuthError;
-pub use ims::{ImsTokenManager, TokenStats};
+pub use ims::{ImsTokenManager, ImsTokenManagerBuilder, TokenStats};
 pub use policy::TokenPolicy;
 
 use std::{fmt, sync::Arc};

@@ -1,0 +1,276 @@
+//! Configuring a [`Firefly`] client: in code or from the environment.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use secrecy::SecretString;
+
+use crate::{
+    Error, Firefly,
+    auth::{ImsTokenManager, StaticToken, TokenPolicy, TokenSource},
+    config::{self, ConfigError, env},
+    generated,
+    retry::{RateLimit, RetryPolicy},
+    transport::Transport,
+};
+
+/// Settings for a [`Firefly`] client.
+///
+/// A client id is always needed (Firefly wants it as `x-api-key`), plus one
+/// way to get tokens: a client secret (the SDK fetches and renews tokens), a
+/// fixed access token, or your own [`TokenSource`].
+#[derive(Clone, Default)]
+pub struct FireflyBuilder {
+    client_id: Option<String>,
+    tokens: Tokens,
+    api_url: Option<String>,
+    ims_url: Option<String>,
+    scopes: Option<String>,
+    token_policy: TokenPolicy,
+    retry_policy: RetryPolicy,
+    rate_limit: Option<RateLimit>,
+    request_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    http_client: Option<reqwest::Client>,
+}
+
+#[derive(Clone, Default)]
+enum Tokens {
+    #[default]
+    Unset,
+    ClientSecret(SecretString),
+    AccessToken(SecretString),
+    Source(Arc<dyn TokenSource>),
+}
+
+impl FireflyBuilder {
+    /// Settings from the process environment ([`config::env`]).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Settings from any variable lookup (a config file, a test map).
+    ///
+    /// `FIREFLY_SERVICES_CLIENT_ID` is required, and so is either
+    /// `FIREFLY_SERVICES_CLIENT_SECRET` or `FIREFLY_SERVICES_ACCESS_TOKEN`
+    /// (the secret wins when both are set, since it allows renewal).
+    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name| config::non_empty(&lookup, name);
+        let client_id = var(env::CLIENT_ID).ok_or(ConfigError::MissingVariable {
+            name: env::CLIENT_ID,
+            hint: "the Client ID of your Developer Console OAuth server-to-server credential",
+        })?;
+        let tokens = match (var(env::CLIENT_SECRET), var(env::ACCESS_TOKEN)) {
+            (Some(secret), _) => Tokens::ClientSecret(secret.into()),
+            (None, Some(token)) => Tokens::AccessToken(token.into()),
+            (None, None) => {
+                return Err(ConfigError::MissingVariable {
+                    name: env::CLIENT_SECRET,
+                    hint: "the Client Secret of the credential (or set \
+                           FIREFLY_SERVICES_ACCESS_TOKEN to a token from IMS)",
+                });
+            }
+        };
+        let mut token_policy = TokenPolicy::default();
+        if let Some(dir) = var(env::TOKEN_CACHE_DIR) {
+            token_policy = token_policy.disk_cache(dir);
+        }
+        Ok(Self {
+            client_id: Some(client_id),
+            tokens,
+            api_url: var(env::API_URL),
+            ims_url: var(env::IMS_URL),
+            scopes: var(env::SCOPES),
+            token_policy,
+            ..Self::default()
+        })
+    }
+
+    /// The Client ID of the Developer Console credential.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// The Client Secret: the SDK fetches and renews tokens from IMS.
+    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.tokens = Tokens::ClientSecret(SecretString::from(secret.into()));
+        self
+    }
+
+    /// A fixed access token obtained elsewhere; never renewed.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.tokens = Tokens::AccessToken(SecretString::from(token.into()));
+        self
+    }
+
+    /// Your own source of tokens.
+    pub fn token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
+        self.tokens = Tokens::Source(source);
+        self
+    }
+
+    /// The Firefly base URL (default [`config::DEFAULT_API_URL`]). Plain
+    /// http is accepted only for loopback hosts.
+    pub fn api_url(mut self, url: impl Into<String>) -> Self {
+        self.api_url = Some(url.into());
+        self
+    }
+
+    /// The IMS base URL (default [`config::DEFAULT_IMS_URL`]).
+    pub fn ims_url(mut self, url: impl Into<String>) -> Self {
+        self.ims_url = Some(url.into());
+        self
+    }
+
+    /// Comma-separated IMS scopes (default [`config::DEFAULT_SCOPES`]).
+    pub fn scopes(mut self, scopes: impl Into<String>) -> Self {
+        self.scopes = Some(scopes.into());
+        self
+    }
+
+    /// Token refresh and IMS retry rules.
+    pub fn token_policy(mut self, policy: TokenPolicy) -> Self {
+        self.token_policy = policy;
+        self
+    }
+
+    /// When failed requests are retried (see [`RetryPolicy`] for the defaults).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// A client-side request budget (off by default), such as
+    /// `RateLimit::per_minute(4)`, Adobe's default quota.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Limit for one Firefly request (default 60 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Limit for connecting to Firefly (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Your own HTTP client, for proxies, private certificate authorities or
+    /// shared connection pools. It is used for Firefly and for downloads;
+    /// IMS keeps the SDK's own client, which never follows redirects.
+    ///
+    /// Credentials still go only where the SDK decides: the configured API
+    /// host (or Adobe's per-cluster hosts when that is Adobe's). Build the
+    /// client with `redirect(reqwest::redirect::Policy::none())`: the SDK
+    /// cannot change a finished client's redirect policy, so an answer that
+    /// arrives through a redirect is refused with an error. `request_timeout`
+    /// and `connect_timeout` do not apply; set them on your client.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the settings and creates the client. Sends nothing.
+    pub fn build(self) -> Result<Firefly, Error> {
+        let client_id = self.client_id.ok_or(ConfigError::MissingSetting {
+            setting: "client id",
+            hint: "call .client_id(..) with the Client ID of the Developer Console credential",
+        })?;
+        config::check_client_id(&client_id)?;
+        let api_url = config::base_url(
+            "Firefly API URL",
+            self.api_url.as_deref().unwrap_or(config::DEFAULT_API_URL),
+        )?;
+        let tokens: Arc<dyn TokenSource> = match self.tokens {
+            Tokens::Unset => {
+                return Err(ConfigError::MissingSetting {
+                    setting: "credentials",
+                    hint: "call .client_secret(..), .access_token(..) or .token_source(..)",
+                }
+                .into());
+            }
+            Tokens::ClientSecret(secret) => Arc::new(
+                ImsTokenManager::builder()
+                    .ims_url(self.ims_url.as_deref().unwrap_or(config::DEFAULT_IMS_URL))
+                    .client_id(client_id.clone())
+                    .client_secret(secrecy::ExposeSecret::expose_secret(&secret))
+                    .scopes(self.scopes.as_deref().unwrap_or(config::DEFAULT_SCOPES))
+                    .policy(self.token_policy)
+                    .build()?,
+            ),
+            Tokens::AccessToken(token) => Arc::new(StaticToken::new(
+                secrecy::ExposeSecret::expose_secret(&token),
+            )),
+            Tokens::Source(source) => source,
+        };
+        let (http, storage_http) = match self.http_client {
+            // The caller's client (proxies, private CAs) for both: it cannot
+            // be told not to follow redirects, so the transport refuses any
+            // answer that came from a redirect (see `Transport::execute`).
+            Some(client) => (client.clone(), client),
+            None => {
+                let http = crate::http::client_builder()
+                    // Credentials must not follow a redirect to another host.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                    .timeout(self.request_timeout.unwrap_or(Duration::from_secs(60)))
+                    .build()
+                    .map_err(|e| ConfigError::HttpClient {
+                        reason: e.to_string(),
+                    })?;
+                let storage_http = crate::http::client_builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                    .build()
+                    .map_err(|e| ConfigError::HttpClient {
+                        reason: e.to_string(),
+                    })?;
+                (http, storage_http)
+            }
+        };
+        let transport = Transport::new(
+            tokens,
+            &client_id,
+            &api_url,
+            self.retry_policy,
+            self.rate_limit,
+        )?;
+        let raw = generated::Client::new_with_client(
+            &config::trimmed(&api_url),
+            http.clone(),
+            transport.clone(),
+        );
+        Ok(Firefly {
+            raw,
+            http,
+            storage_http,
+            transport,
+            api_url,
+        })
+    }
+}
+
+impl fmt::Debug for FireflyBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tokens = match &self.tokens {
+            Tokens::Unset => "unset",
+            Tokens::ClientSecret(_) => "client secret [redacted]",
+            Tokens::AccessToken(_) => "access token [redacted]",
+            Tokens::Source(_) => "custom token source",
+        };
+        f.debug_struct("FireflyBuilder")
+            .field("client_id", &self.client_id)
+            .field("tokens", &tokens)
+            .field("api_url", &self.api_url)
+            .field("ims_url", &self.ims_url)
+            .field("scopes", &self.scopes)
+            .field("token_policy", &self.token_policy)
+            .field("retry_policy", &self.retry_policy)
+            .field("rate_limit", &self.rate_limit)
+            .field("http_client", &self.http_client.is_some())
+            .finish_non_exhaustive()
+    }
+}

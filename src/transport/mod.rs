@@ -1,0 +1,286 @@
+//! What happens to every Firefly request on its way out and back: credentials
+//! are attached (only for trusted hosts), a 401 invalidates the token and is
+//! replayed once, and error responses become [`Error`] values that keep the
+//! status, Adobe's `error_code`, the message and the request id.
+//!
+//! The generated client calls [`Transport::execute`] through progenitor's
+//! `ClientHooks::exec`. Hooks can only return `reqwest` results, so when the
+//! SDK refuses to send (no token, untrusted host) or the request fails, the
+//! hook answers with a synthetic response that carries a
+//! [`Refusal`](crate::decode::Refusal) in its extensions; every error status
+//! reaches the SDK as `UnexpectedResponse` (build.rs removes error responses
+//! from the generated code), so the reason is never lost. Turning responses
+//! into results is `crate::decode`'s job.
+//!
+//! This module owns the trust rule and the request's span; `send.rs` owns
+//! the retry loop and the 401 replay.
+
+mod send;
+
+pub(crate) use send::{retryable_failure, retryable_status};
+
+use std::{
+    fmt,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Instant,
+};
+
+use reqwest::{
+    Request, Response,
+    header::{HeaderName, HeaderValue},
+};
+use tracing::Instrument;
+use url::Url;
+
+use crate::{
+    auth::TokenSource,
+    config::{self, ConfigError},
+    decode::{REQUEST_ID, Refusal, header, refused},
+    generated,
+    retry::{Limiter, RateLimit, RetryPolicy},
+};
+
+const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
+
+/// What a client's transport has done so far; see
+/// [`Firefly::stats`](crate::Firefly::stats).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClientStats {
+    /// HTTP requests sent to Firefly, retries and replays included.
+    pub requests_sent: u64,
+    /// Requests sent again after a retryable failure.
+    pub retries: u64,
+    /// Requests replayed with a fresh token after Firefly answered 401.
+    pub replays_after_401: u64,
+}
+
+/// The generated client's inner value: credentials and policy for requests.
+#[derive(Clone)]
+pub struct Transport {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    tokens: Arc<dyn TokenSource>,
+    api_key: HeaderValue,
+    api_origin: url::Origin,
+    trust_adobe_io: bool,
+    retry: RetryPolicy,
+    limiter: Option<Limiter>,
+    requests_sent: AtomicU64,
+    retries: AtomicU64,
+    replays_after_401: AtomicU64,
+}
+
+impl Transport {
+    pub(crate) fn new(
+        tokens: Arc<dyn TokenSource>,
+        client_id: &str,
+        api_url: &Url,
+        retry: RetryPolicy,
+        rate_limit: Option<RateLimit>,
+    ) -> Result<Self, ConfigError> {
+        config::check_client_id(client_id)?;
+        let mut api_key =
+            HeaderValue::from_str(client_id).map_err(|_| ConfigError::InvalidSetting {
+                setting: "client id",
+                reason: "it is not a valid header value".into(),
+            })?;
+        api_key.set_sensitive(true);
+        let trust_adobe_io = api_url.scheme() == "https"
+            && api_url
+                .host_str()
+                .is_some_and(|host| host.ends_with(".adobe.io"));
+        Ok(Self {
+            shared: Arc::new(Shared {
+                tokens,
+                api_key,
+                api_origin: api_url.origin(),
+                trust_adobe_io,
+                retry,
+                limiter: rate_limit.map(Limiter::new),
+                requests_sent: AtomicU64::new(0),
+                retries: AtomicU64::new(0),
+                replays_after_401: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// Whether credentials may be sent to `url`: the configured API origin,
+    /// or, when that is an Adobe host, another https `*.adobe.io` host
+    /// (Firefly hands out status URLs on per-cluster hosts).
+    pub(crate) fn trusts(&self, url: &Url) -> bool {
+        url.origin() == self.shared.api_origin
+            || (self.shared.trust_adobe_io
+                && url.scheme() == "https"
+                && url
+                    .host_str()
+                    .is_some_and(|host| host.ends_with(".adobe.io")))
+    }
+
+    /// The counters so far.
+    pub(crate) fn stats(&self) -> ClientStats {
+        let shared = &self.shared;
+        ClientStats {
+            requests_sent: shared.requests_sent.load(Ordering::Relaxed),
+            retries: shared.retries.load(Ordering::Relaxed),
+            replays_after_401: shared.replays_after_401.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Sends a request with credentials, within the rate limit, retrying
+    /// what the [`RetryPolicy`] allows, in a tracing span for the operation.
+    pub(crate) async fn execute(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        operation: &str,
+    ) -> reqwest::Result<Response> {
+        // progenitor adds the spec's info.version as `api-version`; Firefly
+        // does not define that header.
+        request.headers_mut().remove("api-version");
+        if !self.trusts(request.url()) {
+            let host = request.url().host_str().unwrap_or_default().to_owned();
+            return Ok(refused(Refusal::UntrustedHost(host), false));
+        }
+        let span = tracing::info_span!(
+            "firefly",
+            operation,
+            method = %request.method(),
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let (result, attempts) = self
+            .with_retries(http, request, operation)
+            .instrument(span.clone())
+            .await;
+        span.record("attempts", attempts);
+        span.record("duration_ms", started.elapsed().as_secs_f64() * 1e3);
+        if let Ok(response) = &result {
+            span.record("status", response.status().as_u16());
+            if let Some(id) = header(response.headers(), REQUEST_ID) {
+                span.record("request_id", id);
+            }
+        }
+        result
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("tokens", &self.shared.tokens)
+            .field("api_origin", &self.shared.api_origin.ascii_serialization())
+            .finish_non_exhaustive()
+    }
+}
+
+impl progenitor_client::ClientHooks<Transport> for generated::Client {
+    async fn exec(
+        &self,
+        request: Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<Response> {
+        use progenitor_client::ClientInfo;
+        self.inner()
+            .execute(
+                self.client(),
+                request,
+                &spec_operation_id(info.operation_id),
+            )
+            .await
+    }
+}
+
+/// The spec's operationId (`jobResultV3`) for progenitor's method name
+/// (`job_result_v3`), so logs and errors use one vocabulary.
+fn spec_operation_id(method_name: &str) -> String {
+    let mut parts = method_name.split('_');
+    let mut id = parts.next().unwrap_or_default().to_owned();
+    for part in parts {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            id.extend(first.to_uppercase());
+            id.push_str(chars.as_str());
+        }
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{AccessToken, StaticToken};
+    use reqwest::header::AUTHORIZATION;
+
+    #[test]
+    fn method_names_map_back_to_operation_ids() {
+        assert_eq!(spec_operation_id("job_result_v3"), "jobResultV3");
+        assert_eq!(
+            spec_operation_id("generate_images_v3_async"),
+            "generateImagesV3Async"
+        );
+        assert_eq!(spec_operation_id("get_custom_models"), "getCustomModels");
+    }
+
+    #[test]
+    fn credentials_headers_are_marked_sensitive() {
+        let url = Url::parse("https://firefly-api.adobe.io").unwrap();
+        let transport = Transport::new(
+            Arc::new(StaticToken::new("t")),
+            "client",
+            &url,
+            RetryPolicy::default(),
+            None,
+        )
+        .unwrap();
+        let mut request = Request::new(reqwest::Method::GET, url);
+        transport.authorize(&mut request, &AccessToken::new("t"));
+        let authorization = &request.headers()[AUTHORIZATION];
+        assert_eq!(authorization.to_str().unwrap(), "Bearer t");
+        assert!(authorization.is_sensitive());
+        assert!(request.headers()[API_KEY].is_sensitive());
+        assert!(!format!("{:?}", request.headers()).contains("Bearer t"));
+    }
+
+    #[test]
+    fn credentials_go_only_to_trusted_hosts() {
+        let adobe = Url::parse("https://firefly-api.adobe.io").unwrap();
+        let transport = Transport::new(
+            Arc::new(StaticToken::new("t")),
+            "client",
+            &adobe,
+            RetryPolicy::default(),
+            None,
+        )
+        .unwrap();
+        let trusted = |url: &str| transport.trusts(&Url::parse(url).unwrap());
+        assert!(trusted("https://firefly-api.adobe.io/v3/status/x"));
+        assert!(trusted("https://firefly-epo855230.adobe.io/v3/status/x"));
+        assert!(!trusted("http://firefly-epo855230.adobe.io/v3/status/x"));
+        assert!(!trusted(
+            "https://pre-signed-firefly-prod.s3-accelerate.amazonaws.com/x"
+        ));
+        assert!(!trusted("https://evil.adobe.io.example.com/x"));
+
+        let local = Url::parse("http://127.0.0.1:8080").unwrap();
+        let transport = Transport::new(
+            Arc::new(StaticToken::new("t")),
+            "client",
+            &local,
+            RetryPolicy::default(),
+            None,
+        )
+        .unwrap();
+        assert!(transport.trusts(&Url::parse("http://127.0.0.1:8080/v3/x").unwrap()));
+        assert!(!transport.trusts(&Url::parse("http://127.0.0.1:9090/v3/x").unwrap()));
+        assert!(!transport.trusts(&Url::parse("https://firefly-api.adobe.io/v3/x").unwrap()));
+    }
+}

@@ -1,0 +1,205 @@
+//! Sending one Firefly request: within the rate limit, with credentials,
+//! retried when the [`RetryPolicy`](crate::RetryPolicy) and the request's
+//! nature allow, and replayed once with a fresh token after a 401.
+
+use std::{sync::atomic::Ordering, time::Instant};
+
+use reqwest::{
+    Request, Response, StatusCode,
+    header::{AUTHORIZATION, HeaderValue},
+};
+
+use super::{API_KEY, Transport};
+use crate::{
+    auth::AccessToken,
+    decode::{REQUEST_ID, Refusal, Sent, header, refused, rejected},
+};
+
+impl Transport {
+    /// Sends with retries; returns the final response and the attempts made.
+    /// A failure that ends the retries comes back as a synthetic response
+    /// carrying it, never as `Err`.
+    pub(super) async fn with_retries(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        operation: &str,
+    ) -> (reqwest::Result<Response>, u32) {
+        // A POST creates a job or an upload: only retried when the answer
+        // shows nothing was created.
+        let creates = request.method() == reqwest::Method::POST;
+        let mut attempt = 1;
+        loop {
+            let next = request.try_clone();
+            if let Some(limiter) = &self.shared.limiter {
+                limiter.acquire(request.method()).await;
+            }
+            let outcome = match self
+                .send_authorized(http, request, operation, creates)
+                .await
+            {
+                Ok(response) => buffered(response, creates).await,
+                Err(error) => Err(error),
+            };
+            let (retryable, retry_after) = match &outcome {
+                Ok(response) if response.extensions().get::<Refusal>().is_some() => (false, None),
+                Ok(response) => (
+                    retryable_status(response.status(), creates),
+                    crate::retry::retry_after(response.headers()),
+                ),
+                Err(error) => (retryable_failure(error, creates), None),
+            };
+            let pause = retryable
+                .then(|| self.shared.retry.pause(attempt, retry_after))
+                .flatten();
+            match (next, pause) {
+                (Some(next), Some(pause)) => {
+                    tracing::debug!(
+                        operation,
+                        attempt,
+                        pause_ms = pause.as_secs_f64() * 1e3,
+                        "retrying Firefly request"
+                    );
+                    tokio::time::sleep(pause).await;
+                    self.shared.retries.fetch_add(1, Ordering::Relaxed);
+                    request = next;
+                    attempt += 1;
+                }
+                _ => {
+                    // A failure travels as a response so decoding knows
+                    // whether the request created something.
+                    let outcome =
+                        outcome.or_else(|error| Ok(refused(Refusal::failed(error), creates)));
+                    return (outcome, attempt);
+                }
+            }
+        }
+    }
+
+    /// One request with credentials; replayed once with a fresh token after
+    /// a 401.
+    async fn send_authorized(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        operation: &str,
+        creates: bool,
+    ) -> reqwest::Result<Response> {
+        let tokens = &self.shared.tokens;
+        let token = match tokens.token().await {
+            Ok(token) => token,
+            Err(error) => return Ok(refused(Refusal::Auth(error), creates)),
+        };
+        // Streaming bodies cannot be cloned and so are not replayed.
+        let replay = request.try_clone();
+        self.authorize(&mut request, &token);
+        let started = Instant::now();
+        self.shared.requests_sent.fetch_add(1, Ordering::Relaxed);
+        let sent_to = request.url().clone();
+        let response = http.execute(request).await?;
+        trace_response(operation, &response, started);
+        if response.url() != &sent_to {
+            return Ok(redirected(creates));
+        }
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+
+        tokens.invalidate(&token);
+        let Some(mut replay) = replay else {
+            return Ok(response);
+        };
+        let fresh = match tokens.token().await {
+            Ok(fresh) => fresh,
+            Err(error) => return Ok(refused(Refusal::Auth(error), creates)),
+        };
+        if fresh.same_as(&token) {
+            // The source cannot mint another token (a static token): a
+            // replay would be rejected the same way.
+            return Ok(rejected(response, creates).await);
+        }
+        self.shared
+            .replays_after_401
+            .fetch_add(1, Ordering::Relaxed);
+        self.authorize(&mut replay, &fresh);
+        let started = Instant::now();
+        self.shared.requests_sent.fetch_add(1, Ordering::Relaxed);
+        let sent_to = replay.url().clone();
+        let second = http.execute(replay).await?;
+        trace_response(operation, &second, started);
+        if second.url() != &sent_to {
+            return Ok(redirected(creates));
+        }
+        if second.status() == StatusCode::UNAUTHORIZED {
+            tokens.invalidate(&fresh);
+            return Ok(rejected(second, creates).await);
+        }
+        Ok(second)
+    }
+
+    pub(super) fn authorize(&self, request: &mut Request, token: &AccessToken) {
+        let headers = request.headers_mut();
+        match HeaderValue::try_from(format!("Bearer {}", token.expose_secret())) {
+            Ok(mut value) => {
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
+            }
+            // A token with control characters cannot be sent; Firefly will
+            // answer 401, which surfaces as an auth error.
+            Err(_) => tracing::warn!("the access token is not a valid header value"),
+        }
+        headers.insert(API_KEY, self.shared.api_key.clone());
+    }
+}
+
+fn trace_response(operation: &str, response: &Response, started: Instant) {
+    tracing::debug!(
+        operation,
+        status = response.status().as_u16(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+        request_id = header(response.headers(), REQUEST_ID),
+        "firefly response"
+    );
+}
+
+/// The refusal for an answer that came through a redirect: only a client the
+/// caller brought follows redirects, and credentials must not.
+fn redirected(creates: bool) -> Response {
+    refused(Refusal::Redirected, creates)
+}
+
+/// Statuses worth another attempt. For requests that create something, only
+/// those that say nothing was created.
+pub(crate) fn retryable_status(status: StatusCode, creates: bool) -> bool {
+    match status.as_u16() {
+        429 | 503 => true,
+        408 | 502 | 504 => !creates,
+        _ => false,
+    }
+}
+
+/// Transport failures worth another attempt. A request that creates
+/// something is only re-sent when the connection was never made.
+pub(crate) fn retryable_failure(error: &reqwest::Error, creates: bool) -> bool {
+    error.is_connect()
+        || (!creates && (error.is_timeout() || error.is_request() || error.is_body()))
+}
+
+/// Reads the whole body now, so a connection cut mid-answer is a transport
+/// failure the retry loop sees, not a decoding error later. Firefly's JSON
+/// bodies are small; downloads do not come through here.
+async fn buffered(response: Response, creates: bool) -> reqwest::Result<Response> {
+    if response.extensions().get::<Refusal>().is_some() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    rebuilt.extensions_mut().insert(Sent { creates });
+    Ok(Response::from(rebuilt))
+}

@@ -1,0 +1,148 @@
+//! Waiting for a job: polling with backoff until it finishes, fails or the
+//! deadline passes.
+
+use std::time::Duration;
+
+use crate::{
+    Error, Firefly,
+    types::{JobAccepted, JobResult, JobStatus, JobStatusResponse},
+};
+
+/// How [`Firefly::wait_for_job`] polls.
+///
+/// The first poll comes after `first_poll`; each later pause is `backoff`
+/// times longer, up to `max_interval`. A `Retry-After` from Firefly wins. The
+/// wait fails with [`Error::WaitTimeout`] (carrying the job id, so the wait
+/// can be resumed) once `deadline` would pass.
+///
+/// ```
+/// use std::time::Duration;
+/// use adobe_firefly::WaitOptions;
+///
+/// let options = WaitOptions::default().deadline(Duration::from_secs(120));
+/// assert_eq!(options.deadline, Duration::from_secs(120));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct WaitOptions {
+    /// Pause before the first status request. Default 1 s.
+    pub first_poll: Duration,
+    /// Longest pause between status requests. Default 10 s.
+    pub max_interval: Duration,
+    /// Growth of the pause after each poll (at least 1). Default 1.5.
+    pub backoff: f64,
+    /// Longest total wait. Default 15 min.
+    pub deadline: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        Self {
+            first_poll: Duration::from_secs(1),
+            max_interval: Duration::from_secs(10),
+            backoff: 1.5,
+            deadline: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl WaitOptions {
+    /// Pause before the first status request.
+    pub fn first_poll(mut self, pause: Duration) -> Self {
+        self.first_poll = pause;
+        self
+    }
+
+    /// Longest pause between status requests.
+    pub fn max_interval(mut self, pause: Duration) -> Self {
+        self.max_interval = pause;
+        self
+    }
+
+    /// Growth of the pause after each poll (values below 1 count as 1).
+    pub fn backoff(mut self, factor: f64) -> Self {
+        self.backoff = factor;
+        self
+    }
+
+    /// Longest total wait.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+}
+
+impl Firefly {
+    /// Polls a job until it finishes and returns its result.
+    ///
+    /// A job that ends `failed`, `canceled` or `timeout` is an
+    /// [`Error::JobFailed`]; running out of time is an [`Error::WaitTimeout`]
+    /// that names the job, so the wait can be resumed.
+    pub async fn wait_for_job(
+        &self,
+        job: &JobAccepted,
+        options: &WaitOptions,
+    ) -> Result<JobResult, Error> {
+        self.wait_for_job_with(job, options, |_| {}).await
+    }
+
+    /// [`Firefly::wait_for_job`], calling `on_status` with every status read
+    /// (for progress display).
+    pub async fn wait_for_job_with(
+        &self,
+        job: &JobAccepted,
+        options: &WaitOptions,
+        mut on_status: impl FnMut(&JobStatusResponse),
+    ) -> Result<JobResult, Error> {
+        let started = tokio::time::Instant::now();
+        let mut pause = options.first_poll;
+        let mut last_status = JobStatus::Pending;
+        loop {
+            if started.elapsed() + pause > options.deadline {
+                return Err(Error::WaitTimeout {
+                    job_id: job.job_id.clone(),
+                    last_status,
+                    waited: started.elapsed(),
+                });
+            }
+            tokio::time::sleep(pause).await;
+            let next = pause
+                .mul_f64(options.backoff.max(1.0))
+                .min(options.max_interval);
+            match self.job_status(job).await {
+                Ok(status) => {
+                    on_status(&status);
+                    last_status = status.status.clone();
+                    if let Some(done) = finished(status) {
+                        return done;
+                    }
+                    pause = next;
+                }
+                Err(error) if error.is_retryable() => {
+                    tracing::debug!(job_id = %job.job_id, error = %error, "status poll failed; retrying");
+                    pause = error.retry_after().unwrap_or(next);
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+}
+
+/// What a terminal status means for the waiter; `None` while still running.
+fn finished(status: JobStatusResponse) -> Option<Result<JobResult, Error>> {
+    match status.status {
+        JobStatus::Succeeded => Some(status.result.ok_or_else(|| Error::Decode {
+            operation: "jobResultV3",
+            status: Some(200),
+            detail: "the job succeeded but the status has no result".into(),
+            request_id: None,
+        })),
+        terminal if terminal.is_terminal() => Some(Err(Error::JobFailed {
+            job_id: status.job_id,
+            status: terminal,
+            error_code: status.error_code,
+            message: status.message,
+        })),
+        _ => None,
+    }
+}
