@@ -59,7 +59,7 @@ async fn server_with(
     .await
 }
 
-// R9: a 401 invalidates the token, fetches once and replays once.
+// a 401 invalidates the token, fetches once and replays once.
 
 #[tokio::test(start_paused = true)]
 async fn concurrent_401s_cause_one_refresh_and_every_replay_uses_the_new_token() {

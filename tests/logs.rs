@@ -156,7 +156,7 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
     );
 }
 
-// R17: one log event per IMS load, not one per caller.
+// one log event per IMS load, not one per caller.
 
 #[tokio::test(start_paused = true)]
 async fn a_herd_logs_one_fetch_and_a_missing_expiry_is_warned_about() {

@@ -266,7 +266,7 @@ async fn uploads_from_a_file_and_from_a_stream() {
     assert!(matches!(missing, Error::Io { .. }), "{missing:?}");
 }
 
-// R9, AT9d: a streamed body is not replayed after a 401, and the token that
+// A streamed body is not replayed after a 401, and the token that
 // failed is still dropped for later calls.
 #[tokio::test(start_paused = true)]
 async fn a_streamed_upload_is_not_replayed_after_a_401() {

@@ -1,5 +1,5 @@
 //! The IMS token manager against a real HTTP server on 127.0.0.1, with paused
-//! Tokio time: behaviours R1-R17 of the token manager design, one test each.
+//! Tokio time: each behaviour of the token manager, one test each.
 
 mod common;
 
@@ -62,7 +62,7 @@ async fn ims_failing_after(ok: usize, status: u16, lifetime: u64) -> FakeServer 
     .await
 }
 
-// R1: single flight.
+// single flight.
 
 #[tokio::test(start_paused = true)]
 async fn cold_cache_herd_makes_one_request() {
@@ -129,7 +129,7 @@ async fn failing_herd_makes_one_request_and_every_caller_gets_the_error() {
     );
 }
 
-// R2: a due refresh does not make callers wait.
+// a due refresh does not make callers wait.
 
 #[tokio::test(start_paused = true)]
 async fn soft_refresh_serves_the_current_token_without_waiting() {
@@ -145,7 +145,7 @@ async fn soft_refresh_serves_the_current_token_without_waiting() {
         .expect("served without waiting")
         .unwrap();
     assert_eq!(during.expose_secret(), "token-1");
-    // A refresh is in flight; the warm path still does not wait (R11).
+    // A refresh is in flight; the warm path still does not wait.
     let again = manager
         .token()
         .now_or_never()
@@ -159,7 +159,7 @@ async fn soft_refresh_serves_the_current_token_without_waiting() {
     assert_eq!(manager.token().await.unwrap().expose_secret(), "token-2");
 }
 
-// R3: hard cut-off before expiry.
+// hard cut-off before expiry.
 
 #[tokio::test(start_paused = true)]
 async fn a_token_is_never_served_inside_the_expiry_buffer() {
@@ -209,7 +209,7 @@ async fn concurrent_callers_never_get_a_token_inside_the_buffer() {
     }
 }
 
-// R4: a failed refresh keeps the valid token and is retried on a schedule.
+// a failed refresh keeps the valid token and is retried on a schedule.
 
 #[tokio::test(start_paused = true)]
 async fn failed_refresh_keeps_the_token_and_retries_with_backoff() {
@@ -294,7 +294,7 @@ async fn four_quadrants_of_age_and_ims_health() {
     );
 }
 
-// R5: an outage is rate limited and recovers.
+// an outage is rate limited and recovers.
 
 #[tokio::test(start_paused = true)]
 async fn an_outage_is_rate_limited_by_backoff() {
@@ -383,7 +383,7 @@ async fn rejected_credentials_are_not_retried_for_five_minutes() {
     assert_eq!(server.count(TOKEN_PATH), 2);
 }
 
-// R6: bounded fetch time.
+// bounded fetch time.
 
 #[tokio::test(start_paused = true)]
 async fn a_hanging_ims_times_out_at_the_attempt_timeout() {
@@ -414,7 +414,7 @@ async fn all_attempts_together_stay_within_the_load_deadline() {
     assert!(server.count(TOKEN_PATH) >= 2, "timeouts are retried");
 }
 
-// R7: which failures are retried.
+// which failures are retried.
 
 #[tokio::test(start_paused = true)]
 async fn transient_failures_are_retried_within_one_load() {
@@ -562,7 +562,7 @@ async fn a_connection_cut_mid_response_is_retried() {
     assert_eq!(accepted.load(Ordering::SeqCst), 2);
 }
 
-// R8: a dropped caller neither cancels nor repeats the load.
+// a dropped caller neither cancels nor repeats the load.
 
 #[tokio::test(start_paused = true)]
 async fn a_cancelled_caller_does_not_cancel_the_load() {
@@ -577,7 +577,7 @@ async fn a_cancelled_caller_does_not_cancel_the_load() {
     assert_eq!(server.count(TOKEN_PATH), 1);
 }
 
-// R12: response sanity.
+// response sanity.
 
 #[tokio::test(start_paused = true)]
 async fn unusable_token_responses_are_errors() {
@@ -634,7 +634,7 @@ async fn a_day_long_token_is_cut_off_five_minutes_before_expiry() {
     assert_eq!(manager.token().await.unwrap().expose_secret(), "token-2");
 }
 
-// R9 (the manager's half): compare-and-invalidate.
+// compare-and-invalidate.
 
 #[tokio::test(start_paused = true)]
 async fn invalidate_only_drops_the_token_that_failed() {
@@ -650,7 +650,7 @@ async fn invalidate_only_drops_the_token_that_failed() {
     assert_eq!(server.count(TOKEN_PATH), 2);
 }
 
-// R13: managers with different scopes do not share tokens.
+// managers with different scopes do not share tokens.
 
 #[tokio::test(start_paused = true)]
 async fn managers_with_different_scopes_keep_their_own_tokens() {
@@ -685,7 +685,7 @@ async fn managers_with_different_scopes_keep_their_own_tokens() {
     assert_eq!(server.count(TOKEN_PATH), 2);
 }
 
-// R14: the IMS client does not follow redirects and refuses plain http.
+// the IMS client does not follow redirects and refuses plain http.
 
 #[tokio::test(start_paused = true)]
 async fn ims_redirects_are_not_followed() {
@@ -731,7 +731,7 @@ fn plain_http_ims_is_refused_unless_loopback() {
     );
 }
 
-// R16: lifecycle.
+// lifecycle.
 
 #[test]
 fn a_manager_can_be_built_outside_a_runtime() {
