@@ -84,7 +84,7 @@ async fn generate_saves_images_with_predictable_names() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn json_output_parses() {
+async fn json_output_is_one_document_per_command() {
     let emulator = Emulator::start().await.unwrap();
     let dir = scratch("json");
     let mut command = firefly(&emulator);
@@ -266,9 +266,9 @@ async fn token_shows_the_token_only_when_asked() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_rest_of_the_surface() {
+async fn image_commands_take_a_file_or_an_upload_id_and_save_outputs() {
     let emulator = Emulator::start().await.unwrap();
-    let dir = scratch("surface");
+    let dir = scratch("image-commands");
     let image = dir.join("input.png");
     std::fs::write(&image, b"\x89PNG\r\n\x1a\ninput").unwrap();
 
@@ -334,7 +334,10 @@ async fn the_rest_of_the_surface() {
         assert!(!files(&out).is_empty(), "{name}");
     }
     assert!(files(&dir.join("video"))[0].ends_with(".mp4"));
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_and_cancel_address_a_job_by_its_id() {
     let submit = Emulator::builder()
         .polls_until_done(u32::MAX)
         .start()
@@ -360,7 +363,11 @@ async fn the_rest_of_the_surface() {
     let mut status = firefly(&submit);
     status.args(["--json", "status", &job.job_id]);
     assert_eq!(json(&run(status).await)["status"], "canceled");
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_list_shows_the_credentials_secrets() {
+    let emulator = Emulator::start().await.unwrap();
     let org = emulator.organization_id().to_owned();
     let credential = emulator.credential_id().to_owned();
     let mut list = firefly(&emulator);
@@ -414,7 +421,10 @@ fn the_emulator_command_prints_where_it_listens() {
     child.kill().unwrap();
     child.wait().unwrap();
     reachable.unwrap();
+}
 
+#[test]
+fn a_bad_faults_spec_is_rejected() {
     let bad = Command::new(env!("CARGO_BIN_EXE_firefly"))
         .args(["emulator", "--faults", "explode"])
         .output()
