@@ -1,5 +1,6 @@
-//! What the tool prints and saves: text or one JSON document, progress only
-//! on a terminal, and outputs under predictable names.
+//! What the tool prints and saves: text or one JSON document (results and
+//! errors), progress only on a terminal, tables, and job outputs under
+//! predictable names.
 
 use std::{
     io::IsTerminal,
@@ -10,6 +11,8 @@ use std::{
 use adobe_firefly::{Error, Firefly, ImageFormat, types::JobResult, types::JobStatusResponse};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
+
+use crate::error::CliError;
 
 /// Where results go: text for people, or one JSON document for programs.
 pub struct Output {
@@ -36,10 +39,10 @@ impl Output {
 
     /// A failed command: the error on stderr, and as JSON on stdout with
     /// `--json` so scripts can read it.
-    pub fn error(&self, error: &Error) {
+    pub fn error(&self, error: &CliError) {
         eprintln!("error: {error}");
         if self.json {
-            println!("{}", error_json(error));
+            println!("{}", error.json());
         }
     }
 
@@ -66,6 +69,7 @@ impl Output {
     }
 }
 
+/// An SDK error as JSON, with what Adobe said about it.
 pub fn error_json(error: &Error) -> Value {
     json!({"error": {
         "message": error.to_string(),

@@ -1,0 +1,43 @@
+//! `firefly status` and `firefly cancel`: a job known only by its id.
+
+use std::process::ExitCode;
+
+use adobe_firefly::{Firefly, types::JobAccepted};
+use serde_json::json;
+
+use super::client;
+use crate::{error::CliError, output::Output};
+
+pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
+    let firefly = client()?;
+    let status = firefly.job_status(&job_for(&firefly, job_id)).await?;
+    let progress = status
+        .progress
+        .map(|p| format!(" ({p:.0}%)"))
+        .unwrap_or_default();
+    out.done(
+        format!("{}{progress}", status.status),
+        serde_json::to_value(&status).unwrap_or_default(),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn cancel(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
+    let firefly = client()?;
+    firefly.cancel_job(&job_for(&firefly, job_id)).await?;
+    out.done(
+        format!("cancellation of {job_id} requested"),
+        json!({"job_id": job_id, "canceled": true}),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A job known only by id: its URLs on the configured API host.
+fn job_for(firefly: &Firefly, job_id: &str) -> JobAccepted {
+    let base = firefly.api_url().trim_end_matches('/');
+    JobAccepted {
+        job_id: job_id.to_owned(),
+        status_url: format!("{base}/v3/status/{job_id}"),
+        cancel_url: format!("{base}/v3/cancel/{job_id}"),
+    }
+}
