@@ -15,6 +15,9 @@ pub enum CliError {
     Sdk(Error),
     /// The batch file cannot be read or has no usable prompts.
     BatchFile { path: PathBuf, problem: String },
+    /// `firefly emulator --faults` does not parse; `reason` is the
+    /// emulator's own parse error.
+    FaultsSpec { spec: String, reason: String },
     /// The emulator could not start (the port is taken, say).
     EmulatorStart(std::io::Error),
 }
@@ -50,6 +53,9 @@ impl fmt::Display for CliError {
         match self {
             Self::Sdk(error) => fmt::Display::fmt(error, f),
             Self::BatchFile { path, problem } => write!(f, "{}: {problem}", path.display()),
+            Self::FaultsSpec { spec, reason } => {
+                write!(f, "bad --faults spec `{spec}`: {reason}")
+            }
             Self::EmulatorStart(error) => write!(f, "cannot start the emulator: {error}"),
         }
     }
@@ -60,7 +66,7 @@ impl std::error::Error for CliError {
         match self {
             Self::Sdk(error) => Some(error),
             Self::EmulatorStart(error) => Some(error),
-            Self::BatchFile { .. } => None,
+            Self::BatchFile { .. } | Self::FaultsSpec { .. } => None,
         }
     }
 }

@@ -424,13 +424,31 @@ fn the_emulator_command_prints_where_it_listens() {
 }
 
 #[test]
-fn a_bad_faults_spec_is_rejected() {
+fn a_bad_faults_spec_is_reported_as_a_faults_spec_with_the_reason() {
     let bad = Command::new(env!("CARGO_BIN_EXE_firefly"))
         .args(["emulator", "--faults", "explode"])
         .output()
         .unwrap();
-    assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown fault"));
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("--faults") && stderr.contains("faults spec"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("unknown fault `explode`"), "{stderr}");
+    assert!(!stderr.contains("URL"), "{stderr}");
+
+    let json = Command::new(env!("CARGO_BIN_EXE_firefly"))
+        .args(["--json", "emulator", "--faults", "slow_ms=0"])
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(1));
+    let document: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let message = document["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("faults spec") && message.contains("`slow_ms=0`"),
+        "{message}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,15 +9,9 @@ use serde_json::json;
 use crate::{error::CliError, output::Output};
 
 pub async fn run(port: u16, faults: &str, out: &Output) -> Result<ExitCode, CliError> {
-    let faults = Faults::parse(faults).map_err(|reason| {
-        CliError::Sdk(
-            adobe_firefly::ConfigError::InvalidUrl {
-                setting: "--faults",
-                value: faults.to_owned(),
-                reason,
-            }
-            .into(),
-        )
+    let faults = Faults::parse(faults).map_err(|reason| CliError::FaultsSpec {
+        spec: faults.to_owned(),
+        reason,
     })?;
     let emulator = EmulatorBuilder::default()
         .port(port)
