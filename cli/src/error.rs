@@ -15,6 +15,12 @@ pub enum CliError {
     Sdk(Error),
     /// The batch file cannot be read or has no usable prompts.
     BatchFile { path: PathBuf, problem: String },
+    /// An input image file cannot be read (missing, a directory, no
+    /// permission).
+    InputFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// `firefly emulator --faults` does not parse; `reason` is the
     /// emulator's own parse error.
     FaultsSpec { spec: String, reason: String },
@@ -53,6 +59,9 @@ impl fmt::Display for CliError {
         match self {
             Self::Sdk(error) => fmt::Display::fmt(error, f),
             Self::BatchFile { path, problem } => write!(f, "{}: {problem}", path.display()),
+            Self::InputFile { path, source } => {
+                write!(f, "cannot read the image file {}: {source}", path.display())
+            }
             Self::FaultsSpec { spec, reason } => {
                 write!(f, "bad --faults spec `{spec}`: {reason}")
             }
@@ -65,7 +74,7 @@ impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Sdk(error) => Some(error),
-            Self::EmulatorStart(error) => Some(error),
+            Self::InputFile { source, .. } | Self::EmulatorStart(source) => Some(source),
             Self::BatchFile { .. } | Self::FaultsSpec { .. } => None,
         }
     }

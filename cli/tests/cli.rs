@@ -452,6 +452,50 @@ fn a_bad_faults_spec_is_reported_as_a_faults_spec_with_the_reason() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_input_image_is_named_as_a_file_that_cannot_be_read() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("unreadable");
+    let missing = dir.join("missing.png");
+    for (what, args, path) in [
+        ("upload of a missing file", vec!["upload"], &missing),
+        ("upload of a directory", vec!["upload"], &dir),
+        (
+            "expand from a missing file",
+            vec!["expand", "--image"],
+            &missing,
+        ),
+        ("similar from a directory", vec!["similar", "--image"], &dir),
+    ] {
+        let mut command = firefly(&emulator);
+        command.args(&args).arg(path);
+        let output = run(command).await;
+        assert_eq!(output.status.code(), Some(1), "{what}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("cannot read") && stderr.contains(&path.display().to_string()),
+            "{what}: {stderr}"
+        );
+        assert!(!stderr.contains("download"), "{what}: {stderr}");
+    }
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .all(|r| r.path != "/v2/storage/image"),
+        "nothing is uploaded"
+    );
+
+    let mut command = firefly(&emulator);
+    command.args(["--json", "upload"]).arg(&missing);
+    let output = run(command).await;
+    let message = json(&output)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("cannot read"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_batch_resumes_on_the_next_run() {
     use std::time::{Duration, Instant};
     let dir = scratch("killed");
