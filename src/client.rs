@@ -7,7 +7,7 @@ use std::fmt;
 use url::Url;
 
 use crate::{
-    Error, FireflyBuilder, config,
+    Error, FireflyBuilder,
     decode::outcome,
     generated,
     transport::{ClientStats, Transport},
@@ -91,11 +91,17 @@ impl Firefly {
     /// ```
     pub fn job(&self, job_id: impl Into<String>) -> JobAccepted {
         let job_id = job_id.into();
-        let base = config::trimmed(&self.api_url);
-        let encoded: String = url::form_urlencoded::byte_serialize(job_id.as_bytes()).collect();
+        let url = |action: &str| {
+            let mut url = self.api_url.clone();
+            if let Ok(mut segments) = url.path_segments_mut() {
+                // Pushed as one segment: a `/` or `?` in the id is escaped.
+                segments.pop_if_empty().extend(["v3", action, &job_id]);
+            }
+            url.to_string()
+        };
         JobAccepted {
-            status_url: format!("{base}/v3/status/{encoded}"),
-            cancel_url: format!("{base}/v3/cancel/{encoded}"),
+            status_url: url("status"),
+            cancel_url: url("cancel"),
             job_id,
         }
     }

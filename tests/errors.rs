@@ -57,7 +57,10 @@ fn an_invalid_client_id_is_an_invalid_setting_not_a_missing_one() {
         "{error:?}"
     );
     assert!(error.to_string().contains("visible ASCII"), "{error}");
-    let missing = Firefly::builder().client_secret("secret").build().unwrap_err();
+    let missing = Firefly::builder()
+        .client_secret("secret")
+        .build()
+        .unwrap_err();
     assert!(
         matches!(&missing, Error::Config(ConfigError::MissingSetting { .. })),
         "{missing:?}"
@@ -74,9 +77,15 @@ async fn a_failed_read_of_an_upload_file_says_read_and_names_the_file() {
         .unwrap_err();
     let text = error.to_string();
     assert!(text.starts_with("cannot read "), "{text}");
-    assert!(text.contains("firefly-no-such-image-for-upload.png"), "{text}");
+    assert!(
+        text.contains("firefly-no-such-image-for-upload.png"),
+        "{text}"
+    );
     assert!(!text.contains("download"), "{text}");
-    assert!(matches!(&error, Error::Io { writing: false, .. }), "{error:?}");
+    assert!(
+        matches!(&error, Error::Io { writing: false, .. }),
+        "{error:?}"
+    );
     assert_eq!(server.requests().len(), 0, "nothing was sent");
 }
 
@@ -105,7 +114,10 @@ async fn an_expired_download_url_is_a_storage_error_that_advises_a_fresh_status(
         matches!(&error, Error::Storage { status: 403, .. }),
         "{error:?}"
     );
-    assert!(!error.is_auth(), "an expired URL is not a credentials problem");
+    assert!(
+        !error.is_auth(),
+        "an expired URL is not a credentials problem"
+    );
     assert!(!error.is_retryable());
     assert_eq!(error.status(), Some(403));
     assert_eq!(error.request_id(), Some("AMZ123"));
@@ -155,10 +167,7 @@ async fn rejected_credentials_are_a_credentials_problem_and_not_retryable() {
         ))
     })
     .await;
-    let error = client(&ims)
-        .job_status(&job(&ims))
-        .await
-        .unwrap_err();
+    let error = client(&ims).job_status(&job(&ims)).await.unwrap_err();
     assert!(error.is_auth(), "{error}");
     assert!(!error.is_retryable(), "{error}");
     assert_eq!(error.error_code(), Some("invalid_client"));
@@ -195,7 +204,11 @@ async fn retryable_means_what_the_sdk_would_retry() {
             error.is_retryable(),
             expected,
             "HTTP {status} on a {}: {error}",
-            if submission { "submission" } else { "status read" }
+            if submission {
+                "submission"
+            } else {
+                "status read"
+            }
         );
     }
 }
@@ -203,9 +216,7 @@ async fn retryable_means_what_the_sdk_would_retry() {
 #[tokio::test]
 async fn a_submission_cut_off_mid_answer_is_not_called_safe_to_retry() {
     let emulator = Emulator::builder()
-        .faults(
-            adobe_firefly_emulator::Faults::parse("cut_connection_every=1").unwrap(),
-        )
+        .faults(adobe_firefly_emulator::Faults::parse("drop_every=1").unwrap())
         .start()
         .await
         .unwrap();
@@ -220,13 +231,19 @@ async fn a_submission_cut_off_mid_answer_is_not_called_safe_to_retry() {
         .unwrap_err();
     assert!(matches!(&submit, Error::Transport { .. }), "{submit:?}");
     assert!(!submit.is_retryable(), "the job may exist: {submit}");
-    assert!(submit.to_string().contains("may have reached Firefly"), "{submit}");
+    assert!(
+        submit.to_string().contains("may have reached Firefly"),
+        "{submit}"
+    );
     let read = firefly
         .job_status(&firefly.job("urn:ff:jobs:any"))
         .await
         .unwrap_err();
     assert!(matches!(&read, Error::Transport { .. }), "{read:?}");
-    assert!(read.is_retryable(), "a status read is safe to repeat: {read}");
+    assert!(
+        read.is_retryable(),
+        "a status read is safe to repeat: {read}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -248,10 +265,7 @@ async fn adobe_details_survive_the_401_replay() {
         ))
     })
     .await;
-    let error = client(&server)
-        .job_status(&job(&server))
-        .await
-        .unwrap_err();
+    let error = client(&server).job_status(&job(&server)).await.unwrap_err();
     assert!(
         matches!(&error, Error::Auth(AuthError::AuthRejected { .. })),
         "{error:?}"
@@ -261,7 +275,10 @@ async fn adobe_details_survive_the_401_replay() {
     assert_eq!(error.message(), Some("Oauth token is not valid"));
     assert_eq!(error.request_id(), Some("req-401"));
     let text = error.to_string();
-    assert!(text.contains("401013") && text.contains("req-401"), "{text}");
+    assert!(
+        text.contains("401013") && text.contains("req-401"),
+        "{text}"
+    );
     assert_eq!(server.count(STATUS), 2, "one replay");
 }
 

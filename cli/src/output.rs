@@ -1,5 +1,6 @@
-//! What the tool prints and saves: text or one JSON document, progress only
-//! on a terminal, and outputs under predictable names.
+//! What the tool prints and saves: text or one JSON document (results and
+//! errors), progress only on a terminal, tables, and job outputs under
+//! predictable names.
 
 use std::{
     io::IsTerminal,
@@ -7,10 +8,11 @@ use std::{
     time::Duration,
 };
 
-use crate::error::CliError;
-use adobe_firefly::{Firefly, ImageFormat, types::JobResult, types::JobStatusResponse};
+use adobe_firefly::{Error, Firefly, ImageFormat, types::JobResult, types::JobStatusResponse};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
+
+use crate::error::CliError;
 
 /// Where results go: text for people, or one JSON document for programs.
 pub struct Output {
@@ -40,7 +42,7 @@ impl Output {
     pub fn error(&self, error: &CliError) {
         eprintln!("error: {error}");
         if self.json {
-            println!("{}", error_json(error));
+            println!("{}", error.json());
         }
     }
 
@@ -67,13 +69,14 @@ impl Output {
     }
 }
 
-pub fn error_json(error: &CliError) -> Value {
+/// An SDK error as JSON, with what Adobe said about it.
+pub fn error_json(error: &Error) -> Value {
     json!({"error": {
         "message": error.to_string(),
-        "status": error.firefly().and_then(|e| e.status()),
-        "error_code": error.firefly().and_then(|e| e.error_code()),
-        "request_id": error.firefly().and_then(|e| e.request_id()),
-        "job_id": error.firefly().and_then(|e| e.job_id()),
+        "status": error.status(),
+        "error_code": error.error_code(),
+        "request_id": error.request_id(),
+        "job_id": error.job_id(),
     }})
 }
 
@@ -182,7 +185,10 @@ async fn extension_of(path: &Path) -> &'static str {
 }
 
 fn io_error(path: &Path, error: std::io::Error) -> CliError {
-    CliError::file("write", path, error)
+    CliError::OutputFile {
+        path: path.to_path_buf(),
+        source: error,
+    }
 }
 
 /// A plain text table with a header row.

@@ -84,7 +84,7 @@ async fn generate_saves_images_with_predictable_names() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn json_output_parses() {
+async fn json_output_is_one_document_per_command() {
     let emulator = Emulator::start().await.unwrap();
     let dir = scratch("json");
     let mut command = firefly(&emulator);
@@ -266,9 +266,9 @@ async fn token_shows_the_token_only_when_asked() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_rest_of_the_surface() {
+async fn image_commands_take_a_file_or_an_upload_id_and_save_outputs() {
     let emulator = Emulator::start().await.unwrap();
-    let dir = scratch("surface");
+    let dir = scratch("image-commands");
     let image = dir.join("input.png");
     std::fs::write(&image, b"\x89PNG\r\n\x1a\ninput").unwrap();
 
@@ -334,7 +334,10 @@ async fn the_rest_of_the_surface() {
         assert!(!files(&out).is_empty(), "{name}");
     }
     assert!(files(&dir.join("video"))[0].ends_with(".mp4"));
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_and_cancel_address_a_job_by_its_id() {
     let submit = Emulator::builder()
         .polls_until_done(u32::MAX)
         .start()
@@ -360,7 +363,11 @@ async fn the_rest_of_the_surface() {
     let mut status = firefly(&submit);
     status.args(["--json", "status", &job.job_id]);
     assert_eq!(json(&run(status).await)["status"], "canceled");
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_list_shows_the_credentials_secrets() {
+    let emulator = Emulator::start().await.unwrap();
     let org = emulator.organization_id().to_owned();
     let credential = emulator.credential_id().to_owned();
     let mut list = firefly(&emulator);
@@ -414,13 +421,78 @@ fn the_emulator_command_prints_where_it_listens() {
     child.kill().unwrap();
     child.wait().unwrap();
     reachable.unwrap();
+}
 
+#[test]
+fn a_bad_faults_spec_is_reported_as_a_faults_spec_with_the_reason() {
     let bad = Command::new(env!("CARGO_BIN_EXE_firefly"))
         .args(["emulator", "--faults", "explode"])
         .output()
         .unwrap();
-    assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown fault"));
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("--faults") && stderr.contains("faults spec"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("unknown fault `explode`"), "{stderr}");
+    assert!(!stderr.contains("URL"), "{stderr}");
+
+    let json = Command::new(env!("CARGO_BIN_EXE_firefly"))
+        .args(["--json", "emulator", "--faults", "slow_ms=0"])
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(1));
+    let document: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let message = document["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("faults spec") && message.contains("`slow_ms=0`"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_input_image_is_named_as_a_file_that_cannot_be_read() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("unreadable");
+    let missing = dir.join("missing.png");
+    for (what, args, path) in [
+        ("upload of a missing file", vec!["upload"], &missing),
+        ("upload of a directory", vec!["upload"], &dir),
+        (
+            "expand from a missing file",
+            vec!["expand", "--image"],
+            &missing,
+        ),
+        ("similar from a directory", vec!["similar", "--image"], &dir),
+    ] {
+        let mut command = firefly(&emulator);
+        command.args(&args).arg(path);
+        let output = run(command).await;
+        assert_eq!(output.status.code(), Some(1), "{what}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("cannot read") && stderr.contains(&path.display().to_string()),
+            "{what}: {stderr}"
+        );
+        assert!(!stderr.contains("download"), "{what}: {stderr}");
+    }
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .all(|r| r.path != "/v2/storage/image"),
+        "nothing is uploaded"
+    );
+
+    let mut command = firefly(&emulator);
+    command.args(["--json", "upload"]).arg(&missing);
+    let output = run(command).await;
+    let message = json(&output)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("cannot read"), "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,5 +1,5 @@
-//! The optional cross-process token cache (R18): processes sharing a
-//! directory share one IMS token.
+//! The optional cross-process token cache: processes sharing a directory
+//! share one IMS token.
 
 use std::{
     path::{Path, PathBuf},
@@ -110,7 +110,7 @@ async fn an_aging_token_on_disk_is_replaced_not_shared() {
     assert_eq!(emulator.tokens_issued(), 3);
 }
 
-/// AT18a: eight processes start together on an empty cache directory.
+/// Eight processes start together on an empty cache directory.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn eight_processes_make_one_ims_request() {
     let emulator = Emulator::start().await.unwrap();

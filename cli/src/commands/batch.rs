@@ -2,53 +2,21 @@
 //! limit, one overall progress bar plus a line per running job, resumable,
 //! and a summary at the end.
 
-use std::{
-    collections::HashSet,
-    path::{Path, PathBuf},
-    process::ExitCode,
-    sync::Mutex,
-    time::Duration,
-};
+use std::{collections::HashSet, path::Path, process::ExitCode, sync::Mutex, time::Duration};
 
 use adobe_firefly::{
-    Firefly, FireflyBuilder, RateLimit, WaitOptions,
-    types::{GenerateImagesRequest, ImageModelVersion, Size},
+    Firefly, FireflyBuilder, WaitOptions,
+    types::{GenerateImagesRequest, ImageModelVersion},
 };
-use clap::Args;
 use futures::StreamExt;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
-use crate::error::CliError;
-use crate::output::{self, Output, Saved};
-
-#[derive(Args)]
-pub struct BatchArgs {
-    /// Prompts: a .txt file (one prompt per line; blank lines and lines
-    /// starting with # are skipped) or a .jsonl file (one request body per
-    /// line, such as {"prompt": "...", "numVariations": 2}).
-    file: PathBuf,
-    /// Directory for the images, named LINE-PROMPT-N.EXT. Prompts
-    /// whose images are all there already are skipped, so a rerun resumes.
-    #[arg(short = 'o', long = "output")]
-    output: PathBuf,
-    /// Jobs in flight at once.
-    #[arg(long, default_value_t = 4)]
-    concurrency: usize,
-    /// Limit on job submissions, like `4/min` (Adobe's default quota) or
-    /// `10/s`. Status polls are not counted.
-    #[arg(long, value_parser = parse_rate)]
-    rate: Option<RateLimit>,
-    /// Images per prompt, unless a .jsonl line says otherwise.
-    #[arg(short = 'n', long = "variations")]
-    variations: Option<i32>,
-    /// Output size, WIDTHxHEIGHT, unless a .jsonl line says otherwise.
-    #[arg(long, value_parser = crate::parse_size)]
-    size: Option<Size>,
-    /// Model for every prompt.
-    #[arg(long, value_parser = crate::parse_model)]
-    model: Option<ImageModelVersion>,
-}
+use crate::{
+    args::BatchArgs,
+    error::CliError,
+    output::{self, Output, Saved},
+};
 
 struct Item {
     line: usize,
@@ -63,16 +31,10 @@ enum Outcome {
 }
 
 pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
-    let items = match read_items(&args) {
-        Ok(items) => items,
-        Err(problem) => {
-            eprintln!("error: {}: {problem}", args.file.display());
-            if out.json {
-                println!("{}", json!({"error": {"message": problem}}));
-            }
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let items = read_items(&args).map_err(|problem| CliError::BatchFile {
+        path: args.file.clone(),
+        problem,
+    })?;
     let mut builder = FireflyBuilder::from_env()?;
     if let Some(rate) = args.rate.clone() {
         builder = builder.rate_limit(rate);
@@ -255,12 +217,8 @@ fn report(items: &[Item], outcomes: &[(usize, Outcome)], out: &Output) {
             }
             Outcome::Failed(error) => {
                 failed += 1;
-                let code = error.firefly().and_then(|e| e.error_code()).unwrap_or("-");
-                (
-                    "FAILED",
-                    format!("{code}: {error}"),
-                    output::error_json(error),
-                )
+                let code = error.sdk().and_then(|e| e.error_code()).unwrap_or("-");
+                ("FAILED", format!("{code}: {error}"), error.json())
             }
         };
         rows.push(vec![
@@ -290,24 +248,4 @@ fn report(items: &[Item], outcomes: &[(usize, Outcome)], out: &Output) {
             "results": results,
         }),
     );
-}
-
-/// `4/min`, `10/s`, `100/h`.
-fn parse_rate(value: &str) -> Result<RateLimit, String> {
-    let (count, unit) = value
-        .split_once('/')
-        .ok_or_else(|| format!("`{value}` is not COUNT/UNIT, like 4/min"))?;
-    let count: u32 = count
-        .trim()
-        .parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| format!("`{count}` is not a positive number"))?;
-    let per = match unit.trim() {
-        "s" | "sec" | "second" => Duration::from_secs(1),
-        "m" | "min" | "minute" => Duration::from_secs(60),
-        "h" | "hour" => Duration::from_secs(3600),
-        other => return Err(format!("`{other}` is not s, min or h")),
-    };
-    Ok(RateLimit::new(count, per).submissions_only())
 }

@@ -1,0 +1,51 @@
+//! `firefly generate`: images from a prompt, saved under the prompt's slug.
+
+use std::process::ExitCode;
+
+use adobe_firefly::{
+    WaitOptions,
+    types::{GenerateImagesRequest, StyleOptions},
+};
+
+use super::{client, finish};
+use crate::{
+    args::GenerateArgs,
+    error::CliError,
+    output::{self, Output},
+};
+
+pub async fn run(
+    args: GenerateArgs,
+    out: &Output,
+    wait: &WaitOptions,
+) -> Result<ExitCode, CliError> {
+    let firefly = client()?;
+    let options = &args.image;
+    let style = (!args.style_presets.is_empty()).then(|| StyleOptions {
+        presets: args.style_presets.clone(),
+        strength: None,
+        image_reference: None,
+    });
+    let request = GenerateImagesRequest::builder()
+        .prompt(args.prompt.clone())
+        .negative_prompt(args.negative_prompt.clone())
+        .num_variations(options.variations)
+        .seeds(options.seeds.clone())
+        .size(options.size.clone())
+        .content_class(args.content_class.clone())
+        .custom_model_id(args.custom_model_id.clone())
+        .style(style);
+    let job = match args.model {
+        Some(model) => firefly.generate_images_with_model(request, model).await?,
+        None => firefly.generate_images(request).await?,
+    };
+    finish(
+        &firefly,
+        job,
+        &options.output,
+        &output::slug(&args.prompt),
+        out,
+        wait,
+    )
+    .await
+}

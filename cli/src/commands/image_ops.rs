@@ -1,0 +1,110 @@
+//! The commands that start from an image: `firefly expand`, `fill`,
+//! `similar` and `composite`, and turning an image argument (a file, an
+//! upload id or a URL) into the request's input.
+
+use std::process::ExitCode;
+
+use adobe_firefly::{
+    Firefly, WaitOptions,
+    types::{
+        ExpandImageRequest, FillImageRequest, GenerateObjectCompositeRequest,
+        GenerateSimilarImagesRequest, InputImage, InputSource, Mask,
+    },
+};
+
+use super::{client, finish, upload};
+use crate::{
+    args::{CompositeArgs, ExpandArgs, FillArgs, SimilarArgs},
+    error::CliError,
+    output::{self, Output},
+    parse::ImageInput,
+};
+
+pub async fn expand(
+    args: ExpandArgs,
+    out: &Output,
+    wait: &WaitOptions,
+) -> Result<ExitCode, CliError> {
+    let firefly = client()?;
+    let options = &args.image_options;
+    let request = ExpandImageRequest::builder()
+        .image(input_image(&firefly, &args.image).await?)
+        .prompt(args.prompt)
+        .num_variations(options.variations)
+        .seeds(options.seeds.clone())
+        .size(options.size.clone());
+    let job = firefly.expand_image(request).await?;
+    finish(&firefly, job, &options.output, "expanded", out, wait).await
+}
+
+pub async fn fill(args: FillArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
+    let firefly = client()?;
+    let options = &args.image_options;
+    let mask = input_image(&firefly, &args.mask).await?;
+    let request = FillImageRequest::builder()
+        .image(input_image(&firefly, &args.image).await?)
+        .mask(Mask {
+            source: mask.source,
+            invert: None,
+        })
+        .prompt(args.prompt)
+        .num_variations(options.variations)
+        .seeds(options.seeds.clone())
+        .size(options.size.clone());
+    let job = firefly.fill_image(request).await?;
+    finish(&firefly, job, &options.output, "filled", out, wait).await
+}
+
+pub async fn similar(
+    args: SimilarArgs,
+    out: &Output,
+    wait: &WaitOptions,
+) -> Result<ExitCode, CliError> {
+    let firefly = client()?;
+    let options = &args.image_options;
+    let request = GenerateSimilarImagesRequest::builder()
+        .image(input_image(&firefly, &args.image).await?)
+        .num_variations(options.variations)
+        .seeds(options.seeds.clone())
+        .size(options.size.clone());
+    let job = firefly.generate_similar_images(request).await?;
+    finish(&firefly, job, &options.output, "similar", out, wait).await
+}
+
+pub async fn composite(
+    args: CompositeArgs,
+    out: &Output,
+    wait: &WaitOptions,
+) -> Result<ExitCode, CliError> {
+    let firefly = client()?;
+    let options = &args.image_options;
+    let request = GenerateObjectCompositeRequest::builder()
+        .image(input_image(&firefly, &args.image).await?)
+        .prompt(args.prompt.clone())
+        .num_variations(options.variations)
+        .seeds(options.seeds.clone())
+        .size(options.size.clone());
+    let job = firefly.generate_object_composite(request).await?;
+    let stem = output::slug(&args.prompt);
+    finish(&firefly, job, &options.output, &stem, out, wait).await
+}
+
+/// The request's input image: a file is uploaded first; an upload id or a
+/// URL is passed on as it is.
+async fn input_image(firefly: &Firefly, given: &ImageInput) -> Result<InputImage, CliError> {
+    let source = match given {
+        ImageInput::Upload(id) => InputSource {
+            upload_id: Some(id.clone()),
+            url: None,
+        },
+        ImageInput::Url(url) => InputSource {
+            upload_id: None,
+            url: Some(url.clone()),
+        },
+        ImageInput::File(path) => InputSource {
+            upload_id: Some(upload::upload_file(firefly, path).await?.id),
+            url: None,
+        },
+    };
+    Ok(InputImage { source, mask: None })
+}

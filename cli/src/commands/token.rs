@@ -1,0 +1,57 @@
+//! `firefly token`: checks that IMS and Firefly accept the credentials and
+//! shows when the token expires (and, if asked, the token itself).
+
+use std::process::ExitCode;
+
+use adobe_firefly::{
+    auth::{ImsTokenManager, TokenPolicy},
+    config::{self, env},
+};
+use serde_json::json;
+
+use super::client;
+use crate::{
+    error::CliError,
+    output::{self, Output},
+};
+
+pub async fn run(show: bool, out: &Output) -> Result<ExitCode, CliError> {
+    let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let firefly = client()?;
+    let (expiry, token) = match (lookup(env::CLIENT_ID), lookup(env::CLIENT_SECRET)) {
+        (Some(id), Some(secret)) => {
+            let mut policy = TokenPolicy::default();
+            if let Some(dir) = lookup(env::TOKEN_CACHE_DIR) {
+                policy = policy.disk_cache(dir);
+            }
+            let manager = ImsTokenManager::builder()
+                .ims_url(lookup(env::IMS_URL).unwrap_or_else(|| config::DEFAULT_IMS_URL.into()))
+                .client_id(id)
+                .client_secret(secret)
+                .scopes(lookup(env::SCOPES).unwrap_or_else(|| config::DEFAULT_SCOPES.into()))
+                .policy(policy)
+                .build()?;
+            let token = manager.token().await?;
+            (manager.expires_in(), Some(token))
+        }
+        _ => (None, None),
+    };
+    // The token from IMS is not enough: Firefly must accept it with the key.
+    firefly.check_credentials().await?;
+    let expires = expiry
+        .map(|left| format!("the token expires in {}", output::duration(left)))
+        .unwrap_or_else(|| "using FIREFLY_SERVICES_ACCESS_TOKEN; its expiry is unknown".into());
+    let mut text = format!("credentials work: IMS and Firefly accepted them; {expires}");
+    let mut document = json!({"ok": true, "expires_in_secs": expiry.map(|d| d.as_secs())});
+    if show {
+        let value = token
+            .as_ref()
+            .map(|t| t.expose_secret().to_owned())
+            .or_else(|| lookup(env::ACCESS_TOKEN))
+            .unwrap_or_default();
+        text.push_str(&format!("\n{value}"));
+        document["access_token"] = json!(value);
+    }
+    out.done(text, document);
+    Ok(ExitCode::SUCCESS)
+}
