@@ -1,7 +1,9 @@
 //! Applying our overlay (`openapi/overlay.yaml`) to the merged document.
 //!
 //! First the `x-import.extract` entries give names to inline schemas (so the
-//! SDK can name, document or replace them: `JobStatus`, `ImageModelVersion`).
+//! SDK can name, document or replace them: `JobStatus`, `ImageModelVersion`);
+//! an inline schema identical to an existing named one becomes a reference
+//! to it.
 //! Then the Overlay 1.0.0 actions run in order through the `roas-overlay`
 //! crate (RFC 9535 JSONPath by `serde_json_path`); an action whose target
 //! selects nothing fails the import. Last, a `$ref` that an action gave
