@@ -1,3 +1,5 @@
+//! Tests of the operation merge and the union rule on small made-up files.
+
 use super::*;
 use crate::spec::config::ImportConfig;
 use serde_json::json;
