@@ -1,1 +1,55 @@
-fn main() {}
+//! Repository tasks, run as `cargo xtask <task>` (or
+//! `cargo run --manifest-path xtask/Cargo.toml -- <task>`).
+//!
+//! Tasks:
+//! - `spec import DIR`: reads Adobe's OpenAPI files in DIR and writes
+//!   `openapi/firefly.yaml` (see [`spec`]).
+//! - `spec check DIR`: fails when `openapi/firefly.yaml` is not what
+//!   `spec import DIR` would write.
+//!
+//! Relative paths are taken from the repository root, whatever the current
+//! directory.
+
+mod spec;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask spec import DIR   write openapi/firefly.yaml from Adobe's files in DIR
+       cargo xtask spec check DIR    fail if openapi/firefly.yaml differs from a fresh import
+
+DIR is relative to the repository root, e.g. ../shared/reference/adobe";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let root = repo_root();
+    let result = match args.as_slice() {
+        ["spec", "import", dir] => spec::run_import(&root, &root.join(dir)),
+        ["spec", "check", dir] => spec::run_check(&root, &root.join(dir)),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root: the parent of this package's directory.
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in a subdirectory of the repository")
+        .to_path_buf()
+}

@@ -1,0 +1,137 @@
+//! `spec check`: is the committed `openapi/firefly.yaml` what a fresh import
+//! writes? When not, say where: the first differing lines, and the first
+//! differing places in the document as JSON paths.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{OUTPUT_PATH, diff, import};
+
+/// Fails with a readable report when the committed document is stale.
+pub fn check(root: &Path, dir: &Path) -> Result<(), String> {
+    let fresh = import(root, dir)?.yaml;
+    let path = root.join(OUTPUT_PATH);
+    let committed =
+        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    compare(&committed, &fresh)
+}
+
+/// Compares the committed text with a fresh import.
+pub fn compare(committed: &str, fresh: &str) -> Result<(), String> {
+    if committed == fresh {
+        return Ok(());
+    }
+    let mut report = format!(
+        "{OUTPUT_PATH} is not what `cargo xtask spec import` writes now; rerun it (and review the diff)."
+    );
+    let (old, new): (Vec<&str>, Vec<&str>) = (committed.lines().collect(), fresh.lines().collect());
+    if let Some(first) = (0..old.len().max(new.len())).find(|&i| old.get(i) != new.get(i)) {
+        report.push_str(&format!(
+            "\nFirst differing lines, from line {}:",
+            first + 1
+        ));
+        for i in first..(first + 3).min(old.len().max(new.len())) {
+            let show =
+                |line: Option<&&str>| line.map_or("(end of file)".to_string(), |l| l.to_string());
+            report.push_str(&format!(
+                "\n  committed: {}\n  imported:  {}",
+                show(old.get(i)),
+                show(new.get(i))
+            ));
+        }
+    }
+    let parse = |text: &str| serde_norway::from_str::<Value>(text);
+    match (parse(committed), parse(fresh)) {
+        (Ok(a), Ok(b)) => {
+            let places = diff::differences(&a, &b, 10);
+            if places.is_empty() {
+                report.push_str("\nThe documents are equal; only the header (the inputs' SHA-256) or the formatting differs.");
+            } else {
+                report.push_str("\nFirst differing places (committed <> imported):");
+                for place in places {
+                    report.push_str(&format!("\n  {place}"));
+                }
+            }
+        }
+        (Err(e), _) => report.push_str(&format!("\nThe committed file is not YAML: {e}")),
+        (_, Err(e)) => report.push_str(&format!("\nThe import is not YAML: {e}")),
+    }
+    Err(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn compare_names_lines_and_paths() {
+        let a = "# h1\nx:\n  maxLength: 1024\n";
+        let b = "# h2\nx:\n  maxLength: 1000\n";
+        let err = compare(a, b).unwrap_err();
+        assert!(err.contains("from line 1"), "{err}");
+        assert!(err.contains("$.x.maxLength: 1024 <> 1000"), "{err}");
+        assert!(
+            compare("# h1\nx: 1\n", "# h2\nx: 1\n")
+                .unwrap_err()
+                .contains("only the header")
+        );
+        compare(a, a).unwrap();
+    }
+
+    fn repo_root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap()
+            .to_path_buf()
+    }
+
+    /// Adobe's files live outside the repository; tests that need them are
+    /// skipped (with a message) where they are absent.
+    fn adobe_dir() -> Option<PathBuf> {
+        let dir = std::env::var_os("FIREFLY_ADOBE_SPECS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| repo_root().join("../shared/reference/adobe"));
+        if dir.is_dir() {
+            Some(dir)
+        } else {
+            eprintln!(
+                "skipped: no Adobe files at {} (set FIREFLY_ADOBE_SPECS)",
+                dir.display()
+            );
+            None
+        }
+    }
+
+    #[test]
+    fn the_committed_document_is_current() {
+        let Some(dir) = adobe_dir() else { return };
+        check(&repo_root(), &dir).unwrap();
+    }
+
+    #[test]
+    fn a_changed_limit_in_adobes_files_fails_the_check_naming_the_path() {
+        let Some(dir) = adobe_dir() else { return };
+        let copy = tempfile::tempdir().unwrap();
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            fs::copy(&path, copy.path().join(path.file_name().unwrap())).unwrap();
+        }
+        let file = copy.path().join("FFApiOpenApi3.json");
+        let mut doc: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+        let limit = doc
+            .pointer_mut("/components/schemas/GenerateImagesRequest/properties/prompt/maxLength")
+            .expect("the sync prompt has a maxLength");
+        assert_eq!(*limit, 1024);
+        *limit = 1000.into();
+        fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+
+        let err = check(&repo_root(), copy.path()).unwrap_err();
+        assert!(
+            err.contains("$.components.schemas.GenerateImagesSyncRequest.properties.prompt.maxLength: 1024 <> 1000"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! The importer's own settings, kept in the overlay under `x-import`.
+//!
+//! Everything the importer decides by a rule is recorded here, so a change in
+//! Adobe's files that needs a new decision fails the import instead of being
+//! merged quietly:
+//! - `sources`: every Adobe file, in precedence order, with the tag that
+//!   suffixes its schema names when they collide;
+//! - `collisions`: every schema name that means different things in
+//!   different files, with the names the collision rule gives its variants;
+//! - `names`: the published name of imported schemas (the SDK's type names);
+//! - `disagreements`: every operation whose copies differ, with the reason
+//!   the union rule is right for it (and the operation id, when they differ);
+//! - `extract`: inline schemas that get a component name.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The `x-import` section of the overlay.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    pub sources: Vec<SourceEntry>,
+    #[serde(default)]
+    pub collisions: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
+    #[serde(default)]
+    pub disagreements: Vec<Disagreement>,
+    #[serde(default)]
+    pub extract: Vec<Extract>,
+}
+
+/// One of Adobe's files.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    pub file: String,
+    /// Suffix for this file's schema names that collide with another file's.
+    pub tag: String,
+}
+
+/// An operation whose copies disagree, merged by the union rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Disagreement {
+    /// `method path`, e.g. `get /v3/status/{jobId}`.
+    pub operation: String,
+    /// Which of the copies' operation ids to publish, when they differ.
+    #[serde(default)]
+    pub operation_id: Option<String>,
+    /// Why the merged result is right, in one line.
+    pub reason: String,
+}
+
+/// An inline schema to move into `components.schemas` under `name`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Extract {
+    /// An RFC 9535 JSONPath selecting exactly one schema.
+    pub target: String,
+    pub name: String,
+}
+
+impl ImportConfig {
+    /// Reads the `x-import` section of an overlay document.
+    pub fn from_overlay(overlay: &Value) -> Result<Self, String> {
+        let section = overlay
+            .get("x-import")
+            .ok_or("the overlay has no `x-import` section")?;
+        serde_json::from_value(section.clone()).map_err(|e| format!("overlay `x-import`: {e}"))
+    }
+
+    /// The tag of `file`, if it is a listed source.
+    pub fn tag(&self, file: &str) -> Option<&str> {
+        self.sources
+            .iter()
+            .find(|s| s.file == file)
+            .map(|s| s.tag.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_the_section_and_rejects_unknown_keys() {
+        let overlay = json!({"x-import": {
+            "sources": [{"file": "a.json", "tag": "A"}],
+            "disagreements": [{"operation": "get /x", "operationId": "x", "reason": "r"}]
+        }});
+        let config = ImportConfig::from_overlay(&overlay).unwrap();
+        assert_eq!(config.tag("a.json"), Some("A"));
+        assert_eq!(config.disagreements[0].operation_id.as_deref(), Some("x"));
+
+        let bad = json!({"x-import": {"sources": [], "renames": {}}});
+        assert!(
+            ImportConfig::from_overlay(&bad)
+                .unwrap_err()
+                .contains("renames")
+        );
+    }
+}

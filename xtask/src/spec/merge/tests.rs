@@ -1,0 +1,159 @@
+//! Tests of the operation merge and the union rule on small made-up files.
+
+use super::*;
+use crate::spec::config::ImportConfig;
+use serde_json::json;
+
+fn source(file: &str, paths: Value, schemas: Value) -> Source {
+    Source {
+        file: file.into(),
+        sha256: String::new(),
+        doc: json!({"paths": paths, "components": {"schemas": schemas}}),
+    }
+}
+
+fn config(disagreements: Value) -> ImportConfig {
+    serde_json::from_value(json!({
+        "sources": [{"file": "a.json", "tag": "A"}, {"file": "b.json", "tag": "B"},
+                    {"file": "c.json", "tag": "C"}],
+        "disagreements": disagreements,
+    }))
+    .unwrap()
+}
+
+fn run(sources: &[Source], config: &ImportConfig) -> Result<Merged, String> {
+    let naming = crate::spec::names::assign(sources, config)?;
+    merge(sources, &naming, config)
+}
+
+fn status(param: &str) -> Value {
+    json!({"get": {"operationId": "status",
+        "parameters": [{"in": "path", "name": param, "required": true, "schema": {"type": "string"}}],
+        "responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}}}}})
+}
+
+#[test]
+fn identical_copies_merge_once_under_the_majority_parameter_name() {
+    let sources = [
+        source("a.json", json!({"/s/{id}": status("id")}), json!({})),
+        source("b.json", json!({"/s/{job}": status("job")}), json!({})),
+        source("c.json", json!({"/s/{job}": status("job")}), json!({})),
+    ];
+    let merged = run(&sources, &config(json!([]))).unwrap();
+    assert_eq!(merged.paths.keys().collect::<Vec<_>>(), ["/s/{job}"]);
+    assert_eq!(merged.paths["/s/{job}"], status("job"));
+    let notes = merged.notes.join("\n");
+    assert!(
+        notes.contains("`get /s/{id}` in a.json renamed `get /s/{job}`"),
+        "{notes}"
+    );
+    assert!(notes.contains("3 copies identical"), "{notes}");
+}
+
+#[test]
+fn differing_copies_need_a_recorded_decision() {
+    let mut other = status("id");
+    other["get"]["responses"]["404"] = json!({});
+    let sources = [
+        source("a.json", json!({"/s/{id}": status("id")}), json!({})),
+        source("b.json", json!({"/s/{id}": other}), json!({})),
+    ];
+    let err = run(&sources, &config(json!([]))).err().unwrap();
+    assert!(
+        err.contains("get /s/{id}") && err.contains("['404']"),
+        "{err}"
+    );
+
+    let entry = json!([{"operation": "get /s/{id}", "reason": "b lists one more error"}]);
+    let merged = run(&sources, &config(entry)).unwrap();
+    assert!(
+        merged.paths["/s/{id}"]["get"]["responses"]
+            .get("404")
+            .is_some()
+    );
+
+    let stale = json!([{"operation": "get /gone", "reason": "r"}]);
+    let sources = [source(
+        "a.json",
+        json!({"/s/{id}": status("id")}),
+        json!({}),
+    )];
+    assert!(
+        run(&sources, &config(stale))
+            .err()
+            .unwrap()
+            .contains("/gone")
+    );
+}
+
+fn body(schema: &str) -> Value {
+    json!({"post": {"operationId": schema,
+        "requestBody": {"required": true, "content": {"application/json": {
+            "schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
+        "responses": {"200": {"content": {"application/json": {
+            "schema": {"$ref": format!("#/components/schemas/{schema}")}}}}}}})
+}
+
+#[test]
+fn the_union_keeps_the_documenting_schema_or_an_any_of() {
+    let small = json!({"type": "object", "properties": {"p": {"type": "string"}}});
+    let big =
+        json!({"type": "object", "properties": {"p": {"type": "string"}, "q": {"type": "string"}}});
+    let other = json!({"type": "object", "properties": {"r": {"type": "string"}}});
+    let sources = [
+        source(
+            "a.json",
+            json!({"/v": body("Small")}),
+            json!({"Small": small, "Other": other}),
+        ),
+        source("b.json", json!({"/v": body("Big")}), json!({"Big": big})),
+    ];
+    let err = run(
+        &sources,
+        &config(json!([{"operation": "post /v", "reason": "r"}])),
+    )
+    .err()
+    .unwrap();
+    assert!(err.contains("operation ids"), "{err}");
+
+    let entry = json!([{"operation": "post /v", "operationId": "Big", "reason": "r"}]);
+    let merged = run(&sources, &config(entry)).unwrap();
+    let op = &merged.paths["/v"]["post"];
+    assert_eq!(op["operationId"], "Big");
+    let body_schema = &op["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(body_schema, &json!({"$ref": "#/components/schemas/Big"}));
+
+    // Small and Other: neither documents the other.
+    let mut with_other = body("Small");
+    with_other["post"]["responses"]["200"]["content"]["application/json"]["schema"] =
+        json!({"$ref": "#/components/schemas/Other"});
+    let small = json!({"type": "object", "properties": {"p": {"type": "string"}}});
+    let other = json!({"type": "object", "properties": {"r": {"type": "string"}}});
+    let sources = [
+        source(
+            "a.json",
+            json!({"/v": body("Small")}),
+            json!({"Small": small.clone(), "Other": other.clone()}),
+        ),
+        source(
+            "b.json",
+            json!({"/v": with_other}),
+            json!({"Small": small, "Other": other}),
+        ),
+    ];
+    let merged = run(
+        &sources,
+        &config(json!([{"operation": "post /v", "reason": "r"}])),
+    )
+    .unwrap();
+    assert_eq!(
+        merged.paths["/v"]["post"]["responses"]["200"]["content"]["application/json"]["schema"],
+        json!({"anyOf": [{"$ref": "#/components/schemas/Small"}, {"$ref": "#/components/schemas/Other"}]})
+    );
+}
+
+#[test]
+fn templates_ignore_parameter_names() {
+    assert_eq!(template("/v3/status/{jobId}"), "/v3/status/{}");
+    assert_eq!(path_params("/a/{x}/b/{y}"), ["x", "y"]);
+}

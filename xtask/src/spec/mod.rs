@@ -1,0 +1,180 @@
+//! `spec import` and `spec check`: Adobe's published OpenAPI 3.1 files plus
+//! our overlay become `openapi/firefly.yaml`, the OpenAPI 3.0.3 document
+//! `build.rs` compiles with progenitor.
+//!
+//! The pipeline, one module per step:
+//! 1. [`load`]: read Adobe's files and the overlay (with their SHA-256);
+//!    order the files as the overlay's `x-import.sources` lists them.
+//! 2. [`convert`]: per file, drop Adobe's prose and convert 3.1 to 3.0.3.
+//! 3. [`names`]: one schema per (file, name), collisions renamed by one
+//!    rule, then the published names from `x-import.names`.
+//! 4. [`merge`]: one operation per method and path; differing copies merged
+//!    by the union rule, each recorded in `x-import.disagreements`.
+//! 5. [`overlay`]: name inline schemas (`x-import.extract`), then apply the
+//!    Overlay 1.0.0 actions: our descriptions, the endpoints Adobe's files
+//!    lack, and our relaxations.
+//! 6. [`lint`]: everything documented, every reference resolves.
+//! 7. [`emit`]: deterministic YAML under a header naming the inputs.
+//!
+//! [`check`] re-runs all of it in memory and compares.
+
+mod check;
+mod config;
+mod convert;
+mod diff;
+mod emit;
+mod lint;
+mod load;
+mod merge;
+mod names;
+mod overlay;
+mod union;
+mod walk;
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use load::Source;
+use names::Naming;
+
+/// Where the generated document lives, relative to the repository root.
+pub const OUTPUT_PATH: &str = "openapi/firefly.yaml";
+
+/// The generated document and what the import decided on the way.
+pub struct Imported {
+    pub yaml: String,
+    pub notes: Vec<String>,
+}
+
+/// Imports Adobe's files in `dir` with the overlay under `root`, in memory.
+pub fn import(root: &Path, dir: &Path) -> Result<Imported, String> {
+    let overlay = load::overlay(root)?;
+    let sources = load::sources(dir)?;
+    let mut inputs: Vec<(String, String)> = sources
+        .iter()
+        .map(|s| (s.file.clone(), s.sha256.clone()))
+        .collect();
+    inputs.push((load::OVERLAY_PATH.into(), overlay.sha256.clone()));
+
+    let mut sources = load::in_precedence_order(sources, &overlay.config)?;
+    for source in &mut sources {
+        check_top_level(source)?;
+        convert::strip_prose(&mut source.doc);
+        convert::convert_schemas(&mut source.doc).map_err(|e| format!("{}: {e}", source.file))?;
+    }
+    let naming = names::assign(&sources, &overlay.config)?;
+    let merged = merge::merge(&sources, &naming, &overlay.config)?;
+
+    let mut components = other_components(&sources, &naming)?;
+    components.insert(
+        "schemas".into(),
+        Value::Object(naming.schemas.clone().into_iter().collect()),
+    );
+    let mut doc = json!({
+        "openapi": "3.0.3",
+        "info": {},
+        "paths": merged.paths,
+        "components": components,
+    });
+    let mut notes = naming.notes;
+    notes.extend(merged.notes);
+    overlay::extract(&mut doc, &overlay.config.extract, &mut notes)?;
+    let actions = overlay::apply(&mut doc, &overlay.doc)?;
+    notes.push(format!("applied {actions} overlay actions"));
+    lint::lint(&mut doc)?;
+
+    let yaml = format!("{}\n{}", emit::header(&inputs), emit::to_yaml(&doc));
+    // The emitter is ours: prove the text reads back as the document.
+    let back: Value = serde_norway::from_str(&yaml).map_err(|e| format!("emitted YAML: {e}"))?;
+    if back != doc {
+        return Err(format!(
+            "emitted YAML reads back differently: {}",
+            diff::differences(&doc, &back, 5).join("; ")
+        ));
+    }
+    Ok(Imported { yaml, notes })
+}
+
+/// Top-level members the import understands. `info`, `servers`, `security`,
+/// `tags` and security schemes are replaced by ours from the overlay.
+fn check_top_level(source: &Source) -> Result<(), String> {
+    const KNOWN: &[&str] = &[
+        "openapi",
+        "info",
+        "servers",
+        "security",
+        "tags",
+        "externalDocs",
+        "paths",
+        "components",
+    ];
+    for key in source.doc.as_object().into_iter().flatten().map(|(k, _)| k) {
+        if !KNOWN.contains(&key.as_str()) && !key.starts_with("x-") {
+            return Err(format!(
+                "{}: top-level `{key}` is not supported",
+                source.file
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Component parameters, headers, responses and request bodies of all
+/// files, by name; one name must mean one thing.
+fn other_components(sources: &[Source], naming: &Naming) -> Result<Map<String, Value>, String> {
+    let mut out: Map<String, Value> = Map::new();
+    for (i, source) in sources.iter().enumerate() {
+        let components = source.doc.get("components").and_then(Value::as_object);
+        for (kind, entries) in components.into_iter().flatten() {
+            match kind.as_str() {
+                "schemas" | "securitySchemes" => continue,
+                "parameters" | "headers" | "responses" | "requestBodies" => {}
+                other => {
+                    return Err(format!(
+                        "{}: components.{other} is not supported",
+                        source.file
+                    ));
+                }
+            }
+            let target = out
+                .entry(kind.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            for (name, entry) in entries.as_object().into_iter().flatten() {
+                let mut entry = entry.clone();
+                naming.rename_refs(i, &mut entry)?;
+                match target.get(name) {
+                    Some(existing) if *existing != entry => {
+                        return Err(format!(
+                            "components.{kind}.{name} differs between files: {}",
+                            diff::differences(existing, &entry, 3).join("; ")
+                        ));
+                    }
+                    _ => target[name.as_str()] = entry,
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `spec import DIR`: writes the document and reports the decisions.
+pub fn run_import(root: &Path, dir: &Path) -> Result<(), String> {
+    let imported = import(root, dir)?;
+    for note in &imported.notes {
+        eprintln!("{note}");
+    }
+    let path = root.join(OUTPUT_PATH);
+    fs::write(&path, &imported.yaml)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("wrote {OUTPUT_PATH}");
+    Ok(())
+}
+
+/// `spec check DIR`: fails when the committed document is not current.
+pub fn run_check(root: &Path, dir: &Path) -> Result<(), String> {
+    check::check(root, dir)?;
+    eprintln!("{OUTPUT_PATH} is up to date");
+    Ok(())
+}
