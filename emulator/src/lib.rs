@@ -49,7 +49,7 @@ mod state;
 mod upload_check;
 mod validation;
 
-pub use faults::{Faults, RetryAfter, ServerErrorBurst};
+pub use faults::{Faults, FaultsServed, RetryAfter, ServerErrorBurst};
 pub use settings::{EmulatorBuilder, FAULTS_ENV};
 pub use state::ReceivedRequest;
 
@@ -132,6 +132,12 @@ impl Emulator {
     /// How many tokens IMS has issued.
     pub fn tokens_issued(&self) -> u64 {
         self.state.tokens_issued.load(Ordering::Relaxed)
+    }
+
+    /// How many times each injected fault has fired so far, so a test can
+    /// check that the faults it configured did happen.
+    pub fn faults_served(&self) -> FaultsServed {
+        self.state.faults_fired.served()
     }
 }
 

@@ -11,7 +11,7 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use crate::{RetryAfter, state::EmulatorState};
+use crate::{RetryAfter, faults::Fired, state::EmulatorState};
 
 impl EmulatorState {
     /// A 429 with this `Retry-After`.
@@ -36,6 +36,7 @@ impl EmulatorState {
     /// An error in Adobe's JSON shape, or as an HTML page when asked.
     pub(crate) fn error(&self, status: u16, code: &str, message: &str) -> Response {
         if self.settings.faults.html_errors {
+            self.faults_fired.record(Fired::HtmlError);
             let page = format!("<html><body><h1>{status}</h1><p>{message}</p></body></html>");
             return respond(status, "text/html", page);
         }

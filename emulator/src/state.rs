@@ -20,7 +20,12 @@ use axum::{
 use serde_json::Value;
 use tokio::time::Instant;
 
-use crate::{EmulatorBuilder, RetryAfter, responses::cut_connection, validation::SpecValidator};
+use crate::{
+    EmulatorBuilder, RetryAfter,
+    faults::{FaultCounters, Fired},
+    responses::cut_connection,
+    validation::SpecValidator,
+};
 
 /// One request the emulator received, for tests to inspect.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +49,7 @@ pub(crate) struct EmulatorState {
     api_requests: AtomicU64,
     pub(crate) jobs_submitted: AtomicU64,
     pub(crate) tokens_issued: AtomicU64,
+    pub(crate) faults_fired: FaultCounters,
     data: Mutex<Data>,
 }
 
@@ -61,6 +67,8 @@ pub(crate) struct Data {
 struct IssuedToken {
     expires_at: Instant,
     scopes: Vec<String>,
+    /// Whether a fault made it expire before its announced lifetime.
+    cut_short: bool,
 }
 
 /// A client secret of the emulated credential.
@@ -161,6 +169,7 @@ impl EmulatorState {
             api_requests: AtomicU64::new(0),
             jobs_submitted: AtomicU64::new(0),
             tokens_issued: AtomicU64::new(0),
+            faults_fired: FaultCounters::default(),
             data: Mutex::new(Data {
                 secrets: vec![StoredSecret {
                     uuid: new_uuid(),
@@ -189,6 +198,7 @@ impl EmulatorState {
             IssuedToken {
                 expires_at: Instant::now() + valid_for,
                 scopes,
+                cut_short: valid_for < lifetime,
             },
         );
         token
@@ -231,9 +241,11 @@ impl EmulatorState {
         let faults = &self.settings.faults;
         let n = self.api_requests.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(delay) = faults.slow {
+            self.faults_fired.record(Fired::Slow);
             tokio::time::sleep(delay).await;
         }
         if faults.drops(n) {
+            self.faults_fired.record(Fired::DroppedConnection);
             return Err(cut_connection());
         }
         self.authenticate(headers, scope)?;
@@ -241,9 +253,11 @@ impl EmulatorState {
             self.quota(limit)?;
         }
         if faults.rate_limits(n) {
+            self.faults_fired.record(Fired::RateLimit);
             return Err(self.rate_limited(faults.retry_after));
         }
         if let Some(status) = faults.server_error(n) {
+            self.faults_fired.record(Fired::ServerError);
             return Err(self.error(status, "runtime_error", "injected server error"));
         }
         Ok(())
@@ -256,10 +270,13 @@ impl EmulatorState {
             .and_then(|v| v.strip_prefix("Bearer "));
         let scoped = token.and_then(|token| {
             let data = self.lock();
-            let issued = data
-                .tokens
-                .get(token)
-                .filter(|t| Instant::now() < t.expires_at)?;
+            let issued = data.tokens.get(token)?;
+            if Instant::now() >= issued.expires_at {
+                if issued.cut_short {
+                    self.faults_fired.record(Fired::ExpiredToken);
+                }
+                return None;
+            }
             Some(issued.scopes.iter().any(|s| s == scope))
         });
         let Some(scoped) = scoped else {
@@ -311,6 +328,7 @@ impl EmulatorState {
                 .front()
                 .map_or(window, |oldest| window - now.duration_since(*oldest))
         };
+        self.faults_fired.record(Fired::Quota);
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         let mut response = self.rate_limited(RetryAfter::Seconds(seconds.max(1)));
         response

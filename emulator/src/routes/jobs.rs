@@ -19,6 +19,7 @@ use super::{
     generation::{Operation, result_body},
 };
 use crate::{
+    faults::Fired,
     responses::json_response,
     state::{EmulatorState, Job, JobState, OutputKind, Phase},
 };
@@ -140,12 +141,15 @@ async fn status(
         (_, Phase::Running(progress)) => {
             json!({"jobId": job_id, "status": "running", "progress": progress})
         }
-        (JobState::Failing, Phase::Done) => json!({
-            "jobId": job_id,
-            "status": "failed",
-            "error_code": "runtime_error",
-            "message": "The job failed (injected by the emulator).",
-        }),
+        (JobState::Failing, Phase::Done) => {
+            state.faults_fired.record(Fired::FailedJob);
+            json!({
+                "jobId": job_id,
+                "status": "failed",
+                "error_code": "runtime_error",
+                "message": "The job failed (injected by the emulator).",
+            })
+        }
         (JobState::Active, Phase::Done) => {
             let result = result_body(&job.outputs, job.size, job.content_class.as_deref());
             json!({"jobId": job_id, "status": "succeeded", "progress": 100.0, "result": result})
