@@ -271,6 +271,14 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_readme_lists_every_fault() {
+        let readme = include_str!("../../README.md");
+        for item in ITEMS {
+            assert!(readme.contains(&format!("`{}", item.name)), "{}", item.name);
+        }
+    }
+
     fn any_faults() -> impl Strategy<Value = Faults> {
         let n = || option::of(1..=u32::MAX);
         let retry_after = prop_oneof![
