@@ -21,7 +21,9 @@
 //! the body against the vendored spec (422 with `validation_errors` naming the
 //! field). Images are deterministic PNGs per (prompt, seed, size).
 //! [`Faults`] injects rate limiting, server errors, slow answers, cut
-//! connections, HTML error pages, failed jobs and early-expiring tokens.
+//! connections, HTML error pages, failed jobs, early-expiring tokens and
+//! Adobe's per-minute quota; [`Emulator::faults_served`] counts the faults
+//! that fired.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,14 +42,14 @@
 // boxing the refusals would only add an allocation.
 #![allow(clippy::result_large_err)]
 
-mod faults;
-mod image;
-mod responses;
-mod routes;
-mod settings;
-mod state;
-mod upload_check;
-mod validation;
+mod faults; // the faults, which request they fall on, their text form
+mod image; // deterministic stand-in PNGs and MP4s
+mod responses; // answers in Adobe's shapes, HTML pages, cut connections
+mod routes; // one module per API family: ims, jobs, sync, storage, models, secrets
+mod settings; // EmulatorBuilder: settings, defaults, starting a server
+mod state; // tokens, secrets, jobs, images, the request log; admission checks
+mod upload_check; // what the upload endpoint accepts
+mod validation; // request bodies against the spec
 
 pub use faults::{Faults, FaultsServed, RetryAfter, ServerErrorBurst};
 pub use settings::{EmulatorBuilder, FAULTS_ENV};
