@@ -231,8 +231,7 @@ async fn a_whole_batch_logs_no_secret_and_no_token() {
     use adobe_firefly_emulator::{Emulator, Faults};
     use common::EmulatorExt;
     let _serial = capture_logs().await;
-    let mut faults = Faults::none();
-    faults.token_valid_for = Some(Duration::from_secs(20));
+    let faults = Faults::none().token_valid_for(Duration::from_secs(20));
     let emulator = Emulator::builder()
         .credentials("client-for-sweep", SENTINEL_SECRET)
         .faults(faults)

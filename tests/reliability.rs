@@ -108,14 +108,10 @@ async fn a_status_url_on_an_untrusted_host_gets_no_credentials() {
 
 #[tokio::test(start_paused = true)]
 async fn a_batch_survives_a_token_expiring_and_injected_faults() {
-    let mut faults = Faults::none();
-    faults.token_valid_for = Some(Duration::from_secs(30));
-    faults.rate_limit_every = Some(7);
-    faults.server_errors = Some(ServerErrorBurst {
-        status: 503,
-        count: 1,
-        every: 11,
-    });
+    let faults = Faults::none()
+        .token_valid_for(Duration::from_secs(30))
+        .rate_limit_every(7)
+        .server_errors(ServerErrorBurst::new(503, 1, 11));
     let emulator = Emulator::builder().faults(faults).start().await.unwrap();
     let firefly = emulator.client().unwrap();
     for i in 0..20 {
@@ -144,9 +140,9 @@ async fn a_batch_survives_a_token_expiring_and_injected_faults() {
 async fn nothing_is_left_running_after_a_faulty_batch() {
     let metrics = tokio::runtime::Handle::current().metrics();
     {
-        let mut faults = Faults::none();
-        faults.drop_connection_every = Some(5);
-        faults.slow = Some(Duration::from_millis(5));
+        let faults = Faults::none()
+            .drop_connection_every(5)
+            .slow(Duration::from_millis(5));
         let emulator = Emulator::builder().faults(faults).start().await.unwrap();
         let firefly = Arc::new(emulator.client().unwrap());
         let quick = WaitOptions::default().first_poll(Duration::from_millis(5));

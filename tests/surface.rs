@@ -270,8 +270,7 @@ async fn uploads_from_a_file_and_from_a_stream() {
 // failed is still dropped for later calls.
 #[tokio::test(start_paused = true)]
 async fn a_streamed_upload_is_not_replayed_after_a_401() {
-    let mut faults = Faults::none();
-    faults.token_valid_for = Some(Duration::from_secs(10));
+    let faults = Faults::none().token_valid_for(Duration::from_secs(10));
     let emulator = Emulator::builder().faults(faults).start().await.unwrap();
     let firefly = emulator.client().unwrap();
     firefly.check_credentials().await.unwrap();

@@ -111,8 +111,7 @@ async fn json_output_is_one_document_per_command() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_of_twenty_rides_out_injected_429s() {
-    let mut faults = Faults::none();
-    faults.rate_limit_every = Some(5);
+    let faults = Faults::none().rate_limit_every(5);
     let emulator = Emulator::builder().faults(faults).start().await.unwrap();
     let dir = scratch("batch");
     let prompts = dir.join("prompts.txt");
@@ -173,8 +172,7 @@ async fn an_interrupted_batch_resumes_where_it_stopped() {
     let out = dir.join("out");
 
     // First run: every fourth job fails on Adobe's side.
-    let mut faults = Faults::none();
-    faults.fail_jobs_every = Some(4);
+    let faults = Faults::none().fail_jobs_every(4);
     let flaky = Emulator::builder().faults(faults).start().await.unwrap();
     let mut command = firefly(&flaky);
     command

@@ -1,7 +1,13 @@
-//! Faults the emulator can inject, configured in Rust or from the
-//! `FIREFLY_EMULATOR_FAULTS` environment variable.
+//! Faults the emulator can inject: what each one is, which request or job
+//! it falls on, and the count of those that fired. Their text form, read
+//! from `FIREFLY_EMULATOR_FAULTS`, is in `faults/syntax.rs`.
 
-use std::time::Duration;
+mod syntax;
+
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::Duration,
+};
 
 /// How a 429 tells the client when to come back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +21,7 @@ pub enum RetryAfter {
 /// A burst of server errors: `count` consecutive requests answer `status`,
 /// once every `every` requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServerErrorBurst {
     /// The status, such as 503.
     pub status: u16,
@@ -24,16 +31,42 @@ pub struct ServerErrorBurst {
     pub every: u32,
 }
 
+impl ServerErrorBurst {
+    /// `count` requests in a row answer `status`, at the start of every
+    /// cycle of `every` requests (raised to `count` when shorter, so that
+    /// `new(503, 2, 1)` fails every request).
+    pub fn new(status: u16, count: u32, every: u32) -> Self {
+        Self {
+            status,
+            count,
+            every: every.max(count).max(1),
+        }
+    }
+}
+
 /// Faults injected into Firefly API requests (`/v3/...`). All off by default.
 ///
 /// Counting is over all Firefly API requests the emulator receives, starting
-/// at 1: `rate_limit_every: Some(3)` answers 429 to requests 3, 6, 9, ...
+/// at 1: `rate_limit_every(3)` answers 429 to requests 3, 6, 9, ...
+///
+/// ```
+/// use std::time::Duration;
+/// use adobe_firefly_emulator::{Faults, ServerErrorBurst};
+///
+/// let faults = Faults::none()
+///     .rate_limit_every(3)
+///     .server_errors(ServerErrorBurst::new(503, 2, 10))
+///     .slow(Duration::from_millis(250));
+/// assert_eq!(faults.rate_limit_every, Some(3));
+/// assert_eq!(faults.to_string(), "rate_limit_every=3,server_errors=503x2/10,slow_ms=250");
+/// ```
 ///
 /// From the environment, `FIREFLY_EMULATOR_FAULTS` holds comma-separated
 /// items: `rate_limit_every=3`, `retry_after=5` or `retry_after=date:5`,
 /// `server_errors=503x2/10` (2 in every 10 requests), `slow_ms=250`,
 /// `drop_every=7`, `html_errors`, `fail_jobs_every=2`, `token_valid_secs=30`,
-/// `rate_limit_per_minute=4`.
+/// `rate_limit_per_minute=4`. [`Faults::parse`] reads that form and
+/// `Display` writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Faults {
@@ -82,55 +115,64 @@ impl Faults {
     }
 
     /// Parses the `FIREFLY_EMULATOR_FAULTS` syntax (see the type's docs).
+    /// An unknown name is refused with the list of valid ones.
     pub fn parse(spec: &str) -> Result<Self, String> {
-        let mut faults = Self::none();
-        for item in spec.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-            let (key, value) = item.split_once('=').unwrap_or((item, ""));
-            let number = |v: &str| -> Result<u32, String> {
-                v.parse::<u32>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("`{item}`: expected a positive number"))
-            };
-            match key {
-                "rate_limit_every" => faults.rate_limit_every = Some(number(value)?),
-                "retry_after" => {
-                    faults.retry_after = match value.strip_prefix("date:") {
-                        Some(secs) => RetryAfter::HttpDate(number(secs)?.into()),
-                        None => RetryAfter::Seconds(number(value)?.into()),
-                    }
-                }
-                "server_errors" => {
-                    let (burst, every) = value
-                        .split_once('/')
-                        .ok_or_else(|| format!("`{item}`: expected STATUSxCOUNT/EVERY"))?;
-                    let (status, count) = burst
-                        .split_once('x')
-                        .ok_or_else(|| format!("`{item}`: expected STATUSxCOUNT/EVERY"))?;
-                    let status = status
-                        .parse::<u16>()
-                        .ok()
-                        .filter(|s| (500..600).contains(s))
-                        .ok_or_else(|| format!("`{item}`: the status must be 5xx"))?;
-                    let (count, every) = (number(count)?, number(every)?);
-                    faults.server_errors = Some(ServerErrorBurst {
-                        status,
-                        count,
-                        every: every.max(count),
-                    });
-                }
-                "slow_ms" => faults.slow = Some(Duration::from_millis(number(value)?.into())),
-                "drop_every" => faults.drop_connection_every = Some(number(value)?),
-                "html_errors" => faults.html_errors = true,
-                "fail_jobs_every" => faults.fail_jobs_every = Some(number(value)?),
-                "token_valid_secs" => {
-                    faults.token_valid_for = Some(Duration::from_secs(number(value)?.into()))
-                }
-                "rate_limit_per_minute" => faults.rate_limit_per_minute = Some(number(value)?),
-                other => return Err(format!("unknown fault `{other}`")),
-            }
-        }
-        Ok(faults)
+        syntax::parse(spec)
+    }
+
+    /// Answer every n-th request with 429: the n-th, the 2n-th, ...
+    pub fn rate_limit_every(mut self, n: u32) -> Self {
+        self.rate_limit_every = Some(n);
+        self
+    }
+
+    /// The `Retry-After` sent with every 429 (default: 1 second).
+    pub fn retry_after(mut self, retry_after: RetryAfter) -> Self {
+        self.retry_after = retry_after;
+        self
+    }
+
+    /// Bursts of server errors.
+    pub fn server_errors(mut self, burst: ServerErrorBurst) -> Self {
+        self.server_errors = Some(burst);
+        self
+    }
+
+    /// Delay every answer by this much.
+    pub fn slow(mut self, delay: Duration) -> Self {
+        self.slow = Some(delay);
+        self
+    }
+
+    /// Cut the connection in the middle of every n-th answer.
+    pub fn drop_connection_every(mut self, n: u32) -> Self {
+        self.drop_connection_every = Some(n);
+        self
+    }
+
+    /// Send error bodies as HTML pages instead of Adobe's JSON.
+    pub fn html_errors(mut self, html: bool) -> Self {
+        self.html_errors = html;
+        self
+    }
+
+    /// Make every n-th submitted job end `failed`.
+    pub fn fail_jobs_every(mut self, n: u32) -> Self {
+        self.fail_jobs_every = Some(n);
+        self
+    }
+
+    /// Reject tokens this long after they were issued, whatever
+    /// `expires_in` said.
+    pub fn token_valid_for(mut self, lifetime: Duration) -> Self {
+        self.token_valid_for = Some(lifetime);
+        self
+    }
+
+    /// Adobe's quota: at most this many requests per minute per client id.
+    pub fn rate_limit_per_minute(mut self, limit: u32) -> Self {
+        self.rate_limit_per_minute = Some(limit);
+        self
     }
 
     /// Whether the n-th request (from 1) gets an injected 429.
@@ -141,7 +183,7 @@ impl Faults {
     /// The status the n-th request (from 1) fails with, if any.
     pub(crate) fn server_error(&self, n: u64) -> Option<u16> {
         let burst = self.server_errors?;
-        let position = (n - 1) % u64::from(burst.every);
+        let position = (n - 1) % u64::from(burst.every.max(1));
         (position < u64::from(burst.count)).then_some(burst.status)
     }
 
@@ -161,60 +203,178 @@ fn every_nth(every: Option<u32>, n: u64) -> bool {
     every.is_some_and(|every| n.is_multiple_of(u64::from(every)))
 }
 
+/// How many times each fault fired, from
+/// [`Emulator::faults_served`](crate::Emulator::faults_served): lets a test
+/// check that the faults it configured happened, not only that the client
+/// coped with whatever came.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FaultsServed {
+    /// 429s injected by `rate_limit_every`.
+    pub rate_limits: u64,
+    /// 429s from the per-minute quota (`rate_limit_per_minute`).
+    pub quota_rejections: u64,
+    /// 5xx answers injected by `server_errors`.
+    pub server_errors: u64,
+    /// Answers delayed by `slow`.
+    pub slow_answers: u64,
+    /// Connections cut by `drop_connection_every`.
+    pub dropped_connections: u64,
+    /// Error bodies sent as HTML pages (`html_errors`).
+    pub html_errors: u64,
+    /// `failed` job statuses answered for jobs `fail_jobs_every` picked.
+    pub failed_jobs: u64,
+    /// 401s for tokens refused because `token_valid_for` cut them short.
+    pub expired_tokens: u64,
+}
+
+/// A fault that fired, as counted in [`FaultsServed`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fired {
+    RateLimit,
+    Quota,
+    ServerError,
+    Slow,
+    DroppedConnection,
+    HtmlError,
+    FailedJob,
+    ExpiredToken,
+}
+
+/// The running counts behind [`FaultsServed`].
+#[derive(Default)]
+pub(crate) struct FaultCounters([AtomicU64; 8]);
+
+impl FaultCounters {
+    pub(crate) fn record(&self, fired: Fired) {
+        self.0[fired as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn served(&self) -> FaultsServed {
+        let count = |fired: Fired| self.0[fired as usize].load(Ordering::Relaxed);
+        FaultsServed {
+            rate_limits: count(Fired::RateLimit),
+            quota_rejections: count(Fired::Quota),
+            server_errors: count(Fired::ServerError),
+            slow_answers: count(Fired::Slow),
+            dropped_connections: count(Fired::DroppedConnection),
+            html_errors: count(Fired::HtmlError),
+            failed_jobs: count(Fired::FailedJob),
+            expired_tokens: count(Fired::ExpiredToken),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn parses_every_fault() {
-        let faults = Faults::parse(
+    fn the_setters_build_what_the_text_form_says() {
+        let parsed = Faults::parse(
             "rate_limit_every=3, retry_after=date:5, server_errors=503x2/10, slow_ms=250, \
              drop_every=7, html_errors, fail_jobs_every=2, token_valid_secs=30, rate_limit_per_minute=4",
         )
         .unwrap();
-        assert_eq!(faults.rate_limit_every, Some(3));
-        assert_eq!(faults.retry_after, RetryAfter::HttpDate(5));
+        let built = Faults::none()
+            .rate_limit_every(3)
+            .retry_after(RetryAfter::HttpDate(5))
+            .server_errors(ServerErrorBurst::new(503, 2, 10))
+            .slow(Duration::from_millis(250))
+            .drop_connection_every(7)
+            .html_errors(true)
+            .fail_jobs_every(2)
+            .token_valid_for(Duration::from_secs(30))
+            .rate_limit_per_minute(4);
+        assert_eq!(parsed, built);
         assert_eq!(
-            faults.server_errors,
-            Some(ServerErrorBurst {
-                status: 503,
-                count: 2,
-                every: 10
-            })
+            built.server_errors.map(|b| (b.status, b.count, b.every)),
+            Some((503, 2, 10))
         );
-        assert_eq!(faults.slow, Some(Duration::from_millis(250)));
-        assert_eq!(faults.drop_connection_every, Some(7));
-        assert!(faults.html_errors);
-        assert_eq!(faults.fail_jobs_every, Some(2));
-        assert_eq!(faults.token_valid_for, Some(Duration::from_secs(30)));
-        assert_eq!(faults.rate_limit_per_minute, Some(4));
+        assert_eq!(built.token_valid_for, Some(Duration::from_secs(30)));
         assert_eq!(Faults::parse("").unwrap(), Faults::none());
+        assert_eq!(Faults::default(), Faults::none());
     }
 
-    proptest::proptest! {
-        #[test]
-        fn any_fault_string_parses_or_says_why(spec in "[a-z_=0-9x/:, ]{0,60}") {
-            if let Err(reason) = Faults::parse(&spec) {
-                proptest::prop_assert!(!reason.is_empty());
-            }
+    /// The request (or job) numbers from 1 to `last` that `fires` picks.
+    fn picked(last: u64, fires: impl Fn(u64) -> bool) -> Vec<u64> {
+        (1..=last).filter(|n| fires(*n)).collect()
+    }
+
+    #[test]
+    fn each_fault_falls_on_the_requests_it_names() {
+        let faults = Faults::none()
+            .rate_limit_every(3)
+            .server_errors(ServerErrorBurst::new(502, 2, 5))
+            .drop_connection_every(4)
+            .fail_jobs_every(2);
+        assert_eq!(picked(10, |n| faults.rate_limits(n)), [3, 6, 9]);
+        assert_eq!(picked(12, |n| faults.drops(n)), [4, 8, 12]);
+        assert_eq!(picked(7, |n| faults.fails_job(n)), [2, 4, 6]);
+        let statuses: Vec<Option<u16>> = (1..=11).map(|n| faults.server_error(n)).collect();
+        let (fail, pass) = (Some(502), None);
+        assert_eq!(
+            statuses,
+            [
+                fail, fail, pass, pass, pass, fail, fail, pass, pass, pass, fail
+            ]
+        );
+    }
+
+    #[test]
+    fn a_burst_as_long_as_its_cycle_fails_every_request() {
+        for burst in [
+            ServerErrorBurst::new(503, 3, 3),
+            ServerErrorBurst::new(503, 3, 1),
+        ] {
+            assert_eq!(burst.every, 3);
+            let faults = Faults::none().server_errors(burst);
+            assert_eq!(picked(9, |n| faults.server_error(n).is_some()).len(), 9);
         }
     }
 
     #[test]
-    fn rejects_nonsense() {
-        assert!(Faults::parse("explode").is_err());
-        assert!(Faults::parse("rate_limit_every=0").is_err());
-        assert!(Faults::parse("server_errors=404x1/2").is_err());
+    fn no_faults_fire_nothing() {
+        let faults = Faults::none();
+        let fired = picked(1000, |n| {
+            faults.rate_limits(n)
+                || faults.drops(n)
+                || faults.fails_job(n)
+                || faults.server_error(n).is_some()
+        });
+        assert!(fired.is_empty(), "{fired:?}");
     }
 
     #[test]
-    fn counts_requests_from_one() {
-        let faults = Faults::parse("rate_limit_every=3,server_errors=500x2/5").unwrap();
-        let limited: Vec<u64> = (1..=9).filter(|n| faults.rate_limits(*n)).collect();
-        assert_eq!(limited, [3, 6, 9]);
-        let failing: Vec<u64> = (1..=10)
-            .filter(|n| faults.server_error(*n).is_some())
-            .collect();
-        assert_eq!(failing, [1, 2, 6, 7]);
+    fn each_fired_fault_is_counted_under_its_own_name() {
+        let counters = FaultCounters::default();
+        let kinds = [
+            Fired::RateLimit,
+            Fired::Quota,
+            Fired::ServerError,
+            Fired::Slow,
+            Fired::DroppedConnection,
+            Fired::HtmlError,
+            Fired::FailedJob,
+            Fired::ExpiredToken,
+        ];
+        for (times, fired) in kinds.into_iter().enumerate() {
+            for _ in 0..=times {
+                counters.record(fired);
+            }
+        }
+        assert_eq!(
+            counters.served(),
+            FaultsServed {
+                rate_limits: 1,
+                quota_rejections: 2,
+                server_errors: 3,
+                slow_answers: 4,
+                dropped_connections: 5,
+                html_errors: 6,
+                failed_jobs: 7,
+                expired_tokens: 8,
+            }
+        );
     }
 }

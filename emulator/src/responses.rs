@@ -1,0 +1,91 @@
+//! Answers in the shapes Adobe's services send: JSON errors (or HTML pages
+//! when that fault is on), 429s with `Retry-After`, 422s with
+//! `validation_errors`, and a connection cut in the middle of an answer.
+
+use std::time::{Duration, SystemTime};
+
+use axum::{
+    body::{Body, Bytes},
+    http::{HeaderValue, StatusCode, header},
+    response::Response,
+};
+use serde_json::{Value, json};
+
+use crate::{RetryAfter, faults::Fired, state::EmulatorState};
+
+impl EmulatorState {
+    /// A 429 with this `Retry-After`.
+    pub(crate) fn rate_limited(&self, retry_after: RetryAfter) -> Response {
+        let value = match retry_after {
+            RetryAfter::Seconds(seconds) => seconds.to_string(),
+            RetryAfter::HttpDate(seconds) => {
+                httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(seconds))
+            }
+        };
+        let mut response = self.error(
+            429,
+            "rate_limited",
+            "Too many requests. Please try again later.",
+        );
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+
+    /// An error in Adobe's JSON shape, or as an HTML page when asked.
+    pub(crate) fn error(&self, status: u16, code: &str, message: &str) -> Response {
+        if self.settings.faults.html_errors {
+            self.faults_fired.record(Fired::HtmlError);
+            let page = format!("<html><body><h1>{status}</h1><p>{message}</p></body></html>");
+            return respond(status, "text/html", page);
+        }
+        json_response(status, json!({"error_code": code, "message": message}))
+    }
+
+    /// A 422 listing what is wrong with the request.
+    pub(crate) fn validation_error(&self, problems: Vec<Value>) -> Response {
+        json_response(
+            422,
+            json!({
+                "error_code": "validation_error",
+                "message": "The request is not valid.",
+                "validation_errors": problems,
+            }),
+        )
+    }
+}
+
+/// A JSON answer.
+pub(crate) fn json_response(status: u16, body: Value) -> Response {
+    respond(status, "application/json", body.to_string())
+}
+
+/// An answer with this status, type and body.
+pub(crate) fn respond(status: u16, content_type: &'static str, body: String) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// A response whose body fails after the headers: the client sees the
+/// connection cut in the middle of the answer.
+pub(crate) fn cut_connection() -> Response {
+    let body = Body::from_stream(futures::stream::iter([
+        Ok(Bytes::from_static(b"{\"jobId\":")),
+        Err(std::io::Error::other("connection cut by the emulator")),
+    ]));
+    let mut response = Response::new(body);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from_static("512"));
+    response
+}

@@ -1,0 +1,192 @@
+//! Asynchronous generation: submitting a job to any of the `-async` image
+//! endpoints or to video generation (202 with status and cancel URLs),
+//! `GET /v3/status/{jobId}` and `PUT /v3/cancel/{jobId}`.
+
+use std::sync::{Arc, atomic::Ordering};
+
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::HeaderMap,
+    response::Response,
+    routing::{get, post, put},
+};
+use serde_json::json;
+use tokio::time::Instant;
+
+use super::{
+    Routes,
+    generation::{Operation, result_body},
+};
+use crate::{
+    faults::Fired,
+    responses::json_response,
+    state::{EmulatorState, Job, JobState, OutputKind, Phase},
+};
+
+/// The endpoints that answer with a job.
+const OPERATIONS: &[Operation] = &[
+    Operation {
+        path: "/v3/images/generate-async",
+        schema: "GenerateImagesRequest",
+        model_enum: Some("ImageModelVersion"),
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/generate-similar-async",
+        schema: "GenerateSimilarImagesRequest",
+        model_enum: Some("SimilarImageModelVersion"),
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/expand-async",
+        schema: "ExpandImageRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/fill-async",
+        schema: "FillImageRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/generate-object-composite-async",
+        schema: "GenerateObjectCompositeRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/videos/generate",
+        schema: "GenerateVideoRequest",
+        model_enum: Some("VideoModelVersion"),
+        output: OutputKind::Video,
+    },
+];
+
+pub(super) fn routes() -> Routes {
+    let mut routes = Routes::new();
+    for operation in OPERATIONS {
+        let operation = *operation;
+        routes = routes.route(
+            operation.path,
+            post(move |State(state), headers, body| submit(state, operation, headers, body)),
+        );
+    }
+    routes
+        .route("/v3/status/{job_id}", get(status))
+        .route("/v3/cancel/{job_id}", put(cancel))
+}
+
+async fn submit(
+    state: Arc<EmulatorState>,
+    operation: Operation,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = match state.generation_request(operation, &headers, &body).await {
+        Ok(request) => request,
+        Err(refusal) => return refusal,
+    };
+    let n = state.jobs_submitted.fetch_add(1, Ordering::Relaxed) + 1;
+    let job_id = format!("urn:ff:jobs:emulator:{n:08}");
+    let (outputs, size) = state.outputs(&request, operation.output);
+    let failing = state.settings.faults.fails_job(n);
+    state.lock().jobs.insert(
+        job_id.clone(),
+        Job {
+            submitted_at: Instant::now(),
+            polls: 0,
+            state: if failing {
+                JobState::Failing
+            } else {
+                JobState::Active
+            },
+            outputs,
+            size,
+            content_class: request["contentClass"].as_str().map(str::to_owned),
+        },
+    );
+    json_response(
+        202,
+        json!({
+            "jobId": job_id,
+            "statusUrl": format!("{}/v3/status/{job_id}", state.url),
+            "cancelUrl": format!("{}/v3/cancel/{job_id}", state.url),
+        }),
+    )
+}
+
+async fn status(
+    State(state): State<Arc<EmulatorState>>,
+    Path(job_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = state
+        .admit("GET", &format!("/v3/status/{job_id}"), &headers)
+        .await
+    {
+        return refusal;
+    }
+    let mut data = state.lock();
+    let Some(job) = data.jobs.get_mut(&job_id) else {
+        drop(data);
+        return state.error(404, "unknown_job_id", "The job id is unknown.");
+    };
+    job.polls = job.polls.saturating_add(1);
+    let phase = job.phase(&state.settings);
+    let body = match (job.state, phase) {
+        (JobState::Canceled, _) => json!({"jobId": job_id, "status": "canceled"}),
+        (_, Phase::Pending) => json!({"jobId": job_id, "status": "pending"}),
+        (_, Phase::Running(progress)) => {
+            json!({"jobId": job_id, "status": "running", "progress": progress})
+        }
+        (JobState::Failing, Phase::Done) => {
+            state.faults_fired.record(Fired::FailedJob);
+            json!({
+                "jobId": job_id,
+                "status": "failed",
+                "error_code": "runtime_error",
+                "message": "The job failed (injected by the emulator).",
+            })
+        }
+        (JobState::Active, Phase::Done) => {
+            let result = result_body(&job.outputs, job.size, job.content_class.as_deref());
+            json!({"jobId": job_id, "status": "succeeded", "progress": 100.0, "result": result})
+        }
+    };
+    drop(data);
+    json_response(200, body)
+}
+
+async fn cancel(
+    State(state): State<Arc<EmulatorState>>,
+    Path(job_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refusal) = state
+        .admit("PUT", &format!("/v3/cancel/{job_id}"), &headers)
+        .await
+    {
+        return refusal;
+    }
+    let mut data = state.lock();
+    let conflict = match data.jobs.get_mut(&job_id) {
+        None => Some((404, "unknown_job_id", "The job id is unknown.")),
+        Some(job) if job.state == JobState::Canceled => {
+            Some((409, "job_already_canceled", "The job was already canceled."))
+        }
+        Some(job) if job.phase(&state.settings) == Phase::Done => {
+            Some((409, "job_completed", "The job has completed."))
+        }
+        Some(job) => {
+            job.state = JobState::Canceled;
+            None
+        }
+    };
+    drop(data);
+    match conflict {
+        Some((status, code, message)) => state.error(status, code, message),
+        None => json_response(200, json!({})),
+    }
+}

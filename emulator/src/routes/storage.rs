@@ -1,0 +1,208 @@
+//! Storage: `POST /v2/storage/image` (uploads, checked for type and size),
+//! and the generated outputs behind pre-signed-style URLs, which need no
+//! credentials and expire: issuing them for a result and serving
+//! `GET /storage/{file}`.
+
+use std::{sync::Arc, time::SystemTime};
+
+use axum::{
+    body::{Body, Bytes},
+    extract::{Path, Query, State},
+    http::{HeaderMap, HeaderValue, header},
+    response::Response,
+    routing::{get, post},
+};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use super::Routes;
+use crate::{
+    image,
+    responses::{json_response, respond},
+    state::{EmulatorState, Output, OutputKind, StoredImage, new_uuid},
+    upload_check,
+};
+
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .route("/v2/storage/image", post(upload))
+        .route("/storage/{file}", get(download))
+}
+
+impl EmulatorState {
+    /// Outputs for a generation request: one per seed or variation, each
+    /// behind a signed storage URL.
+    pub(crate) fn outputs(&self, request: &Value, kind: OutputKind) -> (Vec<Output>, (u32, u32)) {
+        // What the output depends on: the prompt, else the input image.
+        let key = [
+            &request["prompt"],
+            &request["image"]["source"]["uploadId"],
+            &request["image"]["source"]["url"],
+        ]
+        .into_iter()
+        .find_map(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+        let requested = match kind {
+            OutputKind::Image => &request["size"],
+            OutputKind::Video => &request["sizes"][0],
+        };
+        let default_side = if kind == OutputKind::Video {
+            1080
+        } else {
+            2048
+        };
+        let width = requested["width"].as_u64().unwrap_or(default_side) as u32;
+        let height = requested["height"].as_u64().unwrap_or(default_side) as u32;
+        let seeds: Vec<i64> = match request["seeds"].as_array() {
+            Some(seeds) if !seeds.is_empty() => seeds.iter().filter_map(Value::as_i64).collect(),
+            _ => {
+                let count = request["numVariations"].as_u64().unwrap_or(1);
+                (0..count)
+                    .map(|i| (image::fnv1a(&[key.as_bytes(), &i.to_le_bytes()]) % 100_000) as i64)
+                    .collect()
+            }
+        };
+        let extension = match kind {
+            OutputKind::Image => "png",
+            OutputKind::Video => "mp4",
+        };
+        let expires_at = Instant::now() + self.settings.url_lifetime;
+        let unix_expiry = (SystemTime::now() + self.settings.url_lifetime)
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let mut data = self.lock();
+        let outputs = seeds
+            .into_iter()
+            .map(|seed| {
+                let id = format!(
+                    "{:016x}",
+                    image::fnv1a(&[
+                        key.as_bytes(),
+                        &seed.to_le_bytes(),
+                        &width.to_le_bytes(),
+                        &height.to_le_bytes()
+                    ])
+                );
+                let signature = format!("{:016x}", fastrand::u64(..));
+                let file = format!("{id}-{signature}.{extension}");
+                data.images.insert(
+                    file.clone(),
+                    StoredImage {
+                        kind,
+                        prompt: key.clone(),
+                        seed,
+                        size: (width, height),
+                        expires_at,
+                        png: None,
+                    },
+                );
+                let url = format!(
+                    "{}/storage/{file}?X-Expires={unix_expiry}&X-Signature={signature}",
+                    self.url
+                );
+                Output { seed, url, kind }
+            })
+            .collect();
+        (outputs, (width, height))
+    }
+}
+
+async fn upload(
+    State(state): State<Arc<EmulatorState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(refusal) = state.admit("POST", "/v2/storage/image", &headers).await {
+        return refusal;
+    }
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !["image/jpeg", "image/png", "image/webp"].contains(&declared) {
+        return state.error(
+            415,
+            "invalid_content_type",
+            "Upload image/jpeg, image/png or image/webp",
+        );
+    }
+    if body.len() > upload_check::MAX_UPLOAD_BYTES {
+        return respond(
+            413,
+            "text/html",
+            "<html><body><h1>413 Request Entity Too Large</h1></body></html>".into(),
+        );
+    }
+    match upload_check::sniff_media_type(&body) {
+        Some(found) if found == declared => {}
+        _ => {
+            return state.error(
+                400,
+                "bad_request",
+                "The body is not an image of the declared type",
+            );
+        }
+    }
+    json_response(200, json!({"images": [{"id": new_uuid()}]}))
+}
+
+#[derive(serde::Deserialize)]
+struct Signature {
+    #[serde(rename = "X-Signature")]
+    signature: Option<String>,
+}
+
+async fn download(
+    State(state): State<Arc<EmulatorState>>,
+    Path(file): Path<String>,
+    Query(query): Query<Signature>,
+    headers: HeaderMap,
+) -> Response {
+    state.log("GET", &format!("/storage/{file}"), &headers);
+    let denied = |reason: &str| {
+        respond(
+            403,
+            "application/xml",
+            format!(
+                "<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code><Message>{reason}</Message></Error>"
+            ),
+        )
+    };
+    let signed = query.signature.as_deref().is_some_and(|signature| {
+        file.ends_with(&format!("-{signature}.png")) || file.ends_with(&format!("-{signature}.mp4"))
+    });
+    if !signed {
+        return denied("Query-string authentication requires the signature");
+    }
+    let max_side = state.settings.max_image_side;
+    let mut data = state.lock();
+    let Some(image) = data.images.get_mut(&file) else {
+        return denied("The resource does not exist");
+    };
+    if Instant::now() >= image.expires_at {
+        return denied("Request has expired");
+    }
+    let kind = image.kind;
+    let content = image
+        .png
+        .get_or_insert_with(|| match kind {
+            OutputKind::Image => {
+                let (width, height) = image::rendered_size(image.size.0, image.size.1, max_side);
+                Bytes::from(image::render_png(&image.prompt, image.seed, width, height))
+            }
+            OutputKind::Video => Bytes::from(image::stand_in_mp4(&image.prompt, image.seed)),
+        })
+        .clone();
+    drop(data);
+    let content_type = match kind {
+        OutputKind::Image => "image/png",
+        OutputKind::Video => "video/mp4",
+    };
+    let mut response = Response::new(Body::from(content));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}

@@ -1,0 +1,78 @@
+//! Synchronous generation: the image endpoints without `-async`, answering
+//! with the result at once.
+
+use std::sync::Arc;
+
+use axum::{body::Bytes, extract::State, http::HeaderMap, response::Response, routing::post};
+
+use super::{
+    Routes,
+    generation::{Operation, result_body},
+};
+use crate::{
+    responses::json_response,
+    state::{EmulatorState, OutputKind},
+};
+
+/// The endpoints that answer with the result.
+const OPERATIONS: &[Operation] = &[
+    Operation {
+        path: "/v3/images/generate",
+        schema: "GenerateImagesSyncRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/generate-similar",
+        schema: "GenerateSimilarImagesSyncRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/expand",
+        schema: "ExpandImageSyncRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/fill",
+        schema: "FillImageSyncRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+    Operation {
+        path: "/v3/images/generate-object-composite",
+        schema: "GenerateObjectCompositeRequest",
+        model_enum: None,
+        output: OutputKind::Image,
+    },
+];
+
+pub(super) fn routes() -> Routes {
+    let mut routes = Routes::new();
+    for operation in OPERATIONS {
+        let operation = *operation;
+        routes = routes.route(
+            operation.path,
+            post(move |State(state), headers, body| generate(state, operation, headers, body)),
+        );
+    }
+    routes
+}
+
+async fn generate(
+    state: Arc<EmulatorState>,
+    operation: Operation,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = match state.generation_request(operation, &headers, &body).await {
+        Ok(request) => request,
+        Err(refusal) => return refusal,
+    };
+    let (outputs, size) = state.outputs(&request, operation.output);
+    json_response(
+        200,
+        result_body(&outputs, size, request["contentClass"].as_str()),
+    )
+}
