@@ -6,10 +6,14 @@
 //!   `openapi/firefly.yaml` (see [`spec`]).
 //! - `spec check DIR`: fails when `openapi/firefly.yaml` is not what
 //!   `spec import DIR` would write.
+//! - `package-check`: packages every publishable crate and builds the SDK's
+//!   tests, examples and benchmarks from its `.crate`, as a registry user gets
+//!   them (see [`package_check`]).
 //!
 //! Relative paths are taken from the repository root, whatever the current
 //! directory.
 
+mod package_check;
 mod spec;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +22,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask spec import DIR   write openapi/firefly.yaml from Adobe's files in DIR
        cargo xtask spec check DIR    fail if openapi/firefly.yaml differs from a fresh import
+       cargo xtask package-check     package the publishable crates and build them from their .crate files
 
 DIR is relative to the repository root, e.g. ../shared/reference/adobe";
 
@@ -28,6 +33,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["spec", "import", dir] => spec::run_import(&root, &root.join(dir)),
         ["spec", "check", dir] => spec::run_check(&root, &root.join(dir)),
+        ["package-check"] => package_check::run(&root),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
