@@ -1,8 +1,8 @@
 //! `cargo xtask package-check`: the crates as a registry user gets them.
 //!
 //! 1. packages every publishable workspace crate (`cargo package --no-verify`;
-//!    `publish = false` crates are skipped) and unpacks each `.crate` under
-//!    `<target dir>/package-check/`;
+//!    `publish = false` crates are skipped) and unpacks each `.crate` in a
+//!    directory of the system's temporary directory;
 //! 2. checks what the `.crate` files hold (see [`contents`]): licenses, READMEs
 //!    whose links work off the repository, files that are symlinks in the
 //!    repository shipped as real files, every test, example and benchmark file;
@@ -18,6 +18,7 @@
 
 mod contents;
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -120,6 +121,9 @@ pub fn run(root: &Path) -> Result<(), String> {
             cargo(&ws, dir, &args)
         })?;
     }
+    // Only a successful run cleans up: after a failure the unpacked crates are
+    // there to look at.
+    let _ = std::fs::remove_dir_all(unpack_dir(&ws));
     println!(
         "package-check: all steps passed in {:.0?}",
         started.elapsed()
@@ -238,11 +242,11 @@ fn metadata(root: &Path) -> Result<Workspace, String> {
     })
 }
 
-/// Unpacks every `.crate` under `<target dir>/package-check/`, with fresh
-/// modification times (cargo stores a fixed old one, which would make cargo
-/// take stale build outputs for up to date).
+/// Unpacks every `.crate` into [`unpack_dir`], with fresh modification times
+/// (cargo stores a fixed old one, which would make cargo take stale build
+/// outputs for up to date).
 fn unpack(ws: &Workspace) -> Result<Vec<(&Crate, PathBuf)>, String> {
-    let out = ws.target_dir.join("package-check");
+    let out = unpack_dir(ws);
     if out.exists() {
         std::fs::remove_dir_all(&out)
             .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
@@ -277,6 +281,20 @@ fn unpack(ws: &Workspace) -> Result<Vec<(&Crate, PathBuf)>, String> {
         unpacked.push((krate, dir));
     }
     Ok(unpacked)
+}
+
+/// Where the `.crate` files are unpacked: outside the workspace (cargo would
+/// take a crate unpacked under its root for an undeclared member, and
+/// `workspace.exclude` cannot help while the root package is a member), at a
+/// path fixed for a given target directory so that build outputs are
+/// replaced rather than piled up from one run to the next.
+fn unpack_dir(ws: &Workspace) -> PathBuf {
+    let mut hasher = DefaultHasher::new();
+    ws.target_dir.hash(&mut hasher);
+    std::env::temp_dir().join(format!(
+        "adobe-firefly-package-check-{:016x}",
+        hasher.finish()
+    ))
 }
 
 /// The workspace crates `krate` needs, directly or through each other.
