@@ -14,7 +14,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{Crate, Workspace};
+use super::workspace::{Crate, Workspace};
 
 const LICENSES: &[&str] = &["LICENSE-MIT", "LICENSE-APACHE"];
 /// Directories whose every file must ship.
