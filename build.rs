@@ -56,7 +56,7 @@ fn run() -> Result<(), String> {
     }
 
     let mut codegen_spec = spec.clone();
-    normalize_for_codegen(&mut codegen_spec);
+    normalize_for_codegen(&mut codegen_spec)?;
     let openapi: openapiv3::OpenAPI = serde_json::from_value(codegen_spec)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
 
@@ -64,8 +64,9 @@ fn run() -> Result<(), String> {
     let tokens = generator
         .generate_tokens(&openapi)
         .map_err(|e| format!("progenitor failed: {e}"))?;
-    let ast: syn::File =
+    let mut ast: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    document_builder_setters(&mut ast)?;
     let mut code = prettyplease::unparse(&ast);
 
     let digest = Sha256::digest(text.as_bytes());
@@ -126,60 +127,191 @@ fn quote_path(path: &str) -> proc_macro2::TokenStream {
 }
 
 /// Rewrites the spec, in memory, into the subset progenitor turns into a
-/// usable client. The vendored file itself is never changed.
-fn normalize_for_codegen(spec: &mut serde_json::Value) {
-    if let Some(paths) = spec.get_mut("paths").and_then(|p| p.as_object_mut()) {
-        paths.retain(|_, item| !tagged(item, TAG_NOT_GENERATED) && !handwritten(item));
-        for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else {
+/// usable client. The vendored file itself is never changed. Every rewrite
+/// is checked: anything it cannot account for is an error, not a silent skip.
+fn normalize_for_codegen(spec: &mut serde_json::Value) -> Result<(), String> {
+    let paths = spec
+        .get_mut("paths")
+        .and_then(|p| p.as_object_mut())
+        .ok_or("the spec has no `paths`")?;
+    for (path, item) in paths.iter_mut() {
+        let item = item
+            .as_object_mut()
+            .ok_or_else(|| format!("path {path} is not an object"))?;
+        // Path-level servers (the IMS host) mean nothing to progenitor.
+        item.remove("servers");
+        // Only the marked operations go; their neighbours on the path stay.
+        item.retain(|method, operation| {
+            !(HTTP_METHODS.contains(&method.as_str())
+                && (has_tag(operation, TAG_NOT_GENERATED) || operation.get(HANDWRITTEN).is_some()))
+        });
+        for (method, operation) in item.iter_mut() {
+            if !HTTP_METHODS.contains(&method.as_str()) {
                 continue;
-            };
-            // Path-level servers (the IMS host) mean nothing to progenitor.
-            item.remove("servers");
-            for operation in item.values_mut() {
-                // Error statuses are decoded by the SDK's error layer from the
-                // raw response, so status, headers and non-JSON bodies (HTML
-                // 413 pages, empty 429s) are never lost.
-                if let Some(responses) = operation
-                    .get_mut("responses")
-                    .and_then(|r| r.as_object_mut())
-                {
-                    responses.retain(|code, _| code.starts_with('2'));
-                }
+            }
+            // Error statuses are decoded by the SDK's error layer from the
+            // raw response, so status, headers and non-JSON bodies (HTML
+            // 413 pages, empty 429s) are never lost.
+            let responses = operation
+                .get_mut("responses")
+                .and_then(|r| r.as_object_mut())
+                .ok_or_else(|| format!("{method} {path} has no responses"))?;
+            responses.retain(|code, _| code.starts_with('2'));
+            if responses.is_empty() {
+                return Err(format!("{method} {path} has no success response"));
             }
         }
     }
-    strip_validation_keywords(spec);
+    // A path whose every operation was dropped is dropped with them.
+    paths.retain(|_, item| {
+        item.as_object()
+            .is_some_and(|ops| ops.keys().any(|k| HTTP_METHODS.contains(&k.as_str())))
+    });
+    strip_validation_keywords(spec, false);
+    match leftover_validation_keyword(spec, false, "#") {
+        Some(at) => Err(format!("a validation keyword survived at {at}")),
+        None => Ok(()),
+    }
 }
 
-fn tagged(item: &serde_json::Value, tag: &str) -> bool {
-    item.as_object().is_some_and(|ops| {
-        ops.values().any(|op| {
-            op.get("tags")
-                .and_then(|t| t.as_array())
-                .is_some_and(|tags| tags.iter().any(|t| t == tag))
-        })
-    })
+const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+fn has_tag(operation: &serde_json::Value, tag: &str) -> bool {
+    operation
+        .get("tags")
+        .and_then(|t| t.as_array())
+        .is_some_and(|tags| tags.iter().any(|t| t == tag))
 }
 
-fn handwritten(item: &serde_json::Value) -> bool {
-    item.as_object()
-        .is_some_and(|ops| ops.values().any(|op| op.get(HANDWRITTEN).is_some()))
-}
-
-fn strip_validation_keywords(value: &mut serde_json::Value) {
+/// Removes the validation keywords from every schema. `in_properties` says
+/// the map's keys are property names (a property may be called `minimum`),
+/// not keywords.
+fn strip_validation_keywords(value: &mut serde_json::Value, in_properties: bool) {
     match value {
         serde_json::Value::Object(map) => {
-            if map.contains_key("type") {
+            if !in_properties {
                 for keyword in VALIDATION_KEYWORDS {
                     if map.get(*keyword).is_some_and(|v| !v.is_object()) {
                         map.remove(*keyword);
                     }
                 }
             }
-            map.values_mut().for_each(strip_validation_keywords);
+            for (key, child) in map.iter_mut() {
+                let children_are_properties = !in_properties && key == "properties";
+                strip_validation_keywords(child, children_are_properties);
+            }
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_validation_keywords),
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| strip_validation_keywords(item, false)),
         _ => {}
     }
+}
+
+/// Where a validation keyword is left, if anywhere.
+fn leftover_validation_keyword(
+    value: &serde_json::Value,
+    in_properties: bool,
+    at: &str,
+) -> Option<String> {
+    match value {
+        serde_json::Value::Object(map) => {
+            if !in_properties
+                && let Some(keyword) = VALIDATION_KEYWORDS
+                    .iter()
+                    .find(|k| map.get(**k).is_some_and(|v| !v.is_object()))
+            {
+                return Some(format!("{at}/{keyword}"));
+            }
+            map.iter().find_map(|(key, child)| {
+                leftover_validation_keyword(
+                    child,
+                    !in_properties && key == "properties",
+                    &format!("{at}/{key}"),
+                )
+            })
+        }
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            leftover_validation_keyword(item, false, &format!("{at}/{i}"))
+        }),
+        _ => None,
+    }
+}
+
+/// Gives every setter of the generated type builders the doc comment of the
+/// field it sets, so docs.rs documents `GenerateImagesRequest::builder().prompt(..)`
+/// as well as `GenerateImagesRequest::prompt`.
+fn document_builder_setters(file: &mut syn::File) -> Result<(), String> {
+    use std::collections::HashMap;
+
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("the generated code has no `types` module")?;
+    let mut field_docs: HashMap<String, HashMap<String, Vec<syn::Attribute>>> = HashMap::new();
+    for item in types.1.iter() {
+        if let syn::Item::Struct(structure) = item {
+            let fields = structure
+                .fields
+                .iter()
+                .filter_map(|field| {
+                    let docs: Vec<_> = field
+                        .attrs
+                        .iter()
+                        .filter(|a| a.path().is_ident("doc"))
+                        .cloned()
+                        .collect();
+                    Some((field.ident.as_ref()?.to_string(), docs))
+                })
+                .collect();
+            field_docs.insert(structure.ident.to_string(), fields);
+        }
+    }
+    let builder = types
+        .1
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("the generated types have no `builder` module")?;
+    for item in builder.1.iter_mut() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if block.trait_.is_some() {
+            continue;
+        }
+        let syn::Type::Path(self_type) = block.self_ty.as_ref() else {
+            continue;
+        };
+        let Some(type_name) = self_type.path.get_ident().map(ToString::to_string) else {
+            continue;
+        };
+        let fields = field_docs.get(&type_name);
+        for member in block.items.iter_mut() {
+            let syn::ImplItem::Fn(setter) = member else {
+                continue;
+            };
+            if setter.attrs.iter().any(|a| a.path().is_ident("doc")) {
+                continue;
+            }
+            let name = setter.sig.ident.to_string();
+            let text = format!(" Sets `{name}`.");
+            let mut docs: Vec<syn::Attribute> = vec![syn::parse_quote!(#[doc = #text])];
+            if let Some(field) = fields.and_then(|f| f.get(&name)).filter(|d| !d.is_empty()) {
+                docs.push(syn::parse_quote!(#[doc = ""]));
+                docs.extend(field.iter().cloned());
+            }
+            docs.extend(setter.attrs.drain(..));
+            setter.attrs = docs;
+        }
+    }
+    Ok(())
 }

@@ -31,6 +31,7 @@ pub struct FireflyBuilder {
     request_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http_client: Option<reqwest::Client>,
+    allow_unlisted_sizes: bool,
 }
 
 #[derive(Clone, Default)]
@@ -174,6 +175,15 @@ impl FireflyBuilder {
         self
     }
 
+    /// Send output sizes that Adobe's guides do not list for the model
+    /// (default: refused before sending, with the supported sizes named).
+    /// For sizes Adobe adds before this SDK's list is updated; the schema's
+    /// limits (such as 2688 pixels per side for synchronous calls) still apply.
+    pub fn allow_unlisted_sizes(mut self, allow: bool) -> Self {
+        self.allow_unlisted_sizes = allow;
+        self
+    }
+
     /// Checks the settings and creates the client. Sends nothing.
     pub fn build(self) -> Result<Firefly, Error> {
         let client_id = self.client_id.ok_or(ConfigError::MissingSetting {
@@ -249,6 +259,11 @@ impl FireflyBuilder {
             storage_http,
             transport,
             api_url,
+            sizes: if self.allow_unlisted_sizes {
+                crate::validate::SizePolicy::Any
+            } else {
+                crate::validate::SizePolicy::Listed
+            },
         })
     }
 }

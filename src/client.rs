@@ -41,6 +41,8 @@ pub struct Firefly {
     pub(crate) storage_http: reqwest::Client,
     pub(crate) transport: Transport,
     pub(crate) api_url: Url,
+    /// Whether sizes outside Adobe's lists are refused before sending.
+    pub(crate) sizes: crate::validate::SizePolicy,
 }
 
 impl Firefly {
@@ -66,7 +68,15 @@ impl Firefly {
     pub async fn cancel_job(&self, job: &JobAccepted) -> Result<(), Error> {
         let client = self.client_for(&job.cancel_url, "/v3/cancel/");
         let call = client.cancel_job_v3().job_id(job.job_id.as_str());
-        outcome("cancelJobV3", call.send().await).await.map(drop)
+        match call.send().await {
+            // Adobe may answer the cancel 200 with an empty body.
+            Err(progenitor_client::Error::InvalidResponsePayload(body, _))
+                if body.iter().all(u8::is_ascii_whitespace) =>
+            {
+                Ok(())
+            }
+            result => outcome("cancelJobV3", result).await.map(drop),
+        }
     }
 
     /// The base URL requests go to.

@@ -248,7 +248,7 @@ pub(crate) fn api_error(
             error.validation_errors = details
                 .into_iter()
                 .flatten()
-                .filter_map(|item| serde_json::from_value(item.clone()).ok())
+                .filter_map(validation_detail)
                 .collect();
         }
         _ if body.is_empty() => {}
@@ -258,6 +258,29 @@ pub(crate) fn api_error(
         }
     }
     error
+}
+
+/// One entry of `validation_errors` (or FastAPI's `detail`), read leniently:
+/// a missing `msg` or `type` does not drop the field location.
+fn validation_detail(item: &serde_json::Value) -> Option<crate::types::ValidationErrorDetail> {
+    if let Ok(detail) = serde_json::from_value(item.clone()) {
+        return Some(detail);
+    }
+    let fields = item.as_object()?;
+    let mut filled = serde_json::Map::new();
+    filled.insert(
+        "loc".into(),
+        fields
+            .get("loc")
+            .filter(|loc| loc.is_array())
+            .cloned()
+            .unwrap_or_else(|| serde_json::json!([])),
+    );
+    for key in ["msg", "type"] {
+        let text = fields.get(key).and_then(|v| v.as_str()).unwrap_or_default();
+        filled.insert(key.into(), text.into());
+    }
+    serde_json::from_value(serde_json::Value::Object(filled)).ok()
 }
 
 pub(crate) async fn read_capped(mut response: Response, cap: usize) -> reqwest::Result<Vec<u8>> {

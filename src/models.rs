@@ -5,12 +5,13 @@ use futures::{Stream, TryStreamExt, stream};
 
 use crate::{
     Error, Firefly,
+    auth::AccessToken,
     decode::outcome,
     types::{CustomModel, CustomModelPage, PublishedStateFilter},
 };
 
 /// Which custom models to list, and how.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CustomModelsQuery {
     /// `assetName`, `createdDate` or `modifiedDate` (Firefly's default),
@@ -20,6 +21,9 @@ pub struct CustomModelsQuery {
     pub published_state: Option<PublishedStateFilter>,
     /// Models per page, 1 to 50 (50 when absent).
     pub page_size: Option<u32>,
+    /// A user's access token (`x-user-token`), to list the models that user
+    /// can see rather than the credential's. Never shown in `Debug`.
+    pub user_token: Option<AccessToken>,
 }
 
 impl CustomModelsQuery {
@@ -37,6 +41,13 @@ impl CustomModelsQuery {
     /// Only models in this state.
     pub fn published_state(mut self, state: PublishedStateFilter) -> Self {
         self.published_state = Some(state);
+        self
+    }
+
+    /// List the models of the user this access token belongs to (sent as
+    /// `x-user-token: Bearer <token>`).
+    pub fn user_token(mut self, token: impl Into<String>) -> Self {
+        self.user_token = Some(AccessToken::new(token));
         self
     }
 
@@ -66,6 +77,9 @@ impl Firefly {
         }
         if let Some(state) = query.published_state {
             call = call.published_state(state);
+        }
+        if let Some(token) = &query.user_token {
+            call = call.x_user_token(format!("Bearer {}", token.expose_secret()));
         }
         outcome("getCustomModels", call.send().await).await
     }

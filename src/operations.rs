@@ -11,7 +11,9 @@ use crate::{
     types::{
         ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
         GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
-        GenerateObjectCompositeRequest, GenerateSimilarImagesRequest,
+        GenerateObjectCompositeRequest, GenerateObjectCompositeResponse,
+        GenerateObjectCompositeSyncRequest, GenerateSimilarImagesRequest,
+        GenerateSimilarImagesResponse, ExpandImageResponse, FillImageResponse,
         GenerateSimilarImagesSyncRequest, GenerateVideoRequest, ImageModelVersion, JobAccepted,
         SimilarImageModelVersion, VideoModelVersion,
     },
@@ -55,7 +57,7 @@ impl Firefly {
         request: GenerateImagesRequest,
         model: Option<ImageModelVersion>,
     ) -> Result<JobAccepted, Error> {
-        validate::generate_images(&request, model.as_ref())?;
+        validate::generate_images(&request, model.as_ref(), self.sizes)?;
         let mut call = self.raw.generate_images_v3_async().body(request);
         if let Some(model) = model {
             call = call.x_model_version(model);
@@ -75,9 +77,9 @@ impl Firefly {
         R: TryInto<GenerateImagesSyncRequest>,
         R::Error: fmt::Display,
     {
-        let request = checked(request, validate::generate_images_sync)?;
-        let call = self.raw.generate_images_v3().body(request);
-        outcome("generateImagesV3", call.send().await).await
+        let request = checked(request, |r| validate::generate_images_sync(r, self.sizes))?;
+        let call = self.raw.generate_images().body(request);
+        outcome("generateImages", call.send().await).await
     }
 
     /// Submits a job generating variations of an input image, with the
@@ -87,7 +89,9 @@ impl Firefly {
         R: TryInto<GenerateSimilarImagesRequest>,
         R::Error: fmt::Display,
     {
-        self.submit_generate_similar(checked(request, validate::generate_similar)?, None)
+        let request = prepare(request)?;
+        validate::generate_similar(&request, None, self.sizes)?;
+        self.submit_generate_similar(request, None)
             .await
     }
 
@@ -102,7 +106,9 @@ impl Firefly {
         R: TryInto<GenerateSimilarImagesRequest>,
         R::Error: fmt::Display,
     {
-        self.submit_generate_similar(checked(request, validate::generate_similar)?, Some(model))
+        let request = prepare(request)?;
+        validate::generate_similar(&request, Some(&model), self.sizes)?;
+        self.submit_generate_similar(request, Some(model))
             .await
     }
 
@@ -122,14 +128,14 @@ impl Firefly {
     pub async fn generate_similar_images_sync<R>(
         &self,
         request: R,
-    ) -> Result<GenerateImagesResponse, Error>
+    ) -> Result<GenerateSimilarImagesResponse, Error>
     where
         R: TryInto<GenerateSimilarImagesSyncRequest>,
         R::Error: fmt::Display,
     {
-        let request = checked(request, validate::generate_similar_sync)?;
-        let call = self.raw.generate_similar_images_v3().body(request);
-        outcome("generateSimilarImagesV3", call.send().await).await
+        let request = checked(request, |r| validate::generate_similar_sync(r, self.sizes))?;
+        let call = self.raw.generate_similar_images().body(request);
+        outcome("generateSimilarImages", call.send().await).await
     }
 
     /// Submits a job expanding an image beyond its borders.
@@ -139,19 +145,19 @@ impl Firefly {
         R::Error: fmt::Display,
     {
         let request = checked(request, validate::expand)?;
-        let call = self.raw.expand_image_v3_async().body(request);
-        outcome("expandImageV3Async", call.send().await).await
+        let call = self.raw.expand_images_v3_async().body(request);
+        outcome("expandImagesV3Async", call.send().await).await
     }
 
     /// Expands an image synchronously.
-    pub async fn expand_image_sync<R>(&self, request: R) -> Result<GenerateImagesResponse, Error>
+    pub async fn expand_image_sync<R>(&self, request: R) -> Result<ExpandImageResponse, Error>
     where
         R: TryInto<ExpandImageSyncRequest>,
         R::Error: fmt::Display,
     {
         let request = checked(request, validate::expand_sync)?;
-        let call = self.raw.expand_image_v3().body(request);
-        outcome("expandImageV3", call.send().await).await
+        let call = self.raw.expand_image().body(request);
+        outcome("expandImage", call.send().await).await
     }
 
     /// Submits a job filling the masked area of an image.
@@ -160,20 +166,20 @@ impl Firefly {
         R: TryInto<FillImageRequest>,
         R::Error: fmt::Display,
     {
-        let request = checked(request, validate::fill)?;
-        let call = self.raw.fill_image_v3_async().body(request);
-        outcome("fillImageV3Async", call.send().await).await
+        let request = checked(request, |r| validate::fill(r, self.sizes))?;
+        let call = self.raw.fill_images_v3_async().body(request);
+        outcome("fillImagesV3Async", call.send().await).await
     }
 
     /// Fills the masked area of an image synchronously.
-    pub async fn fill_image_sync<R>(&self, request: R) -> Result<GenerateImagesResponse, Error>
+    pub async fn fill_image_sync<R>(&self, request: R) -> Result<FillImageResponse, Error>
     where
         R: TryInto<FillImageSyncRequest>,
         R::Error: fmt::Display,
     {
         let request = checked(request, validate::fill_sync)?;
-        let call = self.raw.fill_image_v3().body(request);
-        outcome("fillImageV3", call.send().await).await
+        let call = self.raw.fill_image().body(request);
+        outcome("fillImage", call.send().await).await
     }
 
     /// Submits a job placing the object in an image into a generated scene.
@@ -182,7 +188,7 @@ impl Firefly {
         R: TryInto<GenerateObjectCompositeRequest>,
         R::Error: fmt::Display,
     {
-        let request = checked(request, validate::object_composite)?;
+        let request = checked(request, |r| validate::object_composite(r, self.sizes))?;
         let call = self.raw.generate_object_composite_v3_async().body(request);
         outcome("generateObjectCompositeV3Async", call.send().await).await
     }
@@ -191,14 +197,14 @@ impl Firefly {
     pub async fn generate_object_composite_sync<R>(
         &self,
         request: R,
-    ) -> Result<GenerateImagesResponse, Error>
+    ) -> Result<GenerateObjectCompositeResponse, Error>
     where
-        R: TryInto<GenerateObjectCompositeRequest>,
+        R: TryInto<GenerateObjectCompositeSyncRequest>,
         R::Error: fmt::Display,
     {
-        let request = checked(request, validate::object_composite)?;
-        let call = self.raw.generate_object_composite_v3().body(request);
-        outcome("generateObjectCompositeV3", call.send().await).await
+        let request = checked(request, |r| validate::object_composite_sync(r, self.sizes))?;
+        let call = self.raw.generate_object_composite().body(request);
+        outcome("generateObjectComposite", call.send().await).await
     }
 
     /// Submits a video job (`video1_standard`). Poll it like an image job;
@@ -208,7 +214,7 @@ impl Firefly {
         R: TryInto<GenerateVideoRequest>,
         R::Error: fmt::Display,
     {
-        let request = checked(request, validate::generate_video)?;
+        let request = checked(request, |r| validate::generate_video(r, self.sizes))?;
         // One of Adobe's specs marks the header required: always send it.
         let call = self
             .raw
@@ -231,7 +237,7 @@ where
 }
 
 /// Builds the request and checks it against Firefly's limits.
-fn checked<T, R>(request: R, check: fn(&T) -> Result<(), ValidationError>) -> Result<T, Error>
+fn checked<T, R>(request: R, check: impl FnOnce(&T) -> Result<(), ValidationError>) -> Result<T, Error>
 where
     R: TryInto<T>,
     R::Error: fmt::Display,

@@ -187,18 +187,27 @@ impl Limiter {
     }
 }
 
-/// The wait a `Retry-After` header asks for: delta-seconds or an HTTP date.
-/// A date in the past means "now"; an unreadable value means no advice.
+/// The longest wait a server may ask for: a longer `Retry-After` is read as
+/// this, so no server-given delay can overflow arithmetic or park a caller
+/// for days.
+pub(crate) const MAX_SERVER_DELAY: Duration = Duration::from_secs(3600);
+
+/// The wait a `Retry-After` header asks for: delta-seconds or an HTTP date,
+/// at most [`MAX_SERVER_DELAY`]. A date in the past means "now"; an
+/// unreadable value means no advice.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(
+    let wait = if value.bytes().all(|b| b.is_ascii_digit()) && !value.is_empty() {
+        // Too many digits for a u64 is still "very long".
+        value
+            .parse::<u64>()
+            .map_or(MAX_SERVER_DELAY, Duration::from_secs)
+    } else {
+        let when = httpdate::parse_http_date(value).ok()?;
         when.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+            .unwrap_or(Duration::ZERO)
+    };
+    Some(wait.min(MAX_SERVER_DELAY))
 }
 
 /// A random wait in `0..=ceiling` ("full jitter"), so clients that failed
@@ -242,13 +251,34 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Whatever a server sends, the wait is capped; digits are read as
+        /// seconds, the rest as a date or as no advice.
         #[test]
-        fn any_retry_after_value_is_read_without_panicking(value in "[ -~]{0,64}") {
+        fn any_retry_after_value_gives_a_capped_wait(value in "[ -~]{0,64}") {
             if let Ok(header) = HeaderValue::from_str(&value) {
                 let mut headers = HeaderMap::new();
                 headers.insert(RETRY_AFTER, header);
-                let _ = retry_after(&headers);
+                let wait = retry_after(&headers);
+                proptest::prop_assert!(wait.is_none_or(|w| w <= MAX_SERVER_DELAY));
+                let trimmed = value.trim();
+                if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+                    let expected = trimmed
+                        .parse::<u64>()
+                        .map_or(MAX_SERVER_DELAY, |s| Duration::from_secs(s).min(MAX_SERVER_DELAY));
+                    proptest::prop_assert_eq!(wait, Some(expected));
+                }
             }
+        }
+
+        /// The largest numbers servers have been seen to send do not
+        /// overflow anything downstream.
+        #[test]
+        fn huge_retry_after_values_are_capped(seconds in proptest::num::u64::ANY) {
+            let mut headers = HeaderMap::new();
+            headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+            let wait = retry_after(&headers).unwrap();
+            proptest::prop_assert_eq!(wait, Duration::from_secs(seconds).min(MAX_SERVER_DELAY));
+            let _ = std::time::Instant::now() + wait;
         }
 
         #[test]

@@ -7,16 +7,18 @@
 
 pub use crate::generated::types::{
     Alignment, BaseModel, CameraMotion, CancelAccepted, CustomModel, CustomModelPage,
-    ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
-    GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
-    GenerateObjectCompositeRequest, GenerateSimilarImagesRequest, GenerateSimilarImagesSyncRequest,
-    GenerateVideoRequest, GeneratedImage, HorizontalAlignment, ImageModelVersion, ImageReference,
-    InputImage, InputSource, Inset, JobAccepted, JobOutput, JobResult, JobStatusResponse, Mask,
-    OutputFile, PageLink, PageLinks, Placement, PublishedStateFilter, ShotAngle, ShotSize,
-    SimilarImageModelVersion, Size, StructureOptions, StyleOptions, TimelinePlacement,
-    UploadResponse, UploadedImage, UpsamplerType, ValidationErrorDetail, VerticalAlignment,
-    VideoImageCondition, VideoImageInput, VideoModelVersion, VideoPromptStyle, VideoSettings,
-    VideoSize, VideoSource,
+    ExpandImageRequest, ExpandImageResponse, ExpandImageSyncRequest, FillImageRequest,
+    FillImageResponse, FillImageSyncRequest, GenerateImagesRequest, GenerateImagesResponse,
+    GenerateImagesSyncRequest, GenerateObjectCompositeRequest, GenerateObjectCompositeResponse,
+    GenerateObjectCompositeSyncRequest, GenerateSimilarImagesRequest,
+    GenerateSimilarImagesResponse, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
+    GeneratedImage, HorizontalAlignment, ImageModelVersion, ImageReference, InputImage,
+    InputSource, Inset, JobAccepted, JobOutput, JobResult, JobStatusResponse, Mask, OutputFile,
+    PageLink, PageLinks, Placement, PublishedStateFilter, ShotAngle, ShotSize,
+    SimilarImageModelVersion, Size, SizeSync, SourceImage, SourceMask, StructureOptions,
+    StyleOptions, SyncFillInputImage, SyncInputImage, TimelinePlacement, UploadResponse,
+    UploadedImage, UpsamplerType, ValidationErrorDetail, VerticalAlignment, VideoImageCondition,
+    VideoImageInput, VideoModelVersion, VideoPromptStyle, VideoSettings, VideoSize, VideoSource,
 };
 
 /// Builders for the generated request types, e.g.
@@ -25,13 +27,18 @@ pub mod builder {
     pub use crate::generated::types::builder::{
         Alignment, ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest,
         FillImageSyncRequest, GenerateImagesRequest, GenerateImagesSyncRequest,
-        GenerateObjectCompositeRequest, GenerateSimilarImagesRequest,
-        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, ImageReference, InputImage,
-        InputSource, Inset, Mask, Placement, Size, StructureOptions, StyleOptions,
-        TimelinePlacement, VideoImageCondition, VideoImageInput, VideoSettings, VideoSize,
-        VideoSource,
+        GenerateObjectCompositeRequest, GenerateObjectCompositeSyncRequest,
+        GenerateSimilarImagesRequest, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
+        ImageReference, InputImage, InputSource, Inset, Mask, Placement, Size, SizeSync,
+        SourceImage, SourceMask, StructureOptions, StyleOptions, SyncFillInputImage,
+        SyncInputImage, TimelinePlacement, VideoImageCondition, VideoImageInput, VideoSettings,
+        VideoSize, VideoSource,
     };
 }
+
+/// One element of a [`ValidationErrorDetail`]'s `loc`: a field name or an
+/// array index.
+pub use crate::generated::types::ValidationErrorDetailLocItem as ValidationErrorLocation;
 
 /// The error a generated builder returns when a required field is missing.
 pub use crate::generated::types::error::ConversionError;

@@ -241,11 +241,12 @@ use adobe_firefly::{
     CustomModelsQuery,
     types::{
         Alignment, CameraMotion, ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest,
-        FillImageSyncRequest, GenerateObjectCompositeRequest, GenerateSimilarImagesRequest,
-        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, HorizontalAlignment, InputImage,
-        InputSource, Inset, Mask, Placement, PublishedStateFilter, ShotSize,
-        SimilarImageModelVersion, TimelinePlacement, VerticalAlignment, VideoImageCondition,
-        VideoImageInput, VideoSettings, VideoSize, VideoSource,
+        FillImageSyncRequest, GenerateObjectCompositeRequest, GenerateObjectCompositeSyncRequest,
+        GenerateSimilarImagesRequest, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
+        HorizontalAlignment, InputImage, InputSource, Inset, Mask, Placement,
+        PublishedStateFilter, ShotSize, SimilarImageModelVersion, SourceImage, SourceMask,
+        SyncFillInputImage, SyncInputImage, TimelinePlacement, VerticalAlignment,
+        VideoImageCondition, VideoImageInput, VideoSettings, VideoSize, VideoSource,
     },
 };
 
@@ -263,10 +264,23 @@ fn input(id: &str) -> InputImage {
     }
 }
 
+fn source_image(id: &str) -> SourceImage {
+    SourceImage {
+        source: uploaded(id),
+    }
+}
+
 fn mask(id: &str) -> Mask {
     Mask {
         source: uploaded(id),
         invert: Some(true),
+    }
+}
+
+fn at_url(url: &str) -> InputSource {
+    InputSource {
+        upload_id: None,
+        url: Some(url.into()),
     }
 }
 
@@ -308,7 +322,7 @@ async fn generate_similar_images() {
         "/v3/images/generate-similar-async",
         |f| async move {
             let request = GenerateSimilarImagesRequest::builder()
-                .image(input("ref-1"))
+                .image(source_image("ref-1"))
                 .num_variations(2);
             f.generate_similar_images_with_model(request, SimilarImageModelVersion::Image4Ultra)
                 .await
@@ -321,7 +335,7 @@ async fn generate_similar_images() {
         |f| async move {
             f.generate_similar_images_sync(
                 GenerateSimilarImagesSyncRequest::builder()
-                    .image(input("ref-1"))
+                    .image(source_image("ref-1"))
                     .tileable(true),
             )
             .await
@@ -349,9 +363,10 @@ async fn expand_image() {
     )
     .await;
     snapshot_of("expand_image_sync", "/v3/images/expand", |f| async move {
-        let image = InputImage {
+        // Adobe's sync mask is a plain `{url}` or `{uploadId}`.
+        let image = SyncInputImage {
             source: uploaded("photo-1"),
-            mask: Some(mask("mask-1")),
+            mask: Some(at_url("https://example.com/mask.png")),
         };
         f.expand_image_sync(ExpandImageSyncRequest::builder().image(image))
             .await
@@ -376,9 +391,10 @@ async fn fill_image() {
     )
     .await;
     snapshot_of("fill_image_sync", "/v3/images/fill", |f| async move {
-        let image = InputImage {
+        // Required here, and a plain `{url}` or `{uploadId}`.
+        let image = SyncFillInputImage {
             source: uploaded("photo-1"),
-            mask: Some(mask("mask-1")),
+            mask: uploaded("mask-1"),
         };
         f.fill_image_sync(
             FillImageSyncRequest::builder()
@@ -399,6 +415,9 @@ async fn generate_object_composite() {
             let request = GenerateObjectCompositeRequest::builder()
                 .image(input("product-1"))
                 .prompt("on a marble table")
+                .mask(SourceMask {
+                    source: uploaded("mask-1"),
+                })
                 .placement(centered())
                 .content_class(adobe_firefly::types::ContentClass::Photo);
             f.generate_object_composite(request).await
@@ -410,8 +429,11 @@ async fn generate_object_composite() {
         "/v3/images/generate-object-composite",
         |f| async move {
             f.generate_object_composite_sync(
-                GenerateObjectCompositeRequest::builder()
-                    .image(input("product-1"))
+                GenerateObjectCompositeSyncRequest::builder()
+                    .image(SyncInputImage {
+                        source: uploaded("product-1"),
+                        mask: Some(uploaded("mask-1")),
+                    })
                     .prompt("in a forest"),
             )
             .await
@@ -433,11 +455,18 @@ async fn generate_video() {
         };
         let request = GenerateVideoRequest::builder()
             .prompt("a cat walking".to_owned())
+            .negative_prompt("rain".to_owned())
             .seeds(vec![5])
-            .sizes(vec![VideoSize {
-                width: 1920,
-                height: 1080,
-            }])
+            .sizes(vec![
+                VideoSize {
+                    width: 1920,
+                    height: 1080,
+                },
+                VideoSize {
+                    width: 1080,
+                    height: 1920,
+                },
+            ])
             .image(VideoImageInput {
                 conditions: vec![keyframe],
             })
@@ -465,6 +494,7 @@ async fn upload_image() {
 async fn custom_models_page() {
     snapshot_of("custom_models_page", "/v3/custom-models", |f| async move {
         let query = CustomModelsQuery::new()
+            .user_token("user-access-token")
             .sort_by("-createdDate")
             .published_state(PublishedStateFilter::All)
             .page_size(10);

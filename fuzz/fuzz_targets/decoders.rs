@@ -4,12 +4,12 @@
 
 use adobe_firefly::{
     ImageFormat,
-    emulator::Faults,
     secrets::NewClientSecret,
     types::{
         CustomModelPage, GenerateImagesResponse, JobAccepted, JobStatusResponse, UploadResponse,
     },
 };
+use adobe_firefly_emulator::Faults;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -10,6 +10,9 @@ use reqwest::{
 };
 
 use super::{API_KEY, Transport};
+
+/// The custom-models header carrying a user's own access token.
+const USER_TOKEN: &str = "x-user-token";
 use crate::{
     auth::AccessToken,
     decode::{REQUEST_ID, Refusal, Sent, header, refused, rejected},
@@ -149,6 +152,10 @@ impl Transport {
             Err(_) => tracing::warn!("the access token is not a valid header value"),
         }
         headers.insert(API_KEY, self.shared.api_key.clone());
+        // A user's token for custom models is as secret as the bearer token.
+        if let Some(user_token) = headers.get_mut(USER_TOKEN) {
+            user_token.set_sensitive(true);
+        }
     }
 }
 

@@ -55,6 +55,7 @@ impl Recorded {
                 let value = match name.as_str() {
                     "authorization" if value.starts_with("Bearer ") => "Bearer [token]".into(),
                     "authorization" => "[credentials]".into(),
+                    "x-user-token" if value.starts_with("Bearer ") => "Bearer [user token]".into(),
                     "x-request-id" => "[random]".into(),
                     "user-agent" => {
                         value.split('/').next().unwrap_or_default().to_owned() + "/[version]"

@@ -1,0 +1,236 @@
+//! Every limit the spec writes for an operation's request body, enforced
+//! before sending: lengths, ranges, item counts and unique items, read from
+//! the embedded spec ([`SPEC_JSON`](crate::SPEC_JSON)) for the operation's
+//! own schema, so a limit Adobe changes is enforced after the next import
+//! with no code to update. A broken limit is a [`ValidationError`] naming the
+//! field as it is on the wire (`size.width`, `style.imageReference.source.url`).
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::ValidationError;
+
+type Checked = Result<(), ValidationError>;
+
+/// The embedded spec, parsed once.
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    // build.rs writes this file from a spec it has just parsed, so it is JSON.
+    SPEC.get_or_init(|| serde_json::from_str(crate::SPEC_JSON).unwrap_or(Value::Null))
+}
+
+/// The JSON request-body schema of an operation, by its `operationId`.
+pub(crate) fn request_schema(operation_id: &str) -> Option<&'static Value> {
+    spec()["paths"]
+        .as_object()?
+        .values()
+        .filter_map(Value::as_object)
+        .flat_map(Map::values)
+        .find(|operation| operation["operationId"] == operation_id)
+        .map(|operation| &operation["requestBody"]["content"]["application/json"]["schema"])
+        .filter(|schema| !schema.is_null())
+}
+
+/// Checks `request` against every limit of `operation_id`'s request schema.
+pub(crate) fn check<T: Serialize>(operation_id: &str, request: &T) -> Checked {
+    let schema = request_schema(operation_id).ok_or_else(|| {
+        ValidationError::new(
+            "request",
+            format!("the spec has no request schema for {operation_id}"),
+        )
+    })?;
+    let value = serde_json::to_value(request)
+        .map_err(|e| ValidationError::new("request", format!("cannot be written as JSON: {e}")))?;
+    walk(schema, &value, "")
+}
+
+/// Follows `$ref`s to the schema they name.
+fn resolve(mut schema: &'static Value) -> &'static Value {
+    for _ in 0..32 {
+        let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        let name = reference.trim_start_matches("#/components/schemas/");
+        schema = &spec()["components"]["schemas"][name];
+    }
+    schema
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+fn walk(schema: &'static Value, value: &Value, path: &str) -> Checked {
+    let schema = resolve(schema);
+    if value.is_null() {
+        return Ok(());
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        walk(part, value, path)?;
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(options) = schema[key].as_array() {
+            let results: Vec<Checked> = options.iter().map(|o| walk(o, value, path)).collect();
+            if !results.iter().any(Result::is_ok) {
+                return results.into_iter().find(Result::is_err).unwrap_or(Ok(()));
+            }
+        }
+    }
+    match value {
+        Value::String(text) => string(schema, text, path),
+        Value::Number(number) => number.as_f64().map_or(Ok(()), |n| range(schema, n, path)),
+        Value::Array(items) => {
+            array(schema, items, path)?;
+            for (i, item) in items.iter().enumerate() {
+                if !schema["items"].is_null() {
+                    walk(&schema["items"], item, &join(path, &i.to_string()))?;
+                }
+            }
+            Ok(())
+        }
+        Value::Object(fields) => {
+            for (name, field) in fields {
+                let property = &schema["properties"][name];
+                if !property.is_null() {
+                    walk(property, field, &join(path, name))?;
+                }
+            }
+            Ok(())
+        }
+        Value::Bool(_) | Value::Null => Ok(()),
+    }
+}
+
+fn limit(schema: &Value, key: &str) -> Option<f64> {
+    schema[key].as_f64()
+}
+
+fn string(schema: &Value, text: &str, path: &str) -> Checked {
+    let chars = text.chars().count() as f64;
+    if let Some(min) = limit(schema, "minLength").filter(|min| chars < *min) {
+        return Err(ValidationError::new(
+            path,
+            format!("must have at least {min} character{}", plural(min)),
+        ));
+    }
+    if let Some(max) = limit(schema, "maxLength").filter(|max| chars > *max) {
+        return Err(ValidationError::new(
+            path,
+            format!("has {chars} characters; at most {max} are allowed"),
+        ));
+    }
+    Ok(())
+}
+
+fn range(schema: &Value, n: f64, path: &str) -> Checked {
+    let min = limit(schema, "minimum");
+    let max = limit(schema, "maximum");
+    let exclusive = |key: &str| schema[key].as_bool().unwrap_or(false);
+    let below = min.is_some_and(|min| n < min || (exclusive("exclusiveMinimum") && n == min));
+    let above = max.is_some_and(|max| n > max || (exclusive("exclusiveMaximum") && n == max));
+    if !below && !above {
+        return Ok(());
+    }
+    let wanted = match (min, max) {
+        (Some(min), Some(max)) => format!("it must be between {min} and {max}"),
+        (Some(min), None) if exclusive("exclusiveMinimum") => format!("it must be above {min}"),
+        (Some(min), None) => format!("it must be at least {min}"),
+        (None, Some(max)) if exclusive("exclusiveMaximum") => format!("it must be below {max}"),
+        (None, Some(max)) => format!("it must be at most {max}"),
+        (None, None) => unreachable!("out of range needs a limit"),
+    };
+    Err(ValidationError::new(path, format!("is {n}; {wanted}")))
+}
+
+fn array(schema: &Value, items: &[Value], path: &str) -> Checked {
+    let count = items.len() as f64;
+    if let Some(min) = limit(schema, "minItems").filter(|min| count < *min) {
+        return Err(ValidationError::new(
+            path,
+            format!("must have at least {min} item{}", plural(min)),
+        ));
+    }
+    if let Some(max) = limit(schema, "maxItems").filter(|max| count > *max) {
+        return Err(ValidationError::new(
+            path,
+            format!("has {count} items; at most {max} are allowed"),
+        ));
+    }
+    if schema["uniqueItems"].as_bool() == Some(true) {
+        for (i, item) in items.iter().enumerate() {
+            if items[..i].contains(item) {
+                return Err(ValidationError::new(path, "must not repeat an item"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn plural(n: f64) -> &'static str {
+    if n == 1.0 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_operation_the_sdk_validates_has_a_request_schema() {
+        for operation in super::super::VALIDATED_OPERATIONS {
+            assert!(
+                request_schema(operation).is_some(),
+                "{operation} has no request schema in the spec"
+            );
+        }
+    }
+
+    #[test]
+    fn limits_come_from_each_operations_own_schema() {
+        let size = |side: u32| json!({"prompt": "a cat", "size": {"width": side, "height": side}});
+        // Adobe limits sync sizes to 2688 and async sizes to 4096.
+        assert!(check("generateImages", &size(2688)).is_ok());
+        let sync = check("generateImages", &size(2689)).unwrap_err();
+        assert_eq!(sync.field(), "size.width");
+        assert!(sync.problem().contains("2688"), "{sync}");
+        assert!(check("generateImagesV3Async", &size(2689)).is_ok());
+        assert!(check("generateImagesV3Async", &size(4097)).is_err());
+    }
+
+    #[test]
+    fn lengths_counts_ranges_and_unique_items_are_checked() {
+        let long = "x".repeat(1025);
+        let error = check("generateImagesV3Async", &json!({"prompt": long})).unwrap_err();
+        assert_eq!(error.field(), "prompt");
+        let error = check("generateImagesV3Async", &json!({"prompt": ""})).unwrap_err();
+        assert_eq!(error.field(), "prompt");
+        let error =
+            check("generateImagesV3Async", &json!({"prompt": "a", "numVariations": 5})).unwrap_err();
+        assert_eq!(error.field(), "numVariations");
+        let error = check(
+            "generateImagesV3Async",
+            &json!({"prompt": "a", "seeds": [1, 2, 3, 4, 5]}),
+        )
+        .unwrap_err();
+        assert_eq!(error.field(), "seeds");
+        let url = format!("https://example.com/{}", "x".repeat(2100));
+        let error = check(
+            "generateImagesV3Async",
+            &json!({"prompt": "a", "style": {"imageReference": {"source": {"url": url}}}}),
+        )
+        .unwrap_err();
+        assert_eq!(error.field(), "style.imageReference.source.url");
+    }
+
+    #[test]
+    fn an_unknown_operation_is_an_error_not_a_panic() {
+        let error = check("noSuchOperation", &json!({})).unwrap_err();
+        assert_eq!(error.field(), "request");
+    }
+}
