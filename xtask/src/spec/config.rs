@@ -9,7 +9,10 @@
 //!   different files, with the names the collision rule gives its variants;
 //! - `names`: the published name of imported schemas (the SDK's type names);
 //! - `disagreements`: every operation whose copies differ, with the reason
-//!   the union rule is right for it (and the operation id, when they differ);
+//!   the union rule is right for it (and the operation id, when they differ),
+//!   and every schema the union rule makes out of several named ones, with
+//!   its published name;
+//! - `openEnums`: the string enums the SDK decodes as open enums;
 //! - `extract`: inline schemas that get a component name.
 
 use std::collections::BTreeMap;
@@ -28,6 +31,8 @@ pub struct ImportConfig {
     pub names: BTreeMap<String, String>,
     #[serde(default)]
     pub disagreements: Vec<Disagreement>,
+    #[serde(default, rename = "openEnums")]
+    pub open_enums: Vec<String>,
     #[serde(default)]
     pub extract: Vec<Extract>,
 }
@@ -41,21 +46,59 @@ pub struct SourceEntry {
     pub tag: String,
 }
 
-/// An operation whose copies disagree, merged by the union rule.
+/// A decision of the union rule: either an operation whose copies disagree
+/// (`operation`), or a schema the rule makes by merging several named ones
+/// (`schema` and `of`). Each has a one-line `reason`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Disagreement {
     /// `method path`, e.g. `get /v3/status/{jobId}`.
-    pub operation: String,
+    #[serde(default)]
+    pub operation: Option<String>,
     /// Which of the copies' operation ids to publish, when they differ.
     #[serde(default)]
     pub operation_id: Option<String>,
+    /// The published name of a merged schema; when it is one of `of`, the
+    /// merged schema replaces that one.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// The named schemas merged into `schema` (in any order).
+    #[serde(default)]
+    pub of: Vec<String>,
     /// Why the merged result is right, in one line.
     pub reason: String,
 }
 
+impl Disagreement {
+    fn check(&self) -> Result<(), String> {
+        let what = self
+            .operation
+            .as_deref()
+            .or(self.schema.as_deref())
+            .unwrap_or("?");
+        let problem = match (&self.operation, &self.schema) {
+            (Some(_), Some(_)) | (None, None) => {
+                Some("needs exactly one of `operation` and `schema`")
+            }
+            (Some(_), None) if !self.of.is_empty() => Some("`of` goes with `schema`"),
+            (None, Some(_)) if self.operation_id.is_some() => {
+                Some("`operationId` goes with `operation`")
+            }
+            (None, Some(_)) if self.of.is_empty() => Some("`schema` needs `of`"),
+            _ if self.reason.trim().is_empty() || self.reason.trim().contains('\n') => {
+                Some("the reason must be one line")
+            }
+            _ => None,
+        };
+        match problem {
+            Some(problem) => Err(format!("x-import.disagreements `{what}`: {problem}")),
+            None => Ok(()),
+        }
+    }
+}
+
 /// An inline schema to move into `components.schemas` under `name`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Extract {
     /// An RFC 9535 JSONPath selecting exactly one schema.
@@ -69,7 +112,13 @@ impl ImportConfig {
         let section = overlay
             .get("x-import")
             .ok_or("the overlay has no `x-import` section")?;
-        serde_json::from_value(section.clone()).map_err(|e| format!("overlay `x-import`: {e}"))
+        let config: Self = serde_json::from_value(section.clone())
+            .map_err(|e| format!("overlay `x-import`: {e}"))?;
+        config
+            .disagreements
+            .iter()
+            .try_for_each(Disagreement::check)?;
+        Ok(config)
     }
 
     /// The tag of `file`, if it is a listed source.
@@ -102,5 +151,38 @@ mod tests {
                 .unwrap_err()
                 .contains("renames")
         );
+    }
+
+    #[test]
+    fn a_disagreement_is_an_operation_or_a_schema_merge() {
+        let with = |entry: Value| json!({"x-import": {"sources": [], "disagreements": [entry]}});
+        let config = ImportConfig::from_overlay(&with(
+            json!({"schema": "AB", "of": ["A", "B"], "reason": "r"}),
+        ))
+        .unwrap();
+        assert_eq!(config.disagreements[0].of, ["A", "B"]);
+        for (entry, expected) in [
+            (json!({"reason": "r"}), "exactly one"),
+            (
+                json!({"operation": "get /a", "schema": "A", "reason": "r"}),
+                "exactly one",
+            ),
+            (json!({"schema": "A", "reason": "r"}), "needs `of`"),
+            (
+                json!({"operation": "get /a", "of": ["A"], "reason": "r"}),
+                "`of` goes",
+            ),
+            (
+                json!({"schema": "A", "of": ["A"], "operationId": "x", "reason": "r"}),
+                "operationId",
+            ),
+            (
+                json!({"operation": "get /a", "reason": "two\nlines"}),
+                "one line",
+            ),
+        ] {
+            let err = ImportConfig::from_overlay(&with(entry)).unwrap_err();
+            assert!(err.contains(expected), "{err}");
+        }
     }
 }

@@ -4,9 +4,13 @@
 //!   `info.version`, a `description` on every response).
 //! - Everything users read has our documentation: every operation has a
 //!   `summary` and a `description`, every component schema a `description`,
-//!   and every property of every schema a `description` (progenitor turns
-//!   it into the field's doc comment; the SDK tests that every public field
-//!   has one).
+//!   every property of every schema a `description` (progenitor turns the
+//!   description on the property itself into the field's doc comment; the
+//!   SDK tests that every public field has one), and every enum one.
+//! - No field without documentation comes out of an `anyOf` or `oneOf`:
+//!   progenitor turns one with object branches into a struct of
+//!   `subtype_N` fields, so every branch that is not a plain value (a
+//!   string, a number...) must be a named, described schema.
 //! - Every `$ref` resolves, operation ids are unique, and no two schema
 //!   names would become the same Rust type name.
 
@@ -90,7 +94,16 @@ fn schemas(doc: &mut Value, problems: &mut Vec<String>) {
             problems.push(format!("components.schemas.{name}: no description"));
         }
     }
+    let components = doc["components"]["schemas"].clone();
+    let is_object = |schema: &Value| {
+        let schema = walk::bare_ref(schema)
+            .and_then(walk::schema_ref_name)
+            .and_then(|name| components.get(name))
+            .unwrap_or(schema);
+        schema["type"] == "object" || schema.get("properties").is_some()
+    };
     let result = walk::for_each_schema(doc, &mut |schema, at| {
+        let schema = &Value::Object(schema.clone());
         for (name, property) in schema
             .get("properties")
             .and_then(Value::as_object)
@@ -101,11 +114,45 @@ fn schemas(doc: &mut Value, problems: &mut Vec<String>) {
                 problems.push(format!("{at}.properties.{name}: no description"));
             }
         }
+        if schema.get("enum").is_some() && !has_text(schema, "description") {
+            problems.push(format!("{at}: an enum without a description"));
+        }
+        for key in ["anyOf", "oneOf"] {
+            let branches = schema.get(key).and_then(Value::as_array);
+            let objects = branches
+                .into_iter()
+                .flatten()
+                .filter(|b| is_object(b))
+                .count();
+            if objects > 1 {
+                problems.push(format!(
+                    "{at}.{key}: {objects} object branches; progenitor makes a struct of \
+                     undocumented `subtype_N` fields of them (merge them by the union rule)"
+                ));
+            }
+            for (i, branch) in branches.into_iter().flatten().enumerate() {
+                if walk::bare_ref(branch).is_none() && !is_plain_value(branch) {
+                    problems.push(format!(
+                        "{at}.{key}[{i}]: an inline branch; name it (progenitor would make an \
+                         undocumented `subtype_{i}` field of it)"
+                    ));
+                }
+            }
+        }
         Ok(())
     });
     if let Err(e) = result {
         problems.push(e);
     }
+}
+
+/// A schema that decodes as a plain value (a string, number or boolean
+/// without an enum): progenitor makes an enum variant of it, not a field.
+fn is_plain_value(schema: &Value) -> bool {
+    matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("string" | "integer" | "number" | "boolean")
+    ) && schema.get("enum").is_none()
 }
 
 fn references(doc: &Value, value: &Value, problems: &mut Vec<String>) {
@@ -170,6 +217,26 @@ mod tests {
     }
 
     #[test]
+    fn plain_branches_need_no_name() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"A": {"description": "An A.", "properties": {
+                "loc": {"description": "d", "type": "array",
+                        "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}}}}}
+        });
+        lint(&mut doc).unwrap();
+        doc["components"]["schemas"]["A"]["properties"]["loc"]["items"]["anyOf"][0]["enum"] =
+            json!(["x"]);
+        assert!(
+            lint(&mut doc)
+                .unwrap_err()
+                .contains("anyOf[0]: an inline branch")
+        );
+    }
+
+    #[test]
     fn every_gap_is_reported() {
         let mut doc = json!({
             "openapi": "3.0.3",
@@ -179,7 +246,14 @@ mod tests {
                                      "responses": {}}}},
             "components": {"schemas": {
                 "A": {"properties": {"p": {"$ref": "#/components/schemas/Gone"}}},
-                "a_": {"description": "d"}
+                "a_": {"description": "d"},
+                "E": {"description": "d", "properties": {"e": {"description": "d", "items": {
+                    "type": "string", "enum": ["x"]}}}},
+                "U": {"description": "d", "anyOf": [
+                    {"type": "string"}, {"$ref": "#/components/schemas/E"},
+                    {"type": "object", "properties": {}}]},
+                "V": {"description": "d", "anyOf": [
+                    {"$ref": "#/components/schemas/E"}, {"$ref": "#/components/schemas/A"}]}
             }}
         });
         let err = lint(&mut doc).unwrap_err();
@@ -192,6 +266,10 @@ mod tests {
             "components.schemas.A.properties.p: no description",
             "dangling reference #/components/schemas/Gone",
             "one Rust type name",
+            "components.schemas.E.properties.e.items: an enum without a description",
+            "components.schemas.U.anyOf[2]: an inline branch",
+            "components.schemas.U.anyOf: 2 object branches",
+            "components.schemas.V.anyOf: 2 object branches",
         ] {
             assert!(err.contains(expected), "missing {expected:?} in {err}");
         }

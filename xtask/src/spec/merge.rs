@@ -7,11 +7,13 @@
 //!   `{job_urn_or_id}`.
 //! - Copies identical apart from prose (which is already gone) are merged;
 //!   the report names the files.
-//! - Copies that differ are merged by the union rule ([`super::union`]).
-//!   Each such operation must be listed in `x-import.disagreements` with a
-//!   reason, and with the operation id to publish when the copies' ids
-//!   differ; an unlisted disagreement, or a listed one that no longer
-//!   happens, fails the import.
+//! - Copies that differ are merged by the union rule ([`super::union`]):
+//!   the merged operation accepts what any copy accepts. Each such
+//!   operation must be listed in `x-import.disagreements` with a reason, and
+//!   with the operation id to publish when the copies' ids differ; so must
+//!   every schema the rule makes out of several named ones
+//!   ([`super::schema_union`]). An unlisted disagreement, or a listed one
+//!   that no longer happens, fails the import.
 
 use std::collections::BTreeMap;
 
@@ -21,12 +23,16 @@ use super::config::ImportConfig;
 use super::diff;
 use super::load::Source;
 use super::names::Naming;
+use super::schema_union::SchemaUnion;
 use super::union::Union;
 use super::walk;
 
-/// The merged paths, and what was merged how.
+/// The merged paths, the schemas the union rule made, and what was merged
+/// how.
 pub struct Merged {
     pub paths: Map<String, Value>,
+    /// Merged schemas by published name; some replace imported ones.
+    pub schemas: BTreeMap<String, Value>,
     pub notes: Vec<String>,
 }
 
@@ -61,8 +67,14 @@ fn path_params(path: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Merges the operations of `sources` (in precedence order).
-pub fn merge(sources: &[Source], naming: &Naming, config: &ImportConfig) -> Result<Merged, String> {
+/// Merges the operations of `sources` (in precedence order); `schemas` are
+/// the imported schemas the copies refer to.
+pub fn merge(
+    sources: &[Source],
+    naming: &Naming,
+    schemas: &BTreeMap<String, Value>,
+    config: &ImportConfig,
+) -> Result<Merged, String> {
     let mut groups: BTreeMap<(String, String), Vec<Copy>> = BTreeMap::new();
     for (file, source) in sources.iter().enumerate() {
         let paths = source.doc.get("paths").and_then(Value::as_object);
@@ -90,8 +102,10 @@ pub fn merge(sources: &[Source], naming: &Naming, config: &ImportConfig) -> Resu
 
     let mut merged = Merged {
         paths: Map::new(),
+        schemas: BTreeMap::new(),
         notes: Vec::new(),
     };
+    let mut schema_union = SchemaUnion::new(schemas, config)?;
     let mut used = vec![false; config.disagreements.len()];
     for ((_, method), mut copies) in groups {
         let path = unify_path_names(&mut copies, sources, &method, &mut merged.notes);
@@ -111,7 +125,11 @@ pub fn merge(sources: &[Source], naming: &Naming, config: &ImportConfig) -> Resu
             }
             distinct.remove(0).0
         } else {
-            let Some(i) = config.disagreements.iter().position(|d| d.operation == key) else {
+            let Some(i) = config
+                .disagreements
+                .iter()
+                .position(|d| d.operation.as_deref() == Some(key.as_str()))
+            else {
                 return Err(format!(
                     "`{key}`: the copies in {:?} and {:?} differ; list the operation under \
                      x-import.disagreements with a reason once the union of the copies is right. \
@@ -133,12 +151,13 @@ pub fn merge(sources: &[Source], naming: &Naming, config: &ImportConfig) -> Resu
                 groups.join(" vs "),
                 entry.reason
             ));
-            let mut union = Union::new(&naming.schemas, &key, &mut merged.notes);
+            let mut union = Union::new(&mut schema_union, &key, &mut merged.notes);
             let mut iter = distinct.into_iter();
             let (mut op, _) = iter.next().expect("at least two copies");
             for (other, fs) in iter {
                 union.operation(&mut op, &other, &format!("{:?}", files(&fs)))?;
             }
+            union.finish(&mut op)?;
             op
         };
         let item = merged
@@ -152,13 +171,14 @@ pub fn merge(sources: &[Source], naming: &Naming, config: &ImportConfig) -> Resu
         .iter()
         .zip(&used)
         .filter(|(_, used)| !**used)
-        .map(|(d, _)| d.operation.as_str())
+        .filter_map(|(d, _)| d.operation.as_deref())
         .collect();
     if !stale.is_empty() {
         return Err(format!(
             "x-import.disagreements lists operations whose copies no longer differ: {stale:?}"
         ));
     }
+    merged.schemas = schema_union.finish(&mut merged.notes)?;
     Ok(merged)
 }
 

@@ -8,13 +8,17 @@
 //! 2. [`convert`]: per file, drop Adobe's prose and convert 3.1 to 3.0.3.
 //! 3. [`names`]: one schema per (file, name), collisions renamed by one
 //!    rule, then the published names from `x-import.names`.
-//! 4. [`merge`]: one operation per method and path; differing copies merged
-//!    by the union rule, each recorded in `x-import.disagreements`.
-//! 5. [`overlay`]: name inline schemas (`x-import.extract`), then apply the
+//! 4. [`overlay`]: name the inline schemas inside component schemas
+//!    (`x-import.extract`), so merged schemas can refer to them.
+//! 5. [`merge`]: one operation per method and path; differing copies merged
+//!    by the union rule ([`union`], [`schema_union`]): the merged operation
+//!    accepts what any copy accepts. Each decision is recorded in
+//!    `x-import.disagreements`.
+//! 6. [`overlay`]: name the inline schemas of operations, then apply the
 //!    Overlay 1.0.0 actions: our descriptions, the endpoints Adobe's files
 //!    lack, and our relaxations.
-//! 6. [`lint`]: everything documented, every reference resolves.
-//! 7. [`emit`]: deterministic YAML under a header naming the inputs.
+//! 7. [`lint`]: everything documented, every reference resolves.
+//! 8. [`emit`]: deterministic YAML under a header naming the inputs.
 //!
 //! [`check`] re-runs all of it in memory and compares.
 
@@ -28,9 +32,11 @@ mod load;
 mod merge;
 mod names;
 mod overlay;
+mod schema_union;
 mod union;
 mod walk;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -65,12 +71,30 @@ pub fn import(root: &Path, dir: &Path) -> Result<Imported, String> {
         convert::convert_schemas(&mut source.doc).map_err(|e| format!("{}: {e}", source.file))?;
     }
     let naming = names::assign(&sources, &overlay.config)?;
-    let merged = merge::merge(&sources, &naming, &overlay.config)?;
+    let mut notes = naming.notes.clone();
+
+    // Inline schemas inside component schemas get their names first.
+    let (inner, outer): (Vec<_>, Vec<_>) = overlay
+        .config
+        .extract
+        .iter()
+        .cloned()
+        .partition(|e| e.target.starts_with("$.components."));
+    let mut schemas = json!({"components": {"schemas": naming.schemas.clone()}});
+    overlay::extract(&mut schemas, &inner, &mut notes)?;
+    let schemas: BTreeMap<String, Value> =
+        serde_json::from_value(schemas["components"]["schemas"].take())
+            .map_err(|e| e.to_string())?;
+
+    let merged = merge::merge(&sources, &naming, &schemas, &overlay.config)?;
+    notes.extend(merged.notes);
+    let mut schemas = schemas;
+    schemas.extend(merged.schemas);
 
     let mut components = other_components(&sources, &naming)?;
     components.insert(
         "schemas".into(),
-        Value::Object(naming.schemas.clone().into_iter().collect()),
+        Value::Object(schemas.into_iter().collect()),
     );
     let mut doc = json!({
         "openapi": "3.0.3",
@@ -78,9 +102,7 @@ pub fn import(root: &Path, dir: &Path) -> Result<Imported, String> {
         "paths": merged.paths,
         "components": components,
     });
-    let mut notes = naming.notes;
-    notes.extend(merged.notes);
-    overlay::extract(&mut doc, &overlay.config.extract, &mut notes)?;
+    overlay::extract(&mut doc, &outer, &mut notes)?;
     let actions = overlay::apply(&mut doc, &overlay.doc)?;
     notes.push(format!("applied {actions} overlay actions"));
     lint::lint(&mut doc)?;

@@ -2,23 +2,26 @@
 //!
 //! The merged operation has every parameter, media type, response code and
 //! header of every copy. Where copies give different schemas at one place,
-//! the result is the schema that documents all the others, else an `anyOf`
-//! of the different ones. A schema *documents* another when it is the same
-//! schema, or an object schema with all of the other's properties (the same
-//! schemas, and maybe more properties) and no more required ones: whatever
-//! the other describes, it describes too. A boolean `required` (of a
-//! parameter or body) is true only if every copy says so. Anything else that
-//! differs cannot be merged by this rule and fails the import.
+//! the schemas are merged by the union rule for schemas
+//! ([`super::schema_union`]): the result accepts what any copy accepts. A
+//! boolean `required` (of a parameter or body) is true only if every copy
+//! says so. Anything else that differs cannot be merged by this rule and
+//! fails the import.
+//!
+//! Copies are merged pairwise, so the schemas found at one place are first
+//! collected (under a private marker key) and merged once every copy is in.
 
-use std::collections::BTreeMap;
+use serde_json::{Value, json};
 
-use serde_json::{Map, Value, json};
+use super::diff;
+use super::schema_union::SchemaUnion;
 
-use super::{diff, walk};
+/// Where the schemas of the copies wait until every copy is in.
+const PENDING: &str = "x-import-pending-union";
 
 /// The union rule, applied to one operation.
-pub struct Union<'a> {
-    schemas: &'a BTreeMap<String, Value>,
+pub struct Union<'a, 's> {
+    schemas: &'a mut SchemaUnion<'s>,
     key: String,
     notes: &'a mut Vec<String>,
 }
@@ -36,12 +39,8 @@ enum Level {
     Media,
 }
 
-impl<'a> Union<'a> {
-    pub fn new(
-        schemas: &'a BTreeMap<String, Value>,
-        key: &str,
-        notes: &'a mut Vec<String>,
-    ) -> Self {
+impl<'a, 's> Union<'a, 's> {
+    pub fn new(schemas: &'a mut SchemaUnion<'s>, key: &str, notes: &'a mut Vec<String>) -> Self {
         Union {
             schemas,
             key: key.to_string(),
@@ -52,6 +51,35 @@ impl<'a> Union<'a> {
     /// Merges copy `b` (from the files named by `from`) into `a`.
     pub fn operation(&mut self, a: &mut Value, b: &Value, from: &str) -> Result<(), String> {
         self.members(a, b, "", from, Level::Operation)
+    }
+
+    /// Once every copy is merged in: the schemas collected at each place
+    /// become their union.
+    pub fn finish(&mut self, op: &mut Value) -> Result<(), String> {
+        self.resolve_pending(op, "")
+    }
+
+    fn resolve_pending(&mut self, value: &mut Value, at: &str) -> Result<(), String> {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::Array(alternatives)) = map.get(PENDING) {
+                    let at = format!("`{}` {}", self.key, at.trim_start_matches('.'));
+                    *value = self.schemas.union(alternatives, &at, self.notes)?;
+                    return Ok(());
+                }
+                for (k, v) in map.iter_mut() {
+                    self.resolve_pending(v, &format!("{at}{}", diff::segment(k)))?;
+                }
+                Ok(())
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter_mut().enumerate() {
+                    self.resolve_pending(v, &format!("{at}[{i}]"))?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Members of `b` missing from `a` are added; members present in both
@@ -99,7 +127,7 @@ impl<'a> Union<'a> {
                 }
                 (Level::Named, _) => self.members(va, vb, &here, from, Level::Media),
                 (Level::Holder | Level::Media, "schema") => {
-                    *va = self.schema(va, vb, &here);
+                    *va = collect(va, vb);
                     Ok(())
                 }
                 _ => Err(format!("`{k}` differs")),
@@ -136,158 +164,17 @@ impl<'a> Union<'a> {
         }
         Ok(())
     }
-
-    /// The union of two different schemas at one place.
-    fn schema(&mut self, a: &Value, b: &Value, at: &str) -> Value {
-        let mut all = alternatives(a);
-        for alt in alternatives(b) {
-            if !all.contains(&alt) {
-                all.push(alt);
-            }
-        }
-        // An alternative goes when another documents it; of two that
-        // document each other (the same structure), the first stays.
-        let kept: Vec<Value> = all
-            .iter()
-            .enumerate()
-            .filter(|&(i, x)| {
-                !all.iter().enumerate().any(|(j, y)| {
-                    j != i && self.documents(y, x) && (j < i || !self.documents(x, y))
-                })
-            })
-            .map(|(_, x)| x.clone())
-            .collect();
-        let dropped: Vec<String> = all
-            .iter()
-            .filter(|x| !kept.contains(x))
-            .map(label)
-            .collect();
-        let result = match kept.as_slice() {
-            [one] => one.clone(),
-            _ => json!({ "anyOf": kept }),
-        };
-        let mut note = format!("  `{}` {at}: {}", self.key, label(&result));
-        if !dropped.is_empty() {
-            note.push_str(&format!(", which documents {}", dropped.join(", ")));
-        }
-        self.notes.push(note);
-        result
-    }
-
-    fn resolve<'v>(&'v self, mut value: &'v Value) -> &'v Value {
-        for _ in 0..16 {
-            match walk::bare_ref(value).and_then(walk::schema_ref_name) {
-                Some(name) => match self.schemas.get(name) {
-                    Some(target) => value = target,
-                    None => return value,
-                },
-                None => return value,
-            }
-        }
-        value
-    }
-
-    /// Whether `a` documents `b`: the same schema, or an object schema with
-    /// all of `b`'s properties (and maybe more), requiring no more than `b`.
-    fn documents(&self, a: &Value, b: &Value) -> bool {
-        let (a, b) = (self.resolve(a), self.resolve(b));
-        if a == b {
-            return true;
-        }
-        let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
-            return false;
-        };
-        let props =
-            |m: &Map<String, Value>| m.get("properties").and_then(Value::as_object).cloned();
-        let (Some(pa), Some(pb)) = (props(a), props(b)) else {
-            return false;
-        };
-        let others_equal = a
-            .keys()
-            .chain(b.keys())
-            .filter(|k| *k != "properties" && *k != "required")
-            .all(|k| a.get(k) == b.get(k));
-        let required = |m: &Map<String, Value>| m.get("required").cloned().unwrap_or(json!([]));
-        let (ra, rb) = (required(a), required(b));
-        let required_subset = ra
-            .as_array()
-            .into_iter()
-            .flatten()
-            .all(|r| rb.as_array().is_some_and(|rb| rb.contains(r)));
-        others_equal && required_subset && pb.iter().all(|(k, v)| pa.get(k) == Some(v))
-    }
 }
 
-fn alternatives(schema: &Value) -> Vec<Value> {
-    match schema.as_object() {
-        Some(map) if map.len() == 1 && map.contains_key("anyOf") => {
-            map["anyOf"].as_array().cloned().unwrap_or_default()
-        }
-        _ => vec![schema.clone()],
+/// The schemas collected at one place: those of `a` (already collected or
+/// not) and `b`.
+fn collect(a: &Value, b: &Value) -> Value {
+    let mut all = match a.get(PENDING).and_then(Value::as_array) {
+        Some(pending) => pending.clone(),
+        None => vec![a.clone()],
+    };
+    if !all.contains(b) {
+        all.push(b.clone());
     }
-}
-
-fn label(schema: &Value) -> String {
-    if let Some(name) = walk::bare_ref(schema).and_then(walk::schema_ref_name) {
-        return format!("`{name}`");
-    }
-    if let Some(all) = schema.get("anyOf").and_then(Value::as_array) {
-        let names: Vec<String> = all.iter().map(label).collect();
-        return format!("anyOf [{}]", names.join(", "));
-    }
-    "an inline schema".into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn documents_means_same_properties_or_more_and_no_more_required() {
-        let schemas: BTreeMap<String, Value> = [
-            (
-                "Small",
-                json!({"type": "object", "properties": {"p": {"type": "string"}}}),
-            ),
-            (
-                "Big",
-                json!({"type": "object", "required": [],
-                           "properties": {"p": {"type": "string"}, "q": {"type": "string"}}}),
-            ),
-            (
-                "Strict",
-                json!({"type": "object", "required": ["p"],
-                              "properties": {"p": {"type": "string"}, "q": {"type": "string"}}}),
-            ),
-            (
-                "Twin",
-                json!({"type": "object", "properties": {"p": {"type": "string"}}}),
-            ),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-        let r = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
-        let mut notes = Vec::new();
-        let mut union = Union::new(&schemas, "op", &mut notes);
-        assert!(union.documents(&r("Big"), &r("Small")));
-        assert!(!union.documents(&r("Small"), &r("Big")));
-        assert!(!union.documents(&r("Strict"), &r("Small")));
-        assert_eq!(union.schema(&r("Small"), &r("Big"), "here"), r("Big"));
-        // Two that document each other: the first stays.
-        assert_eq!(union.schema(&r("Twin"), &r("Small"), "here"), r("Twin"));
-        assert_eq!(
-            union.schema(
-                &r("Strict"),
-                &json!({"anyOf": [r("Small"), r("Big")]}),
-                "here"
-            ),
-            r("Big"),
-            "Big requires less than Strict, so it documents it too"
-        );
-        assert!(
-            notes.iter().any(|n| n.contains("which documents `Small`")),
-            "{notes:?}"
-        );
-    }
+    json!({ PENDING: all })
 }

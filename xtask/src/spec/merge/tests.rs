@@ -23,7 +23,7 @@ fn config(disagreements: Value) -> ImportConfig {
 
 fn run(sources: &[Source], config: &ImportConfig) -> Result<Merged, String> {
     let naming = crate::spec::names::assign(sources, config)?;
-    merge(sources, &naming, config)
+    merge(sources, &naming, &naming.schemas, config)
 }
 
 fn status(param: &str) -> Value {
@@ -95,8 +95,9 @@ fn body(schema: &str) -> Value {
 }
 
 #[test]
-fn the_union_keeps_the_documenting_schema_or_an_any_of() {
-    let small = json!({"type": "object", "properties": {"p": {"type": "string"}}});
+fn the_union_accepts_what_any_copy_accepts() {
+    let small =
+        json!({"type": "object", "required": ["p"], "properties": {"p": {"type": "string"}}});
     let big =
         json!({"type": "object", "properties": {"p": {"type": "string"}, "q": {"type": "string"}}});
     let other = json!({"type": "object", "properties": {"r": {"type": "string"}}});
@@ -116,18 +117,21 @@ fn the_union_keeps_the_documenting_schema_or_an_any_of() {
     .unwrap();
     assert!(err.contains("operation ids"), "{err}");
 
+    // Big has every property of Small and requires less: the union is Big.
     let entry = json!([{"operation": "post /v", "operationId": "Big", "reason": "r"}]);
     let merged = run(&sources, &config(entry)).unwrap();
     let op = &merged.paths["/v"]["post"];
     assert_eq!(op["operationId"], "Big");
     let body_schema = &op["requestBody"]["content"]["application/json"]["schema"];
     assert_eq!(body_schema, &json!({"$ref": "#/components/schemas/Big"}));
+    assert!(merged.schemas.is_empty());
 
-    // Small and Other: neither documents the other.
+    // Small and Other: one new object, named by its entry.
     let mut with_other = body("Small");
     with_other["post"]["responses"]["200"]["content"]["application/json"]["schema"] =
         json!({"$ref": "#/components/schemas/Other"});
-    let small = json!({"type": "object", "properties": {"p": {"type": "string"}}});
+    let small =
+        json!({"type": "object", "required": ["p"], "properties": {"p": {"type": "string"}}});
     let other = json!({"type": "object", "properties": {"r": {"type": "string"}}});
     let sources = [
         source(
@@ -141,14 +145,18 @@ fn the_union_keeps_the_documenting_schema_or_an_any_of() {
             json!({"Small": small, "Other": other}),
         ),
     ];
-    let merged = run(
-        &sources,
-        &config(json!([{"operation": "post /v", "reason": "r"}])),
-    )
-    .unwrap();
+    let operation = json!({"operation": "post /v", "reason": "r"});
+    let err = run(&sources, &config(json!([operation]))).err().unwrap();
+    assert!(err.contains("of: [\"Small\", \"Other\"]"), "{err}");
+    let schema = json!({"schema": "SmallOrOther", "of": ["Other", "Small"], "reason": "r"});
+    let merged = run(&sources, &config(json!([operation, schema]))).unwrap();
     assert_eq!(
         merged.paths["/v"]["post"]["responses"]["200"]["content"]["application/json"]["schema"],
-        json!({"anyOf": [{"$ref": "#/components/schemas/Small"}, {"$ref": "#/components/schemas/Other"}]})
+        json!({"$ref": "#/components/schemas/SmallOrOther"})
+    );
+    assert_eq!(
+        merged.schemas["SmallOrOther"],
+        json!({"type": "object", "properties": {"p": {"type": "string"}, "r": {"type": "string"}}})
     );
 }
 
