@@ -233,9 +233,10 @@ fn leftover_validation_keyword(
                 )
             })
         }
-        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
-            leftover_validation_keyword(item, false, &format!("{at}/{i}"))
-        }),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| leftover_validation_keyword(item, false, &format!("{at}/{i}"))),
         _ => None,
     }
 }
@@ -273,6 +274,37 @@ fn document_builder_setters(file: &mut syn::File) -> Result<(), String> {
             field_docs.insert(structure.ident.to_string(), fields);
         }
     }
+    for item in types.1.iter_mut() {
+        match item {
+            // A newtype's one field: the value it wraps.
+            syn::Item::Struct(structure) => {
+                if let syn::Fields::Unnamed(fields) = &mut structure.fields {
+                    for field in fields.unnamed.iter_mut() {
+                        if !field.attrs.iter().any(|a| a.path().is_ident("doc")) {
+                            field
+                                .attrs
+                                .insert(0, syn::parse_quote!(#[doc = " The value."]));
+                        }
+                    }
+                }
+            }
+            // `X::builder()`, the way in for the optional fields.
+            syn::Item::Impl(block) if block.trait_.is_none() => {
+                for member in block.items.iter_mut() {
+                    if let syn::ImplItem::Fn(function) = member
+                        && function.sig.ident == "builder"
+                        && !function.attrs.iter().any(|a| a.path().is_ident("doc"))
+                    {
+                        function.attrs.insert(
+                            0,
+                            syn::parse_quote!(#[doc = " A builder: set the required fields and any optional ones, then `try_into()` (or pass it to the `Firefly` call directly)."]),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
     let builder = types
         .1
         .iter_mut()
@@ -281,6 +313,17 @@ fn document_builder_setters(file: &mut syn::File) -> Result<(), String> {
             _ => None,
         })
         .ok_or("the generated types have no `builder` module")?;
+    for item in builder.1.iter_mut() {
+        if let syn::Item::Struct(structure) = item
+            && !structure.attrs.iter().any(|a| a.path().is_ident("doc"))
+        {
+            let text = format!(
+                " Builds a [`{0}`](super::{0}) field by field; start with `{0}::builder()`.",
+                structure.ident
+            );
+            structure.attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+        }
+    }
     for item in builder.1.iter_mut() {
         let syn::Item::Impl(block) = item else {
             continue;
@@ -309,7 +352,7 @@ fn document_builder_setters(file: &mut syn::File) -> Result<(), String> {
                 docs.push(syn::parse_quote!(#[doc = ""]));
                 docs.extend(field.iter().cloned());
             }
-            docs.extend(setter.attrs.drain(..));
+            docs.append(&mut setter.attrs);
             setter.attrs = docs;
         }
     }

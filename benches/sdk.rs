@@ -147,7 +147,11 @@ async fn run_jobs(firefly: &Firefly, jobs: usize, concurrency: usize, wait: &Wai
                 .unwrap();
             let result = firefly.wait_for_job(&job, wait).await.unwrap();
             let mut png = Vec::new();
-            let url = &result.outputs[0].image.as_ref().unwrap().url;
+            let url = result.outputs[0]
+                .image
+                .as_ref()
+                .and_then(|image| image.url.as_deref())
+                .unwrap();
             firefly.download_to_writer(url, &mut png).await.unwrap();
             assert!(png.starts_with(b"\x89PNG"));
         })

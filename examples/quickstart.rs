@@ -53,17 +53,27 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let result = firefly
         .wait_for_job_with(&job, &WaitOptions::default(), |status| {
-            println!("  status: {}", status.status)
+            let state = status.status.as_ref().map_or("unknown", |s| s.as_str());
+            match status.progress {
+                Some(progress) => println!("  status: {state} ({progress:.0}%)"),
+                None => println!("  status: {state}"),
+            }
         })
         .await?;
 
     let folder = PathBuf::from("firefly-output");
     tokio::fs::create_dir_all(&folder).await?;
     for output in &result.outputs {
-        let Some(image) = &output.image else { continue };
-        let seed = output.seed.unwrap_or_default();
+        let seed = output.seed;
+        let Some(url) = output.image.as_ref().and_then(|image| image.url.as_deref()) else {
+            println!(
+                "image with seed {seed} has no URL; read job {} again",
+                job.job_id
+            );
+            continue;
+        };
         let path = folder.join(format!("cat-coding-{seed}.png"));
-        let bytes = firefly.download_to_file(&image.url, &path).await?;
+        let bytes = firefly.download_to_file(url, &path).await?;
         println!("saved {} ({bytes} bytes)", path.display());
     }
     Ok(())

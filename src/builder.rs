@@ -82,6 +82,8 @@ impl FireflyBuilder {
             ims_url: var(env::IMS_URL),
             scopes: var(env::SCOPES),
             token_policy,
+            allow_unlisted_sizes: var(env::ALLOW_UNLISTED_SIZES)
+                .is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true")),
             ..Self::default()
         })
     }

@@ -32,6 +32,9 @@ pub mod env {
     /// A directory where processes share one IMS token (off when unset);
     /// see [`TokenPolicy::disk_cache`](crate::auth::TokenPolicy::disk_cache).
     pub const TOKEN_CACHE_DIR: &str = "FIREFLY_SERVICES_TOKEN_CACHE_DIR";
+    /// `1` or `true` sends output sizes Adobe's guides do not list for the
+    /// model; see [`FireflyBuilder::allow_unlisted_sizes`](crate::FireflyBuilder::allow_unlisted_sizes).
+    pub const ALLOW_UNLISTED_SIZES: &str = "FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES";
 }
 
 /// A setting is missing or unusable. Raised before any request is sent.

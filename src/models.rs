@@ -7,16 +7,16 @@ use crate::{
     Error, Firefly,
     auth::AccessToken,
     decode::outcome,
-    types::{CustomModel, CustomModelPage, PublishedStateFilter},
+    types::{CustomModel, CustomModelPage, CustomModelSortOrder, PublishedStateFilter},
 };
 
 /// Which custom models to list, and how.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CustomModelsQuery {
-    /// `assetName`, `createdDate` or `modifiedDate` (Firefly's default),
-    /// prefixed with `-` to reverse.
-    pub sort_by: Option<String>,
+    /// The order: by `assetName`, `createdDate` or `modifiedDate`
+    /// (Firefly's default).
+    pub sort_by: Option<CustomModelSortOrder>,
     /// Which models; `published` when absent.
     pub published_state: Option<PublishedStateFilter>,
     /// Models per page, 1 to 50 (50 when absent).
@@ -32,9 +32,9 @@ impl CustomModelsQuery {
         Self::default()
     }
 
-    /// Sort by this field (`-` prefix to reverse).
-    pub fn sort_by(mut self, field: impl Into<String>) -> Self {
-        self.sort_by = Some(field.into());
+    /// Sort by this field.
+    pub fn sort_by(mut self, order: CustomModelSortOrder) -> Self {
+        self.sort_by = Some(order);
         self
     }
 
@@ -73,7 +73,7 @@ impl Firefly {
             .start(start.to_string())
             .limit(limit.to_string());
         if let Some(sort_by) = &query.sort_by {
-            call = call.sort_by(sort_by.as_str());
+            call = call.sort_by(*sort_by);
         }
         if let Some(state) = query.published_state {
             call = call.published_state(state);

@@ -9,13 +9,12 @@ use crate::{
     Error, Firefly, ValidationError,
     decode::outcome,
     types::{
-        ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
-        GenerateImagesRequest, GenerateImagesResponse, GenerateImagesSyncRequest,
-        GenerateObjectCompositeRequest, GenerateObjectCompositeResponse,
+        ExpandImageRequest, ExpandImageResponse, ExpandImageSyncRequest, FillImageRequest,
+        FillImageResponse, FillImageSyncRequest, GenerateImagesRequest, GenerateImagesResponse,
+        GenerateImagesSyncRequest, GenerateObjectCompositeRequest, GenerateObjectCompositeResponse,
         GenerateObjectCompositeSyncRequest, GenerateSimilarImagesRequest,
-        GenerateSimilarImagesResponse, ExpandImageResponse, FillImageResponse,
-        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, ImageModelVersion, JobAccepted,
-        SimilarImageModelVersion, VideoModelVersion,
+        GenerateSimilarImagesResponse, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
+        ImageModelVersion, JobAccepted, SimilarImageModelVersion, VideoModelVersion,
     },
     validate,
 };
@@ -91,8 +90,7 @@ impl Firefly {
     {
         let request = prepare(request)?;
         validate::generate_similar(&request, None, self.sizes)?;
-        self.submit_generate_similar(request, None)
-            .await
+        self.submit_generate_similar(request, None).await
     }
 
     /// Submits a job generating variations of an input image with a chosen
@@ -108,8 +106,7 @@ impl Firefly {
     {
         let request = prepare(request)?;
         validate::generate_similar(&request, Some(&model), self.sizes)?;
-        self.submit_generate_similar(request, Some(model))
-            .await
+        self.submit_generate_similar(request, Some(model)).await
     }
 
     async fn submit_generate_similar(
@@ -237,7 +234,10 @@ where
 }
 
 /// Builds the request and checks it against Firefly's limits.
-fn checked<T, R>(request: R, check: impl FnOnce(&T) -> Result<(), ValidationError>) -> Result<T, Error>
+fn checked<T, R>(
+    request: R,
+    check: impl FnOnce(&T) -> Result<(), ValidationError>,
+) -> Result<T, Error>
 where
     R: TryInto<T>,
     R::Error: fmt::Display,

@@ -95,32 +95,40 @@ impl Firefly {
         mut on_status: impl FnMut(&JobStatusResponse),
     ) -> Result<JobResult, Error> {
         let started = tokio::time::Instant::now();
-        let mut pause = options.first_poll;
-        let mut last_status = JobStatus::Pending;
+        let mut pause = options.first_poll.max(MIN_POLL_INTERVAL);
+        let mut last_status = None;
+        let mut last_error = None;
         loop {
-            if started.elapsed() + pause > options.deadline {
+            let elapsed = started.elapsed();
+            if elapsed.saturating_add(pause) > options.deadline {
                 return Err(Error::WaitTimeout {
                     job_id: job.job_id.clone(),
                     last_status,
-                    waited: started.elapsed(),
+                    last_error,
+                    waited: elapsed,
                 });
             }
             tokio::time::sleep(pause).await;
             let next = pause
-                .mul_f64(options.backoff.max(1.0))
-                .min(options.max_interval);
+                .mul_f64(options.backoff.clamp(1.0, 1e3))
+                .min(options.max_interval)
+                .max(MIN_POLL_INTERVAL);
             match self.job_status(job).await {
                 Ok(status) => {
                     on_status(&status);
-                    last_status = status.status.clone();
-                    if let Some(done) = finished(status) {
+                    last_error = None;
+                    if status.status.is_some() {
+                        last_status.clone_from(&status.status);
+                    }
+                    if let Some(done) = finished(&job.job_id, status) {
                         return done;
                     }
                     pause = next;
                 }
                 Err(error) if error.is_retryable() => {
                     tracing::debug!(job_id = %job.job_id, error = %error, "status poll failed; retrying");
-                    pause = error.retry_after().unwrap_or(next);
+                    pause = error.retry_after().unwrap_or(next).max(MIN_POLL_INTERVAL);
+                    last_error = Some(error.to_string());
                 }
                 Err(error) => return Err(error),
             }
@@ -128,9 +136,14 @@ impl Firefly {
     }
 }
 
-/// What a terminal status means for the waiter; `None` while still running.
-fn finished(status: JobStatusResponse) -> Option<Result<JobResult, Error>> {
-    match status.status {
+/// The shortest pause between status requests, whatever the options say: a
+/// zero pause would poll in a tight loop.
+pub(crate) const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// What a terminal status means for the waiter; `None` while still running
+/// (or when the answer named no status).
+fn finished(job_id: &str, status: JobStatusResponse) -> Option<Result<JobResult, Error>> {
+    match status.status? {
         JobStatus::Succeeded => Some(status.result.ok_or_else(|| Error::Decode {
             operation: "jobResultV3",
             status: Some(200),
@@ -138,7 +151,7 @@ fn finished(status: JobStatusResponse) -> Option<Result<JobResult, Error>> {
             request_id: None,
         })),
         terminal if terminal.is_terminal() => Some(Err(Error::JobFailed {
-            job_id: status.job_id,
+            job_id: status.job_id.unwrap_or_else(|| job_id.to_owned()),
             status: terminal,
             error_code: status.error_code,
             message: status.message,

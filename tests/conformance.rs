@@ -108,7 +108,9 @@ fn recorded_bodies() -> Vec<(String, String, String, Value)> {
         let Some(body) = shape.get("body").filter(|b| b.is_object()) else {
             continue;
         };
-        let content_type = shape["headers"]["content-type"].as_str().unwrap_or_default();
+        let content_type = shape["headers"]["content-type"]
+            .as_str()
+            .unwrap_or_default();
         if !content_type.starts_with("application/json") {
             continue;
         }
@@ -259,7 +261,7 @@ fn any_valid_request() -> impl Strategy<Value = GenerateImagesRequest> {
             (1792, 2304),
         ])),
         proptest::option::of(2i64..=10),
-        proptest::option::of(0i64..=100),
+        proptest::option::of(1i64..=100),
     )
         .prop_map(
             |(prompt, negative, variations, size, intensity, strength)| {

@@ -11,7 +11,7 @@ use adobe_firefly::{
     types::{GenerateImagesRequest, JobAccepted, JobStatus, Size},
 };
 use adobe_firefly_emulator::{Emulator, Faults, RetryAfter, ServerErrorBurst};
-use common::EmulatorExt;
+use common::{EmulatorExt, image_url};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -54,7 +54,7 @@ async fn token_submit_poll_download_end_to_end() {
     let mut statuses = Vec::new();
     let result = firefly
         .wait_for_job_with(&job, &WaitOptions::default(), |s| {
-            statuses.push(s.status.clone())
+            statuses.push(s.status.clone().unwrap())
         })
         .await
         .unwrap();
@@ -64,7 +64,7 @@ async fn token_submit_poll_download_end_to_end() {
     );
     assert_eq!(result.outputs.len(), 2);
     assert_eq!(
-        result.size.as_ref().map(|s| (s.width, s.height)),
+        Some((result.size.width, result.size.height)),
         Some((2688, 1536))
     );
 
@@ -74,7 +74,7 @@ async fn token_submit_poll_download_end_to_end() {
     for (i, output) in result.outputs.iter().enumerate() {
         let path = dir.join(format!("{i}.png"));
         let size = firefly
-            .download_to_file(&output.image.as_ref().unwrap().url, &path)
+            .download_to_file(image_url(output), &path)
             .await
             .unwrap();
         let bytes = tokio::fs::read(&path).await.unwrap();
@@ -117,8 +117,8 @@ async fn the_same_prompt_seed_and_size_give_the_same_image() {
     for _ in 0..2 {
         let job = firefly
             .generate_images(cat().seeds(vec![7]).size(Size {
-                width: 512,
-                height: 512,
+                width: 1024,
+                height: 1024,
             }))
             .await
             .unwrap();
@@ -128,10 +128,10 @@ async fn the_same_prompt_seed_and_size_give_the_same_image() {
             .unwrap();
         let mut bytes = Vec::new();
         firefly
-            .download_to_writer(&result.outputs[0].image.as_ref().unwrap().url, &mut bytes)
+            .download_to_writer(image_url(&result.outputs[0]), &mut bytes)
             .await
             .unwrap();
-        assert_eq!(png_size(&bytes), (512, 512));
+        assert_eq!(png_size(&bytes), (1024, 1024));
         images.push(bytes);
     }
     assert_eq!(images[0], images[1]);
@@ -241,10 +241,7 @@ async fn expired_download_urls_are_refused() {
         .unwrap();
     tokio::time::advance(Duration::from_secs(61)).await;
     let error = firefly
-        .download_to_writer(
-            &result.outputs[0].image.as_ref().unwrap().url,
-            &mut Vec::new(),
-        )
+        .download_to_writer(image_url(&result.outputs[0]), &mut Vec::new())
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(403));

@@ -309,7 +309,7 @@ async fn a_job_handle_from_an_id_reads_status_and_cancels() {
     let again = firefly.job(submitted.job_id.clone());
     assert_eq!(again.status_url, submitted.status_url);
     let status = firefly.job_status(&again).await.unwrap();
-    assert_eq!(status.job_id, submitted.job_id);
+    assert_eq!(status.job_id.as_deref(), Some(submitted.job_id.as_str()));
     firefly.cancel_job(&again).await.unwrap();
 }
 

@@ -36,10 +36,10 @@ fn undocumented(items: &[syn::Item], path: &str, missing: &mut Vec<String>) {
                     }
                 }
             }
-            syn::Item::Enum(enumeration) if public(&enumeration.vis) => {
-                if !documented(&enumeration.attrs) {
-                    missing.push(format!("{path}::{}", enumeration.ident));
-                }
+            syn::Item::Enum(enumeration)
+                if public(&enumeration.vis) && !documented(&enumeration.attrs) =>
+            {
+                missing.push(format!("{path}::{}", enumeration.ident));
             }
             syn::Item::Impl(block) if block.trait_.is_none() => {
                 let syn::Type::Path(self_type) = block.self_ty.as_ref() else {

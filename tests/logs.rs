@@ -250,7 +250,7 @@ async fn a_whole_batch_logs_no_secret_and_no_token() {
             .wait_for_job(&job, &WaitOptions::default())
             .await
             .unwrap();
-        let url = &result.outputs[0].image.as_ref().unwrap().url;
+        let url = image_url(&result.outputs[0]);
         firefly
             .download_to_writer(url, &mut Vec::new())
             .await

@@ -123,7 +123,7 @@ async fn a_batch_survives_a_token_expiring_and_injected_faults() {
             .wait_for_job(&job, &WaitOptions::default())
             .await
             .unwrap();
-        let url = &result.outputs[0].image.as_ref().unwrap().url;
+        let url = image_url(&result.outputs[0]);
         firefly
             .download_to_writer(url, &mut Vec::new())
             .await

@@ -156,25 +156,18 @@ async fn job_status_and_wait() {
     let job = firefly.generate_images(cat_request()).await.unwrap();
 
     let status = firefly.job_status(&job).await.unwrap();
-    assert_eq!(status.status, JobStatus::Pending);
+    assert_eq!(status.status, Some(JobStatus::Pending));
 
     let mut seen = Vec::new();
     let result = firefly
         .wait_for_job_with(&job, &WaitOptions::default(), |s| {
-            seen.push(s.status.clone())
+            seen.push(s.status.clone().unwrap())
         })
         .await
         .unwrap();
     assert_eq!(seen, [JobStatus::Running, JobStatus::Succeeded]);
-    assert_eq!(result.outputs[0].seed, Some(42));
-    assert!(
-        result.outputs[0]
-            .image
-            .as_ref()
-            .unwrap()
-            .url
-            .contains("/storage/cat.png")
-    );
+    assert_eq!(result.outputs[0].seed, 42);
+    assert!(image_url(&result.outputs[0]).contains("/storage/cat.png"));
 
     let polls = server
         .requests()
@@ -243,10 +236,10 @@ use adobe_firefly::{
         Alignment, CameraMotion, ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest,
         FillImageSyncRequest, GenerateObjectCompositeRequest, GenerateObjectCompositeSyncRequest,
         GenerateSimilarImagesRequest, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
-        HorizontalAlignment, InputImage, InputSource, Inset, Mask, Placement,
-        PublishedStateFilter, ShotSize, SimilarImageModelVersion, SourceImage, SourceMask,
-        SyncFillInputImage, SyncInputImage, TimelinePlacement, VerticalAlignment,
-        VideoImageCondition, VideoImageInput, VideoSettings, VideoSize, VideoSource,
+        HorizontalAlignment, InputImage, InputSource, Inset, Mask, Placement, PublishedStateFilter,
+        ShotSize, SimilarImageModelVersion, SourceImage, SourceMask, SyncFillInputImage,
+        SyncInputImage, TimelinePlacement, VerticalAlignment, VideoImageCondition, VideoImageInput,
+        VideoSettings, VideoSize, VideoSource,
     },
 };
 
@@ -418,7 +411,6 @@ async fn generate_object_composite() {
                 .mask(SourceMask {
                     source: uploaded("mask-1"),
                 })
-                .placement(centered())
                 .content_class(adobe_firefly::types::ContentClass::Photo);
             f.generate_object_composite(request).await
         },
@@ -495,7 +487,7 @@ async fn custom_models_page() {
     snapshot_of("custom_models_page", "/v3/custom-models", |f| async move {
         let query = CustomModelsQuery::new()
             .user_token("user-access-token")
-            .sort_by("-createdDate")
+            .sort_by(adobe_firefly::types::CustomModelSortOrder::CreatedDate)
             .published_state(PublishedStateFilter::All)
             .page_size(10);
         f.custom_models_page(&query, 20).await

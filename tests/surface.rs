@@ -10,9 +10,10 @@ use adobe_firefly::{
     auth::AuthError,
     types::{
         ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
-        GenerateObjectCompositeRequest, GenerateSimilarImagesRequest,
-        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, InputImage, InputSource,
-        JobAccepted, JobResult, Mask, Placement, Size, TimelinePlacement, VideoImageCondition,
+        GenerateObjectCompositeRequest, GenerateObjectCompositeSyncRequest,
+        GenerateSimilarImagesRequest, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
+        InputImage, InputSource, JobAccepted, JobResult, Mask, Placement, Size, SourceImage,
+        SyncFillInputImage, SyncInputImage, TimelinePlacement, VideoImageCondition,
         VideoImageInput, VideoSize, VideoSource,
     },
 };
@@ -31,6 +32,17 @@ fn uploaded(id: &str) -> InputImage {
         },
         mask: None,
     }
+}
+
+fn source(id: &str) -> InputSource {
+    InputSource {
+        upload_id: Some(id.into()),
+        url: None,
+    }
+}
+
+fn source_image(id: &str) -> SourceImage {
+    SourceImage { source: source(id) }
 }
 
 fn mask(id: &str) -> Mask {
@@ -54,11 +66,12 @@ async fn finish(firefly: &Firefly, job: JobAccepted) -> JobResult {
 async fn download_all(firefly: &Firefly, result: &JobResult) -> usize {
     let mut count = 0;
     for output in &result.outputs {
-        let (url, signature): (&str, &[u8]) = match (&output.image, &output.video) {
-            (Some(image), _) => (&image.url, b"\x89PNG"),
-            (_, Some(video)) => (&video.url, b"ftyp"),
+        let (url, signature): (Option<&str>, &[u8]) = match (&output.image, &output.video) {
+            (Some(image), _) => (image.url.as_deref(), b"\x89PNG"),
+            (_, Some(video)) => (Some(video.url.as_str()), b"ftyp"),
             _ => panic!("an output without a file: {output:?}"),
         };
+        let url = url.expect("the output has a URL");
         let mut bytes = Vec::new();
         firefly.download_to_writer(url, &mut bytes).await.unwrap();
         let found = bytes
@@ -82,7 +95,7 @@ async fn every_async_operation_runs_end_to_end() {
         firefly
             .generate_similar_images(
                 GenerateSimilarImagesRequest::builder()
-                    .image(uploaded(id))
+                    .image(source_image(id))
                     .num_variations(2),
             )
             .await
@@ -137,7 +150,7 @@ async fn every_async_operation_runs_end_to_end() {
     let result = finish(&firefly, video).await;
     assert!(result.outputs[0].video.is_some() && result.outputs[0].image.is_none());
     assert_eq!(
-        result.size.as_ref().map(|s| (s.width, s.height)),
+        Some((result.size.width, result.size.height)),
         Some((1280, 720))
     );
     assert_eq!(download_all(&firefly, &result).await, 1);
@@ -159,9 +172,10 @@ async fn every_async_operation_runs_end_to_end() {
 async fn every_sync_operation_answers_with_images() {
     let emulator = Emulator::start().await.unwrap();
     let firefly = emulator.client().unwrap();
-    let with_mask = InputImage {
-        mask: Some(mask("m")),
-        ..uploaded("i")
+    // Adobe's sync masks are a plain `{url}` or `{uploadId}`.
+    let with_mask = SyncInputImage {
+        source: source("i"),
+        mask: Some(source("m")),
     };
     #[allow(deprecated)]
     let text_to_image = firefly
@@ -170,37 +184,55 @@ async fn every_sync_operation_answers_with_images() {
         )
         .await
         .unwrap();
-    let responses = vec![
-        text_to_image,
+    let fill_image = SyncFillInputImage {
+        source: source("i"),
+        mask: source("m"),
+    };
+    let urls = [
+        text_to_image.outputs[0].image.url.clone(),
         firefly
             .generate_similar_images_sync(
-                GenerateSimilarImagesSyncRequest::builder().image(uploaded("i")),
+                GenerateSimilarImagesSyncRequest::builder().image(source_image("i")),
             )
             .await
-            .unwrap(),
+            .unwrap()
+            .outputs[0]
+            .image
+            .url
+            .clone(),
         firefly
             .expand_image_sync(ExpandImageSyncRequest::builder().image(with_mask.clone()))
             .await
-            .unwrap(),
+            .unwrap()
+            .outputs[0]
+            .image
+            .url
+            .clone(),
         firefly
-            .fill_image_sync(FillImageSyncRequest::builder().image(with_mask))
+            .fill_image_sync(FillImageSyncRequest::builder().image(fill_image))
             .await
-            .unwrap(),
+            .unwrap()
+            .outputs[0]
+            .image
+            .url
+            .clone(),
         firefly
             .generate_object_composite_sync(
-                GenerateObjectCompositeRequest::builder()
-                    .image(uploaded("i"))
+                GenerateObjectCompositeSyncRequest::builder()
+                    .image(with_mask)
                     .prompt("a shelf"),
             )
             .await
-            .unwrap(),
+            .unwrap()
+            .outputs[0]
+            .image
+            .url
+            .clone(),
     ];
-    for response in responses {
+    for url in urls {
+        let url = url.expect("a sync output has a URL");
         let mut bytes = Vec::new();
-        firefly
-            .download_to_writer(&response.outputs[0].image.url, &mut bytes)
-            .await
-            .unwrap();
+        firefly.download_to_writer(&url, &mut bytes).await.unwrap();
         assert_eq!(ImageFormat::detect(&bytes), Some(ImageFormat::Png));
     }
 }
@@ -395,7 +427,7 @@ async fn newer_operations_check_their_limits_before_sending() {
     let expand_big = ExpandImageRequest::builder()
         .image(uploaded("i"))
         .size(Size {
-            width: 4000,
+            width: 4097,
             height: 100,
         });
     assert_eq!(
@@ -429,7 +461,13 @@ async fn newer_operations_check_their_limits_before_sending() {
     assert_eq!(
         field(
             firefly
-                .fill_image_sync(FillImageSyncRequest::builder().image(uploaded("i")))
+                .fill_image_sync(FillImageSyncRequest::builder().image(SyncFillInputImage {
+                    source: source("i"),
+                    mask: InputSource {
+                        upload_id: None,
+                        url: None,
+                    },
+                }))
                 .await
                 .unwrap_err()
         ),
@@ -486,7 +524,7 @@ async fn newer_operations_check_their_limits_before_sending() {
         "image.conditions.0.placement.position"
     );
     let similar = GenerateSimilarImagesRequest::builder()
-        .image(uploaded("i"))
+        .image(source_image("i"))
         .num_variations(5);
     assert_eq!(
         field(firefly.generate_similar_images(similar).await.unwrap_err()),

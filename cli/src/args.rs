@@ -105,7 +105,7 @@ pub enum Command {
 pub struct ImageOptions {
     /// Images to generate, 1 to 4.
     #[arg(short = 'n', long = "variations")]
-    pub variations: Option<i32>,
+    pub variations: Option<i64>,
     /// Output size, WIDTHxHEIGHT (for example 2048x2048).
     #[arg(long, value_parser = parse::size)]
     pub size: Option<Size>,
@@ -159,7 +159,7 @@ pub struct BatchArgs {
     pub rate: Option<RateLimit>,
     /// Images per prompt, unless a .jsonl line says otherwise.
     #[arg(short = 'n', long = "variations")]
-    pub variations: Option<i32>,
+    pub variations: Option<i64>,
     /// Output size, WIDTHxHEIGHT, unless a .jsonl line says otherwise.
     #[arg(long, value_parser = parse::size)]
     pub size: Option<Size>,

@@ -80,11 +80,16 @@ pub fn error_json(error: &Error) -> Value {
     }})
 }
 
+/// A job's state as Firefly named it, or `unknown` when the answer had none.
+pub fn status_word(status: &JobStatusResponse) -> &str {
+    status.status.as_ref().map_or("unknown", |s| s.as_str())
+}
+
 /// A job's state for a progress line: `running 40%`.
 pub fn describe(status: &JobStatusResponse) -> String {
     match status.progress {
-        Some(progress) => format!("{} {progress:.0}%", status.status),
-        None => status.status.to_string(),
+        Some(progress) => format!("{} {progress:.0}%", status_word(status)),
+        None => status_word(status).to_owned(),
     }
 }
 
@@ -142,12 +147,17 @@ pub async fn save_outputs(
         .map_err(|e| io_error(dir, e))?;
     let mut saved = Vec::new();
     for (i, output) in result.outputs.iter().enumerate() {
-        let Some(url) = output
+        let url = output
             .image
             .as_ref()
-            .or(output.video.as_ref())
-            .map(|file| &file.url)
-        else {
+            .and_then(|file| file.url.as_deref())
+            .or(output.video.as_ref().map(|file| file.url.as_str()));
+        let Some(url) = url else {
+            eprintln!(
+                "warning: output {} (seed {}) has no URL; read the job status again for it",
+                i + 1,
+                output.seed
+            );
             continue;
         };
         let download = dir.join(format!("{stem}-{}.download", i + 1));
@@ -159,7 +169,7 @@ pub async fn save_outputs(
             .map_err(|e| io_error(&path, e))?;
         saved.push(Saved {
             path,
-            seed: output.seed,
+            seed: Some(output.seed),
             bytes,
         });
     }

@@ -38,7 +38,7 @@ pub fn size(value: &str) -> Result<Size, String> {
         .ok_or_else(|| format!("`{value}` is not WIDTHxHEIGHT"))?;
     let side = |s: &str| {
         s.trim()
-            .parse::<i32>()
+            .parse::<i64>()
             .map_err(|_| format!("`{s}` is not a number of pixels"))
     };
     Ok(Size {

@@ -25,7 +25,11 @@ fn firefly(emulator: &Emulator) -> Command {
             command.env_remove(name);
         }
     }
-    command.envs(emulator.env_vars()).args(["--poll-ms", "20"]);
+    // Small images keep the tests fast; Adobe's size lists would refuse them.
+    command
+        .envs(emulator.env_vars())
+        .env("FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES", "1")
+        .args(["--poll-ms", "20"]);
     command
 }
 

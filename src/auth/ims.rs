@@ -382,11 +382,13 @@ impl Core {
                 // IMS's own Retry-After wins, but only up to the longest
                 // backoff the policy allows: a server cannot park the
                 // manager for an hour.
-                .max(error.retry_after().unwrap_or_default().min(
-                    self.policy
-                        .failure_backoff_max
-                        .max(self.policy.permanent_failure_backoff),
-                ));
+                .max(
+                    error.retry_after().unwrap_or_default().min(
+                        self.policy
+                            .failure_backoff_max
+                            .max(self.policy.permanent_failure_backoff),
+                    ),
+                );
                 let error = if expired {
                     AuthError::TokenUnavailable {
                         cause: Box::new(error),

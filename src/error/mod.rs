@@ -139,15 +139,22 @@ pub enum Error {
     /// Waiting for a job took longer than allowed. The job may still finish:
     /// wait again with the same job to resume.
     #[error(
-        "job {job_id} did not finish within {waited:?} (last status `{last_status}`); \
-         wait for it again to resume, or cancel it"
+        "job {job_id} did not finish within {waited:?} ({}); wait for it again to resume, or \
+         cancel it",
+        match (last_status, last_error) {
+            (Some(status), _) => format!("last status `{status}`"),
+            (None, Some(error)) => format!("no status could be read; the last poll failed: {error}"),
+            (None, None) => "no status was read".to_owned(),
+        }
     )]
     #[non_exhaustive]
     WaitTimeout {
         /// The job, to resume waiting or to cancel.
         job_id: String,
-        /// The last status seen.
-        last_status: crate::types::JobStatus,
+        /// The last status read, if any poll succeeded.
+        last_status: Option<crate::types::JobStatus>,
+        /// Why the last poll failed, when it did.
+        last_error: Option<String>,
         /// How long the wait lasted.
         waited: Duration,
     },

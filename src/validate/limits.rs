@@ -193,7 +193,7 @@ mod tests {
 
     #[test]
     fn limits_come_from_each_operations_own_schema() {
-        let size = |side: u32| json!({"prompt": "a cat", "size": {"width": side, "height": side}});
+        let size = |side: u32| json!({"prompt": "a cat", "size": {"width": side, "height": 100}});
         // Adobe limits sync sizes to 2688 and async sizes to 4096.
         assert!(check("generateImages", &size(2688)).is_ok());
         let sync = check("generateImages", &size(2689)).unwrap_err();
@@ -210,8 +210,11 @@ mod tests {
         assert_eq!(error.field(), "prompt");
         let error = check("generateImagesV3Async", &json!({"prompt": ""})).unwrap_err();
         assert_eq!(error.field(), "prompt");
-        let error =
-            check("generateImagesV3Async", &json!({"prompt": "a", "numVariations": 5})).unwrap_err();
+        let error = check(
+            "generateImagesV3Async",
+            &json!({"prompt": "a", "numVariations": 5}),
+        )
+        .unwrap_err();
         assert_eq!(error.field(), "numVariations");
         let error = check(
             "generateImagesV3Async",

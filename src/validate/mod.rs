@@ -20,15 +20,15 @@ use crate::{
         ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest,
         GenerateImagesRequest, GenerateImagesSyncRequest, GenerateObjectCompositeRequest,
         GenerateObjectCompositeSyncRequest, GenerateSimilarImagesRequest,
-        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, ImageModelVersion,
-        ImageReference, InputSource, Placement, SimilarImageModelVersion, StructureOptions,
-        StyleOptions,
+        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, ImageModelVersion, ImageReference,
+        InputSource, Placement, SimilarImageModelVersion, StructureOptions, StyleOptions,
     },
 };
 
 type Checked = Result<(), ValidationError>;
 
 /// The operations whose requests are checked here, by `operationId`.
+#[cfg(test)]
 pub(crate) const VALIDATED_OPERATIONS: &[&str] = &[
     "generateImagesV3Async",
     "generateImages",

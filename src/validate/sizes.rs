@@ -86,7 +86,11 @@ pub(crate) enum SizePolicy {
 
 impl SizePolicy {
     /// Checks a requested size against a model's list.
-    pub(crate) fn check(self, size: Option<(i64, i64)>, listed: &[(i64, i64)]) -> Result<(), ValidationError> {
+    pub(crate) fn check(
+        self,
+        size: Option<(i64, i64)>,
+        listed: &[(i64, i64)],
+    ) -> Result<(), ValidationError> {
         let Some((width, height)) = size else {
             return Ok(());
         };

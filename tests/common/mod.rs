@@ -228,3 +228,12 @@ pub fn job(server: &FakeServer) -> adobe_firefly::types::JobAccepted {
 pub fn running() -> Response {
     json_response(200, json!({"jobId": JOB, "status": "running"}))
 }
+
+/// The image URL of a job output (tests expect one).
+pub fn image_url(output: &adobe_firefly::types::JobOutput) -> &str {
+    output
+        .image
+        .as_ref()
+        .and_then(|image| image.url.as_deref())
+        .expect("the output has an image URL")
+}

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use adobe_firefly::{
     Firefly, WaitOptions,
+    types::SourceImage,
     types::{
         ExpandImageRequest, FillImageRequest, GenerateObjectCompositeRequest,
         GenerateSimilarImagesRequest, InputImage, InputSource, Mask,
@@ -63,7 +64,9 @@ pub async fn similar(
     let firefly = client()?;
     let options = &args.image_options;
     let request = GenerateSimilarImagesRequest::builder()
-        .image(input_image(&firefly, &args.image).await?)
+        .image(SourceImage {
+            source: input_image(&firefly, &args.image).await?.source,
+        })
         .num_variations(options.variations)
         .seeds(options.seeds.clone())
         .size(options.size.clone());

@@ -15,7 +15,7 @@ pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
         .map(|p| format!(" ({p:.0}%)"))
         .unwrap_or_default();
     out.done(
-        format!("{}{progress}", status.status),
+        format!("{}{progress}", crate::output::status_word(&status)),
         serde_json::to_value(&status).unwrap_or_default(),
     );
     Ok(ExitCode::SUCCESS)
