@@ -143,6 +143,18 @@ impl Emulator {
     }
 }
 
+/// The method and path template of every route the emulator serves, such
+/// as `("GET", "/v3/status/{job_id}")`, for comparing them with a spec.
+/// Path parameter names are the emulator's own; the paths are those of the
+/// Firefly API, IMS, the Management API and the download URLs
+/// (`/storage/{file}`).
+pub fn served_routes() -> Vec<(&'static str, &'static str)> {
+    routes::served()
+        .into_iter()
+        .map(|(method, path)| (method.as_str(), path))
+        .collect()
+}
+
 impl Drop for Emulator {
     fn drop(&mut self) {
         self.server.abort();

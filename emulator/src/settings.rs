@@ -170,7 +170,10 @@ impl EmulatorBuilder {
 
     /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let validator = SpecValidator::new().map_err(std::io::Error::other)?;
+        // An operation the spec does not describe is an error here, before any
+        // request: the emulator would not know what to accept.
+        let validator =
+            SpecValidator::new(&routes::generation_operations()).map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let state = Arc::new(EmulatorState::new(self, url.clone(), validator));

@@ -5,15 +5,17 @@
 use axum::{body::Bytes, http::HeaderMap, response::Response};
 use serde_json::{Value, json};
 
+use super::Verb;
 use crate::state::{EmulatorState, Output, OutputKind};
 
-/// A generation endpoint: where it lives, the schema its body follows, the
-/// enum of its `x-model-version` header, and what it makes.
+/// The method of every generation endpoint.
+pub(super) const METHOD: Verb = Verb::Post;
+
+/// A generation endpoint: where it lives and what it makes. Its body schema
+/// and `x-model-version` enum are the ones the spec gives for `POST path`.
 #[derive(Clone, Copy)]
 pub(super) struct Operation {
     pub(super) path: &'static str,
-    pub(super) schema: &'static str,
-    pub(super) model_enum: Option<&'static str>,
     pub(super) output: OutputKind,
 }
 
@@ -26,14 +28,14 @@ impl EmulatorState {
         headers: &HeaderMap,
         body: &Bytes,
     ) -> Result<Value, Response> {
-        self.admit("POST", operation.path, headers).await?;
-        if let Some(enum_name) = operation.model_enum
-            && let Some(model) = headers.get("x-model-version").and_then(|v| v.to_str().ok())
-            && let Some(problem) = self.validator.model_version(enum_name, model)
-        {
-            return Err(self.validation_error(vec![problem]));
+        self.admit(METHOD.as_str(), operation.path, headers).await?;
+        let problems = self.validator.headers(METHOD, operation.path, headers);
+        if !problems.is_empty() {
+            return Err(self.validation_error(problems));
         }
-        self.body(headers, body, |v| self.validator.body(operation.schema, v))
+        self.body(headers, body, |v| {
+            self.validator.body(METHOD, operation.path, v)
+        })
     }
 }
 

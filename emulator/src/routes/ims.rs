@@ -4,14 +4,14 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use axum::{body::Bytes, extract::State, http::HeaderMap, response::Response, routing::post};
+use axum::{body::Bytes, extract::State, http::HeaderMap, response::Response};
 use serde_json::json;
 
-use super::Routes;
+use super::{Routes, Verb};
 use crate::{responses::json_response, settings::scope_list, state::EmulatorState};
 
 pub(super) fn routes() -> Routes {
-    Routes::new().route("/ims/token/v3", post(token))
+    Routes::new().route(Verb::Post, "/ims/token/v3", token)
 }
 
 async fn token(

@@ -9,14 +9,13 @@ use axum::{
     extract::{Path, State},
     http::HeaderMap,
     response::Response,
-    routing::{get, post, put},
 };
 use serde_json::json;
 use tokio::time::Instant;
 
 use super::{
-    Routes,
-    generation::{Operation, result_body},
+    Routes, Verb,
+    generation::{METHOD, Operation, result_body},
 };
 use crate::{
     faults::Fired,
@@ -25,41 +24,29 @@ use crate::{
 };
 
 /// The endpoints that answer with a job.
-const OPERATIONS: &[Operation] = &[
+pub(super) const OPERATIONS: &[Operation] = &[
     Operation {
         path: "/v3/images/generate-async",
-        schema: "GenerateImagesRequest",
-        model_enum: Some("ImageModelVersion"),
         output: OutputKind::Image,
     },
     Operation {
         path: "/v3/images/generate-similar-async",
-        schema: "GenerateSimilarImagesRequest",
-        model_enum: Some("SimilarImageModelVersion"),
         output: OutputKind::Image,
     },
     Operation {
         path: "/v3/images/expand-async",
-        schema: "ExpandImageRequest",
-        model_enum: None,
         output: OutputKind::Image,
     },
     Operation {
         path: "/v3/images/fill-async",
-        schema: "FillImageRequest",
-        model_enum: None,
         output: OutputKind::Image,
     },
     Operation {
         path: "/v3/images/generate-object-composite-async",
-        schema: "GenerateObjectCompositeRequest",
-        model_enum: None,
         output: OutputKind::Image,
     },
     Operation {
         path: "/v3/videos/generate",
-        schema: "GenerateVideoRequest",
-        model_enum: Some("VideoModelVersion"),
         output: OutputKind::Video,
     },
 ];
@@ -69,13 +56,14 @@ pub(super) fn routes() -> Routes {
     for operation in OPERATIONS {
         let operation = *operation;
         routes = routes.route(
+            METHOD,
             operation.path,
-            post(move |State(state), headers, body| submit(state, operation, headers, body)),
+            move |State(state), headers, body| submit(state, operation, headers, body),
         );
     }
     routes
-        .route("/v3/status/{job_id}", get(status))
-        .route("/v3/cancel/{job_id}", put(cancel))
+        .route(Verb::Get, "/v3/status/{job_id}", status)
+        .route(Verb::Put, "/v3/cancel/{job_id}", cancel)
 }
 
 async fn submit(

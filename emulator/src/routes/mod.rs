@@ -11,24 +11,109 @@ mod sync;
 
 use std::sync::Arc;
 
-use axum::{Router, extract::State, response::Response};
+use axum::{
+    Router,
+    extract::State,
+    handler::Handler,
+    response::Response,
+    routing::{MethodFilter, on},
+};
 
 use crate::state::EmulatorState;
 
-/// The routes of one API family, still waiting for the state.
-type Routes = Router<Arc<EmulatorState>>;
+/// An HTTP method the emulator serves.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub(crate) enum Verb {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
 
-/// Every route the emulator serves.
-pub(crate) fn router(state: Arc<EmulatorState>) -> Router {
-    Router::new()
+impl Verb {
+    /// The method as HTTP (and the request log) spells it.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+            Verb::Put => "PUT",
+            Verb::Delete => "DELETE",
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+            Verb::Put => MethodFilter::PUT,
+            Verb::Delete => MethodFilter::DELETE,
+        }
+    }
+}
+
+/// The routes of one API family, still waiting for the state, with the
+/// method and path of each: the router and the list of what it serves are
+/// built by the same calls, so they cannot disagree.
+pub(super) struct Routes {
+    router: Router<Arc<EmulatorState>>,
+    served: Vec<(Verb, &'static str)>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            served: Vec::new(),
+        }
+    }
+
+    /// Serves `method path` with `handler`.
+    fn route<H, T>(mut self, method: Verb, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, Arc<EmulatorState>>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, on(method.filter(), handler));
+        self.served.push((method, path));
+        self
+    }
+
+    fn merge(mut self, other: Routes) -> Self {
+        self.router = self.router.merge(other.router);
+        self.served.extend(other.served);
+        self
+    }
+}
+
+/// Every route of every API family.
+fn all() -> Routes {
+    Routes::new()
         .merge(ims::routes())
         .merge(jobs::routes())
         .merge(sync::routes())
         .merge(storage::routes())
         .merge(models::routes())
         .merge(secrets::routes())
-        .fallback(not_found)
-        .with_state(state)
+}
+
+/// Every route the emulator serves.
+pub(crate) fn router(state: Arc<EmulatorState>) -> Router {
+    all().router.fallback(not_found).with_state(state)
+}
+
+/// The method and path template of every route, in registration order.
+pub(crate) fn served() -> Vec<(Verb, &'static str)> {
+    all().served
+}
+
+/// The generation operations (method and path): their request bodies and
+/// `x-model-version` headers are checked against their entries in the spec.
+pub(crate) fn generation_operations() -> Vec<(Verb, &'static str)> {
+    sync::OPERATIONS
+        .iter()
+        .chain(jobs::OPERATIONS)
+        .map(|operation| (generation::METHOD, operation.path))
+        .collect()
 }
 
 async fn not_found(State(state): State<Arc<EmulatorState>>) -> Response {

@@ -7,15 +7,14 @@ use axum::{
     extract::{Query, State},
     http::HeaderMap,
     response::Response,
-    routing::get,
 };
 use serde_json::{Value, json};
 
-use super::Routes;
+use super::{Routes, Verb};
 use crate::{responses::json_response, state::EmulatorState};
 
 pub(super) fn routes() -> Routes {
-    Routes::new().route("/v3/custom-models", get(custom_models))
+    Routes::new().route(Verb::Get, "/v3/custom-models", custom_models)
 }
 
 #[derive(serde::Deserialize)]

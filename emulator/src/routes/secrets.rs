@@ -9,25 +9,26 @@ use axum::{
     extract::{Path, State},
     http::{HeaderMap, Method},
     response::Response,
-    routing::{delete, get},
 };
 use serde_json::{Value, json};
 
-use super::Routes;
+use super::{Routes, Verb};
 use crate::{
     responses::{json_response, respond},
     state::{EmulatorState, StoredSecret, new_uuid},
 };
 
+/// The secrets of a credential.
+const SECRETS: &str = "/console/organizations/{org}/credentials/{credential}/secrets";
+
 pub(super) fn routes() -> Routes {
     Routes::new()
+        .route(Verb::Get, SECRETS, secrets)
+        .route(Verb::Post, SECRETS, secrets)
         .route(
-            "/console/organizations/{org}/credentials/{credential}/secrets",
-            get(secrets).post(secrets),
-        )
-        .route(
+            Verb::Delete,
             "/console/organizations/{org}/credentials/{credential}/secrets/{uuid}",
-            delete(delete_secret),
+            delete_secret,
         )
 }
 

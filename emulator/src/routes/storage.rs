@@ -10,12 +10,11 @@ use axum::{
     extract::{Path, Query, State},
     http::{HeaderMap, HeaderValue, header},
     response::Response,
-    routing::{get, post},
 };
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::Routes;
+use super::{Routes, Verb};
 use crate::{
     image,
     responses::{json_response, respond},
@@ -25,8 +24,8 @@ use crate::{
 
 pub(super) fn routes() -> Routes {
     Routes::new()
-        .route("/v2/storage/image", post(upload))
-        .route("/storage/{file}", get(download))
+        .route(Verb::Post, "/v2/storage/image", upload)
+        .route(Verb::Get, "/storage/{file}", download)
 }
 
 impl EmulatorState {

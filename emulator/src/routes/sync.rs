@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use axum::{body::Bytes, extract::State, http::HeaderMap, response::Response, routing::post};
+use axum::{body::Bytes, extract::State, http::HeaderMap, response::Response};
 
 use super::{
     Routes,
-    generation::{Operation, result_body},
+    generation::{METHOD, Operation, result_body},
 };
 use crate::{
     responses::json_response,
@@ -15,35 +15,25 @@ use crate::{
 };
 
 /// The endpoints that answer with the result.
-const OPERATIONS: &[Operation] = &[
+pub(super) const OPERATIONS: &[Operation] = &[
     Operation {
         path: "/v3/images/generate",
-        schema: "GenerateImagesSyncRequest",
-        model_enum: None,
         output: OutputKind::Image,
     },
     Operation {
         path: "/v3/images/generate-similar",
-        schema: "GenerateSimilarImagesSyncRequest",
-        model_enum: None,
         output: OutputKind::Image,
     },
     Operation {
         path: "/v3/images/expand",
-        schema: "ExpandImageSyncRequest",
-        model_enum: None,
         output: OutputKind::Image,
     },
     Operation {
         path: "/v3/images/fill",
-        schema: "FillImageSyncRequest",
-        model_enum: None,
         output: OutputKind::Image,
     },
     Operation {
         path: "/v3/images/generate-object-composite",
-        schema: "GenerateObjectCompositeRequest",
-        model_enum: None,
         output: OutputKind::Image,
     },
 ];
@@ -53,8 +43,9 @@ pub(super) fn routes() -> Routes {
     for operation in OPERATIONS {
         let operation = *operation;
         routes = routes.route(
+            METHOD,
             operation.path,
-            post(move |State(state), headers, body| generate(state, operation, headers, body)),
+            move |State(state), headers, body| generate(state, operation, headers, body),
         );
     }
     routes
