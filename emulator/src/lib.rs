@@ -18,8 +18,13 @@
 //!   URLs that need no credentials and expire.
 //!
 //! Like Firefly it checks the bearer token (401), the `x-api-key` (403), and
-//! the body against the vendored spec (422 with `validation_errors` naming the
-//! field). Images are deterministic PNGs per (prompt, seed, size).
+//! each generation request against its own operation in the vendored spec:
+//! the body against the operation's JSON request schema, the
+//! `x-model-version` header against its parameter's enum (422 with
+//! `validation_errors` naming the field). An operation the spec does not
+//! describe makes [`EmulatorBuilder::start`] fail; [`served_routes`] lists
+//! every route, for comparing with the spec. Images are deterministic PNGs
+//! per (prompt, seed, size).
 //! [`Faults`] injects rate limiting, server errors, slow answers, cut
 //! connections, HTML error pages, failed jobs, early-expiring tokens and
 //! Adobe's per-minute quota; [`Emulator::faults_served`] counts the faults

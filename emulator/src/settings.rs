@@ -169,6 +169,10 @@ impl EmulatorBuilder {
     }
 
     /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
+    ///
+    /// Fails, before binding, if the embedded spec does not describe a
+    /// generation operation the emulator serves (no entry in its `paths`, or
+    /// no JSON request body schema): the error names the operation.
     pub async fn start(self) -> std::io::Result<Emulator> {
         // An operation the spec does not describe is an error here, before any
         // request: the emulator would not know what to accept.
