@@ -562,3 +562,18 @@ async fn a_killed_batch_resumes_on_the_next_run() {
     );
     assert_eq!(finished(&out), 12);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_errors_carry_the_http_status_and_adobe_code() {
+    let emulator = Emulator::start().await.unwrap();
+    let mut wrong_secret = firefly(&emulator);
+    wrong_secret
+        .env("FIREFLY_SERVICES_CLIENT_SECRET", "not-the-secret")
+        .args(["--json", "generate", "a cat"]);
+    let output = run(wrong_secret).await;
+    assert!(!output.status.success());
+    let error = &json(&output)["error"];
+    assert_eq!(error["status"], 400, "{error}");
+    assert_eq!(error["error_code"], "invalid_client", "{error}");
+    assert!(error["message"].as_str().unwrap().contains("HTTP 400"), "{error}");
+}
