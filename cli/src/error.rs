@@ -27,6 +27,13 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A job succeeded (and was paid for) but some of its outputs could not
+    /// be saved: the job id and their URLs let the user fetch them.
+    Unsaved {
+        job_id: String,
+        saved: Vec<output::Saved>,
+        unsaved: Vec<output::Unsaved>,
+    },
     /// `firefly emulator --faults` does not parse; `reason` is the
     /// emulator's own parse error.
     FaultsSpec { spec: String, reason: String },
@@ -56,6 +63,20 @@ impl CliError {
         match self {
             Self::Sdk(error) => output::error_json(error),
             Self::BatchFile { problem, .. } => json!({"error": {"message": problem}}),
+            Self::Unsaved {
+                job_id,
+                saved,
+                unsaved,
+            } => json!({"error": {
+                "message": self.to_string(),
+                "status": null,
+                "error_code": null,
+                "request_id": null,
+                "job_id": job_id,
+                "output_urls": unsaved.iter().filter_map(|u| u.url.clone()).collect::<Vec<_>>(),
+                "saved": saved.iter().map(output::Saved::json).collect::<Vec<_>>(),
+                "unsaved": unsaved.iter().map(output::Unsaved::json).collect::<Vec<_>>(),
+            }}),
             // The same keys as an SDK error, so scripts read every error alike.
             other => json!({"error": {
                 "message": other.to_string(),
@@ -82,6 +103,31 @@ impl fmt::Display for CliError {
             Self::FaultsSpec { spec, reason } => {
                 write!(f, "bad --faults spec `{spec}`: {reason}")
             }
+            Self::Unsaved {
+                job_id,
+                saved,
+                unsaved,
+            } => {
+                write!(
+                    f,
+                    "job {job_id} succeeded, but {} of its {} outputs could not be saved",
+                    unsaved.len(),
+                    saved.len() + unsaved.len()
+                )?;
+                for file in saved {
+                    write!(f, "\n  saved: {}", file.line())?;
+                }
+                for output in unsaved {
+                    let url = output.url.as_deref().unwrap_or("(no URL given)");
+                    write!(
+                        f,
+                        "\n  not saved: seed {} ({}); fetch it within about an hour from {url}, \
+                         or read the job again with `firefly status {job_id}`",
+                        output.seed, output.reason
+                    )?;
+                }
+                Ok(())
+            }
             Self::EmulatorStart(error) => write!(f, "cannot start the emulator: {error}"),
         }
     }
@@ -94,7 +140,7 @@ impl std::error::Error for CliError {
             Self::InputFile { source, .. }
             | Self::OutputFile { source, .. }
             | Self::EmulatorStart(source) => Some(source),
-            Self::BatchFile { .. } | Self::FaultsSpec { .. } => None,
+            Self::BatchFile { .. } | Self::FaultsSpec { .. } | Self::Unsaved { .. } => None,
         }
     }
 }

@@ -14,6 +14,7 @@
 mod args;
 mod commands;
 mod error;
+mod journal;
 mod output;
 mod parse;
 

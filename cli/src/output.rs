@@ -3,6 +3,7 @@
 //! predictable names.
 
 use std::{
+    collections::BTreeMap,
     io::IsTerminal,
     path::{Path, PathBuf},
     time::Duration,
@@ -115,6 +116,7 @@ pub fn slug(text: &str) -> String {
 }
 
 /// One saved output.
+#[derive(Debug)]
 pub struct Saved {
     pub path: PathBuf,
     pub seed: Option<i64>,
@@ -134,46 +136,119 @@ impl Saved {
     }
 }
 
+/// An output that was paid for but is not on disk: where it can still be
+/// fetched, and why saving failed.
+#[derive(Debug)]
+pub struct Unsaved {
+    pub seed: i64,
+    pub url: Option<String>,
+    pub reason: String,
+}
+
+impl Unsaved {
+    pub fn json(&self) -> Value {
+        json!({"seed": self.seed, "url": self.url, "reason": self.reason})
+    }
+}
+
+/// What became of a job's outputs.
+#[derive(Debug, Default)]
+pub struct SaveReport {
+    pub saved: Vec<Saved>,
+    pub unsaved: Vec<Unsaved>,
+}
+
 /// Saves every output of a job as `<dir>/<stem>-<n>.<ext>` (n from 1), the
-/// extension from the file's own signature.
+/// extension from the file's own signature. Never replaces a file: a taken
+/// name gets a suffix. Outputs in `kept` (saved by an earlier run, by
+/// index) are kept as they are; `on_saved` hears of each new file. Every
+/// output it cannot save is reported with its URL, so paid work is never
+/// lost silently.
 pub async fn save_outputs(
     firefly: &Firefly,
     result: &JobResult,
     dir: &Path,
     stem: &str,
-) -> Result<Vec<Saved>, CliError> {
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|e| io_error(dir, e))?;
-    let mut saved = Vec::new();
+    kept: &BTreeMap<usize, PathBuf>,
+    mut on_saved: impl FnMut(usize, &Path),
+) -> SaveReport {
+    let mut report = SaveReport::default();
+    let created = tokio::fs::create_dir_all(dir).await;
     for (i, output) in result.outputs.iter().enumerate() {
         let url = output
             .image
             .as_ref()
             .and_then(|file| file.url.as_deref())
             .or(output.video.as_ref().map(|file| file.url.as_str()));
+        let unsaved = |reason: String| Unsaved {
+            seed: output.seed,
+            url: url.map(str::to_owned),
+            reason,
+        };
+        if let Err(error) = &created {
+            report
+                .unsaved
+                .push(unsaved(format!("cannot create {}: {error}", dir.display())));
+            continue;
+        }
         let Some(url) = url else {
-            eprintln!(
-                "warning: output {} (seed {}) has no URL; read the job status again for it",
-                i + 1,
-                output.seed
-            );
+            report
+                .unsaved
+                .push(unsaved("Firefly gave no URL for it".into()));
             continue;
         };
-        let download = dir.join(format!("{stem}-{}.download", i + 1));
-        let bytes = firefly.download_to_file(url, &download).await?;
-        let extension = extension_of(&download).await;
-        let path = dir.join(format!("{stem}-{}.{extension}", i + 1));
-        tokio::fs::rename(&download, &path)
-            .await
-            .map_err(|e| io_error(&path, e))?;
-        saved.push(Saved {
-            path,
-            seed: Some(output.seed),
-            bytes,
-        });
+        if let Some(path) = kept.get(&i).filter(|path| path.exists()) {
+            report.saved.push(Saved {
+                path: path.clone(),
+                seed: Some(output.seed),
+                bytes: 0,
+            });
+            continue;
+        }
+        let prefix = format!("{stem}-{}", i + 1);
+        let download = dir.join(format!("{prefix}.download"));
+        match save_one(firefly, url, &download, dir, &prefix).await {
+            Ok((path, bytes)) => {
+                on_saved(i, &path);
+                report.saved.push(Saved {
+                    path,
+                    seed: Some(output.seed),
+                    bytes,
+                });
+            }
+            Err(reason) => {
+                let _ = tokio::fs::remove_file(&download).await;
+                report.unsaved.push(unsaved(reason));
+            }
+        }
     }
-    Ok(saved)
+    report
+}
+
+/// Downloads one output and moves it to a free name; the reason on failure.
+async fn save_one(
+    firefly: &Firefly,
+    url: &str,
+    download: &Path,
+    dir: &Path,
+    prefix: &str,
+) -> Result<(PathBuf, u64), String> {
+    let bytes = firefly
+        .download_to_file(url, download)
+        .await
+        .map_err(|e| e.to_string())?;
+    let extension = extension_of(download).await;
+    let mut path = dir.join(format!("{prefix}.{extension}"));
+    let mut n = 2;
+    // Never replace a file: take the next free name instead.
+    while tokio::fs::try_exists(&path).await.unwrap_or(true) {
+        path = dir.join(format!("{prefix}-{n}.{extension}"));
+        n += 1;
+    }
+    tokio::fs::rename(download, &path)
+        .await
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok((path, bytes))
 }
 
 async fn extension_of(path: &Path) -> &'static str {
@@ -191,13 +266,6 @@ async fn extension_of(path: &Path) -> &'static str {
         Some(ImageFormat::Webp) => "webp",
         _ if head.get(4..8) == Some(b"ftyp") => "mp4",
         _ => "bin",
-    }
-}
-
-fn io_error(path: &Path, error: std::io::Error) -> CliError {
-    CliError::OutputFile {
-        path: path.to_path_buf(),
-        source: error,
     }
 }
 

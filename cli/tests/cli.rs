@@ -49,10 +49,12 @@ fn json(output: &Output) -> Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
 }
 
+/// The visible files of a folder (the batch journal is a dotfile).
 fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| !name.starts_with('.'))
         .collect();
     names.sort();
     names
@@ -539,28 +541,59 @@ async fn a_killed_batch_resumes_on_the_next_run() {
         (3..12).contains(&before),
         "killed mid-batch with {before} images saved"
     );
+    // Prompts the journal had recorded as saved when the kill came; an image
+    // renamed into place just before the kill is kept too, but counted when
+    // the rerun finds it.
+    let journal = std::fs::read_to_string(out.join(".firefly-journal.jsonl")).unwrap();
+    let recorded_saved = journal
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["state"] == "saved")
+        .count();
 
-    let healthy = Emulator::start().await.unwrap();
-    let mut command = firefly(&healthy);
+    let saved_before: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+
+    // The rerun talks to the same service, which still knows the jobs the
+    // killed run submitted: it adopts them instead of paying again.
+    let mut command = firefly(&slow);
     command
         .args(["--json", "batch"])
         .arg(&prompts)
-        .args(["-o"])
+        .args(["--size", "64x64", "-o"])
         .arg(&out);
     let output = run(command).await;
     assert!(output.status.success(), "{output:?}");
     let summary = json(&output);
+    assert_eq!(summary["failed"].as_u64(), Some(0), "{summary}");
     assert_eq!(
         summary["skipped"].as_u64(),
-        Some(before as u64),
-        "{summary}"
-    );
-    assert_eq!(
-        summary["succeeded"].as_u64(),
-        Some(12 - before as u64),
+        Some(recorded_saved as u64),
         "{summary}"
     );
     assert_eq!(finished(&out), 12);
+    let submissions = slow
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v3/images/generate-async")
+        .count();
+    assert_eq!(submissions, 12, "every prompt was paid for exactly once");
+    for (path, bytes) in saved_before {
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "{} was replaced",
+            path.display()
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -575,5 +608,95 @@ async fn json_errors_carry_the_http_status_and_adobe_code() {
     let error = &json(&output)["error"];
     assert_eq!(error["status"], 400, "{error}");
     assert_eq!(error["error_code"], "invalid_client", "{error}");
-    assert!(error["message"].as_str().unwrap().contains("HTTP 400"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("HTTP 400"),
+        "{error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_result_that_cannot_be_saved_is_reported_with_its_job_id_and_urls() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("unsaved");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A file where the output folder should be: nothing can be saved.
+    let blocked = dir.join("not-a-folder");
+    std::fs::write(&blocked, b"mine").unwrap();
+    let mut command = firefly(&emulator);
+    command
+        .args([
+            "--json",
+            "generate",
+            "a paid cat",
+            "-n",
+            "2",
+            "--size",
+            "64x64",
+            "-o",
+        ])
+        .arg(&blocked);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let error = &json(&output)["error"];
+    let job_id = error["job_id"].as_str().expect("the job id is reported");
+    assert!(job_id.starts_with("urn:ff:jobs:"), "{error}");
+    let urls = error["output_urls"].as_array().unwrap();
+    assert_eq!(urls.len(), 2, "{error}");
+    assert!(
+        urls.iter()
+            .all(|u| u.as_str().unwrap().contains("/storage/")),
+        "{error}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(job_id), "{stderr}");
+    assert_eq!(
+        std::fs::read(&blocked).unwrap(),
+        b"mine",
+        "the user's file is untouched"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generate_never_replaces_an_existing_file() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("no-overwrite");
+    let mut names = Vec::new();
+    for _ in 0..2 {
+        let mut command = firefly(&emulator);
+        command
+            .args(["generate", "the same dog", "--size", "64x64", "-o"])
+            .arg(&dir);
+        let output = run(command).await;
+        assert!(output.status.success(), "{output:?}");
+        names.push(files(&dir));
+    }
+    assert_eq!(names[0].len(), 1);
+    assert_eq!(
+        names[1].len(),
+        2,
+        "the second run kept the first file: {:?}",
+        names[1]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_whose_folder_cannot_hold_a_journal_submits_nothing() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("no-journal");
+    std::fs::create_dir_all(&dir).unwrap();
+    let prompts = dir.join("prompts.txt");
+    std::fs::write(&prompts, "one\ntwo\n").unwrap();
+    let blocked = dir.join("file");
+    std::fs::write(&blocked, b"x").unwrap();
+    let mut command = firefly(&emulator);
+    command.arg("batch").arg(&prompts).arg("-o").arg(&blocked);
+    let output = run(command).await;
+    assert!(!output.status.success());
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .all(|r| r.path != "/v3/images/generate-async"),
+        "nothing was paid for"
+    );
 }

@@ -1,8 +1,10 @@
 //! `firefly batch`: many prompts, bounded concurrency, the client-side rate
-//! limit, one overall progress bar plus a line per running job, resumable,
-//! and a summary at the end.
+//! limit, one overall progress bar plus a line per running job, and a
+//! summary at the end. Resumable through the journal (`crate::journal`): a
+//! rerun skips what was saved, adopts jobs that were in flight, and submits
+//! only what never was.
 
-use std::{collections::HashSet, path::Path, process::ExitCode, sync::Mutex, time::Duration};
+use std::{path::Path, process::ExitCode, sync::Mutex, time::Duration};
 
 use adobe_firefly::{
     Firefly, FireflyBuilder, WaitOptions,
@@ -15,6 +17,7 @@ use serde_json::{Value, json};
 use crate::{
     args::BatchArgs,
     error::CliError,
+    journal::{Journal, State, request_key},
     output::{self, Output, Saved},
 };
 
@@ -22,6 +25,8 @@ struct Item {
     line: usize,
     request: GenerateImagesRequest,
     stem: String,
+    /// The request's identity in the journal.
+    key: String,
 }
 
 enum Outcome {
@@ -40,7 +45,10 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
         builder = builder.rate_limit(rate);
     }
     let firefly = builder.build()?;
-    let existing = existing_files(&args.output);
+    let journal = Journal::open(&args.output).map_err(|source| CliError::OutputFile {
+        path: args.output.join(crate::journal::FILE_NAME),
+        source,
+    })?;
 
     let bars = MultiProgress::with_draw_target(out.draw_target());
     let overall = bars.add(ProgressBar::new(items.len() as u64));
@@ -52,11 +60,11 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
     let failures = Mutex::new(0usize);
     let outcomes: Vec<(usize, Outcome)> = futures::stream::iter(items.iter().enumerate())
         .map(|(index, item)| {
-            let (firefly, bars, overall, failures, existing) =
-                (&firefly, &bars, &overall, &failures, &existing);
+            let (firefly, bars, overall, failures, journal) =
+                (&firefly, &bars, &overall, &failures, &journal);
             let (model, dir) = (args.model, &args.output);
             async move {
-                let outcome = if done_already(item, existing) {
+                let outcome = if saved_already(item, journal) {
                     Outcome::Skipped
                 } else {
                     let line = bars.insert_before(overall, ProgressBar::new_spinner());
@@ -67,7 +75,7 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
                             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                     );
                     line.enable_steady_tick(Duration::from_millis(120));
-                    let outcome = match one(firefly, item, model, dir, wait, &line).await {
+                    let outcome = match one(firefly, item, model, dir, wait, &line, journal).await {
                         Ok(saved) => Outcome::Succeeded(saved),
                         Err(error) => {
                             *failures.lock().unwrap_or_else(|e| e.into_inner()) += 1;
@@ -112,23 +120,88 @@ async fn one(
     dir: &Path,
     wait: &WaitOptions,
     line: &ProgressBar,
+    journal: &Journal,
 ) -> Result<Vec<Saved>, CliError> {
-    line.set_message("submitting");
-    let job = match model {
-        Some(model) => {
-            firefly
-                .generate_images_with_model(item.request.clone(), model)
-                .await?
+    let mut kept = Default::default();
+    let job = match journal.state(&item.key) {
+        // Submitted by an earlier run that did not finish: adopt the job
+        // instead of paying for it again, and keep what it saved.
+        Some(State::Submitted { job_id, files }) => {
+            line.set_message("resuming");
+            kept = files.clone();
+            firefly.job(job_id.as_str())
         }
-        None => firefly.generate_images(item.request.clone()).await?,
+        _ => {
+            line.set_message("submitting");
+            let job = match model {
+                Some(model) => {
+                    firefly
+                        .generate_images_with_model(item.request.clone(), model)
+                        .await?
+                }
+                None => firefly.generate_images(item.request.clone()).await?,
+            };
+            if let Err(error) =
+                journal.submitted(&item.key, item.line, &item.request.prompt, &job.job_id)
+            {
+                warn(&format!(
+                    "cannot record job {} in the journal ({error}); a rerun would submit it again",
+                    job.job_id
+                ));
+            }
+            job
+        }
     };
     let result = firefly
         .wait_for_job_with(&job, wait, |status| {
             line.set_message(output::describe(status))
         })
-        .await?;
+        .await;
+    let result = match result {
+        Ok(result) => result,
+        Err(error) => {
+            // A job that ended without results is submitted again next
+            // time; any other failure leaves it to be adopted.
+            if matches!(error, adobe_firefly::Error::JobFailed { .. })
+                && let Err(journal_error) = journal.failed(&item.key, item.line, &job.job_id)
+            {
+                warn(&format!(
+                    "cannot record a failed job in the journal ({journal_error})"
+                ));
+            }
+            return Err(error.into());
+        }
+    };
     line.set_message("downloading");
-    output::save_outputs(firefly, &result, dir, &item.stem).await
+    // Files an earlier run saved for this same request are kept, not replaced.
+    let report = output::save_outputs(firefly, &result, dir, &item.stem, &kept, |index, path| {
+        if let Err(error) = journal.file_saved(&item.key, index, path) {
+            warn(&format!(
+                "cannot record {} in the journal ({error})",
+                path.display()
+            ));
+        }
+    })
+    .await;
+    if !report.unsaved.is_empty() {
+        return Err(CliError::Unsaved {
+            job_id: job.job_id,
+            saved: report.saved,
+            unsaved: report.unsaved,
+        });
+    }
+    let files: Vec<_> = report.saved.iter().map(|s| s.path.clone()).collect();
+    if let Err(error) = journal.saved(&item.key, item.line, &job.job_id, &files) {
+        warn(&format!(
+            "cannot record saved files in the journal ({error})"
+        ));
+    }
+    Ok(report.saved)
+}
+
+/// A warning on stderr (the progress display draws there too).
+fn warn(message: &str) {
+    eprintln!("warning: {message}");
 }
 
 fn read_items(args: &BatchArgs) -> Result<Vec<Item>, String> {
@@ -156,10 +229,14 @@ fn read_items(args: &BatchArgs) -> Result<Vec<Item>, String> {
             request.size = args.size.clone();
         }
         let stem = format!("{line:04}-{}", output::slug(&request.prompt));
+        let body = serde_json::to_value(&request).map_err(|e| format!("line {line}: {e}"))?;
+        let model = args.model.map(|m| m.to_string());
+        let key = request_key(&body, model.as_deref());
         items.push(Item {
             line,
             request,
             stem,
+            key,
         });
     }
     if items.is_empty() {
@@ -168,29 +245,13 @@ fn read_items(args: &BatchArgs) -> Result<Vec<Item>, String> {
     Ok(items)
 }
 
-/// Names of the finished files already in the output directory.
-fn existing_files(dir: &Path) -> HashSet<String> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-                .filter(|name| !name.ends_with(".download") && !name.ends_with(".partial"))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Whether every image of this prompt is already saved.
-fn done_already(item: &Item, existing: &HashSet<String>) -> bool {
-    let expected = match (item.request.num_variations, item.request.seeds.len()) {
-        (Some(n), _) => n.max(1) as usize,
-        (None, 0) => 1,
-        (None, seeds) => seeds,
-    };
-    (1..=expected).all(|n| {
-        let prefix = format!("{}-{n}.", item.stem);
-        existing.iter().any(|name| name.starts_with(&prefix))
-    })
+/// Whether the journal says every output of this request was saved, and
+/// the files are still there.
+fn saved_already(item: &Item, journal: &Journal) -> bool {
+    match journal.state(&item.key) {
+        Some(State::Saved { files }) => !files.is_empty() && files.iter().all(|f| f.exists()),
+        _ => false,
+    }
 }
 
 fn report(items: &[Item], outcomes: &[(usize, Outcome)], out: &Output) {

@@ -47,7 +47,16 @@ pub async fn finish(
         .await;
     spinner.finish_and_clear();
     let result = result?;
-    let saved = output::save_outputs(firefly, &result, dir, stem).await?;
+    let report =
+        output::save_outputs(firefly, &result, dir, stem, &Default::default(), |_, _| {}).await;
+    if !report.unsaved.is_empty() {
+        return Err(CliError::Unsaved {
+            job_id: job.job_id,
+            saved: report.saved,
+            unsaved: report.unsaved,
+        });
+    }
+    let saved = report.saved;
     let lines: Vec<String> = saved.iter().map(Saved::line).collect();
     out.done(
         lines.join("\n"),

@@ -1,0 +1,234 @@
+//! The batch journal: one JSON line per event in `<output>/.firefly-journal.jsonl`,
+//! appended and flushed to disk *before* the CLI waits for a job, so a batch
+//! that is killed, crashes or loses its network can be rerun without paying
+//! twice: a rerun adopts jobs in flight by id and never replaces an image it
+//! already saved.
+//!
+//! A prompt is known by its request (prompt and every option), not by its
+//! file name, so two prompts that look alike are never confused.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    fs::OpenOptions,
+    io::{BufRead, BufReader, Write},
+    path::{Path, PathBuf},
+    sync::Mutex,
+};
+
+use serde_json::{Value, json};
+
+/// The journal's file name inside the output directory.
+pub const FILE_NAME: &str = ".firefly-journal.jsonl";
+
+/// Where a request stands, as the journal last recorded it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Submitted as this job; not (completely) saved yet. `files` are the
+    /// outputs already saved, by their index in the job's outputs.
+    Submitted {
+        job_id: String,
+        files: BTreeMap<usize, PathBuf>,
+    },
+    /// Every output saved, as these files.
+    Saved { files: Vec<PathBuf> },
+    /// The job ended without results (failed, canceled, timed out): a rerun
+    /// submits the request again.
+    Failed,
+}
+
+/// An open journal.
+pub struct Journal {
+    path: PathBuf,
+    states: HashMap<String, State>,
+    writer: Mutex<()>,
+}
+
+impl Journal {
+    /// Opens (or starts) the journal in `dir`, reading what earlier runs
+    /// recorded. Unreadable lines (a write cut by a crash) are skipped.
+    pub fn open(dir: &Path) -> std::io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(FILE_NAME);
+        let mut states = HashMap::new();
+        if let Ok(file) = std::fs::File::open(&path) {
+            for line in BufReader::new(file).lines().map_while(Result::ok) {
+                let Ok(entry) = serde_json::from_str::<Value>(&line) else {
+                    continue;
+                };
+                let Some(key) = entry["key"].as_str() else {
+                    continue;
+                };
+                if entry["state"] == "file" {
+                    if let (Some(State::Submitted { files, .. }), Some(index), Some(path)) = (
+                        states.get_mut(key),
+                        entry["index"].as_u64(),
+                        entry["path"].as_str(),
+                    ) {
+                        files.insert(index as usize, PathBuf::from(path));
+                    }
+                    continue;
+                }
+                let state = match entry["state"].as_str() {
+                    Some("submitted") => entry["job_id"].as_str().map(|id| State::Submitted {
+                        job_id: id.to_owned(),
+                        files: BTreeMap::new(),
+                    }),
+                    Some("saved") => Some(State::Saved {
+                        files: entry["files"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|f| f.as_str().map(PathBuf::from))
+                            .collect(),
+                    }),
+                    Some("failed") => Some(State::Failed),
+                    _ => None,
+                };
+                if let Some(state) = state {
+                    states.insert(key.to_owned(), state);
+                }
+            }
+        }
+        Ok(Self {
+            path,
+            states,
+            writer: Mutex::new(()),
+        })
+    }
+
+    /// What earlier runs recorded for this request.
+    pub fn state(&self, key: &str) -> Option<&State> {
+        self.states.get(key)
+    }
+
+    /// Records that the request was submitted as `job_id`, durably, before
+    /// anything waits for the job.
+    pub fn submitted(
+        &self,
+        key: &str,
+        line: usize,
+        prompt: &str,
+        job_id: &str,
+    ) -> std::io::Result<()> {
+        self.append(json!({
+            "key": key, "line": line, "prompt": prompt, "state": "submitted", "job_id": job_id,
+        }))
+    }
+
+    /// Records that one output (by its index in the job's outputs) was saved
+    /// as `path`, so a rerun keeps it instead of fetching it again.
+    pub fn file_saved(&self, key: &str, index: usize, path: &Path) -> std::io::Result<()> {
+        self.append(json!({"key": key, "state": "file", "index": index, "path": path}))
+    }
+
+    /// Records that every output of the request was saved.
+    pub fn saved(
+        &self,
+        key: &str,
+        line: usize,
+        job_id: &str,
+        files: &[PathBuf],
+    ) -> std::io::Result<()> {
+        self.append(json!({
+            "key": key, "line": line, "state": "saved", "job_id": job_id, "files": files,
+        }))
+    }
+
+    /// Records that the job ended without results.
+    pub fn failed(&self, key: &str, line: usize, job_id: &str) -> std::io::Result<()> {
+        self.append(json!({"key": key, "line": line, "state": "failed", "job_id": job_id}))
+    }
+
+    fn append(&self, entry: Value) -> std::io::Result<()> {
+        let _one_writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
+        let mut line = entry.to_string();
+        line.push('\n');
+        file.write_all(line.as_bytes())?;
+        file.sync_data()
+    }
+}
+
+/// A stable key for a request and model: FNV-1a over its JSON, which serde
+/// writes with sorted fields, so the same request gives the same key in
+/// every run.
+pub fn request_key(request: &Value, model: Option<&str>) -> String {
+    let text = format!("{}|{}", model.unwrap_or("default"), request);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("firefly-journal-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn states_survive_a_reopen_and_the_last_one_wins() {
+        let dir = scratch("reopen");
+        let journal = Journal::open(&dir).unwrap();
+        journal.submitted("k1", 1, "a cat", "job-1").unwrap();
+        journal.file_saved("k1", 0, &dir.join("c.png")).unwrap();
+        journal.submitted("k2", 2, "a dog", "job-2").unwrap();
+        journal
+            .saved("k2", 2, "job-2", &[dir.join("a.png")])
+            .unwrap();
+        let again = Journal::open(&dir).unwrap();
+        assert_eq!(
+            again.state("k1"),
+            Some(&State::Submitted {
+                job_id: "job-1".into(),
+                files: [(0, dir.join("c.png"))].into_iter().collect(),
+            })
+        );
+        assert_eq!(
+            again.state("k2"),
+            Some(&State::Saved {
+                files: vec![dir.join("a.png")]
+            })
+        );
+        assert_eq!(again.state("k3"), None);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_skipped() {
+        let dir = scratch("torn");
+        let journal = Journal::open(&dir).unwrap();
+        journal.submitted("k1", 1, "a cat", "job-1").unwrap();
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(dir.join(FILE_NAME))
+            .unwrap();
+        file.write_all(br#"{"key":"k1","state":"sav"#).unwrap();
+        let again = Journal::open(&dir).unwrap();
+        assert!(matches!(again.state("k1"), Some(State::Submitted { .. })));
+    }
+
+    #[test]
+    fn keys_tell_requests_apart_by_every_option() {
+        let a = request_key(&json!({"prompt": "a cat"}), None);
+        assert_eq!(a, request_key(&json!({"prompt": "a cat"}), None));
+        assert_ne!(
+            a,
+            request_key(&json!({"prompt": "a cat", "numVariations": 2}), None)
+        );
+        assert_ne!(
+            a,
+            request_key(&json!({"prompt": "a cat"}), Some("image4_ultra"))
+        );
+        assert_ne!(a, request_key(&json!({"prompt": "кошка"}), None));
+    }
+}
