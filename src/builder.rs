@@ -44,7 +44,7 @@ enum Tokens {
 }
 
 impl FireflyBuilder {
-    /// Settings from the process environment ([`config::env`]).
+    /// Settings from the process environment ([`config::env`](crate::config::env)).
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_env_with(|name| std::env::var(name).ok())
     }
@@ -112,20 +112,20 @@ impl FireflyBuilder {
         self
     }
 
-    /// The Firefly base URL (default [`config::DEFAULT_API_URL`]). Plain
+    /// The Firefly base URL (default [`config::DEFAULT_API_URL`](crate::config::DEFAULT_API_URL)). Plain
     /// http is accepted only for loopback hosts.
     pub fn api_url(mut self, url: impl Into<String>) -> Self {
         self.api_url = Some(url.into());
         self
     }
 
-    /// The IMS base URL (default [`config::DEFAULT_IMS_URL`]).
+    /// The IMS base URL (default [`config::DEFAULT_IMS_URL`](crate::config::DEFAULT_IMS_URL)).
     pub fn ims_url(mut self, url: impl Into<String>) -> Self {
         self.ims_url = Some(url.into());
         self
     }
 
-    /// Comma-separated IMS scopes (default [`config::DEFAULT_SCOPES`]).
+    /// Comma-separated IMS scopes (default [`config::DEFAULT_SCOPES`](crate::config::DEFAULT_SCOPES)).
     pub fn scopes(mut self, scopes: impl Into<String>) -> Self {
         self.scopes = Some(scopes.into());
         self

@@ -46,7 +46,7 @@ pub struct Firefly {
 }
 
 impl Firefly {
-    /// A client configured from the environment; see [`config::env`] for
+    /// A client configured from the environment; see [`config::env`](crate::config::env) for
     /// the variables. A missing variable is an error that names it.
     pub fn from_env() -> Result<Self, Error> {
         FireflyBuilder::from_env()?.build()
