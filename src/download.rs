@@ -108,6 +108,7 @@ async fn storage_error(response: reqwest::Response) -> Error {
         .or_else(|| crate::decode::header(response.headers(), crate::decode::REQUEST_ID));
     let body = crate::decode::read_capped(response, crate::decode::MAX_ERROR_BODY)
         .await
+        .map(|capped| capped.body)
         .unwrap_or_default();
     let body_excerpt = storage_excerpt(&body);
     Error::Storage {
