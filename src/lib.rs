@@ -16,6 +16,7 @@ mod operations;
 
 // Saving generated files from their pre-signed URLs, without credentials.
 mod download;
+pub use download::DownloadTimeouts;
 
 // Uploading input images.
 mod upload;

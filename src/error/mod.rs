@@ -158,6 +158,58 @@ pub enum Error {
         /// How long the wait lasted.
         waited: Duration,
     },
+
+    /// A download stalled (the storage host sent nothing for the idle
+    /// limit) or ran past its overall limit; see
+    /// [`DownloadTimeouts`](crate::DownloadTimeouts).
+    #[error(
+        "download: {} {limit:?} ({received} bytes received); try the download again",
+        if *stalled { "the storage host sent nothing for" } else { "the download did not finish within" }
+    )]
+    #[non_exhaustive]
+    DownloadTimeout {
+        /// Whether the storage host went quiet (the idle limit) rather
+        /// than the whole download taking too long (the total limit).
+        stalled: bool,
+        /// The limit that was reached.
+        limit: Duration,
+        /// The bytes received before it.
+        received: u64,
+    },
+
+    /// A download ended before the whole file arrived: shorter than its
+    /// `Content-Length`, cut mid-body, or (without a length) a PNG, JPEG or
+    /// MP4 whose own structure shows it incomplete. `download_to_file`
+    /// saved nothing.
+    #[error(
+        "download: the file arrived incomplete ({received} bytes{}{}); try the download again",
+        expected.map(|e| format!(" of {e} announced")).unwrap_or_default(),
+        reason.map(|r| format!("; {r}")).unwrap_or_default()
+    )]
+    #[non_exhaustive]
+    TruncatedDownload {
+        /// The length the storage host announced (`Content-Length`), if any.
+        expected: Option<u64>,
+        /// The bytes that arrived.
+        received: u64,
+        /// What the file's structure showed, when that was the check that
+        /// failed.
+        reason: Option<&'static str>,
+    },
+
+    /// The storage host redirected a download where the SDK does not
+    /// follow: plain http to a host that is not loopback, https down to
+    /// http, another scheme, or more than 5 redirects. Nothing was sent to
+    /// the target.
+    #[error("download: the storage host redirected to {location}, which is not followed: {reason}")]
+    #[non_exhaustive]
+    RedirectRefused {
+        /// The target's scheme and host (its path and query are left out:
+        /// they may carry a signature).
+        location: String,
+        /// Why it is not followed.
+        reason: &'static str,
+    },
 }
 
 fn storage_advice(status: u16) -> &'static str {
@@ -279,7 +331,8 @@ impl Error {
     /// 429 and 503 always; timeouts, cut connections, 408, 502 and 504 only
     /// for requests that create nothing (a job submission that timed out
     /// may have created the job); temporary IMS failures; storage
-    /// downloads that failed on the host's side.
+    /// downloads that failed on the host's side, stalled or arrived
+    /// incomplete.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport { retry_safe, .. } => *retry_safe,
@@ -287,6 +340,8 @@ impl Error {
             Self::Api(api) => api.retry_safe,
             Self::Storage { status, .. } => reqwest::StatusCode::from_u16(*status)
                 .is_ok_and(|status| crate::transport::retryable_status(status, false)),
+            // Downloads are GETs of the same URL: safe to repeat.
+            Self::DownloadTimeout { .. } | Self::TruncatedDownload { .. } => true,
             _ => false,
         }
     }
@@ -326,11 +381,14 @@ impl Error {
         matches!(self, Self::Api(api) if api.status == 404)
     }
 
-    /// Whether a time limit was hit (transport, IMS or waiting for a job).
+    /// Whether a time limit was hit (transport, IMS, a download, or waiting
+    /// for a job).
     pub fn is_timeout(&self) -> bool {
         match self {
             Self::Transport { timed_out, .. } => *timed_out,
-            Self::Auth(AuthError::Timeout { .. }) | Self::WaitTimeout { .. } => true,
+            Self::Auth(AuthError::Timeout { .. })
+            | Self::WaitTimeout { .. }
+            | Self::DownloadTimeout { .. } => true,
             _ => false,
         }
     }
