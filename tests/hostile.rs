@@ -1,7 +1,8 @@
 //! A hostile Firefly API and a hostile storage host, scripted on 127.0.0.1:
 //! bodies of a gigabyte, redirects off the allowed paths, trickling and
-//! truncated downloads. Each ends in the promised typed error, with bounded
-//! reads and waits, and never a panic.
+//! truncated downloads, absurd `Retry-After` values and polls that keep
+//! failing. Each ends in the promised typed error, with bounded reads and
+//! waits, and never a panic.
 
 mod common;
 
@@ -10,10 +11,14 @@ use std::{
     time::Duration,
 };
 
-use adobe_firefly::{DownloadTimeouts, Error, Firefly, FireflyBuilder, MAX_JSON_BODY, RetryPolicy};
+use adobe_firefly::{
+    DownloadTimeouts, Error, Firefly, FireflyBuilder, MAX_JSON_BODY, RetryPolicy, WaitOptions,
+    types::JobStatus,
+};
 use bytes::Bytes;
 use common::*;
 use futures::{StreamExt, stream};
+use serde_json::json;
 
 const GIB: u64 = 1 << 30;
 const MIB: u64 = 1 << 20;
@@ -22,6 +27,7 @@ const MIB: u64 = 1 << 20;
 /// buffer grow to 32 MiB for a fast reader) and the server's write buffer.
 /// Measured at about 4 MiB after a 64 KiB read and 10 MiB after a 16 MiB one.
 const IN_FLIGHT: u64 = 24 * MIB;
+const STATUS: &str = "/v3/status/urn:ff:jobs:test:1";
 /// A whole 2x2 PNG: signature, IHDR, IDAT, IEND.
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x02\0\0\0\x02\x08\x02\0\0\0\xfd\xd4\x9a\x73\
@@ -463,4 +469,126 @@ async fn whole_png_and_mp4_files_are_saved() {
     let mut saved = files_in(&dir);
     saved.sort();
     assert_eq!(saved, ["image.png", "video.mp4"]);
+}
+
+// Waiting through hostile answers.
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_of_u64_max_on_a_poll_ends_the_wait_by_its_deadline_without_panicking() {
+    let server = FakeServer::start(|_, _| {
+        Reply::Now(with_header(
+            json_response(429, json!({"error_code": "too_many_requests"})),
+            "retry-after",
+            "18446744073709551615",
+        ))
+    })
+    .await;
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .access_token("t")
+        .api_url(&server.url)
+        .build()
+        .unwrap();
+    let deadline = Duration::from_secs(120);
+    let started = tokio::time::Instant::now();
+    let error = firefly
+        .wait_for_job(&job(&server), &WaitOptions::default().deadline(deadline))
+        .await
+        .unwrap_err();
+    let Error::WaitTimeout {
+        last_status,
+        last_error,
+        ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(last_status, &None);
+    assert!(
+        last_error.as_deref().is_some_and(|e| e.contains("429")),
+        "{error}"
+    );
+    assert!(started.elapsed() <= deadline, "{:?}", started.elapsed());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_poll_answering_500_ends_the_wait_at_once_with_that_error() {
+    let server = FakeServer::start(|_, _| {
+        Reply::Now(json_response(
+            500,
+            json!({"error_code": "internal_error", "message": "boom"}),
+        ))
+    })
+    .await;
+    let started = tokio::time::Instant::now();
+    let error = client(&server.url)
+        .wait_for_job(&job(&server), &WaitOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(500), "{error:?}");
+    assert_eq!(error.error_code(), Some("internal_error"));
+    assert_eq!(server.count(STATUS), 1);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn polls_failing_with_503_until_the_deadline_end_in_a_timeout_naming_the_failure() {
+    let server = FakeServer::start(|_, earlier| {
+        Reply::Now(match earlier {
+            0 => running(),
+            _ => json_response(
+                503,
+                json!({"error_code": "service_unavailable", "message": "overloaded"}),
+            ),
+        })
+    })
+    .await;
+    let deadline = Duration::from_secs(60);
+    let error = client(&server.url)
+        .wait_for_job(&job(&server), &WaitOptions::default().deadline(deadline))
+        .await
+        .unwrap_err();
+    let Error::WaitTimeout {
+        last_status,
+        last_error,
+        ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(last_status, &Some(JobStatus::Running));
+    assert!(
+        last_error.as_deref().is_some_and(|e| e.contains("503")),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("503") && text.contains("overloaded") && text.contains("running"),
+        "{text}"
+    );
+    assert!(server.count(STATUS) > 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_zero_first_poll_still_backs_off() {
+    // Ends the wait after 100 polls, so a tight loop fails the count below
+    // instead of spinning forever on paused time.
+    let server = FakeServer::start(|_, earlier| {
+        Reply::Now(if earlier < 100 {
+            running()
+        } else {
+            json_response(200, json!({"jobId": JOB, "status": "failed"}))
+        })
+    })
+    .await;
+    let options = WaitOptions::default()
+        .first_poll(Duration::ZERO)
+        .deadline(Duration::from_secs(10));
+    let error = client(&server.url)
+        .wait_for_job(&job(&server), &options)
+        .await
+        .unwrap_err();
+    let polls = server.count(STATUS);
+    assert!(matches!(error, Error::WaitTimeout { .. }), "{error:?}");
+    assert!((5..=15).contains(&polls), "{polls} polls in 10 s");
 }

@@ -142,7 +142,10 @@ pub enum Error {
         "job {job_id} did not finish within {waited:?} ({}); wait for it again to resume, or \
          cancel it",
         match (last_status, last_error) {
-            (Some(status), _) => format!("last status `{status}`"),
+            (Some(status), None) => format!("last status `{status}`"),
+            (Some(status), Some(error)) => format!(
+                "last status read `{status}`, but the polls since failed; the last one: {error}"
+            ),
             (None, Some(error)) => format!("no status could be read; the last poll failed: {error}"),
             (None, None) => "no status was read".to_owned(),
         }
@@ -153,7 +156,8 @@ pub enum Error {
         job_id: String,
         /// The last status read, if any poll succeeded.
         last_status: Option<crate::types::JobStatus>,
-        /// Why the last poll failed, when it did.
+        /// Why the last poll failed, when it did (set only when no poll
+        /// succeeded after it).
         last_error: Option<String>,
         /// How long the wait lasted.
         waited: Duration,
