@@ -1,8 +1,8 @@
 //! A hostile Firefly API and a hostile storage host, scripted on 127.0.0.1:
 //! bodies of a gigabyte, redirects off the allowed paths, trickling and
-//! truncated downloads, absurd `Retry-After` values and polls that keep
-//! failing. Each ends in the promised typed error, with bounded reads and
-//! waits, and never a panic.
+//! truncated downloads, absurd `Retry-After` values, polls that keep
+//! failing and escape sequences in messages. Each ends in the promised typed
+//! error, with bounded reads and waits, and never a panic.
 
 mod common;
 
@@ -591,4 +591,82 @@ async fn a_zero_first_poll_still_backs_off() {
     let polls = server.count(STATUS);
     assert!(matches!(error, Error::WaitTimeout { .. }), "{error:?}");
     assert!((5..=15).contains(&polls), "{polls} polls in 10 s");
+}
+
+// Escape sequences in what servers say.
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_jobs_message_is_shown_without_its_escape_sequences() {
+    let server = FakeServer::start(|_, _| {
+        Reply::Now(json_response(
+            200,
+            json!({
+                "jobId": JOB,
+                "status": "failed",
+                "error_code": "bad\u{1b}[2J",
+                "message": "\u{1b}[31mred\u{7} and\nmore",
+            }),
+        ))
+    })
+    .await;
+    let error = client(&server.url)
+        .wait_for_job(&job(&server), &WaitOptions::default())
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(!text.chars().any(char::is_control), "{text:?}");
+    assert!(text.contains("\\u{1b}[31mred\\u{7} and\\nmore"), "{text}");
+    assert!(text.contains("bad\\u{1b}[2J"), "{text}");
+    // The accessors keep what Adobe sent.
+    assert_eq!(error.message(), Some("\u{1b}[31mred\u{7} and\nmore"));
+}
+
+#[tokio::test]
+async fn error_bodies_are_shown_without_their_escape_sequences() {
+    let server = FakeServer::start(|request, _| {
+        Reply::Now(if request.path == STATUS {
+            json_response(
+                400,
+                json!({
+                    "error_code": "\u{1b}]8;;http://evil\u{7}",
+                    "message": "\u{1b}[8mhidden",
+                    "validation_errors": [{"loc": ["body", "\u{1b}[1m"], "msg": "\u{9b}31m", "type": "x"}],
+                }),
+            )
+        } else {
+            with_header(
+                text_response(404, "text/plain", "\u{1b}[41mgone\u{1b}[0m"),
+                "x-amz-request-id",
+                "id",
+            )
+        })
+    })
+    .await;
+    let firefly = client(&server.url);
+    let api = firefly.job_status(&job(&server)).await.unwrap_err();
+    let storage = firefly
+        .download_to_writer(&format!("{}/output/x.png", server.url), &mut Vec::new())
+        .await
+        .unwrap_err();
+    let decode = {
+        let server = FakeServer::start(|_, _| {
+            Reply::Now(json_response(
+                200,
+                json!({"jobId": JOB, "progress": "\u{1b}[31m"}),
+            ))
+        })
+        .await;
+        client(&server.url)
+            .job_status(&job(&server))
+            .await
+            .unwrap_err()
+    };
+    for error in [&api, &storage] {
+        let text = error.to_string();
+        assert!(!text.chars().any(char::is_control), "{error:?}: {text:?}");
+        assert!(text.contains("\\u{1b}"), "{text}");
+    }
+    assert!(matches!(decode, Error::Decode { .. }), "{decode:?}");
+    let text = decode.to_string();
+    assert!(!text.chars().any(char::is_control), "{text:?}");
 }

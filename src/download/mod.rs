@@ -319,7 +319,7 @@ fn request_failed(error: reqwest::Error) -> Error {
 fn storage_url(url: &str) -> Result<Url, Error> {
     let parsed = Url::parse(url).map_err(|e| config::ConfigError::InvalidUrl {
         setting: "download URL",
-        value: url.chars().take(200).collect(),
+        value: crate::error::printable(url).chars().take(200).collect(),
         reason: e.to_string(),
     })?;
     match parsed.scheme() {

@@ -5,8 +5,10 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 mod details;
+mod printable;
 
 pub use details::{ApiError, ValidationError};
+pub(crate) use printable::{Printable, printable};
 
 use crate::{auth::AuthError, config::ConfigError, types::ValidationErrorDetail};
 
@@ -67,9 +69,9 @@ pub enum Error {
     /// pre-signed URL. No credentials were involved: the URL is its own.
     #[error(
         "download: the storage host answered HTTP {status}{} ({}){}",
-        body_excerpt.as_deref().map(|b| format!(": {b}")).unwrap_or_default(),
+        body_excerpt.as_deref().map(|b| format!(": {}", Printable(b))).unwrap_or_default(),
         storage_advice(*status),
-        request_id.as_deref().map(|id| format!(" [request id {id}]")).unwrap_or_default()
+        request_id.as_deref().map(|id| format!(" [request id {}]", Printable(id))).unwrap_or_default()
     )]
     #[non_exhaustive]
     Storage {
@@ -83,10 +85,11 @@ pub enum Error {
 
     /// Firefly answered 2xx with a body that does not match the spec.
     #[error(
-        "{operation}: Firefly answered{} with a body this SDK cannot read ({detail}); \
+        "{operation}: Firefly answered{} with a body this SDK cannot read ({}); \
          request id {}",
         status.map(|s| format!(" HTTP {s}")).unwrap_or_default(),
-        request_id.as_deref().unwrap_or("unknown")
+        Printable(detail),
+        Printable(request_id.as_deref().unwrap_or("unknown"))
     )]
     #[non_exhaustive]
     Decode {
@@ -120,9 +123,11 @@ pub enum Error {
 
     /// A job finished without a result (`failed`, `canceled` or `timeout`).
     #[error(
-        "job {job_id} ended `{status}`{}{}",
-        error_code.as_deref().map(|c| format!(" with error_code `{c}`")).unwrap_or_default(),
-        message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
+        "job {} ended `{}`{}{}",
+        Printable(job_id),
+        Printable(status.as_str()),
+        error_code.as_deref().map(|c| format!(" with error_code `{}`", Printable(c))).unwrap_or_default(),
+        message.as_deref().map(|m| format!(": {}", Printable(m))).unwrap_or_default()
     )]
     #[non_exhaustive]
     JobFailed {
@@ -139,14 +144,19 @@ pub enum Error {
     /// Waiting for a job took longer than allowed. The job may still finish:
     /// wait again with the same job to resume.
     #[error(
-        "job {job_id} did not finish within {waited:?} ({}); wait for it again to resume, or \
+        "job {} did not finish within {waited:?} ({}); wait for it again to resume, or \
          cancel it",
+        Printable(job_id),
         match (last_status, last_error) {
-            (Some(status), None) => format!("last status `{status}`"),
+            (Some(status), None) => format!("last status `{}`", Printable(status.as_str())),
             (Some(status), Some(error)) => format!(
-                "last status read `{status}`, but the polls since failed; the last one: {error}"
+                "last status read `{}`, but the polls since failed; the last one: {}",
+                Printable(status.as_str()),
+                Printable(error)
             ),
-            (None, Some(error)) => format!("no status could be read; the last poll failed: {error}"),
+            (None, Some(error)) => {
+                format!("no status could be read; the last poll failed: {}", Printable(error))
+            }
             (None, None) => "no status was read".to_owned(),
         }
     )]
