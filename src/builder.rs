@@ -5,7 +5,7 @@ use std::{fmt, sync::Arc, time::Duration};
 use secrecy::SecretString;
 
 use crate::{
-    Error, Firefly,
+    DownloadTimeouts, Error, Firefly,
     auth::{ImsTokenManager, StaticToken, TokenPolicy, TokenSource},
     config::{self, ConfigError, env},
     generated,
@@ -31,6 +31,7 @@ pub struct FireflyBuilder {
     request_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http_client: Option<reqwest::Client>,
+    download_timeouts: DownloadTimeouts,
     allow_unlisted_sizes: bool,
 }
 
@@ -156,9 +157,30 @@ impl FireflyBuilder {
         self
     }
 
-    /// Limit for connecting to Firefly (default 10 s).
+    /// Limit for connecting to Firefly (default 10 s). Downloads have their
+    /// own, in [`FireflyBuilder::download_timeouts`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Limits for downloads from storage URLs: connecting, waiting for the
+    /// next bytes, the whole download (default 10 s, 30 s, 10 min; see
+    /// [`DownloadTimeouts`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use adobe_firefly::{DownloadTimeouts, Firefly};
+    ///
+    /// let builder = Firefly::builder().download_timeouts(
+    ///     DownloadTimeouts::default()
+    ///         .idle(Duration::from_secs(10))
+    ///         .total(Duration::from_secs(5 * 60)),
+    /// );
+    /// # let _ = builder;
+    /// ```
+    pub fn download_timeouts(mut self, timeouts: DownloadTimeouts) -> Self {
+        self.download_timeouts = timeouts;
         self
     }
 
@@ -170,8 +192,11 @@ impl FireflyBuilder {
     /// host (or Adobe's per-cluster hosts when that is Adobe's). Build the
     /// client with `redirect(reqwest::redirect::Policy::none())`: the SDK
     /// cannot change a finished client's redirect policy, so an answer that
-    /// arrives through a redirect is refused with an error. `request_timeout`
-    /// and `connect_timeout` do not apply; set them on your client.
+    /// arrives through a redirect is refused with an error; a download that
+    /// ends up on a host the SDK would not have redirected to is refused
+    /// too (see [`Firefly::download_to_writer`]). `request_timeout`,
+    /// `connect_timeout` and the download connect limit do not apply; set
+    /// them on your client (the download idle and total limits still apply).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -235,7 +260,13 @@ impl FireflyBuilder {
                         reason: e.to_string(),
                     })?;
                 let storage_http = crate::http::client_builder()
-                    .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                    // Only where a pre-signed URL may go: see
+                    // `download::redirect_policy`.
+                    .redirect(crate::download::redirect_policy())
+                    // A Referer would hand the previous pre-signed URL, its
+                    // signature included, to the redirect's target.
+                    .referer(false)
+                    .connect_timeout(self.download_timeouts.connect)
                     .build()
                     .map_err(|e| ConfigError::HttpClient {
                         reason: e.to_string(),
@@ -259,6 +290,7 @@ impl FireflyBuilder {
             raw,
             http,
             storage_http,
+            download_timeouts: self.download_timeouts,
             transport,
             api_url,
             sizes: if self.allow_unlisted_sizes {
@@ -288,6 +320,7 @@ impl fmt::Debug for FireflyBuilder {
             .field("retry_policy", &self.retry_policy)
             .field("rate_limit", &self.rate_limit)
             .field("http_client", &self.http_client.is_some())
+            .field("download_timeouts", &self.download_timeouts)
             .finish_non_exhaustive()
     }
 }

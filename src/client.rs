@@ -39,6 +39,8 @@ pub struct Firefly {
     pub(crate) http: reqwest::Client,
     /// For pre-signed storage URLs: no credentials, ever.
     pub(crate) storage_http: reqwest::Client,
+    /// Limits for every download.
+    pub(crate) download_timeouts: crate::DownloadTimeouts,
     pub(crate) transport: Transport,
     pub(crate) api_url: Url,
     /// Whether sizes outside Adobe's lists are refused before sending.

@@ -12,8 +12,9 @@ use crate::{Error, auth::AuthError, config::ConfigError, error::ApiError};
 
 /// The header Adobe puts its request id in.
 pub(crate) const REQUEST_ID: &str = "x-request-id";
-/// Error bodies are read up to this size; the rest is not needed to explain
-/// the error.
+/// Error bodies (Firefly's and the storage host's) are read up to this
+/// size; the rest is not needed to explain the error, so the connection is
+/// closed rather than drained.
 pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// Why the transport did not send a request, or why it gave up on it.
@@ -29,6 +30,12 @@ pub(crate) enum Refusal {
     Redirected,
     /// The request failed on the wire (shared: extensions must be `Clone`).
     Failed(Arc<reqwest::Error>),
+    /// A success body longer than [`MAX_JSON_BODY`](crate::MAX_JSON_BODY):
+    /// read no further, and the connection was closed.
+    TooLarge {
+        status: u16,
+        request_id: Option<String>,
+    },
 }
 
 impl Refusal {
@@ -61,6 +68,7 @@ pub(crate) async fn rejected(response: Response, creates: bool) -> Response {
     let headers = response.headers().clone();
     let body = read_capped(response, MAX_ERROR_BODY)
         .await
+        .map(|capped| capped.body)
         .unwrap_or_default();
     let details = api_error("", status, &headers, &body);
     refused(Refusal::Rejected(Box::new(details)), creates)
@@ -122,11 +130,13 @@ pub(crate) async fn decode<T: serde::de::DeserializeOwned>(
     }
     let status = response.status().as_u16();
     let request_id = header(response.headers(), REQUEST_ID);
-    let body = response
-        .bytes()
+    let capped = read_capped(response, crate::MAX_JSON_BODY)
         .await
         .map_err(|e| transport_error(operation, e, false))?;
-    serde_json::from_slice(&body).map_err(|e| Error::Decode {
+    if capped.cut {
+        return Err(too_large(operation, status, request_id));
+    }
+    serde_json::from_slice(&capped.body).map_err(|e| Error::Decode {
         operation,
         status: Some(status),
         detail: e.to_string(),
@@ -186,6 +196,7 @@ async fn from_response(operation: &'static str, response: Response) -> Error {
                     .into(),
             }),
             Refusal::Failed(error) => transport_error(operation, error, creates),
+            Refusal::TooLarge { status, request_id } => too_large(operation, status, request_id),
         };
     }
     let status = response.status();
@@ -200,7 +211,7 @@ async fn from_response(operation: &'static str, response: Response) -> Error {
         };
     }
     let body = match read_capped(response, MAX_ERROR_BODY).await {
-        Ok(body) => body,
+        Ok(capped) => capped.body,
         Err(e) => return transport_error(operation, e, creates),
     };
     let mut error = api_error(operation, status.as_u16(), &headers, &body);
@@ -283,16 +294,44 @@ fn validation_detail(item: &serde_json::Value) -> Option<crate::types::Validatio
     serde_json::from_value(serde_json::Value::Object(filled)).ok()
 }
 
-pub(crate) async fn read_capped(mut response: Response, cap: usize) -> reqwest::Result<Vec<u8>> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        let room = cap.saturating_sub(body.len());
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() >= cap {
-            break;
-        }
+/// The error for a success body over [`MAX_JSON_BODY`](crate::MAX_JSON_BODY).
+fn too_large(operation: &'static str, status: u16, request_id: Option<String>) -> Error {
+    Error::Decode {
+        operation,
+        status: Some(status),
+        detail: format!(
+            "the body is larger than {} MiB, the most this SDK reads from Firefly; it was not \
+             read further",
+            crate::MAX_JSON_BODY / (1024 * 1024)
+        ),
+        request_id,
     }
-    Ok(body)
+}
+
+/// A body read up to a cap.
+pub(crate) struct Capped {
+    /// At most the cap's worth of bytes.
+    pub(crate) body: Vec<u8>,
+    /// Whether the body went on past the cap.
+    pub(crate) cut: bool,
+}
+
+/// Reads at most `cap` bytes of the body. A longer body is not read further:
+/// the response is dropped unfinished, which makes the HTTP client close the
+/// connection instead of draining a body of any size into the pool.
+pub(crate) async fn read_capped(mut response: Response, cap: usize) -> reqwest::Result<Capped> {
+    // A server's length never sizes the buffer beyond the cap.
+    let announced = response.content_length().unwrap_or(0);
+    let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(cap).min(cap));
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok(Capped { body, cut: true });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Capped { body, cut: false })
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod operations;
 
 // Saving generated files from their pre-signed URLs, without credentials.
 mod download;
+pub use download::DownloadTimeouts;
 
 // Uploading input images.
 mod upload;
@@ -64,6 +65,15 @@ mod validate;
 
 // A stable hash for cross-process names.
 mod fingerprint;
+
+/// The largest success body the SDK reads from Firefly: 16 MiB.
+///
+/// Firefly's JSON answers are a few kilobytes; a longer body (announced by
+/// `Content-Length` or found while reading) is an [`Error::Decode`] saying it
+/// was too large, and its connection is closed rather than read to the end.
+/// Error bodies are read up to 64 KiB, which is plenty to explain them.
+/// Downloads are not limited: they stream to a file or writer.
+pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
 
 /// The `User-Agent` the SDK sends.
 pub const USER_AGENT: &str = concat!("adobe-firefly-rust/", env!("CARGO_PKG_VERSION"));

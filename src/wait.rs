@@ -11,9 +11,11 @@ use crate::{
 /// How [`Firefly::wait_for_job`] polls.
 ///
 /// The first poll comes after `first_poll`; each later pause is `backoff`
-/// times longer, up to `max_interval`. A `Retry-After` from Firefly wins. The
-/// wait fails with [`Error::WaitTimeout`] (carrying the job id, so the wait
-/// can be resumed) once `deadline` would pass.
+/// times longer, up to `max_interval`, and never shorter than 100 ms (so
+/// `first_poll(Duration::ZERO)` still backs off). A `Retry-After` from
+/// Firefly wins (read as at most an hour). The wait fails with
+/// [`Error::WaitTimeout`] (carrying the job id, so the wait can be resumed)
+/// once the next pause would pass `deadline`.
 ///
 /// ```
 /// use std::time::Duration;
@@ -77,7 +79,11 @@ impl Firefly {
     ///
     /// A job that ends `failed`, `canceled` or `timeout` is an
     /// [`Error::JobFailed`]; running out of time is an [`Error::WaitTimeout`]
-    /// that names the job, so the wait can be resumed.
+    /// that names the job, so the wait can be resumed, and says how the
+    /// last poll failed if it did. A poll failing in a way that retrying
+    /// cannot fix (a 500 or a 404, for example) ends the wait at once with
+    /// that error; retryable failures (429, 503, cut connections) are
+    /// polled through until the deadline.
     pub async fn wait_for_job(
         &self,
         job: &JobAccepted,
@@ -109,10 +115,7 @@ impl Firefly {
                 });
             }
             tokio::time::sleep(pause).await;
-            let next = pause
-                .mul_f64(options.backoff.clamp(1.0, 1e3))
-                .min(options.max_interval)
-                .max(MIN_POLL_INTERVAL);
+            let next = grown(pause, options);
             match self.job_status(job).await {
                 Ok(status) => {
                     on_status(&status);
@@ -127,7 +130,13 @@ impl Firefly {
                 }
                 Err(error) if error.is_retryable() => {
                     tracing::debug!(job_id = %job.job_id, error = %error, "status poll failed; retrying");
+                    // Server-given, but capped where it is read
+                    // (`retry::MAX_SERVER_DELAY`); a pause past the deadline
+                    // ends the wait above, never an overflow.
                     pause = error.retry_after().unwrap_or(next).max(MIN_POLL_INTERVAL);
+                    // Kept even when an earlier poll read a status, so a
+                    // timeout says the polls were failing, not just the last
+                    // status seen.
                     last_error = Some(error.to_string());
                 }
                 Err(error) => return Err(error),
@@ -139,6 +148,22 @@ impl Firefly {
 /// The shortest pause between status requests, whatever the options say: a
 /// zero pause would poll in a tight loop.
 pub(crate) const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// The pause after `pause`: `backoff` times longer, within
+/// `MIN_POLL_INTERVAL..=max_interval`. Any options are safe here: a NaN
+/// factor counts as 1, and a product too large for a `Duration` as
+/// `max_interval`, where `Duration::mul_f64` would panic.
+fn grown(pause: Duration, options: &WaitOptions) -> Duration {
+    let factor = if options.backoff.is_nan() {
+        1.0
+    } else {
+        options.backoff.clamp(1.0, 1e3)
+    };
+    Duration::try_from_secs_f64(pause.as_secs_f64() * factor)
+        .unwrap_or(options.max_interval)
+        .min(options.max_interval)
+        .max(MIN_POLL_INTERVAL)
+}
 
 /// What a terminal status means for the waiter; `None` while still running
 /// (or when the answer named no status).
@@ -157,5 +182,24 @@ fn finished(job_id: &str, status: JobStatusResponse) -> Option<Result<JobResult,
             message: status.message,
         })),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_backoff_gives_a_pause_within_bounds_without_panicking() {
+        for backoff in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, 0.0, 1e300] {
+            for pause in [Duration::ZERO, Duration::from_secs(1), Duration::MAX] {
+                let options = WaitOptions::default().backoff(backoff);
+                let next = grown(pause, &options);
+                assert!(
+                    (MIN_POLL_INTERVAL..=options.max_interval).contains(&next),
+                    "{backoff} x {pause:?} gave {next:?}"
+                );
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use std::{fmt, time::Duration};
 
+use super::{Printable, printable};
 use crate::types::ValidationErrorDetail;
 
 /// A request field breaks one of Firefly's documented limits.
@@ -171,34 +172,36 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Everything but the status and operation came from the server:
+        // shown with control characters escaped.
         write!(
             f,
             "{}: Firefly answered HTTP {}",
             self.operation, self.status
         )?;
         if let Some(code) = &self.error_code {
-            write!(f, " `{code}`")?;
+            write!(f, " `{}`", Printable(code))?;
         }
         if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", Printable(message))?;
         }
         for detail in &self.validation_errors {
             let location: Vec<String> = detail
                 .loc
                 .iter()
                 .map(|part| match part {
-                    crate::types::ValidationErrorLocation::String(name) => name.clone(),
+                    crate::types::ValidationErrorLocation::String(name) => printable(name),
                     crate::types::ValidationErrorLocation::Integer(index) => index.to_string(),
                 })
                 .collect();
             write!(f, "; {}", location.join("."))?;
             if !detail.msg.is_empty() {
-                write!(f, ": {}", detail.msg)?;
+                write!(f, ": {}", Printable(&detail.msg))?;
             }
         }
         write!(f, " ({})", self.advice())?;
         if let Some(id) = &self.request_id {
-            write!(f, " [request id {id}]")?;
+            write!(f, " [request id {}]", Printable(id))?;
         }
         Ok(())
     }

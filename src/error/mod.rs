@@ -5,8 +5,10 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 mod details;
+mod printable;
 
 pub use details::{ApiError, ValidationError};
+pub(crate) use printable::{Printable, printable};
 
 use crate::{auth::AuthError, config::ConfigError, types::ValidationErrorDetail};
 
@@ -67,9 +69,9 @@ pub enum Error {
     /// pre-signed URL. No credentials were involved: the URL is its own.
     #[error(
         "download: the storage host answered HTTP {status}{} ({}){}",
-        body_excerpt.as_deref().map(|b| format!(": {b}")).unwrap_or_default(),
+        body_excerpt.as_deref().map(|b| format!(": {}", Printable(b))).unwrap_or_default(),
         storage_advice(*status),
-        request_id.as_deref().map(|id| format!(" [request id {id}]")).unwrap_or_default()
+        request_id.as_deref().map(|id| format!(" [request id {}]", Printable(id))).unwrap_or_default()
     )]
     #[non_exhaustive]
     Storage {
@@ -83,10 +85,11 @@ pub enum Error {
 
     /// Firefly answered 2xx with a body that does not match the spec.
     #[error(
-        "{operation}: Firefly answered{} with a body this SDK cannot read ({detail}); \
+        "{operation}: Firefly answered{} with a body this SDK cannot read ({}); \
          request id {}",
         status.map(|s| format!(" HTTP {s}")).unwrap_or_default(),
-        request_id.as_deref().unwrap_or("unknown")
+        Printable(detail),
+        Printable(request_id.as_deref().unwrap_or("unknown"))
     )]
     #[non_exhaustive]
     Decode {
@@ -120,9 +123,11 @@ pub enum Error {
 
     /// A job finished without a result (`failed`, `canceled` or `timeout`).
     #[error(
-        "job {job_id} ended `{status}`{}{}",
-        error_code.as_deref().map(|c| format!(" with error_code `{c}`")).unwrap_or_default(),
-        message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
+        "job {} ended `{}`{}{}",
+        Printable(job_id),
+        Printable(status.as_str()),
+        error_code.as_deref().map(|c| format!(" with error_code `{}`", Printable(c))).unwrap_or_default(),
+        message.as_deref().map(|m| format!(": {}", Printable(m))).unwrap_or_default()
     )]
     #[non_exhaustive]
     JobFailed {
@@ -139,11 +144,19 @@ pub enum Error {
     /// Waiting for a job took longer than allowed. The job may still finish:
     /// wait again with the same job to resume.
     #[error(
-        "job {job_id} did not finish within {waited:?} ({}); wait for it again to resume, or \
+        "job {} did not finish within {waited:?} ({}); wait for it again to resume, or \
          cancel it",
+        Printable(job_id),
         match (last_status, last_error) {
-            (Some(status), _) => format!("last status `{status}`"),
-            (None, Some(error)) => format!("no status could be read; the last poll failed: {error}"),
+            (Some(status), None) => format!("last status `{}`", Printable(status.as_str())),
+            (Some(status), Some(error)) => format!(
+                "last status read `{}`, but the polls since failed; the last one: {}",
+                Printable(status.as_str()),
+                Printable(error)
+            ),
+            (None, Some(error)) => {
+                format!("no status could be read; the last poll failed: {}", Printable(error))
+            }
             (None, None) => "no status was read".to_owned(),
         }
     )]
@@ -153,10 +166,63 @@ pub enum Error {
         job_id: String,
         /// The last status read, if any poll succeeded.
         last_status: Option<crate::types::JobStatus>,
-        /// Why the last poll failed, when it did.
+        /// Why the last poll failed, when it did (set only when no poll
+        /// succeeded after it).
         last_error: Option<String>,
         /// How long the wait lasted.
         waited: Duration,
+    },
+
+    /// A download stalled (the storage host sent nothing for the idle
+    /// limit) or ran past its overall limit; see
+    /// [`DownloadTimeouts`](crate::DownloadTimeouts).
+    #[error(
+        "download: {} {limit:?} ({received} bytes received); try the download again",
+        if *stalled { "the storage host sent nothing for" } else { "the download did not finish within" }
+    )]
+    #[non_exhaustive]
+    DownloadTimeout {
+        /// Whether the storage host went quiet (the idle limit) rather
+        /// than the whole download taking too long (the total limit).
+        stalled: bool,
+        /// The limit that was reached.
+        limit: Duration,
+        /// The bytes received before it.
+        received: u64,
+    },
+
+    /// A download ended before the whole file arrived: shorter than its
+    /// `Content-Length`, cut mid-body, or (without a length) a PNG, JPEG or
+    /// MP4 whose own structure shows it incomplete. `download_to_file`
+    /// saved nothing.
+    #[error(
+        "download: the file arrived incomplete ({received} bytes{}{}); try the download again",
+        expected.map(|e| format!(" of {e} announced")).unwrap_or_default(),
+        reason.map(|r| format!("; {r}")).unwrap_or_default()
+    )]
+    #[non_exhaustive]
+    TruncatedDownload {
+        /// The length the storage host announced (`Content-Length`), if any.
+        expected: Option<u64>,
+        /// The bytes that arrived.
+        received: u64,
+        /// What the file's structure showed, when that was the check that
+        /// failed.
+        reason: Option<&'static str>,
+    },
+
+    /// The storage host redirected a download where the SDK does not
+    /// follow: plain http to a host that is not loopback, https down to
+    /// http, another scheme, or more than 5 redirects. Nothing was sent to
+    /// the target.
+    #[error("download: the storage host redirected to {location}, which is not followed: {reason}")]
+    #[non_exhaustive]
+    RedirectRefused {
+        /// The target's scheme and host (its path and query are left out:
+        /// they may carry a signature).
+        location: String,
+        /// Why it is not followed.
+        reason: &'static str,
     },
 }
 
@@ -279,7 +345,8 @@ impl Error {
     /// 429 and 503 always; timeouts, cut connections, 408, 502 and 504 only
     /// for requests that create nothing (a job submission that timed out
     /// may have created the job); temporary IMS failures; storage
-    /// downloads that failed on the host's side.
+    /// downloads that failed on the host's side, stalled or arrived
+    /// incomplete.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport { retry_safe, .. } => *retry_safe,
@@ -287,6 +354,8 @@ impl Error {
             Self::Api(api) => api.retry_safe,
             Self::Storage { status, .. } => reqwest::StatusCode::from_u16(*status)
                 .is_ok_and(|status| crate::transport::retryable_status(status, false)),
+            // Downloads are GETs of the same URL: safe to repeat.
+            Self::DownloadTimeout { .. } | Self::TruncatedDownload { .. } => true,
             _ => false,
         }
     }
@@ -326,11 +395,14 @@ impl Error {
         matches!(self, Self::Api(api) if api.status == 404)
     }
 
-    /// Whether a time limit was hit (transport, IMS or waiting for a job).
+    /// Whether a time limit was hit (transport, IMS, a download, or waiting
+    /// for a job).
     pub fn is_timeout(&self) -> bool {
         match self {
             Self::Transport { timed_out, .. } => *timed_out,
-            Self::Auth(AuthError::Timeout { .. }) | Self::WaitTimeout { .. } => true,
+            Self::Auth(AuthError::Timeout { .. })
+            | Self::WaitTimeout { .. }
+            | Self::DownloadTimeout { .. } => true,
             _ => false,
         }
     }

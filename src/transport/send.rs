@@ -15,7 +15,7 @@ use super::{API_KEY, Transport};
 const USER_TOKEN: &str = "x-user-token";
 use crate::{
     auth::AccessToken,
-    decode::{REQUEST_ID, Refusal, Sent, header, refused, rejected},
+    decode::{MAX_ERROR_BODY, REQUEST_ID, Refusal, Sent, header, read_capped, refused, rejected},
 };
 
 impl Transport {
@@ -192,9 +192,13 @@ pub(crate) fn retryable_failure(error: &reqwest::Error, creates: bool) -> bool {
         || (!creates && (error.is_timeout() || error.is_request() || error.is_body()))
 }
 
-/// Reads the whole body now, so a connection cut mid-answer is a transport
-/// failure the retry loop sees, not a decoding error later. Firefly's JSON
-/// bodies are small; downloads do not come through here.
+/// Reads the body now, so a connection cut mid-answer is a transport
+/// failure the retry loop sees, not a decoding error later. Reading is
+/// bounded while it happens: a success body up to
+/// [`MAX_JSON_BODY`](crate::MAX_JSON_BODY) (a longer one is refused, unread
+/// past the limit), an error body up to [`MAX_ERROR_BODY`] (its start
+/// explains it). Either way a longer body's connection is closed, not
+/// drained. Downloads do not come through here.
 async fn buffered(response: Response, creates: bool) -> reqwest::Result<Response> {
     if response.extensions().get::<Refusal>().is_some() {
         return Ok(response);
@@ -202,8 +206,34 @@ async fn buffered(response: Response, creates: bool) -> reqwest::Result<Response
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    let mut rebuilt = http::Response::new(body);
+    let too_large = || {
+        refused(
+            Refusal::TooLarge {
+                status: status.as_u16(),
+                request_id: header(&headers, REQUEST_ID),
+            },
+            creates,
+        )
+    };
+    let cap = if status.is_success() {
+        crate::MAX_JSON_BODY
+    } else {
+        MAX_ERROR_BODY
+    };
+    // A success body announced as too long is refused before any of it is
+    // read.
+    if status.is_success()
+        && response
+            .content_length()
+            .is_some_and(|length| length > cap as u64)
+    {
+        return Ok(too_large());
+    }
+    let capped = read_capped(response, cap).await?;
+    if capped.cut && status.is_success() {
+        return Ok(too_large());
+    }
+    let mut rebuilt = http::Response::new(capped.body);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;

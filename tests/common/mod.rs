@@ -11,7 +11,11 @@ pub use emulator::EmulatorExt;
 
 use std::{
     collections::BTreeMap,
-    sync::{Arc, Mutex},
+    convert::Infallible,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
@@ -21,6 +25,8 @@ use axum::{
     http::{HeaderValue, StatusCode},
     response::Response,
 };
+use bytes::Bytes;
+use futures::{Stream, StreamExt, stream};
 use serde_json::{Value, json};
 
 /// One request as the server saw it.
@@ -236,4 +242,82 @@ pub fn image_url(output: &adobe_firefly::types::JobOutput) -> &str {
         .as_ref()
         .and_then(|image| image.url.as_deref())
         .expect("the output has an image URL")
+}
+
+/// A response whose body is a stream: no `Content-Length`, so HTTP/1.1
+/// sends it chunked, and it ends only when the stream does.
+pub fn streamed_response(
+    status: u16,
+    content_type: &'static str,
+    body: impl Stream<Item = Bytes> + Send + 'static,
+) -> Response {
+    let mut response = Response::new(Body::from_stream(body.map(Ok::<_, Infallible>)));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap();
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static(content_type));
+    response
+}
+
+/// Lazily made bodies of any size, counting what the server actually handed
+/// to the connection: evidence that a client stopped reading.
+#[derive(Clone, Default)]
+pub struct LazyBodies {
+    sent: Arc<AtomicU64>,
+    finished: Arc<tokio::sync::Notify>,
+}
+
+impl LazyBodies {
+    /// `prefix`, then `filler` bytes up to `len` in all, made 64 KiB at a
+    /// time as the server asks for them; never held whole.
+    pub fn body(
+        &self,
+        prefix: &'static [u8],
+        filler: u8,
+        len: u64,
+    ) -> impl Stream<Item = Bytes> + Send + use<> {
+        const PIECE: usize = 64 * 1024;
+        let piece = Bytes::from(vec![filler; PIECE]);
+        let sent = self.sent.clone();
+        // Dropped with the stream, whether it ran out or the server gave up
+        // on a closed connection.
+        let guard = NotifyOnDrop(self.finished.clone());
+        stream::unfold((0u64, guard), move |(done, guard)| {
+            let piece = piece.clone();
+            let sent = sent.clone();
+            async move {
+                if done >= len {
+                    return None;
+                }
+                let left = usize::try_from(len - done).unwrap_or(usize::MAX);
+                let chunk = if done == 0 && !prefix.is_empty() {
+                    Bytes::from_static(&prefix[..prefix.len().min(left)])
+                } else {
+                    piece.slice(..PIECE.min(left))
+                };
+                sent.fetch_add(chunk.len() as u64, Ordering::SeqCst);
+                let done = done + chunk.len() as u64;
+                Some((chunk, (done, guard)))
+            }
+        })
+    }
+
+    /// The bytes handed to the server so far.
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::SeqCst)
+    }
+
+    /// Waits until the server dropped a body: after that, `sent` no longer
+    /// grows.
+    pub async fn finished(&self) {
+        self.finished.notified().await;
+    }
+}
+
+struct NotifyOnDrop(Arc<tokio::sync::Notify>);
+
+impl Drop for NotifyOnDrop {
+    fn drop(&mut self) {
+        self.0.notify_one();
+    }
 }

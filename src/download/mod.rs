@@ -1,0 +1,400 @@
+//! Saving generated images and videos from the pre-signed URLs Firefly
+//! returns. Those URLs carry their own signature: the SDK sends them no
+//! credentials, through an HTTP client that has none to send.
+//!
+//! A storage host is not trusted to behave: its redirects are followed only
+//! on the rules of [`redirect_policy`], every wait for it is bounded by
+//! [`DownloadTimeouts`], its error bodies are read up to 64 KiB, and a file
+//! is accepted only when it arrived whole (`check.rs`).
+
+mod check;
+
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use url::Url;
+
+use crate::{
+    Error, Firefly, config,
+    decode::{MAX_ERROR_BODY, REQUEST_ID, header, read_capped, transport_error},
+};
+
+const OPERATION: &str = "download";
+
+/// The most redirects a download follows.
+pub(crate) const MAX_REDIRECTS: usize = 5;
+
+/// Time limits for downloads from storage URLs.
+///
+/// | limit | default | what it bounds |
+/// |---|---|---|
+/// | `connect` | 10 s | opening a connection to the storage host |
+/// | `idle` | 30 s | any wait for the storage host: for the answer's headers, then between two pieces of the body |
+/// | `total` | 10 min | the whole download, from the request to the last byte |
+///
+/// A storage host that goes quiet for `idle`, or a download that passes
+/// `total`, ends in [`Error::DownloadTimeout`] (`is_timeout()` is true).
+/// `connect` applies to the SDK's own HTTP client; with
+/// [`FireflyBuilder::http_client`](crate::FireflyBuilder::http_client), set
+/// it on your client instead (`idle` and `total` still apply).
+///
+/// ```
+/// use std::time::Duration;
+/// use adobe_firefly::DownloadTimeouts;
+///
+/// let timeouts = DownloadTimeouts::default()
+///     .idle(Duration::from_secs(10))
+///     .total(Duration::from_secs(120));
+/// assert_eq!(timeouts.connect, Duration::from_secs(10));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DownloadTimeouts {
+    /// Limit for opening a connection. Default 10 s.
+    pub connect: Duration,
+    /// Longest wait for the next bytes (the headers, then each piece of the
+    /// body). Default 30 s.
+    pub idle: Duration,
+    /// Longest whole download. Default 10 min.
+    pub total: Duration,
+}
+
+impl Default for DownloadTimeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            idle: Duration::from_secs(30),
+            total: Duration::from_secs(10 * 60),
+        }
+    }
+}
+
+impl DownloadTimeouts {
+    /// Limit for opening a connection.
+    pub fn connect(mut self, limit: Duration) -> Self {
+        self.connect = limit;
+        self
+    }
+
+    /// Longest wait for the next bytes.
+    pub fn idle(mut self, limit: Duration) -> Self {
+        self.idle = limit;
+        self
+    }
+
+    /// Longest whole download.
+    pub fn total(mut self, limit: Duration) -> Self {
+        self.total = limit;
+        self
+    }
+}
+
+impl Firefly {
+    /// Streams the file at a pre-signed output URL into `writer`, in
+    /// bounded memory, and returns the number of bytes written.
+    ///
+    /// No `Authorization` or `x-api-key` header is sent: the URL is its own
+    /// credential. Plain http is accepted only for loopback hosts. Up to 5
+    /// redirects are followed, to https URLs only (plain http only from one
+    /// loopback host to another), never from https to http; a redirect
+    /// breaking these rules is [`Error::RedirectRefused`], before anything
+    /// is sent to its target.
+    ///
+    /// The waits are bounded by the client's [`DownloadTimeouts`]. A file
+    /// shorter than its `Content-Length`, or (without one) a PNG, JPEG or
+    /// MP4 whose structure shows it was cut short, is
+    /// [`Error::TruncatedDownload`]. On any error, `writer` may already hold
+    /// part of the file; [`Firefly::download_to_file`] never leaves one.
+    pub async fn download_to_writer<W>(&self, url: &str, writer: &mut W) -> Result<u64, Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let url = storage_url(url)?;
+        let total = self.download_timeouts.total;
+        let mut received = 0;
+        let download = self.stream_into(url, writer, &mut received);
+        match tokio::time::timeout(total, download).await {
+            Ok(result) => result.map(|()| received),
+            Err(_) => Err(Error::DownloadTimeout {
+                stalled: false,
+                limit: total,
+                received,
+            }),
+        }
+    }
+
+    /// The download itself, counting into `received` what has arrived, so
+    /// the overall deadline can say how far it got.
+    async fn stream_into<W>(
+        &self,
+        url: Url,
+        writer: &mut W,
+        received: &mut u64,
+    ) -> Result<(), Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let idle = self.download_timeouts.idle;
+        let stalled = |received| Error::DownloadTimeout {
+            stalled: true,
+            limit: idle,
+            received,
+        };
+        let mut response = tokio::time::timeout(idle, self.storage_http.get(url.clone()).send())
+            .await
+            .map_err(|_| stalled(0))?
+            .map_err(request_failed)?;
+        // A client of the caller's own follows redirects on its own rules:
+        // its answer must at least come from where this SDK would go.
+        if response.url() != &url
+            && let Some(reason) = redirect_problem(&url, response.url())
+        {
+            return Err(Error::RedirectRefused {
+                location: origin(response.url()),
+                reason,
+            });
+        }
+        if !response.status().is_success() {
+            return Err(storage_error(response, idle).await);
+        }
+        let expected = response.content_length();
+        let mut completeness = check::Completeness::default();
+        loop {
+            let chunk = match tokio::time::timeout(idle, response.chunk()).await {
+                Err(_) => return Err(stalled(*received)),
+                Ok(Ok(Some(chunk))) => chunk,
+                Ok(Ok(None)) => break,
+                // A body that stops mid-way (shorter than its
+                // Content-Length, or its chunked encoding cut) is a
+                // truncation; a timeout of the caller's client stays one.
+                Ok(Err(error)) if !error.is_timeout() && (error.is_body() || error.is_decode()) => {
+                    return Err(Error::TruncatedDownload {
+                        expected,
+                        received: *received,
+                        reason: None,
+                    });
+                }
+                Ok(Err(error)) => return Err(transport_error(OPERATION, error, false)),
+            };
+            completeness.feed(&chunk);
+            writer
+                .write_all(&chunk)
+                .await
+                .map_err(|e| Error::write_failed(None, e))?;
+            *received += chunk.len() as u64;
+        }
+        // The HTTP client enforces Content-Length; checked again here so a
+        // client that does not cannot save a short file.
+        if expected.is_some_and(|expected| expected != *received) {
+            return Err(Error::TruncatedDownload {
+                expected,
+                received: *received,
+                reason: None,
+            });
+        }
+        if let Err(reason) = completeness.finish() {
+            return Err(Error::TruncatedDownload {
+                expected,
+                received: *received,
+                reason: Some(reason),
+            });
+        }
+        writer
+            .flush()
+            .await
+            .map_err(|e| Error::write_failed(None, e))
+    }
+
+    /// Saves the file at a pre-signed output URL to `path` and returns its
+    /// size. The file appears complete or not at all: the bytes go to a
+    /// temporary file beside it (`<path>.partial`), renamed into place only
+    /// after the checks of [`Firefly::download_to_writer`] passed, and
+    /// removed on any error.
+    pub async fn download_to_file(&self, url: &str, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let mut file = tokio::fs::File::create(&partial)
+            .await
+            .map_err(|e| Error::write_failed(Some(&partial), e))?;
+        let result = self.download_to_writer(url, &mut file).await;
+        drop(file);
+        match result {
+            Ok(size) => {
+                tokio::fs::rename(&partial, path)
+                    .await
+                    .map_err(|e| Error::write_failed(Some(path), e))?;
+                Ok(size)
+            }
+            Err(error) => {
+                let _ = tokio::fs::remove_file(&partial).await;
+                Err(error)
+            }
+        }
+    }
+}
+
+/// The redirect policy of the SDK's own storage client: at most
+/// [`MAX_REDIRECTS`], each allowed by [`redirect_problem`]. A refusal is an
+/// error before anything is sent to the target.
+pub(crate) fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        // `previous` holds every URL requested so far, the first included.
+        let problem = match attempt.previous().last() {
+            _ if attempt.previous().len() > MAX_REDIRECTS => Some("more than 5 redirects"),
+            Some(from) => redirect_problem(from, attempt.url()),
+            None => Some("it has no origin"),
+        };
+        match problem {
+            None => attempt.follow(),
+            Some(reason) => {
+                let refusal = RedirectRefusal {
+                    location: origin(attempt.url()),
+                    reason,
+                };
+                attempt.error(refusal)
+            }
+        }
+    })
+}
+
+/// Why a download does not go from `from` to `to`, if it does not: https
+/// always may; plain http only from one loopback host to another (local
+/// tests and emulators); nothing goes from https down to http.
+fn redirect_problem(from: &Url, to: &Url) -> Option<&'static str> {
+    match to.scheme() {
+        "https" => None,
+        "http" if from.scheme() == "https" => Some("it would go from https down to plain http"),
+        "http" if config::is_loopback(from) && config::is_loopback(to) => None,
+        "http" => Some("plain http is followed only from one loopback host to another"),
+        _ => Some("it is not an http(s) URL"),
+    }
+}
+
+/// Scheme and host of a URL, for errors: its path and query may carry the
+/// pre-signed URL's signature.
+fn origin(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    }
+}
+
+/// Carries a redirect refusal through the HTTP client's error.
+#[derive(Debug)]
+struct RedirectRefusal {
+    location: String,
+    reason: &'static str,
+}
+
+impl std::fmt::Display for RedirectRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redirect to {} refused: {}", self.location, self.reason)
+    }
+}
+
+impl std::error::Error for RedirectRefusal {}
+
+/// A request to the storage host that did not complete: a redirect the
+/// policy refused, or a transport failure.
+fn request_failed(error: reqwest::Error) -> Error {
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        if let Some(refusal) = cause.downcast_ref::<RedirectRefusal>() {
+            return Error::RedirectRefused {
+                location: refusal.location.clone(),
+                reason: refusal.reason,
+            };
+        }
+        source = cause.source();
+    }
+    transport_error(OPERATION, error, false)
+}
+
+fn storage_url(url: &str) -> Result<Url, Error> {
+    let parsed = Url::parse(url).map_err(|e| config::ConfigError::InvalidUrl {
+        setting: "download URL",
+        value: crate::error::printable(url).chars().take(200).collect(),
+        reason: e.to_string(),
+    })?;
+    match parsed.scheme() {
+        "https" => Ok(parsed),
+        "http" if config::is_loopback(&parsed) => Ok(parsed),
+        _ => Err(config::ConfigError::InsecureUrl {
+            setting: "download URL",
+            value: origin(&parsed),
+        }
+        .into()),
+    }
+}
+
+/// What the storage host said when it refused: never Firefly's error shape,
+/// and never about the credentials (the URL is its own). At most
+/// [`MAX_ERROR_BODY`] of the body is read, within `idle`; a body that does
+/// not come leaves the error without an excerpt.
+async fn storage_error(response: reqwest::Response, idle: Duration) -> Error {
+    let status = response.status().as_u16();
+    // S3-style storage names its request id differently.
+    let request_id = header(response.headers(), "x-amz-request-id")
+        .or_else(|| header(response.headers(), REQUEST_ID));
+    let body = tokio::time::timeout(idle, read_capped(response, MAX_ERROR_BODY))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .map(|capped| capped.body)
+        .unwrap_or_default();
+    let body_excerpt = storage_excerpt(&body);
+    Error::Storage {
+        status,
+        request_id,
+        body_excerpt,
+    }
+}
+
+/// The storage host's own words, when they are short text: S3's XML error
+/// code, or the first line of anything else.
+fn storage_excerpt(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let code = text
+        .split_once("<Code>")
+        .and_then(|(_, rest)| rest.split_once("</Code>"))
+        .map(|(code, _)| code.trim().to_owned());
+    code.or_else(|| {
+        let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+        (!line.starts_with('<')).then(|| line.chars().take(200).collect())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(from: &str, to: &str) -> Option<&'static str> {
+        redirect_problem(&Url::parse(from).unwrap(), &Url::parse(to).unwrap())
+    }
+
+    #[test]
+    fn redirects_go_to_https_or_between_loopback_hosts_only() {
+        assert_eq!(problem("https://a.example/x", "https://b.example/y"), None);
+        assert_eq!(problem("http://127.0.0.1:1/x", "https://b.example/y"), None);
+        assert_eq!(
+            problem("http://127.0.0.1:1/x", "http://localhost:2/y"),
+            None
+        );
+        assert!(problem("http://127.0.0.1:1/x", "http://example.invalid/y").is_some());
+        assert!(problem("https://a.example/x", "http://b.example/y").is_some());
+        assert!(problem("https://localhost/x", "http://127.0.0.1/y").is_some());
+        assert!(problem("https://a.example/x", "ftp://b.example/y").is_some());
+    }
+
+    #[test]
+    fn errors_name_only_the_origin_of_a_url() {
+        let url = Url::parse("https://bucket.example:8443/a/b.png?X-Amz-Signature=secret").unwrap();
+        assert_eq!(origin(&url), "https://bucket.example:8443");
+    }
+}
