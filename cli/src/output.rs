@@ -161,7 +161,8 @@ pub struct SaveReport {
 /// Saves every output of a job as `<dir>/<stem>-<n>.<ext>` (n from 1), the
 /// extension from the file's own signature. Never replaces a file: a taken
 /// name gets a suffix. Outputs in `kept` (saved by an earlier run, by
-/// index) are kept as they are; `on_saved` hears of each new file. Every
+/// index) are kept as they are; `on_saved` hears of each new file's name
+/// just before the file appears. Every
 /// output it cannot save is reported with its URL, so paid work is never
 /// lost silently.
 pub async fn save_outputs(
@@ -207,9 +208,12 @@ pub async fn save_outputs(
         }
         let prefix = format!("{stem}-{}", i + 1);
         let download = dir.join(format!("{prefix}.download"));
-        match save_one(firefly, url, &download, dir, &prefix).await {
+        match save_one(firefly, url, &download, dir, &prefix, |path| {
+            on_saved(i, path)
+        })
+        .await
+        {
             Ok((path, bytes)) => {
-                on_saved(i, &path);
                 report.saved.push(Saved {
                     path,
                     seed: Some(output.seed),
@@ -232,6 +236,7 @@ async fn save_one(
     download: &Path,
     dir: &Path,
     prefix: &str,
+    before_rename: impl FnOnce(&Path),
 ) -> Result<(PathBuf, u64), String> {
     let bytes = firefly
         .download_to_file(url, download)
@@ -245,6 +250,10 @@ async fn save_one(
         path = dir.join(format!("{prefix}-{n}.{extension}"));
         n += 1;
     }
+    // Recorded before the file appears: a run killed in between finds the
+    // name recorded but no file, and fetches it again under that name,
+    // instead of finding a file it does not know and saving a second copy.
+    before_rename(&path);
     tokio::fs::rename(download, &path)
         .await
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
