@@ -218,23 +218,26 @@ pub(crate) fn api_error(
     headers: &HeaderMap,
     body: &[u8],
 ) -> ApiError {
+    // Everything here ends up in messages, logs and terminals: each text is
+    // cleaned of control characters and anything credential-like.
+    let clean = |text: &str| crate::redact::server_text(text, &[]);
     let mut error = ApiError {
         operation,
         status,
         error_code: None,
         message: None,
         validation_errors: Vec::new(),
-        request_id: header(headers, REQUEST_ID),
+        request_id: header(headers, REQUEST_ID).map(|id| clean(&id)),
         retry_after: crate::retry::retry_after(headers),
-        access_error: header(headers, "x-access-error"),
+        access_error: header(headers, "x-access-error").map(|e| clean(&e)),
         body_excerpt: None,
         retry_safe: false,
     };
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(fields)) => {
-            let text = |name: &str| fields.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+            let text = |name: &str| fields.get(name).and_then(|v| v.as_str()).map(clean);
             error.error_code = match fields.get("error_code") {
-                Some(serde_json::Value::String(code)) => Some(code.clone()),
+                Some(serde_json::Value::String(code)) => Some(clean(code)),
                 Some(serde_json::Value::Number(code)) => Some(code.to_string()),
                 _ => None,
             };
@@ -253,7 +256,7 @@ pub(crate) fn api_error(
         }
         _ if body.is_empty() => {}
         _ => {
-            let text = String::from_utf8_lossy(body);
+            let text = clean(&String::from_utf8_lossy(body));
             error.body_excerpt = Some(text.trim().chars().take(200).collect());
         }
     }

@@ -65,6 +65,9 @@ mod validate;
 // A stable hash for cross-process names.
 mod fingerprint;
 
+// Server-provided text cleaned of secrets and terminal escapes.
+mod redact;
+
 /// The `User-Agent` the SDK sends.
 pub const USER_AGENT: &str = concat!("adobe-firefly-rust/", env!("CARGO_PKG_VERSION"));
 

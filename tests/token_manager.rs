@@ -784,3 +784,109 @@ async fn dropping_the_manager_aborts_its_load() {
     sleep(Duration::from_millis(10)).await;
     assert_eq!(server.count(TOKEN_PATH), 1, "no attempt after the drop");
 }
+
+// a redirect or a 404 is a wrong endpoint, not rejected credentials.
+
+#[tokio::test(start_paused = true)]
+async fn a_redirect_or_404_from_ims_is_an_endpoint_error_with_the_short_backoff() {
+    for status in [301, 307, 308, 404] {
+        let server = FakeServer::start(move |_, _| {
+            // Even with an OAuth error body, the status decides.
+            Reply::Now(with_header(
+                json_response(status, json!({"error": "invalid_client"})),
+                "location",
+                "https://ims.example.com/ims/token/v3",
+            ))
+        })
+        .await;
+        let manager = manager(&server, TokenPolicy::default());
+        let error = manager.token().await.unwrap_err();
+        assert!(
+            matches!(error, AuthError::Endpoint { status: s, .. } if s == status),
+            "{status}: {error:?}"
+        );
+        assert!(!error.is_credentials_problem(), "{status}");
+        assert!(!error.is_retryable(), "{status}");
+        assert_eq!(error.status(), Some(status));
+        assert!(
+            error.to_string().contains("FIREFLY_SERVICES_IMS_URL"),
+            "{status}: {error}"
+        );
+        assert!(!error.to_string().contains("rejected the credentials"));
+        // The normal first failure backoff (1 s), not the five minutes a
+        // credentials verdict earns.
+        assert_eq!(
+            error.retry_after(),
+            Some(Duration::from_secs(1)),
+            "{status}"
+        );
+        assert_eq!(server.count(TOKEN_PATH), 1, "{status}: not retried");
+        sleep(Duration::from_secs(1)).await;
+        assert!(manager.token().await.is_err());
+        assert_eq!(server.count(TOKEN_PATH), 2, "{status}: asked again soon");
+    }
+}
+
+// bounded reads of IMS answers.
+
+/// What the endless body is made of: a static buffer, so the test itself
+/// allocates nothing per chunk.
+static FILLER: [u8; 16 * 1024] = [b' '; 16 * 1024];
+
+#[tokio::test]
+async fn an_endless_ims_body_is_refused_after_a_bounded_read() {
+    use futures::StreamExt;
+    const TOTAL: usize = 50 * 1024 * 1024;
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = sent.clone();
+    let server = FakeServer::start(move |_, _| {
+        let counter = counter.clone();
+        // Generated lazily: each chunk is counted when the server sends it.
+        let chunks = futures::stream::iter(0..TOTAL / FILLER.len()).map(move |_| {
+            counter.fetch_add(FILLER.len(), Ordering::SeqCst);
+            Ok::<_, std::convert::Infallible>(axum::body::Bytes::from_static(&FILLER))
+        });
+        let opening = futures::stream::once(async {
+            Ok(axum::body::Bytes::from_static(
+                b"{\"access_token\": \"t\", \"pad\": \"",
+            ))
+        });
+        let mut response =
+            axum::response::Response::new(axum::body::Body::from_stream(opening.chain(chunks)));
+        response.headers_mut().insert(
+            "content-type",
+            axum::http::HeaderValue::from_static("application/json"),
+        );
+        Reply::Now(response)
+    })
+    .await;
+    let manager = manager(&server, TokenPolicy::default());
+    let error = manager.token().await.unwrap_err();
+    assert!(
+        matches!(error, AuthError::InvalidResponse { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("larger than 64 KiB"), "{error}");
+    assert_eq!(server.count(TOKEN_PATH), 1, "not retried");
+    let sent = sent.load(Ordering::SeqCst);
+    // What the socket buffers took before the client hung up, not the body.
+    assert!(sent < TOTAL / 4, "{sent} of {TOTAL} bytes were sent");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_ims_body_declared_too_long_is_refused_unread() {
+    let server = FakeServer::start(|_, _| {
+        let mut body = token_body("t", 86399).to_string();
+        body.push_str(&" ".repeat(70 * 1024));
+        Reply::Now(text_response(200, "application/json", &body))
+    })
+    .await;
+    let error = manager(&server, TokenPolicy::default())
+        .token()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, AuthError::InvalidResponse { .. }),
+        "{error:?}"
+    );
+}
