@@ -890,3 +890,121 @@ async fn an_ims_body_declared_too_long_is_refused_unread() {
         "{error:?}"
     );
 }
+
+// hostile Retry-After values.
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_of_u64_max_neither_panics_nor_parks_the_manager() {
+    let server = FakeServer::start(|_, earlier| match earlier {
+        0 => Reply::Now(with_header(
+            json_response(429, json!({})),
+            "retry-after",
+            "18446744073709551615",
+        )),
+        _ => Reply::Now(json_response(200, token_body("after-429", 86399))),
+    })
+    .await;
+    let manager = manager(&server, TokenPolicy::default());
+    let start = Instant::now();
+    let error = manager.token().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            AuthError::Transient {
+                status: Some(429),
+                ..
+            }
+        ),
+        "IMS's answer, not an abandoned load: {error:?}"
+    );
+    // Waiting an hour does not fit the 30 s load deadline, so the load ends
+    // at once; the manager then waits its longest backoff, not IMS's hours.
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    let backoff = error.retry_after().unwrap();
+    assert_eq!(backoff, Duration::from_secs(300));
+    sleep(backoff).await;
+    assert_eq!(manager.token().await.unwrap().expose_secret(), "after-429");
+    assert_eq!(server.count(TOKEN_PATH), 2);
+}
+
+/// Retry-After values a hostile or broken IMS may send: numbers of every
+/// size, numbers past u64, dates, garbage, bytes outside ASCII.
+fn retry_after_values() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    prop_oneof![
+        any::<u64>().prop_map(|n| n.to_string().into_bytes()),
+        "[0-9]{20,60}".prop_map(String::into_bytes),
+        any::<i64>().prop_map(|n| n.to_string().into_bytes()),
+        (0u64..200 * 365 * 24 * 3600).prop_map(|secs| {
+            httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(secs))
+                .into_bytes()
+        }),
+        "[ -~]{0,40}".prop_map(String::into_bytes),
+        proptest::collection::vec(0x80u8..=0xff, 1..12),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 48,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Whatever IMS puts in Retry-After on a 429 or 503, and however large
+    /// the policy's own limits, the manager answers with IMS's error (a
+    /// panic in its worker would surface as an abandoned load), waits at
+    /// most `MAX_SERVER_DELAY` (1 h) between attempts, and reports a backoff
+    /// no longer than that.
+    #[test]
+    fn any_retry_after_from_ims_never_panics_and_never_backs_off_past_the_cap(
+        value in retry_after_values(),
+        status in proptest::sample::select(vec![429u16, 503]),
+        unbounded_policy in proptest::bool::ANY,
+    ) {
+        const CAP: Duration = Duration::from_secs(3600);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let header = axum::http::HeaderValue::from_bytes(&value).ok();
+            let server = FakeServer::start(move |_, _| {
+                let mut response = json_response(status, json!({}));
+                if let Some(header) = header.clone() {
+                    response.headers_mut().insert("retry-after", header);
+                }
+                Reply::Now(response)
+            })
+            .await;
+            let policy = if unbounded_policy {
+                // Every limit the policy has, as large as a Duration goes;
+                // no backoff of its own, so any wait comes from IMS.
+                TokenPolicy::default()
+                    .load_deadline(Duration::MAX)
+                    .attempt_timeout(Duration::MAX)
+                    .failure_backoff(Duration::ZERO, Duration::MAX)
+                    .permanent_failure_backoff(Duration::MAX)
+                    .refresh_retry(Duration::MAX, Duration::MAX)
+                    .max_lifetime(Duration::MAX)
+            } else {
+                TokenPolicy::default()
+            };
+            let manager = manager(&server, policy);
+            let error = manager.token().await.unwrap_err();
+            assert!(
+                matches!(error, AuthError::Transient { status: Some(s), .. } if s == status),
+                "{value:?}: {error:?}"
+            );
+            let backoff = error.retry_after().unwrap_or_default();
+            assert!(backoff <= CAP, "{value:?}: backoff {backoff:?}");
+            if !unbounded_policy {
+                assert!(backoff <= Duration::from_secs(300), "{value:?}: {backoff:?}");
+            }
+            let requests = server.requests_to(TOKEN_PATH);
+            for pair in requests.windows(2) {
+                assert!(pair[1].at - pair[0].at <= CAP, "{value:?}");
+            }
+        });
+    }
+}

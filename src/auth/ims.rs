@@ -25,7 +25,7 @@ use tokio::time::Instant;
 
 use super::{
     AccessToken, AuthError, TokenPolicy, TokenSource,
-    cache::{Cached, Failure, Inflight, State},
+    cache::{Cached, Failure, Inflight, State, later},
     disk_cache::{DiskCache, StoredToken},
     exchange::{self, Exchange},
 };
@@ -357,7 +357,7 @@ impl Core {
                     self.policy.refresh_retry_max,
                     state.refresh_failures_in_row,
                 );
-                state.next_refresh_attempt = Some(now + pause);
+                state.next_refresh_attempt = Some(later(now, pause));
                 self.refresh_failures.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(
                     error = %error,
@@ -400,7 +400,7 @@ impl Core {
                 tracing::warn!(error = %error, "no access token available");
                 state.failure = Some(Failure {
                     error: error.clone(),
-                    retry_at: now + backoff,
+                    retry_at: later(now, backoff),
                 });
                 Err(error)
             }
@@ -454,7 +454,7 @@ impl Core {
     /// Up to `attempts` IMS requests within the load deadline.
     async fn load_from_ims(&self) -> Result<Cached, AuthError> {
         let policy = &self.policy;
-        let deadline = Instant::now() + policy.load_deadline;
+        let deadline = later(Instant::now(), policy.load_deadline);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -485,7 +485,7 @@ impl Core {
                 attempt,
             ));
             let pause = error.retry_after().unwrap_or(backoff);
-            if Instant::now() + pause >= deadline {
+            if later(Instant::now(), pause) >= deadline {
                 return Err(error);
             }
             tracing::debug!(attempt, pause_secs = pause.as_secs_f64(), error = %error, "retrying IMS");
