@@ -20,6 +20,10 @@ pub(super) struct State {
     pub(super) failures_in_row: u32,
     pub(super) refresh_failures_in_row: u32,
     pub(super) next_refresh_attempt: Option<Instant>,
+    /// The last token Firefly rejected: never taken back from the shared
+    /// disk cache, where another process (or this one, before the rejection)
+    /// may have left it.
+    pub(super) rejected: Option<AccessToken>,
 }
 
 /// A token and the instants that govern it.
