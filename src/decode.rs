@@ -8,7 +8,12 @@ use std::sync::Arc;
 
 use reqwest::{Response, StatusCode, header::HeaderMap};
 
-use crate::{Error, auth::AuthError, config::ConfigError, error::ApiError};
+use crate::{
+    Error,
+    auth::{AccessToken, AuthError},
+    config::ConfigError,
+    error::ApiError,
+};
 
 /// The header Adobe puts its request id in.
 pub(crate) const REQUEST_ID: &str = "x-request-id";
@@ -55,14 +60,15 @@ pub(crate) fn refused(refusal: Refusal, creates: bool) -> Response {
 
 /// The answer to a request Firefly rejected after the token was renewed:
 /// its body is read now, so Adobe's `error_code`, message and request id
-/// survive into [`AuthError::AuthRejected`].
-pub(crate) async fn rejected(response: Response, creates: bool) -> Response {
+/// survive into [`AuthError::AuthRejected`]. A 401 is where a server is most
+/// likely to quote the token it refused, so `token` is scrubbed from it.
+pub(crate) async fn rejected(response: Response, creates: bool, token: &AccessToken) -> Response {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = read_capped(response, MAX_ERROR_BODY)
         .await
         .unwrap_or_default();
-    let details = api_error("", status, &headers, &body);
+    let details = api_error_hiding("", status, &headers, &body, &[token.expose_secret()]);
     refused(Refusal::Rejected(Box::new(details)), creates)
 }
 
@@ -218,9 +224,21 @@ pub(crate) fn api_error(
     headers: &HeaderMap,
     body: &[u8],
 ) -> ApiError {
+    api_error_hiding(operation, status, headers, body, &[])
+}
+
+/// [`api_error`], also scrubbing each of `secrets` from what the server
+/// wrote.
+pub(crate) fn api_error_hiding(
+    operation: &'static str,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    secrets: &[&str],
+) -> ApiError {
     // Everything here ends up in messages, logs and terminals: each text is
     // cleaned of control characters and anything credential-like.
-    let clean = |text: &str| crate::redact::server_text(text, &[]);
+    let clean = |text: &str| crate::redact::server_text(text, secrets);
     let mut error = ApiError {
         operation,
         status,

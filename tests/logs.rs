@@ -376,3 +376,38 @@ async fn a_firefly_error_quoting_the_token_leaks_no_token_and_no_escape() {
         assert!(!text.contains('\u{1b}'), "escape passed through: {text:?}");
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_firefly_401_quoting_the_rejected_token_does_not_repeat_it() {
+    let _serial = capture_logs().await;
+    let server = FakeServer::start(|request, earlier| {
+        if request.path == TOKEN_PATH {
+            let token = format!("{SENTINEL_TOKEN}-{earlier}");
+            return Reply::Now(json_response(200, token_body(&token, 86399)));
+        }
+        // Quoted bare, where no pattern could tell it is a token.
+        let token = request
+            .header("authorization")
+            .unwrap_or_default()
+            .trim_start_matches("Bearer ");
+        Reply::Now(json_response(
+            401,
+            json!({"error_code": "401013", "message": format!("token {token} has expired")}),
+        ))
+    })
+    .await;
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret("secret")
+        .api_url(&server.url)
+        .ims_url(&server.url)
+        .build()
+        .unwrap();
+    let error = firefly.job_status(&job(&server)).await.unwrap_err();
+    assert!(error.is_auth(), "{error:?}");
+    let shown = format!("{error} {error:?} {error:#?}");
+    assert!(shown.contains("has expired"), "{shown}");
+    for text in [&shown, &captured()] {
+        assert!(!text.contains(SENTINEL_TOKEN), "token leaked: {text}");
+    }
+}
