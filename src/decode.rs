@@ -8,7 +8,12 @@ use std::sync::Arc;
 
 use reqwest::{Response, StatusCode, header::HeaderMap};
 
-use crate::{Error, auth::AuthError, config::ConfigError, error::ApiError};
+use crate::{
+    Error,
+    auth::{AccessToken, AuthError},
+    config::ConfigError,
+    error::ApiError,
+};
 
 /// The header Adobe puts its request id in.
 pub(crate) const REQUEST_ID: &str = "x-request-id";
@@ -62,15 +67,16 @@ pub(crate) fn refused(refusal: Refusal, creates: bool) -> Response {
 
 /// The answer to a request Firefly rejected after the token was renewed:
 /// its body is read now, so Adobe's `error_code`, message and request id
-/// survive into [`AuthError::AuthRejected`].
-pub(crate) async fn rejected(response: Response, creates: bool) -> Response {
+/// survive into [`AuthError::AuthRejected`]. A 401 is where a server is most
+/// likely to quote the token it refused, so `token` is scrubbed from it.
+pub(crate) async fn rejected(response: Response, creates: bool, token: &AccessToken) -> Response {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = read_capped(response, MAX_ERROR_BODY)
         .await
         .map(|capped| capped.body)
         .unwrap_or_default();
-    let details = api_error("", status, &headers, &body);
+    let details = api_error_hiding("", status, &headers, &body, &[token.expose_secret()]);
     refused(Refusal::Rejected(Box::new(details)), creates)
 }
 
@@ -229,23 +235,38 @@ pub(crate) fn api_error(
     headers: &HeaderMap,
     body: &[u8],
 ) -> ApiError {
+    api_error_hiding(operation, status, headers, body, &[])
+}
+
+/// [`api_error`], also scrubbing each of `secrets` from what the server
+/// wrote.
+pub(crate) fn api_error_hiding(
+    operation: &'static str,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    secrets: &[&str],
+) -> ApiError {
+    // Everything here ends up in messages, logs and terminals: each text is
+    // cleaned of control characters and anything credential-like.
+    let clean = |text: &str| crate::redact::server_text(text, secrets);
     let mut error = ApiError {
         operation,
         status,
         error_code: None,
         message: None,
         validation_errors: Vec::new(),
-        request_id: header(headers, REQUEST_ID),
+        request_id: header(headers, REQUEST_ID).map(|id| clean(&id)),
         retry_after: crate::retry::retry_after(headers),
-        access_error: header(headers, "x-access-error"),
+        access_error: header(headers, "x-access-error").map(|e| clean(&e)),
         body_excerpt: None,
         retry_safe: false,
     };
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(fields)) => {
-            let text = |name: &str| fields.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+            let text = |name: &str| fields.get(name).and_then(|v| v.as_str()).map(clean);
             error.error_code = match fields.get("error_code") {
-                Some(serde_json::Value::String(code)) => Some(code.clone()),
+                Some(serde_json::Value::String(code)) => Some(clean(code)),
                 Some(serde_json::Value::Number(code)) => Some(code.to_string()),
                 _ => None,
             };
@@ -264,7 +285,7 @@ pub(crate) fn api_error(
         }
         _ if body.is_empty() => {}
         _ => {
-            let text = String::from_utf8_lossy(body);
+            let text = clean(&String::from_utf8_lossy(body));
             error.body_excerpt = Some(text.trim().chars().take(200).collect());
         }
     }

@@ -66,6 +66,9 @@ mod validate;
 // A stable hash for cross-process names.
 mod fingerprint;
 
+// Server-provided text cleaned of secrets and terminal escapes.
+mod redact;
+
 /// The largest success body the SDK reads from Firefly: 16 MiB.
 ///
 /// Firefly's JSON answers are a few kilobytes; a longer body (announced by

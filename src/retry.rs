@@ -213,7 +213,10 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// A random wait in `0..=ceiling` ("full jitter"), so clients that failed
 /// together do not retry together.
 pub(crate) fn full_jitter(ceiling: Duration) -> Duration {
-    ceiling.mul_f64(fastrand::f64())
+    // `mul_f64` panics when the product rounds past `Duration::MAX`, which a
+    // ceiling near it can do.
+    Duration::try_from_secs_f64(ceiling.as_secs_f64() * fastrand::f64())
+        .map_or(ceiling, |wait| wait.min(ceiling))
 }
 
 #[cfg(test)]

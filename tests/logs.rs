@@ -284,3 +284,130 @@ async fn a_whole_batch_logs_no_secret_and_no_token() {
         "the rotated secret was logged"
     );
 }
+
+// Server text is cleaned before it becomes an error: an IMS that echoes the
+// request form, or a Firefly error that quotes the Authorization header,
+// leaks nothing, and escapes cannot repaint the terminal.
+
+/// A secret that form encoding spells differently, to check both spellings.
+const ECHOED_SECRET: &str = "ECHO+SECRET/9b1e=";
+const ESCAPE: &str = "\u{1b}[31m";
+
+#[tokio::test(start_paused = true)]
+async fn an_ims_echoing_the_form_leaks_no_secret_and_no_escape() {
+    let _serial = capture_logs().await;
+    let server = FakeServer::start(|request, _| {
+        // The form exactly as sent (client_secret form-encoded), and the
+        // secret decoded, the way a careless server formats its errors.
+        let form = String::from_utf8_lossy(&request.body).into_owned();
+        let secret = request.form()["client_secret"].clone();
+        Reply::Now(json_response(
+            400,
+            json!({
+                "error": format!("invalid_request{ESCAPE}"),
+                "error_description": format!(
+                    "{ESCAPE}cannot parse {form}\nsecret was {secret}\u{1b}[0m"
+                ),
+            }),
+        ))
+    })
+    .await;
+    let manager = ImsTokenManager::builder()
+        .ims_url(&server.url)
+        .client_id(CLIENT_ID)
+        .client_secret(ECHOED_SECRET)
+        .scopes("openid")
+        .policy(TokenPolicy::default())
+        .build()
+        .unwrap();
+    let error = manager.token().await.unwrap_err();
+    let description = match &error {
+        adobe_firefly::auth::AuthError::Permanent { description, .. } => description.clone(),
+        other => panic!("expected Permanent, got {other:?}"),
+    };
+    assert!(
+        description.contains("cannot parse") && description.contains("grant_type"),
+        "the harmless part of the text is kept: {description}"
+    );
+    let shown = format!(
+        "{error} {error:?} {error:#?} {}",
+        Error::from(error.clone())
+    );
+    let logs = captured();
+    assert!(logs.contains("no access token available"), "{logs}");
+    let encoded: String = url::form_urlencoded::byte_serialize(ECHOED_SECRET.as_bytes()).collect();
+    for text in [&shown, &logs] {
+        assert!(!text.contains(ECHOED_SECRET), "secret leaked: {text}");
+        assert!(!text.contains(&encoded), "encoded secret leaked: {text}");
+        assert!(!text.contains('\u{1b}'), "escape passed through: {text:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_firefly_error_quoting_the_token_leaks_no_token_and_no_escape() {
+    let _serial = capture_logs().await;
+    let server = FakeServer::start(|request, _| {
+        if request.path == TOKEN_PATH {
+            return Reply::Now(json_response(200, token_body(SENTINEL_TOKEN, 86399)));
+        }
+        let authorization = request.header("authorization").unwrap_or_default();
+        Reply::Now(json_response(
+            400,
+            json!({
+                "error_code": format!("bad{ESCAPE}"),
+                "message": format!("{ESCAPE}rejected header Authorization: {authorization}"),
+            }),
+        ))
+    })
+    .await;
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret("secret")
+        .api_url(&server.url)
+        .ims_url(&server.url)
+        .build()
+        .unwrap();
+    let error = firefly.job_status(&job(&server)).await.unwrap_err();
+    assert_eq!(error.status(), Some(400));
+    let shown = format!("{error} {error:?} {error:#?}");
+    assert!(shown.contains("rejected header"), "{shown}");
+    for text in [&shown, &captured()] {
+        assert!(!text.contains(SENTINEL_TOKEN), "token leaked: {text}");
+        assert!(!text.contains('\u{1b}'), "escape passed through: {text:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_firefly_401_quoting_the_rejected_token_does_not_repeat_it() {
+    let _serial = capture_logs().await;
+    let server = FakeServer::start(|request, earlier| {
+        if request.path == TOKEN_PATH {
+            let token = format!("{SENTINEL_TOKEN}-{earlier}");
+            return Reply::Now(json_response(200, token_body(&token, 86399)));
+        }
+        // Quoted bare, where no pattern could tell it is a token.
+        let token = request
+            .header("authorization")
+            .unwrap_or_default()
+            .trim_start_matches("Bearer ");
+        Reply::Now(json_response(
+            401,
+            json!({"error_code": "401013", "message": format!("token {token} has expired")}),
+        ))
+    })
+    .await;
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret("secret")
+        .api_url(&server.url)
+        .ims_url(&server.url)
+        .build()
+        .unwrap();
+    let error = firefly.job_status(&job(&server)).await.unwrap_err();
+    assert!(error.is_auth(), "{error:?}");
+    let shown = format!("{error} {error:?} {error:#?}");
+    assert!(shown.contains("has expired"), "{shown}");
+    for text in [&shown, &captured()] {
+        assert!(!text.contains(SENTINEL_TOKEN), "token leaked: {text}");
+    }
+}

@@ -784,3 +784,227 @@ async fn dropping_the_manager_aborts_its_load() {
     sleep(Duration::from_millis(10)).await;
     assert_eq!(server.count(TOKEN_PATH), 1, "no attempt after the drop");
 }
+
+// a redirect or a 404 is a wrong endpoint, not rejected credentials.
+
+#[tokio::test(start_paused = true)]
+async fn a_redirect_or_404_from_ims_is_an_endpoint_error_with_the_short_backoff() {
+    for status in [301, 307, 308, 404] {
+        let server = FakeServer::start(move |_, _| {
+            // Even with an OAuth error body, the status decides.
+            Reply::Now(with_header(
+                json_response(status, json!({"error": "invalid_client"})),
+                "location",
+                "https://ims.example.com/ims/token/v3",
+            ))
+        })
+        .await;
+        let manager = manager(&server, TokenPolicy::default());
+        let error = manager.token().await.unwrap_err();
+        assert!(
+            matches!(error, AuthError::Endpoint { status: s, .. } if s == status),
+            "{status}: {error:?}"
+        );
+        assert!(!error.is_credentials_problem(), "{status}");
+        assert!(!error.is_retryable(), "{status}");
+        assert_eq!(error.status(), Some(status));
+        assert!(
+            error.to_string().contains("FIREFLY_SERVICES_IMS_URL"),
+            "{status}: {error}"
+        );
+        assert!(!error.to_string().contains("rejected the credentials"));
+        // The normal first failure backoff (1 s), not the five minutes a
+        // credentials verdict earns.
+        assert_eq!(
+            error.retry_after(),
+            Some(Duration::from_secs(1)),
+            "{status}"
+        );
+        assert_eq!(server.count(TOKEN_PATH), 1, "{status}: not retried");
+        sleep(Duration::from_secs(1)).await;
+        assert!(manager.token().await.is_err());
+        assert_eq!(server.count(TOKEN_PATH), 2, "{status}: asked again soon");
+    }
+}
+
+// bounded reads of IMS answers.
+
+/// What the endless body is made of: a static buffer, so the test itself
+/// allocates nothing per chunk.
+static FILLER: [u8; 16 * 1024] = [b' '; 16 * 1024];
+
+#[tokio::test]
+async fn an_endless_ims_body_is_refused_after_a_bounded_read() {
+    use futures::StreamExt;
+    const TOTAL: usize = 50 * 1024 * 1024;
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = sent.clone();
+    let server = FakeServer::start(move |_, _| {
+        let counter = counter.clone();
+        // Generated lazily: each chunk is counted when the server sends it.
+        let chunks = futures::stream::iter(0..TOTAL / FILLER.len()).map(move |_| {
+            counter.fetch_add(FILLER.len(), Ordering::SeqCst);
+            Ok::<_, std::convert::Infallible>(axum::body::Bytes::from_static(&FILLER))
+        });
+        let opening = futures::stream::once(async {
+            Ok(axum::body::Bytes::from_static(
+                b"{\"access_token\": \"t\", \"pad\": \"",
+            ))
+        });
+        let mut response =
+            axum::response::Response::new(axum::body::Body::from_stream(opening.chain(chunks)));
+        response.headers_mut().insert(
+            "content-type",
+            axum::http::HeaderValue::from_static("application/json"),
+        );
+        Reply::Now(response)
+    })
+    .await;
+    let manager = manager(&server, TokenPolicy::default());
+    let error = manager.token().await.unwrap_err();
+    assert!(
+        matches!(error, AuthError::InvalidResponse { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("larger than 64 KiB"), "{error}");
+    assert_eq!(server.count(TOKEN_PATH), 1, "not retried");
+    let sent = sent.load(Ordering::SeqCst);
+    // What the socket buffers took before the client hung up, not the body.
+    assert!(sent < TOTAL / 4, "{sent} of {TOTAL} bytes were sent");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_ims_body_declared_too_long_is_refused_unread() {
+    let server = FakeServer::start(|_, _| {
+        let mut body = token_body("t", 86399).to_string();
+        body.push_str(&" ".repeat(70 * 1024));
+        Reply::Now(text_response(200, "application/json", &body))
+    })
+    .await;
+    let error = manager(&server, TokenPolicy::default())
+        .token()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, AuthError::InvalidResponse { .. }),
+        "{error:?}"
+    );
+}
+
+// hostile Retry-After values.
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_of_u64_max_neither_panics_nor_parks_the_manager() {
+    let server = FakeServer::start(|_, earlier| match earlier {
+        0 => Reply::Now(with_header(
+            json_response(429, json!({})),
+            "retry-after",
+            "18446744073709551615",
+        )),
+        _ => Reply::Now(json_response(200, token_body("after-429", 86399))),
+    })
+    .await;
+    let manager = manager(&server, TokenPolicy::default());
+    let start = Instant::now();
+    let error = manager.token().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            AuthError::Transient {
+                status: Some(429),
+                ..
+            }
+        ),
+        "IMS's answer, not an abandoned load: {error:?}"
+    );
+    // Waiting an hour does not fit the 30 s load deadline, so the load ends
+    // at once; the manager then waits its longest backoff, not IMS's hours.
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    let backoff = error.retry_after().unwrap();
+    assert_eq!(backoff, Duration::from_secs(300));
+    sleep(backoff).await;
+    assert_eq!(manager.token().await.unwrap().expose_secret(), "after-429");
+    assert_eq!(server.count(TOKEN_PATH), 2);
+}
+
+/// Retry-After values a hostile or broken IMS may send: numbers of every
+/// size, numbers past u64, dates, garbage, bytes outside ASCII.
+fn retry_after_values() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    prop_oneof![
+        any::<u64>().prop_map(|n| n.to_string().into_bytes()),
+        "[0-9]{20,60}".prop_map(String::into_bytes),
+        any::<i64>().prop_map(|n| n.to_string().into_bytes()),
+        (0u64..200 * 365 * 24 * 3600).prop_map(|secs| {
+            httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(secs))
+                .into_bytes()
+        }),
+        "[ -~]{0,40}".prop_map(String::into_bytes),
+        proptest::collection::vec(0x80u8..=0xff, 1..12),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 48,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Whatever IMS puts in Retry-After on a 429 or 503, and however large
+    /// the policy's own limits, the manager answers with IMS's error (a
+    /// panic in its worker would surface as an abandoned load), waits at
+    /// most `MAX_SERVER_DELAY` (1 h) between attempts, and reports a backoff
+    /// no longer than that.
+    #[test]
+    fn any_retry_after_from_ims_never_panics_and_never_backs_off_past_the_cap(
+        value in retry_after_values(),
+        status in proptest::sample::select(vec![429u16, 503]),
+        unbounded_policy in proptest::bool::ANY,
+    ) {
+        const CAP: Duration = Duration::from_secs(3600);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let header = axum::http::HeaderValue::from_bytes(&value).ok();
+            let server = FakeServer::start(move |_, _| {
+                let mut response = json_response(status, json!({}));
+                if let Some(header) = header.clone() {
+                    response.headers_mut().insert("retry-after", header);
+                }
+                Reply::Now(response)
+            })
+            .await;
+            let policy = if unbounded_policy {
+                // Every limit the policy has, as large as a Duration goes;
+                // no backoff of its own, so any wait comes from IMS.
+                TokenPolicy::default()
+                    .load_deadline(Duration::MAX)
+                    .attempt_timeout(Duration::MAX)
+                    .failure_backoff(Duration::ZERO, Duration::MAX)
+                    .permanent_failure_backoff(Duration::MAX)
+                    .refresh_retry(Duration::MAX, Duration::MAX)
+                    .max_lifetime(Duration::MAX)
+            } else {
+                TokenPolicy::default()
+            };
+            let manager = manager(&server, policy);
+            let error = manager.token().await.unwrap_err();
+            assert!(
+                matches!(error, AuthError::Transient { status: Some(s), .. } if s == status),
+                "{value:?}: {error:?}"
+            );
+            let backoff = error.retry_after().unwrap_or_default();
+            assert!(backoff <= CAP, "{value:?}: backoff {backoff:?}");
+            if !unbounded_policy {
+                assert!(backoff <= Duration::from_secs(300), "{value:?}: {backoff:?}");
+            }
+            let requests = server.requests_to(TOKEN_PATH);
+            for pair in requests.windows(2) {
+                assert!(pair[1].at - pair[0].at <= CAP, "{value:?}");
+            }
+        });
+    }
+}

@@ -270,6 +270,28 @@ async fn token_shows_the_token_only_when_asked() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_show_prints_the_one_token_firefly_checked() {
+    let emulator = Emulator::start().await.unwrap();
+    let mut shown = firefly(&emulator);
+    shown.args(["--json", "token", "--show"]);
+    let output = run(shown).await;
+    assert!(output.status.success(), "{output:?}");
+    let printed = json(&output)["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(emulator.tokens_issued(), 1, "one IMS request for both");
+    assert!(printed.starts_with("emulator-token-1-"), "{printed}");
+
+    // The printed token is one Firefly accepts, used on its own.
+    let mut reuse = firefly(&emulator);
+    reuse
+        .env_remove("FIREFLY_SERVICES_CLIENT_SECRET")
+        .env("FIREFLY_SERVICES_ACCESS_TOKEN", &printed)
+        .arg("token");
+    let output = run(reuse).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(emulator.tokens_issued(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn image_commands_take_a_file_or_an_upload_id_and_save_outputs() {
     let emulator = Emulator::start().await.unwrap();
     let dir = scratch("image-commands");

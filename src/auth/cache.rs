@@ -20,6 +20,10 @@ pub(super) struct State {
     pub(super) failures_in_row: u32,
     pub(super) refresh_failures_in_row: u32,
     pub(super) next_refresh_attempt: Option<Instant>,
+    /// The last token Firefly rejected: never taken back from the shared
+    /// disk cache, where another process (or this one, before the rejection)
+    /// may have left it.
+    pub(super) rejected: Option<AccessToken>,
 }
 
 /// A token and the instants that govern it.
@@ -46,15 +50,27 @@ impl Cached {
     ) -> Self {
         let (earliest, latest) = policy.refresh_window_fractions();
         let fraction = earliest + (latest - earliest) * fastrand::f64();
-        let expires_at = issued + lifetime;
+        let expires_at = later(issued, lifetime);
         Self {
             token,
-            refresh_at: issued + lifetime.mul_f64(fraction),
-            usable_until: expires_at - policy.expiry_buffer(lifetime),
+            refresh_at: later(issued, lifetime.mul_f64(fraction)),
+            usable_until: expires_at
+                .checked_sub(policy.expiry_buffer(lifetime))
+                .unwrap_or(issued),
             expires_at,
             lifetime,
         }
     }
+}
+
+/// `at + wait`, for waits and lifetimes that a policy or a server may set to
+/// anything: a sum past what the clock can represent becomes a century
+/// away instead of a panic in the task that computes it.
+pub(super) fn later(at: Instant, wait: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    at.checked_add(wait.min(CENTURY))
+        .or_else(|| at.checked_add(Duration::from_secs(24 * 3600)))
+        .unwrap_or(at)
 }
 
 /// The one IMS load in flight, shared by every waiting caller.

@@ -5,22 +5,95 @@
 //! on: the file is written as a new file with mode 0600 from the moment it is
 //! created, synced, then renamed into place, so readers see the old file or
 //! the new one, never a partial one; an advisory lock spans read, mint and
-//! write; an unreadable, foreign or expired file is a miss; the client secret
+//! write; an unreadable, torn or expired file is a miss; the client secret
 //! is never written.
+//!
+//! The directory is shared with whatever else runs on the machine, so
+//! nothing in it is trusted on sight: a directory or file owned by another
+//! user or writable by others is refused (another user could plant a token
+//! of their choosing, or read ours), symbolic links are never followed (they
+//! could point the SDK's reads and writes at any file the user can reach),
+//! and reads stop at [`MAX_CACHE_FILE`] bytes (a cache file linked to
+//! `/dev/zero` or grown huge must not be read whole). A refused cache is
+//! reported once per load and the token comes from IMS instead.
 
 use std::{
     fs::{self, File, OpenOptions},
-    io::Write,
+    io::{Read, Write},
     path::{Path, PathBuf},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+/// The largest cache file read. A stored token is a few KiB at most.
+pub(crate) const MAX_CACHE_FILE: u64 = 64 * 1024;
+
+/// The first pause between attempts at a busy lock; doubled up to
+/// [`LOCK_POLL_MAX`]. Polling (rather than a blocking `flock`) lets the wait
+/// end at the load's deadline and keeps the runtime's threads free.
+const LOCK_POLL_FIRST: Duration = Duration::from_millis(10);
+/// The longest pause between attempts at a busy lock.
+const LOCK_POLL_MAX: Duration = Duration::from_millis(250);
 
 /// The cache file of one (IMS URL, client id, scopes).
 pub(crate) struct DiskCache {
+    dir: PathBuf,
     file: PathBuf,
     lock: PathBuf,
+}
+
+/// Why the cache is not used for this load.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CacheError {
+    /// A path that another user could have planted or can tamper with.
+    #[error("{} is {reason}, so it is not trusted", path.display())]
+    Untrusted {
+        /// The directory or file refused.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// Another process held the lock for the whole wait.
+    #[error("{} is still locked by another process after {waited:?}", path.display())]
+    LockBusy {
+        /// The lock file.
+        path: PathBuf,
+        /// How long this load waited.
+        waited: Duration,
+    },
+    /// The file system refused an operation.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path operated on.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+}
+
+impl CacheError {
+    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
+        move |source| {
+            if is_symlink_refusal(&source) {
+                Self::Untrusted {
+                    path: path.to_owned(),
+                    reason: "a symbolic link",
+                }
+            } else {
+                Self::Io {
+                    path: path.to_owned(),
+                    source,
+                }
+            }
+        }
+    }
+}
+
+/// The advisory lock on one cache entry; released when dropped.
+pub(crate) struct CacheLock {
+    _file: File,
 }
 
 /// What is stored: the token and its wall-clock lifetime, nothing else.
@@ -37,16 +110,23 @@ impl StoredToken {
         Self {
             access_token: access_token.to_owned(),
             issued_at_ms,
-            expires_at_ms: issued_at_ms.saturating_add(lifetime.as_millis() as u64),
+            expires_at_ms: issued_at_ms
+                .saturating_add(u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX)),
         }
     }
 
-    /// (lifetime, age) as of now, or `None` if the clock makes no sense.
-    pub(crate) fn lifetime_and_age(&self) -> Option<(Duration, Duration)> {
+    /// (lifetime, age) as of now, the lifetime capped at `max_lifetime`
+    /// (what IMS could have issued: the file may claim anything), or `None`
+    /// when the file makes no sense: issued in the future or expiring before
+    /// it was issued.
+    pub(crate) fn lifetime_and_age(&self, max_lifetime: Duration) -> Option<(Duration, Duration)> {
         let now = unix_ms(SystemTime::now());
         let lifetime = self.expires_at_ms.checked_sub(self.issued_at_ms)?;
         let age = now.checked_sub(self.issued_at_ms)?;
-        Some((Duration::from_millis(lifetime), Duration::from_millis(age)))
+        Some((
+            Duration::from_millis(lifetime).min(max_lifetime),
+            Duration::from_millis(age),
+        ))
     }
 }
 
@@ -59,42 +139,99 @@ impl DiskCache {
         ]);
         let name = format!("adobe-firefly-token-{key:016x}");
         Self {
+            dir: dir.to_owned(),
             file: dir.join(format!("{name}.json")),
             lock: dir.join(format!("{name}.lock")),
         }
     }
 
-    /// Takes the advisory lock; held until the returned file is dropped.
-    pub(crate) async fn lock(&self) -> std::io::Result<File> {
-        let path = self.lock.clone();
-        tokio::task::spawn_blocking(move || {
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir)?;
+    /// Takes the advisory lock, waiting while another process holds it but
+    /// not past `until`. Creates the directory (mode 0700) if needed and
+    /// checks that it can be trusted.
+    pub(crate) async fn lock(&self, until: Instant) -> Result<CacheLock, CacheError> {
+        let started = Instant::now();
+        let file = self.open_lock()?;
+        let mut pause = LOCK_POLL_FIRST;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(CacheLock { _file: file }),
+                Err(fs::TryLockError::WouldBlock) => {}
+                Err(fs::TryLockError::Error(source)) => {
+                    return Err(CacheError::io(&self.lock)(source));
+                }
             }
-            let file = private_options()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)?;
-            file.lock()?;
-            Ok(file)
-        })
-        .await
-        .map_err(std::io::Error::other)?
+            let now = Instant::now();
+            if now >= until {
+                return Err(CacheError::LockBusy {
+                    path: self.lock.clone(),
+                    waited: now - started,
+                });
+            }
+            tokio::time::sleep(pause.min(until - now)).await;
+            pause = pause.saturating_mul(2).min(LOCK_POLL_MAX);
+        }
     }
 
-    /// The stored token, or `None` for a missing or unreadable file.
-    pub(crate) fn read(&self) -> Option<StoredToken> {
-        let text = fs::read(&self.file).ok()?;
-        serde_json::from_slice(&text).ok()
+    /// The lock, if no other process holds it right now; `Ok(None)` if one
+    /// does. For callers that cannot wait.
+    pub(crate) fn try_lock(&self) -> Result<Option<CacheLock>, CacheError> {
+        let file = self.open_lock()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(CacheLock { _file: file })),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(source)) => Err(CacheError::io(&self.lock)(source)),
+        }
+    }
+
+    fn open_lock(&self) -> Result<File, CacheError> {
+        self.trusted_dir(true)?;
+        let file = private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&self.lock)
+            .map_err(CacheError::io(&self.lock))?;
+        // Empty and never read, so only tampering matters, not reading.
+        check_owned(&file, &self.lock, LOCK_FORBIDDEN_MODE)?;
+        Ok(file)
+    }
+
+    /// The stored token; `Ok(None)` for a missing or torn file.
+    pub(crate) fn read(&self, _lock: &CacheLock) -> Result<Option<StoredToken>, CacheError> {
+        self.trusted_dir(false)?;
+        let file = match private_options().read(true).open(&self.file) {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(CacheError::io(&self.file)(error)),
+        };
+        let metadata = check_owned(&file, &self.file, FILE_FORBIDDEN_MODE)?;
+        if metadata.len() > MAX_CACHE_FILE {
+            return Err(self.too_large());
+        }
+        // The length was checked, but the file may grow between the check
+        // and the read: the read itself is bounded too.
+        let mut text = Vec::new();
+        file.take(MAX_CACHE_FILE + 1)
+            .read_to_end(&mut text)
+            .map_err(CacheError::io(&self.file))?;
+        if text.len() as u64 > MAX_CACHE_FILE {
+            return Err(self.too_large());
+        }
+        Ok(serde_json::from_slice(&text).ok())
+    }
+
+    fn too_large(&self) -> CacheError {
+        CacheError::Untrusted {
+            path: self.file.clone(),
+            reason: "larger than a token file can be",
+        }
     }
 
     /// Replaces the stored token atomically.
-    pub(crate) fn write(&self, token: &StoredToken) -> std::io::Result<()> {
-        let dir = self.file.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir)?;
-        let temporary = dir.join(format!(
+    pub(crate) fn write(&self, _lock: &CacheLock, token: &StoredToken) -> Result<(), CacheError> {
+        self.trusted_dir(false)?;
+        let temporary = self.dir.join(format!(
             ".{}.{}.{:016x}.tmp",
             self.file
                 .file_name()
@@ -104,18 +241,60 @@ impl DiskCache {
             fastrand::u64(..)
         ));
         let written = (|| {
+            // `create_new` never opens an existing file or follows a link
+            // planted under the temporary name.
             let mut file = private_options()
                 .write(true)
                 .create_new(true)
                 .open(&temporary)?;
             file.write_all(&serde_json::to_vec(token).map_err(std::io::Error::other)?)?;
             file.sync_all()?;
+            // Renaming replaces whatever is at the destination, a planted
+            // link included, without following it.
             fs::rename(&temporary, &self.file)
         })();
         if written.is_err() {
             let _ = fs::remove_file(&temporary);
         }
-        written
+        written.map_err(CacheError::io(&self.file))
+    }
+
+    /// Deletes the stored token if it is `token`, so no process picks up a
+    /// token that Firefly rejected; a different token (already a
+    /// replacement) stays. Returns whether a file was removed.
+    pub(crate) fn remove_if(&self, lock: &CacheLock, token: &str) -> Result<bool, CacheError> {
+        match self.read(lock)? {
+            Some(stored) if stored.access_token == token => {
+                fs::remove_file(&self.file).map_err(CacheError::io(&self.file))?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Checks the directory (creating it, private, when `create` and it is
+    /// missing): a real directory of this user that no one else can write.
+    fn trusted_dir(&self, create: bool) -> Result<(), CacheError> {
+        let untrusted = |reason| CacheError::Untrusted {
+            path: self.dir.clone(),
+            reason,
+        };
+        let metadata = match fs::symlink_metadata(&self.dir) {
+            Err(error) if create && error.kind() == std::io::ErrorKind::NotFound => {
+                private_dir_builder()
+                    .create(&self.dir)
+                    .map_err(CacheError::io(&self.dir))?;
+                fs::symlink_metadata(&self.dir).map_err(CacheError::io(&self.dir))?
+            }
+            other => other.map_err(CacheError::io(&self.dir))?,
+        };
+        if metadata.file_type().is_symlink() {
+            return Err(untrusted("a symbolic link"));
+        }
+        if !metadata.is_dir() {
+            return Err(untrusted("not a directory"));
+        }
+        check_mode(&metadata, &self.dir, DIR_FORBIDDEN_MODE)
     }
 
     #[cfg(test)]
@@ -124,22 +303,109 @@ impl DiskCache {
     }
 }
 
-/// Open options that create files readable and writable by the owner only,
-/// from the moment they exist.
+/// Permission bits that make the directory untrusted: others could replace
+/// its files.
+const DIR_FORBIDDEN_MODE: u32 = 0o022;
+/// Permission bits that make the lock file untrusted.
+const LOCK_FORBIDDEN_MODE: u32 = 0o022;
+/// Permission bits that make a token file untrusted: the SDK writes 0600, so
+/// any other bit means someone else wrote it or could have read it.
+const FILE_FORBIDDEN_MODE: u32 = 0o077;
+
+/// The open file's metadata, if it is a regular file of this user without
+/// any of the `forbidden` permission bits. Checked on the open descriptor,
+/// so the answer is about the file that will be read, not about whatever the
+/// path names a moment later.
+fn check_owned(file: &File, path: &Path, forbidden: u32) -> Result<fs::Metadata, CacheError> {
+    let metadata = file.metadata().map_err(CacheError::io(path))?;
+    if !metadata.is_file() {
+        return Err(CacheError::Untrusted {
+            path: path.to_owned(),
+            reason: "not a regular file",
+        });
+    }
+    check_mode(&metadata, path, forbidden)?;
+    Ok(metadata)
+}
+
+#[cfg(unix)]
+fn check_mode(metadata: &fs::Metadata, path: &Path, forbidden: u32) -> Result<(), CacheError> {
+    use std::os::unix::fs::MetadataExt;
+    let untrusted = |reason| {
+        Err(CacheError::Untrusted {
+            path: path.to_owned(),
+            reason,
+        })
+    };
+    if metadata.uid() != current_uid() {
+        return untrusted("owned by another user");
+    }
+    if metadata.mode() & forbidden & 0o022 != 0 {
+        return untrusted("writable by group or others");
+    }
+    if metadata.mode() & forbidden != 0 {
+        return untrusted("open to group or others");
+    }
+    Ok(())
+}
+
+/// Windows has no mode bits; ACLs decide there.
+#[cfg(not(unix))]
+fn check_mode(_metadata: &fs::Metadata, _path: &Path, _forbidden: u32) -> Result<(), CacheError> {
+    Ok(())
+}
+
+/// The effective user id, the owner of every file this process creates.
+#[cfg(unix)]
+fn current_uid() -> u32 {
+    // SAFETY: geteuid takes no arguments, touches no memory and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Whether an open failed because the path is a symbolic link and
+/// `O_NOFOLLOW` refused it (Linux says ELOOP, the BSDs EMLINK).
+fn is_symlink_refusal(error: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        matches!(error.raw_os_error(), Some(libc::ELOOP | libc::EMLINK))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
+}
+
+/// Open options that never follow a symbolic link in the last component,
+/// do not block on a FIFO, and create files readable and writable by the
+/// owner only, from the moment they exist.
 fn private_options() -> OpenOptions {
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     options
 }
 
+/// Creates missing directories with mode 0700.
+fn private_dir_builder() -> fs::DirBuilder {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+}
+
 fn unix_ms(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis() as u64
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]
@@ -153,22 +419,31 @@ mod tests {
         dir
     }
 
+    fn locked(cache: &DiskCache) -> CacheLock {
+        cache
+            .try_lock()
+            .unwrap()
+            .expect("nobody else holds the lock")
+    }
+
+    const HOUR: Duration = Duration::from_secs(3600);
+
     #[test]
     fn a_token_round_trips_and_nothing_else_is_stored() {
         let dir = scratch("roundtrip");
         let cache = DiskCache::new(&dir, "https://ims", "client", "openid");
-        assert!(cache.read().is_none());
+        let lock = locked(&cache);
+        assert!(cache.read(&lock).unwrap().is_none());
         cache
-            .write(&StoredToken::new(
-                "the-token",
-                SystemTime::now(),
-                Duration::from_secs(3600),
-            ))
+            .write(
+                &lock,
+                &StoredToken::new("the-token", SystemTime::now(), HOUR),
+            )
             .unwrap();
-        let stored = cache.read().unwrap();
+        let stored = cache.read(&lock).unwrap().unwrap();
         assert_eq!(stored.access_token, "the-token");
-        let (lifetime, age) = stored.lifetime_and_age().unwrap();
-        assert_eq!(lifetime, Duration::from_secs(3600));
+        let (lifetime, age) = stored.lifetime_and_age(24 * HOUR).unwrap();
+        assert_eq!(lifetime, HOUR);
         assert!(age < Duration::from_secs(5));
         let text = fs::read_to_string(cache.path()).unwrap();
         let fields: serde_json::Map<String, serde_json::Value> =
@@ -189,21 +464,17 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn files_are_private_from_creation() {
+    fn files_and_the_directory_are_private_from_creation() {
         use std::os::unix::fs::PermissionsExt;
         let dir = scratch("mode");
         let cache = DiskCache::new(&dir, "https://ims", "client", "openid");
+        let lock = locked(&cache);
         cache
-            .write(&StoredToken::new(
-                "t",
-                SystemTime::now(),
-                Duration::from_secs(60),
-            ))
+            .write(&lock, &StoredToken::new("t", SystemTime::now(), HOUR))
             .unwrap();
-        assert_eq!(
-            fs::metadata(cache.path()).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(cache.path()), 0o600);
+        assert_eq!(mode(&dir), 0o700);
         // The options themselves carry the mode, so no instant exists where
         // the file is readable by others.
         let probe = dir.join("probe");
@@ -212,10 +483,7 @@ mod tests {
             .create_new(true)
             .open(&probe)
             .unwrap();
-        assert_eq!(
-            fs::metadata(&probe).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(mode(&probe), 0o600);
         fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -223,12 +491,9 @@ mod tests {
     fn a_crash_before_the_rename_leaves_the_old_file() {
         let dir = scratch("crash");
         let cache = DiskCache::new(&dir, "https://ims", "client", "openid");
+        let lock = locked(&cache);
         cache
-            .write(&StoredToken::new(
-                "old",
-                SystemTime::now(),
-                Duration::from_secs(60),
-            ))
+            .write(&lock, &StoredToken::new("old", SystemTime::now(), HOUR))
             .unwrap();
         // What a writer killed between write and rename leaves behind.
         fs::write(
@@ -236,10 +501,18 @@ mod tests {
             b"{\"access_tok",
         )
         .unwrap();
-        assert_eq!(cache.read().unwrap().access_token, "old");
+        assert_eq!(cache.read(&lock).unwrap().unwrap().access_token, "old");
         // A file torn some other way is a miss, not an error.
-        fs::write(cache.path(), b"{\"access_tok").unwrap();
-        assert!(cache.read().is_none());
+        cache
+            .write(&lock, &StoredToken::new("", SystemTime::now(), HOUR))
+            .unwrap();
+        let mut torn = private_options()
+            .write(true)
+            .truncate(true)
+            .open(cache.path())
+            .unwrap();
+        torn.write_all(b"{\"access_tok").unwrap();
+        assert!(cache.read(&lock).unwrap().is_none());
         fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -249,5 +522,41 @@ mod tests {
         let a = DiskCache::new(&dir, "https://ims", "client", "openid,firefly_api");
         let b = DiskCache::new(&dir, "https://ims", "client", "openid");
         assert_ne!(a.path(), b.path());
+    }
+
+    #[test]
+    fn only_the_rejected_token_is_removed() {
+        let dir = scratch("remove");
+        let cache = DiskCache::new(&dir, "https://ims", "client", "openid");
+        let lock = locked(&cache);
+        cache
+            .write(&lock, &StoredToken::new("current", SystemTime::now(), HOUR))
+            .unwrap();
+        assert!(!cache.remove_if(&lock, "older").unwrap());
+        assert_eq!(cache.read(&lock).unwrap().unwrap().access_token, "current");
+        assert!(cache.remove_if(&lock, "current").unwrap());
+        assert!(cache.read(&lock).unwrap().is_none());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_stored_lifetime_is_capped_and_a_future_issue_date_is_refused() {
+        let now = SystemTime::now();
+        let absurd = StoredToken::new("t", now, Duration::from_secs(u64::MAX));
+        let (lifetime, _) = absurd.lifetime_and_age(24 * HOUR).unwrap();
+        assert_eq!(lifetime, 24 * HOUR);
+        let future = StoredToken::new("t", now + HOUR, HOUR);
+        assert!(future.lifetime_and_age(24 * HOUR).is_none());
+    }
+
+    #[test]
+    fn a_second_lock_on_the_same_entry_is_refused_while_the_first_is_held() {
+        let dir = scratch("try-lock");
+        let cache = DiskCache::new(&dir, "https://ims", "client", "openid");
+        let first = locked(&cache);
+        assert!(cache.try_lock().unwrap().is_none());
+        drop(first);
+        assert!(cache.try_lock().unwrap().is_some());
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

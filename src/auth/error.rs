@@ -46,6 +46,24 @@ pub enum AuthError {
         retry_after: Option<Duration>,
     },
 
+    /// The IMS URL does not lead to a token endpoint: IMS answered with a
+    /// redirect (3xx, which is never followed, so the client secret stays
+    /// with the configured host) or 404. A configuration problem, not a
+    /// verdict on the credentials.
+    #[error(
+        "Adobe IMS answered HTTP {status} at its token endpoint, so the IMS URL is wrong or \
+         the endpoint moved: check FIREFLY_SERVICES_IMS_URL (the default is {default}){}",
+        retry_suffix(*retry_after),
+        default = crate::config::DEFAULT_IMS_URL
+    )]
+    #[non_exhaustive]
+    Endpoint {
+        /// The HTTP status IMS answered with.
+        status: u16,
+        /// When the next attempt is allowed.
+        retry_after: Option<Duration>,
+    },
+
     /// IMS did not answer in time.
     #[error(
         "Adobe IMS did not answer within {after:?}; check connectivity to the IMS host{}",
@@ -129,6 +147,7 @@ impl AuthError {
             Self::Transient { .. } | Self::Timeout { .. } => true,
             Self::TokenUnavailable { cause } => cause.is_retryable(),
             Self::Permanent { .. }
+            | Self::Endpoint { .. }
             | Self::InvalidResponse { .. }
             | Self::AuthRejected { .. }
             | Self::NoRuntime => false,
@@ -140,6 +159,7 @@ impl AuthError {
         match self {
             Self::Transient { retry_after, .. }
             | Self::Permanent { retry_after, .. }
+            | Self::Endpoint { retry_after, .. }
             | Self::Timeout { retry_after, .. }
             | Self::InvalidResponse { retry_after, .. } => *retry_after,
             Self::TokenUnavailable { cause } => cause.retry_after(),
@@ -154,6 +174,7 @@ impl AuthError {
             Self::Permanent { .. } | Self::AuthRejected { .. } => true,
             Self::TokenUnavailable { cause } => cause.is_credentials_problem(),
             Self::Transient { .. }
+            | Self::Endpoint { .. }
             | Self::Timeout { .. }
             | Self::InvalidResponse { .. }
             | Self::NoRuntime => false,
@@ -164,7 +185,7 @@ impl AuthError {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Transient { status, .. } => *status,
-            Self::Permanent { status, .. } => Some(*status),
+            Self::Permanent { status, .. } | Self::Endpoint { status, .. } => Some(*status),
             Self::AuthRejected { .. } => Some(401),
             Self::TokenUnavailable { cause } => cause.status(),
             Self::Timeout { .. } | Self::InvalidResponse { .. } | Self::NoRuntime => None,
@@ -185,6 +206,7 @@ impl AuthError {
         match &mut self {
             Self::Transient { retry_after, .. }
             | Self::Permanent { retry_after, .. }
+            | Self::Endpoint { retry_after, .. }
             | Self::Timeout { retry_after, .. }
             | Self::InvalidResponse { retry_after, .. } => *retry_after = Some(wait),
             Self::TokenUnavailable { cause } => {

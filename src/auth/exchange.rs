@@ -24,12 +24,19 @@ type OAuthClient =
 /// The path of IMS's token endpoint.
 pub(super) const TOKEN_PATH: &str = "/ims/token/v3";
 
+/// The largest IMS response read. A token response is a few KiB; a longer
+/// body is not one, and reading it whole would let a hostile or broken
+/// endpoint exhaust memory.
+pub(crate) const MAX_IMS_BODY: usize = 64 * 1024;
+
 /// What the manager needs to ask IMS for a token.
 pub(super) struct Exchange {
     oauth: OAuthClient,
     http: reqwest::Client,
     scope: String,
     attempt_timeout: Duration,
+    /// Kept to scrub it from whatever IMS says back.
+    client_secret: SecretString,
 }
 
 impl Exchange {
@@ -69,6 +76,7 @@ impl Exchange {
             http,
             scope,
             attempt_timeout: policy.attempt_timeout,
+            client_secret: client_secret.clone(),
         })
     }
 
@@ -96,7 +104,14 @@ impl Exchange {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        result.map_err(|error| classify(error, seen, self.attempt_timeout))
+        result.map_err(|error| {
+            classify(
+                error,
+                seen,
+                self.attempt_timeout,
+                &[self.client_secret.expose_secret()],
+            )
+        })
     }
 }
 
@@ -115,7 +130,7 @@ pub(super) fn accept(
         other => {
             return Err(invalid(format!(
                 "token_type is `{}`, not `bearer`",
-                other.as_ref()
+                crate::redact::server_text(other.as_ref(), &[])
             )));
         }
     }
@@ -152,27 +167,53 @@ pub(super) fn accept(
 
 /// The oauth2 crate's HTTP client, over the SDK's reqwest. oauth2 hides the
 /// HTTP status of failures; this adapter keeps it (and `Retry-After`) so a 503
-/// is retried and a 400 is not.
+/// is retried and a 400 is not. It also reads at most [`MAX_IMS_BODY`] bytes.
 struct StatusKeepingClient<'a> {
     client: &'a reqwest::Client,
     seen: Mutex<Option<(u16, Option<Duration>)>>,
 }
 
+/// Why the adapter produced no HTTP response for oauth2.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum ImsHttpError {
+    /// The request or the response failed on the wire.
+    #[error(transparent)]
+    Http(#[from] reqwest::Error),
+    /// The body went past [`MAX_IMS_BODY`]; reading stopped there.
+    #[error("the response body is larger than {MAX_IMS_BODY} bytes")]
+    TooLarge,
+}
+
 impl<'c> oauth2::AsyncHttpClient<'c> for StatusKeepingClient<'_> {
-    type Error = reqwest::Error;
-    type Future = BoxFuture<'c, Result<oauth2::HttpResponse, reqwest::Error>>;
+    type Error = ImsHttpError;
+    type Future = BoxFuture<'c, Result<oauth2::HttpResponse, ImsHttpError>>;
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(async move {
             let request = reqwest::Request::try_from(request)?;
-            let response = self.client.execute(request).await?;
+            let mut response = self.client.execute(request).await?;
             let status = response.status();
             let retry_after = crate::retry::retry_after(response.headers());
             *self.seen.lock().unwrap_or_else(PoisonError::into_inner) =
                 Some((status.as_u16(), retry_after));
             let headers = response.headers().clone();
-            let body = response.bytes().await?;
-            let mut out = oauth2::http::Response::new(body.to_vec());
+            // A declared length over the cap needs no reading at all.
+            if response
+                .content_length()
+                .is_some_and(|length| length > MAX_IMS_BODY as u64)
+            {
+                return Err(ImsHttpError::TooLarge);
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if chunk.len() > MAX_IMS_BODY - body.len() {
+                    // Returning drops the response and with it the
+                    // connection, so the rest is never read.
+                    return Err(ImsHttpError::TooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let mut out = oauth2::http::Response::new(body);
             *out.status_mut() = status;
             *out.headers_mut() = headers;
             Ok(out)
@@ -181,21 +222,28 @@ impl<'c> oauth2::AsyncHttpClient<'c> for StatusKeepingClient<'_> {
 }
 
 /// Sorts out what a failed IMS exchange means, never quoting the body (a
-/// malformed body could hold anything, including a token).
+/// malformed body could hold anything, including a token). What IMS wrote in
+/// its OAuth error is kept, cleaned by [`crate::redact::server_text`] of
+/// `secrets` and anything that looks like a credential or a terminal escape.
 pub(super) fn classify(
-    error: RequestTokenError<reqwest::Error, BasicErrorResponse>,
+    error: RequestTokenError<ImsHttpError, BasicErrorResponse>,
     seen: Option<(u16, Option<Duration>)>,
     attempt_timeout: Duration,
+    secrets: &[&str],
 ) -> AuthError {
+    let clean = |text: &str| crate::redact::server_text(text, secrets);
     match (error, seen) {
-        (RequestTokenError::Request(e), seen) if e.is_timeout() => {
-            let _ = seen;
+        (RequestTokenError::Request(ImsHttpError::TooLarge), _) => AuthError::InvalidResponse {
+            reason: format!("the response is larger than {} KiB", MAX_IMS_BODY / 1024),
+            retry_after: None,
+        },
+        (RequestTokenError::Request(ImsHttpError::Http(e)), _) if e.is_timeout() => {
             AuthError::Timeout {
                 after: attempt_timeout,
                 retry_after: None,
             }
         }
-        (RequestTokenError::Request(e), seen) => {
+        (RequestTokenError::Request(ImsHttpError::Http(e)), seen) => {
             let detail = if e.is_connect() {
                 "cannot connect"
             } else if seen.is_some() {
@@ -217,14 +265,31 @@ pub(super) fn classify(
                 retry_after,
             )
         }
+        // A redirect or a missing endpoint says nothing about the
+        // credentials: the URL is wrong (or IMS moved), whatever the body
+        // claims.
+        (_, Some((status, _))) if (300..400).contains(&status) || status == 404 => {
+            AuthError::Endpoint {
+                status,
+                retry_after: None,
+            }
+        }
         (RequestTokenError::ServerResponse(response), Some((status, _))) => AuthError::Permanent {
             status,
-            ims_error: response.error().as_ref().to_owned(),
-            description: response.error_description().cloned().unwrap_or_default(),
+            ims_error: clean(response.error().as_ref()),
+            description: response
+                .error_description()
+                .map(|text| clean(text))
+                .unwrap_or_default(),
             retry_after: None,
         },
         (RequestTokenError::Parse(e, _body), Some((200, _))) => AuthError::InvalidResponse {
-            reason: format!("the body is not a token response (at `{}`)", e.path()),
+            // The path names fields of the server's JSON, so it is server
+            // text too.
+            reason: format!(
+                "the body is not a token response (at `{}`)",
+                clean(&e.path().to_string())
+            ),
             retry_after: None,
         },
         (RequestTokenError::Other(_), Some((200, _))) => AuthError::InvalidResponse {
@@ -233,11 +298,7 @@ pub(super) fn classify(
         },
         (_, Some((status, _))) => AuthError::Permanent {
             status,
-            ims_error: if (300..400).contains(&status) {
-                "redirect".into()
-            } else {
-                "unknown".into()
-            },
+            ims_error: "unknown".into(),
             description: format!("IMS answered HTTP {status} without an OAuth error body"),
             retry_after: None,
         },

@@ -25,7 +25,7 @@ use tokio::time::Instant;
 
 use super::{
     AccessToken, AuthError, TokenPolicy, TokenSource,
-    cache::{Cached, Failure, Inflight, State},
+    cache::{Cached, Failure, Inflight, State, later},
     disk_cache::{DiskCache, StoredToken},
     exchange::{self, Exchange},
 };
@@ -267,15 +267,22 @@ impl TokenSource for ImsTokenManager {
     }
 
     fn invalidate(&self, token: &AccessToken) {
-        let mut state = self.handle.core.lock();
-        if state
-            .cached
-            .as_ref()
-            .is_some_and(|c| c.token.same_as(token))
+        let core = &self.handle.core;
         {
-            state.cached = None;
-            state.failure = None;
+            let mut state = core.lock();
+            if state
+                .cached
+                .as_ref()
+                .is_some_and(|c| c.token.same_as(token))
+            {
+                state.cached = None;
+                state.failure = None;
+            }
+            if core.policy.disk_cache.is_some() {
+                state.rejected = Some(token.clone());
+            }
         }
+        core.forget_on_disk(token);
     }
 }
 
@@ -357,7 +364,7 @@ impl Core {
                     self.policy.refresh_retry_max,
                     state.refresh_failures_in_row,
                 );
-                state.next_refresh_attempt = Some(now + pause);
+                state.next_refresh_attempt = Some(later(now, pause));
                 self.refresh_failures.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(
                     error = %error,
@@ -400,7 +407,7 @@ impl Core {
                 tracing::warn!(error = %error, "no access token available");
                 state.failure = Some(Failure {
                     error: error.clone(),
-                    retry_at: now + backoff,
+                    retry_at: later(now, backoff),
                 });
                 Err(error)
             }
@@ -408,36 +415,70 @@ impl Core {
     }
 
     /// A token for the cache: from the shared disk cache when one is
-    /// configured and holds a fresh enough token, otherwise from IMS.
+    /// configured and holds a fresh enough token, otherwise from IMS. The
+    /// whole load, waiting for the cache lock included, ends by the load
+    /// deadline.
     async fn load(&self) -> Result<Cached, AuthError> {
+        let deadline = later(Instant::now(), self.policy.load_deadline);
         let Some(dir) = &self.policy.disk_cache else {
-            return self.load_from_ims().await;
+            return self.load_from_ims(deadline).await;
         };
         let disk = DiskCache::new(dir, &self.ims_url, &self.client_id, self.exchange.scope());
         // Held across the IMS request so that other processes wait for this
-        // token instead of minting their own.
-        let _lock = disk
-            .lock()
-            .await
-            .map_err(|error| tracing::warn!(%error, "token cache lock unavailable; not sharing"))
-            .ok();
-        if let Some(cached) = disk.read().and_then(|stored| self.shared_entry(&stored)) {
-            tracing::debug!("access token read from the shared cache");
-            return Ok(cached);
+        // token instead of minting their own. The wait stops early enough to
+        // leave one IMS attempt before the deadline: a process that holds
+        // the lock for longer is stuck, and waiting for it would only turn
+        // its problem into this one's.
+        let reserve = self
+            .policy
+            .attempt_timeout
+            .min(self.policy.load_deadline / 2);
+        let lock_until = deadline.checked_sub(reserve).unwrap_or_else(Instant::now);
+        let held = match disk.lock(lock_until).await {
+            Ok(held) => held,
+            Err(error) => {
+                tracing::warn!(%error, "token cache unusable; asking IMS without it");
+                return self.load_from_ims(deadline).await;
+            }
+        };
+        match disk.read(&held) {
+            Ok(Some(stored)) => {
+                let rejected = self.lock().rejected.clone();
+                if rejected.is_some_and(|r| r.expose_secret() == stored.access_token) {
+                    // Firefly refused this token: drop it for every process.
+                    if let Err(error) = disk.remove_if(&held, &stored.access_token) {
+                        tracing::warn!(%error, "cannot remove a rejected token from the cache");
+                    }
+                } else if let Some(cached) = self.shared_entry(&stored) {
+                    tracing::debug!("access token read from the shared cache");
+                    return Ok(cached);
+                }
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(%error, "token cache unusable; asking IMS without it");
+                return self.load_from_ims(deadline).await;
+            }
         }
         let issued = SystemTime::now();
-        let cached = self.load_from_ims().await?;
+        let cached = self.load_from_ims(deadline).await?;
         let stored = StoredToken::new(cached.token.expose_secret(), issued, cached.lifetime);
-        if let Err(error) = disk.write(&stored) {
+        if let Err(error) = disk.write(&held, &stored) {
             tracing::warn!(%error, "cannot write the token cache");
         }
         Ok(cached)
     }
 
     /// A cache entry for a token another process stored, if it is still
-    /// before its refresh window (an older one is replaced, not shared).
+    /// before its refresh window (an older one is replaced, not shared). The
+    /// file's claims are bounded by what IMS could have issued: a lifetime
+    /// over the policy's `max_lifetime` counts as `max_lifetime`, and a token
+    /// issued in the future is refused.
     fn shared_entry(&self, stored: &StoredToken) -> Option<Cached> {
-        let (lifetime, age) = stored.lifetime_and_age()?;
+        let Some((lifetime, age)) = stored.lifetime_and_age(self.policy.max_lifetime) else {
+            tracing::warn!("the cached token's dates make no sense; ignoring it");
+            return None;
+        };
         let (_, latest) = self.policy.refresh_window_fractions();
         if stored.access_token.is_empty() || lifetime.is_zero() || age >= lifetime.mul_f64(latest) {
             return None;
@@ -451,10 +492,32 @@ impl Core {
         ))
     }
 
-    /// Up to `attempts` IMS requests within the load deadline.
-    async fn load_from_ims(&self) -> Result<Cached, AuthError> {
+    /// Removes `token` from the shared disk cache if it is the one stored
+    /// there, so that no process takes back a token Firefly rejected. Does
+    /// not wait: when another process holds the lock, it is about to replace
+    /// the file anyway, and this process's next load removes the token then
+    /// (see `State::rejected`).
+    fn forget_on_disk(&self, token: &AccessToken) {
+        let Some(dir) = &self.policy.disk_cache else {
+            return;
+        };
+        let disk = DiskCache::new(dir, &self.ims_url, &self.client_id, self.exchange.scope());
+        let removed = disk.try_lock().and_then(|lock| match lock {
+            Some(lock) => disk.remove_if(&lock, token.expose_secret()),
+            None => Ok(false),
+        });
+        match removed {
+            Ok(true) => tracing::debug!("rejected token removed from the shared cache"),
+            Ok(false) => {}
+            // The next load reports an unusable cache; a burst of 401s
+            // should not repeat that once per request.
+            Err(error) => tracing::debug!(%error, "cannot remove a rejected token from the cache"),
+        }
+    }
+
+    /// Up to `attempts` IMS requests before `deadline`.
+    async fn load_from_ims(&self, deadline: Instant) -> Result<Cached, AuthError> {
         let policy = &self.policy;
-        let deadline = Instant::now() + policy.load_deadline;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -485,7 +548,7 @@ impl Core {
                 attempt,
             ));
             let pause = error.retry_after().unwrap_or(backoff);
-            if Instant::now() + pause >= deadline {
+            if later(Instant::now(), pause) >= deadline {
                 return Err(error);
             }
             tracing::debug!(attempt, pause_secs = pause.as_secs_f64(), error = %error, "retrying IMS");

@@ -9,7 +9,7 @@ use std::{path::PathBuf, time::Duration};
 /// | `max_expiry_buffer` | 5 min | a token is never handed out later than `expiry - min(5 min, lifetime / 10)` |
 /// | `attempt_timeout` | 10 s | limit for one IMS request |
 /// | `connect_timeout` | 5 s | limit for connecting to IMS (at most `attempt_timeout`) |
-/// | `load_deadline` | 30 s | limit for all attempts of one token request together |
+/// | `load_deadline` | 30 s | limit for all attempts of one token request together, waiting for the disk cache's lock included |
 /// | `attempts` | 3 | IMS requests per token request, retrying only connection errors, timeouts, 408, 429 and 5xx |
 /// | `first_retry_delay` | 200 ms | first pause between attempts, doubled each time with full jitter; a `Retry-After` from IMS wins |
 /// | `failure_backoff_first`, `failure_backoff_max` | 1 s doubling to 30 s | after a failed token request with no usable token, callers get the cached error at once until this passes |
@@ -44,7 +44,8 @@ pub struct TokenPolicy {
     pub attempt_timeout: Duration,
     /// Limit for connecting to IMS.
     pub connect_timeout: Duration,
-    /// Limit for all attempts of one token request together.
+    /// Limit for all attempts of one token request together, waiting for
+    /// the disk cache's lock included.
     pub load_deadline: Duration,
     /// IMS requests per token request.
     pub attempts: u32,
@@ -181,6 +182,19 @@ impl TokenPolicy {
     /// written to a temporary name and renamed into place under an advisory
     /// lock, and holds only the token and its lifetime, never the client
     /// secret. An unreadable or expired file is ignored.
+    ///
+    /// Nothing in the directory is trusted on sight. The cache is skipped
+    /// (with a warning, and the token comes from IMS) when the directory or
+    /// a file in it belongs to another user, when the directory is writable
+    /// by group or others, when the token file is open to group or others,
+    /// when a file is a symbolic link (never followed) or larger than
+    /// 64 KiB, and when another process holds the lock until shortly before
+    /// the load deadline. A stored lifetime counts for at most
+    /// `max_lifetime`; a token reported as rejected through
+    /// [`TokenSource::invalidate`] (Firefly answered 401) is removed from
+    /// the directory, so no process takes it back.
+    ///
+    /// [`TokenSource::invalidate`]: super::TokenSource::invalidate
     pub fn disk_cache(mut self, dir: impl Into<PathBuf>) -> Self {
         self.disk_cache = Some(dir.into());
         self

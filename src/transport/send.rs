@@ -119,7 +119,7 @@ impl Transport {
         if fresh.same_as(&token) {
             // The source cannot mint another token (a static token): a
             // replay would be rejected the same way.
-            return Ok(rejected(response, creates).await);
+            return Ok(rejected(response, creates, &token).await);
         }
         self.shared
             .replays_after_401
@@ -135,7 +135,7 @@ impl Transport {
         }
         if second.status() == StatusCode::UNAUTHORIZED {
             tokens.invalidate(&fresh);
-            return Ok(rejected(second, creates).await);
+            return Ok(rejected(second, creates, &fresh).await);
         }
         Ok(second)
     }

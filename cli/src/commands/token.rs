@@ -1,15 +1,15 @@
 //! `firefly token`: checks that IMS and Firefly accept the credentials and
 //! shows when the token expires (and, if asked, the token itself).
 
-use std::process::ExitCode;
+use std::{process::ExitCode, sync::Arc};
 
 use adobe_firefly::{
+    FireflyBuilder,
     auth::{ImsTokenManager, TokenPolicy},
     config::{self, env},
 };
 use serde_json::json;
 
-use super::client;
 use crate::{
     error::CliError,
     output::{self, Output},
@@ -17,8 +17,11 @@ use crate::{
 
 pub async fn run(show: bool, out: &Output) -> Result<ExitCode, CliError> {
     let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let firefly = client()?;
-    let (expiry, token) = match (lookup(env::CLIENT_ID), lookup(env::CLIENT_SECRET)) {
+    let builder = FireflyBuilder::from_env()?;
+    // With a client secret, one token manager serves both the check and the
+    // display: one IMS request, and the token shown is the one Firefly
+    // accepted (a second manager would fetch, and show, another).
+    let (firefly, manager) = match (lookup(env::CLIENT_ID), lookup(env::CLIENT_SECRET)) {
         (Some(id), Some(secret)) => {
             let mut policy = TokenPolicy::default();
             if let Some(dir) = lookup(env::TOKEN_CACHE_DIR) {
@@ -31,13 +34,20 @@ pub async fn run(show: bool, out: &Output) -> Result<ExitCode, CliError> {
                 .scopes(lookup(env::SCOPES).unwrap_or_else(|| config::DEFAULT_SCOPES.into()))
                 .policy(policy)
                 .build()?;
-            let token = manager.token().await?;
-            (manager.expires_in(), Some(token))
+            let firefly = builder.token_source(Arc::new(manager.clone())).build()?;
+            (firefly, Some(manager))
         }
-        _ => (None, None),
+        _ => (builder.build()?, None),
     };
     // The token from IMS is not enough: Firefly must accept it with the key.
     firefly.check_credentials().await?;
+    // The token the check ended with (cached; after a 401 replay, the
+    // replacement Firefly accepted).
+    let token = match &manager {
+        Some(manager) => Some(manager.token().await?),
+        None => None,
+    };
+    let expiry = manager.as_ref().and_then(ImsTokenManager::expires_in);
     let expires = expiry
         .map(|left| format!("the token expires in {}", output::duration(left)))
         .unwrap_or_else(|| "using FIREFLY_SERVICES_ACCESS_TOKEN; its expiry is unknown".into());
