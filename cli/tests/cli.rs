@@ -6,7 +6,7 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-use adobe_firefly_emulator::{Emulator, Faults};
+use adobe_firefly_emulator::Emulator;
 use serde_json::Value;
 
 /// A fresh, empty directory for one test.
@@ -113,120 +113,6 @@ async fn json_output_is_one_document_per_command() {
     models.args(["--json", "models"]);
     let listed = json(&run(models).await);
     assert_eq!(listed.as_array().unwrap().len(), 3);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_of_twenty_rides_out_injected_429s() {
-    let faults = Faults::none().rate_limit_every(5);
-    let emulator = Emulator::builder().faults(faults).start().await.unwrap();
-    let dir = scratch("batch");
-    let prompts = dir.join("prompts.txt");
-    let lines: Vec<String> = (1..=20).map(|i| format!("prompt number {i}")).collect();
-    std::fs::write(
-        &prompts,
-        format!("# twenty prompts\n{}\n", lines.join("\n")),
-    )
-    .unwrap();
-    let out = dir.join("out");
-    let mut command = firefly(&emulator);
-    command
-        .args(["--json", "batch"])
-        .arg(&prompts)
-        .args([
-            "--concurrency",
-            "4",
-            "--rate",
-            "100/s",
-            "--size",
-            "256x256",
-            "-o",
-        ])
-        .arg(&out);
-    let output = run(command).await;
-    assert!(output.status.success(), "{output:?}");
-    let summary = json(&output);
-    assert_eq!(
-        (summary["succeeded"].as_u64(), summary["failed"].as_u64()),
-        (Some(20), Some(0)),
-        "{summary}"
-    );
-    assert_eq!(files(&out).len(), 20);
-    assert!(
-        files(&out).contains(&"0002-prompt-number-1-1.png".to_owned()),
-        "{:?}",
-        files(&out)
-    );
-    let submissions = emulator
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/v3/images/generate-async")
-        .count();
-    assert!(
-        submissions > 20,
-        "some submissions met an injected 429 and were retried ({submissions})"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_interrupted_batch_resumes_where_it_stopped() {
-    let dir = scratch("resume");
-    let prompts = dir.join("prompts.jsonl");
-    let lines: Vec<String> = (1..=8)
-        .map(|i| format!(r#"{{"prompt": "scene {i}", "size": {{"width": 128, "height": 128}}}}"#))
-        .collect();
-    std::fs::write(&prompts, lines.join("\n")).unwrap();
-    let out = dir.join("out");
-
-    // First run: every fourth job fails on Adobe's side.
-    let faults = Faults::none().fail_jobs_every(4);
-    let flaky = Emulator::builder().faults(faults).start().await.unwrap();
-    let mut command = firefly(&flaky);
-    command
-        .args(["--json", "batch"])
-        .arg(&prompts)
-        .args(["--concurrency", "2", "-o"])
-        .arg(&out);
-    let first = run(command).await;
-    assert_eq!(
-        first.status.code(),
-        Some(1),
-        "a failed prompt makes the exit status non-zero"
-    );
-    let summary = json(&first);
-    assert_eq!(
-        (summary["succeeded"].as_u64(), summary["failed"].as_u64()),
-        (Some(6), Some(2)),
-        "{summary}"
-    );
-    let failed: Vec<&Value> = summary["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["status"] == "FAILED")
-        .collect();
-    assert!(
-        failed
-            .iter()
-            .all(|r| r["error"]["error_code"] == "runtime_error"),
-        "{failed:?}"
-    );
-    assert_eq!(files(&out).len(), 6);
-
-    // Second run: only the two missing prompts are generated.
-    let healthy = Emulator::start().await.unwrap();
-    let mut command = firefly(&healthy);
-    command.args(["batch"]).arg(&prompts).args(["-o"]).arg(&out);
-    let second = run(command).await;
-    assert!(second.status.success(), "{second:?}");
-    let text = stdout(&second);
-    assert!(text.contains("2 succeeded, 0 failed, 6 skipped"), "{text}");
-    assert_eq!(files(&out).len(), 8);
-    let submissions = healthy
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/v3/images/generate-async")
-        .count();
-    assert_eq!(submissions, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -522,103 +408,6 @@ async fn an_unreadable_input_image_is_named_as_a_file_that_cannot_be_read() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_killed_batch_resumes_on_the_next_run() {
-    use std::time::{Duration, Instant};
-    let dir = scratch("killed");
-    let prompts = dir.join("prompts.txt");
-    let lines: Vec<String> = (1..=12).map(|i| format!("slow scene {i}")).collect();
-    std::fs::write(&prompts, lines.join("\n")).unwrap();
-    let out = dir.join("out");
-    // Jobs take 300 ms each: the batch is still running when it is killed.
-    let slow = Emulator::builder()
-        .job_duration(Duration::from_millis(300))
-        .start()
-        .await
-        .unwrap();
-    let mut command = firefly(&slow);
-    command
-        .arg("batch")
-        .arg(&prompts)
-        .args(["--concurrency", "2", "--size", "64x64", "-o"])
-        .arg(&out);
-    command.stdout(Stdio::null()).stderr(Stdio::null());
-    let mut child = command.spawn().unwrap();
-    let finished = |dir: &Path| {
-        std::fs::read_dir(dir)
-            .map(|d| {
-                d.filter_map(Result::ok)
-                    .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
-                    .count()
-            })
-            .unwrap_or(0)
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while finished(&out) < 3 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let before = finished(&out);
-    assert!(
-        (3..12).contains(&before),
-        "killed mid-batch with {before} images saved"
-    );
-    // Prompts the journal had recorded as saved when the kill came; an image
-    // renamed into place just before the kill is kept too, but counted when
-    // the rerun finds it.
-    let journal = std::fs::read_to_string(out.join(".firefly-journal.jsonl")).unwrap();
-    let recorded_saved = journal
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|e| e["state"] == "saved")
-        .count();
-
-    let saved_before: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&out)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "png"))
-        .map(|p| {
-            let bytes = std::fs::read(&p).unwrap();
-            (p, bytes)
-        })
-        .collect();
-
-    // The rerun talks to the same service, which still knows the jobs the
-    // killed run submitted: it adopts them instead of paying again.
-    let mut command = firefly(&slow);
-    command
-        .args(["--json", "batch"])
-        .arg(&prompts)
-        .args(["--size", "64x64", "-o"])
-        .arg(&out);
-    let output = run(command).await;
-    assert!(output.status.success(), "{output:?}");
-    let summary = json(&output);
-    assert_eq!(summary["failed"].as_u64(), Some(0), "{summary}");
-    assert_eq!(
-        summary["skipped"].as_u64(),
-        Some(recorded_saved as u64),
-        "{summary}"
-    );
-    assert_eq!(finished(&out), 12);
-    let submissions = slow
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST" && r.path == "/v3/images/generate-async")
-        .count();
-    assert_eq!(submissions, 12, "every prompt was paid for exactly once");
-    for (path, bytes) in saved_before {
-        assert_eq!(
-            std::fs::read(&path).unwrap(),
-            bytes,
-            "{} was replaced",
-            path.display()
-        );
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_errors_carry_the_http_status_and_adobe_code() {
     let emulator = Emulator::start().await.unwrap();
     let mut wrong_secret = firefly(&emulator);
@@ -698,27 +487,5 @@ async fn generate_never_replaces_an_existing_file() {
         2,
         "the second run kept the first file: {:?}",
         names[1]
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_whose_folder_cannot_hold_a_journal_submits_nothing() {
-    let emulator = Emulator::start().await.unwrap();
-    let dir = scratch("no-journal");
-    std::fs::create_dir_all(&dir).unwrap();
-    let prompts = dir.join("prompts.txt");
-    std::fs::write(&prompts, "one\ntwo\n").unwrap();
-    let blocked = dir.join("file");
-    std::fs::write(&blocked, b"x").unwrap();
-    let mut command = firefly(&emulator);
-    command.arg("batch").arg(&prompts).arg("-o").arg(&blocked);
-    let output = run(command).await;
-    assert!(!output.status.success());
-    assert!(
-        emulator
-            .requests()
-            .iter()
-            .all(|r| r.path != "/v3/images/generate-async"),
-        "nothing was paid for"
     );
 }
