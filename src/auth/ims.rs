@@ -20,16 +20,15 @@ use futures::{
     FutureExt,
     future::{BoxFuture, Shared},
 };
-use secrecy::SecretString;
 use tokio::time::Instant;
 
 use super::{
     AccessToken, AuthError, TokenPolicy, TokenSource,
+    builder::ImsTokenManagerBuilder,
     cache::{Cached, Failure, Inflight, State, later},
     disk_cache::{DiskCache, StoredToken},
     exchange::{self, Exchange},
 };
-use crate::config::{self, ConfigError};
 
 pub(super) type PendingToken = Shared<BoxFuture<'static, Result<AccessToken, AuthError>>>;
 
@@ -74,102 +73,21 @@ struct Core {
     stale_served: AtomicU64,
 }
 
-/// Settings for an [`ImsTokenManager`]; see [`ImsTokenManager::builder`].
-///
-/// Nothing is sent until the first token is needed, so building may happen
-/// outside a Tokio runtime.
-#[derive(Clone)]
-pub struct ImsTokenManagerBuilder {
-    ims_url: String,
-    client_id: String,
-    client_secret: SecretString,
-    scopes: String,
-    policy: TokenPolicy,
-}
-
-impl Default for ImsTokenManagerBuilder {
-    fn default() -> Self {
-        Self {
-            ims_url: config::DEFAULT_IMS_URL.to_owned(),
-            client_id: String::new(),
-            client_secret: SecretString::from(String::new()),
-            scopes: config::DEFAULT_SCOPES.to_owned(),
-            policy: TokenPolicy::default(),
-        }
-    }
-}
-
-impl fmt::Debug for ImsTokenManagerBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ImsTokenManagerBuilder")
-            .field("ims_url", &self.ims_url)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"[redacted]")
-            .field("scopes", &self.scopes)
-            .field("policy", &self.policy)
-            .finish()
-    }
-}
-
-impl ImsTokenManagerBuilder {
-    /// The IMS base URL (default [`DEFAULT_IMS_URL`](crate::config::DEFAULT_IMS_URL)).
-    pub fn ims_url(mut self, url: impl Into<String>) -> Self {
-        self.ims_url = url.into();
-        self
-    }
-
-    /// The Client ID of the Developer Console credential.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = client_id.into();
-        self
-    }
-
-    /// The Client Secret of the Developer Console credential.
-    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
-        self.client_secret = SecretString::from(client_secret.into());
-        self
-    }
-
-    /// The scopes to ask for, comma-separated as Adobe documents them
-    /// (default [`DEFAULT_SCOPES`](crate::config::DEFAULT_SCOPES)).
-    pub fn scopes(mut self, scopes: impl Into<String>) -> Self {
-        self.scopes = scopes.into();
-        self
-    }
-
-    /// When to refresh, how long to wait for IMS, how to back off.
-    pub fn policy(mut self, policy: TokenPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-
-    /// The manager, or a [`ConfigError`] naming the unusable setting.
-    pub fn build(self) -> Result<ImsTokenManager, ConfigError> {
-        use secrecy::ExposeSecret;
-        config::check_client_id(&self.client_id)?;
-        if self.client_secret.expose_secret().is_empty() {
-            return Err(ConfigError::MissingSetting {
-                setting: "client secret",
-                hint: "the Client Secret of the Developer Console credential",
-            });
-        }
-        let base = config::base_url("IMS URL", &self.ims_url)?;
-        let ims_url = config::trimmed(&base);
-        let scope = exchange::normalize_scopes(&self.scopes);
-        let exchange = Exchange::new(
-            &ims_url,
-            &self.client_id,
-            &self.client_secret,
-            scope,
-            &self.policy,
-        )?;
-        Ok(ImsTokenManager {
+impl ImsTokenManager {
+    /// A manager from checked settings (see `builder.rs`).
+    pub(super) fn assemble(
+        policy: TokenPolicy,
+        exchange: Exchange,
+        ims_url: String,
+        client_id: String,
+    ) -> Self {
+        ImsTokenManager {
             handle: Arc::new(Handle {
                 core: Arc::new(Core {
-                    policy: self.policy,
+                    policy,
                     exchange,
                     ims_url,
-                    client_id: self.client_id,
+                    client_id,
                     state: Mutex::new(State::default()),
                     ims_requests: AtomicU64::new(0),
                     load_failures: AtomicU64::new(0),
@@ -177,11 +95,9 @@ impl ImsTokenManagerBuilder {
                     stale_served: AtomicU64::new(0),
                 }),
             }),
-        })
+        }
     }
-}
 
-impl ImsTokenManager {
     /// A builder for a manager: client id and secret are required; the IMS
     /// URL, scopes and [`TokenPolicy`] have defaults.
     ///

@@ -11,6 +11,7 @@
 //!   `FIREFLY_SERVICES_ACCESS_TOKEN`). Never refreshed.
 //! - Your own type implementing [`TokenSource`].
 
+mod builder;
 mod cache;
 mod disk_cache;
 mod error;
@@ -18,8 +19,9 @@ mod exchange;
 mod ims;
 mod policy;
 
+pub use builder::ImsTokenManagerBuilder;
 pub use error::AuthError;
-pub use ims::{ImsTokenManager, ImsTokenManagerBuilder, TokenStats};
+pub use ims::{ImsTokenManager, TokenStats};
 pub use policy::TokenPolicy;
 
 use std::{fmt, sync::Arc};
