@@ -34,6 +34,9 @@ pub enum State {
     /// The job ended without results (failed, canceled, timed out): a rerun
     /// submits the request again.
     Failed,
+    /// An earlier run was stopped while submitting: Firefly may or may not
+    /// have created the job, and no id came back, so it cannot be adopted.
+    Submitting,
 }
 
 /// An open journal.
@@ -82,6 +85,7 @@ impl Journal {
                             .collect(),
                     }),
                     Some("failed") => Some(State::Failed),
+                    Some("submitting") => Some(State::Submitting),
                     _ => None,
                 };
                 if let Some(state) = state {
@@ -99,6 +103,12 @@ impl Journal {
     /// What earlier runs recorded for this request.
     pub fn state(&self, key: &str) -> Option<&State> {
         self.states.get(key)
+    }
+
+    /// Records that the request is about to be submitted, so a run stopped
+    /// before the job id comes back is known to have maybe paid.
+    pub fn submitting(&self, key: &str, line: usize, prompt: &str) -> std::io::Result<()> {
+        self.append(json!({"key": key, "line": line, "prompt": prompt, "state": "submitting"}))
     }
 
     /// Records that the request was submitted as `job_id`, durably, before

@@ -221,10 +221,22 @@ async fn a_killed_batch_resumes_on_the_next_run() {
     // renamed into place just before the kill is kept too, but counted when
     // the rerun finds it.
     let journal = std::fs::read_to_string(out.join(".firefly-journal.jsonl")).unwrap();
-    let recorded_saved = journal
+    let entries: Vec<Value> = journal
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|e| e["state"] == "saved")
+        .collect();
+    let recorded_saved = entries.iter().filter(|e| e["state"] == "saved").count();
+    // A prompt killed between sending its submission and recording the job
+    // id cannot be adopted: its job may exist, unknown to the journal.
+    let mut last_state = std::collections::HashMap::new();
+    for entry in &entries {
+        if entry["state"] != "file" {
+            last_state.insert(entry["key"].to_string(), entry["state"].to_string());
+        }
+    }
+    let unconfirmed = last_state
+        .values()
+        .filter(|state| state.as_str() == "\"submitting\"")
         .count();
 
     let saved_before: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&out)
@@ -261,7 +273,11 @@ async fn a_killed_batch_resumes_on_the_next_run() {
         .iter()
         .filter(|r| r.method == "POST" && r.path == "/v3/images/generate-async")
         .count();
-    assert_eq!(submissions, 12, "every prompt was paid for exactly once");
+    assert!(
+        (12..=12 + unconfirmed).contains(&submissions),
+        "{submissions} submissions for 12 prompts; only the {unconfirmed} whose job id never \
+         reached the journal may have been paid twice"
+    );
     for (path, bytes) in saved_before {
         assert_eq!(
             std::fs::read(&path).unwrap(),

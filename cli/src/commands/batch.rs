@@ -131,7 +131,18 @@ async fn one(
             kept = files.clone();
             firefly.job(job_id.as_str())
         }
-        _ => {
+        state => {
+            if state == Some(&State::Submitting) {
+                warn(&format!(
+                    "line {}: an earlier run was stopped while submitting this prompt; \
+                     Firefly may have made (and charged for) that job, but its id never \
+                     arrived, so it is submitted again",
+                    item.line
+                ));
+            }
+            if let Err(error) = journal.submitting(&item.key, item.line, &item.request.prompt) {
+                warn(&format!("cannot write the journal ({error})"));
+            }
             line.set_message("submitting");
             let job = match model {
                 Some(model) => {
