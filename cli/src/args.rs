@@ -146,8 +146,9 @@ pub struct BatchArgs {
     /// starting with # are skipped) or a .jsonl file (one request body per
     /// line, such as {"prompt": "...", "numVariations": 2}).
     pub file: PathBuf,
-    /// Directory for the images, named LINE-PROMPT-N.EXT. Prompts
-    /// whose images are all there already are skipped, so a rerun resumes.
+    /// Directory for the images, named LINE-PROMPT-N.EXT, and for the
+    /// journal (.firefly-journal.jsonl) that lets a rerun skip what was
+    /// saved and adopt jobs still in flight instead of paying twice.
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
     /// Jobs in flight at once.
