@@ -101,8 +101,9 @@ impl SizePolicy {
         Err(ValidationError::new(
             "size",
             format!(
-                "{width}x{height} is not a size Adobe lists for this model (supported: {}); \
-                 FireflyBuilder::allow_unlisted_sizes(true) sends it anyway",
+                "{width}x{height} is not a size Adobe lists for this model (supported: {}); to \
+                 send it anyway, set FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES=1 or use \
+                 FireflyBuilder::allow_unlisted_sizes(true)",
                 supported.join(", ")
             ),
         ))
