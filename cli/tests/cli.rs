@@ -1,64 +1,16 @@
 //! The `firefly` binary, driven as a user would, against the emulator.
 
+mod common;
+
 use std::{
     io::{BufRead, BufReader},
-    path::{Path, PathBuf},
-    process::{Command, Output, Stdio},
+    path::Path,
+    process::{Command, Stdio},
 };
 
 use adobe_firefly_emulator::Emulator;
+use common::*;
 use serde_json::Value;
-
-/// A fresh, empty directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("firefly-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// `firefly` with the emulator's variables and fast polling.
-fn firefly(emulator: &Emulator) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_firefly"));
-    for (name, _) in std::env::vars() {
-        if name.starts_with("FIREFLY_") {
-            command.env_remove(name);
-        }
-    }
-    // Small images keep the tests fast; Adobe's size lists would refuse them.
-    command
-        .envs(emulator.env_vars())
-        .env("FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES", "1")
-        .args(["--poll-ms", "20"]);
-    command
-}
-
-/// Runs a command without blocking the runtime the emulator serves on.
-async fn run(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
-}
-
-/// The visible files of a folder (the batch journal is a dotfile).
-fn files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|name| !name.starts_with('.'))
-        .collect();
-    names.sort();
-    names
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generate_saves_images_with_predictable_names() {
