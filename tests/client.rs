@@ -6,54 +6,12 @@ mod common;
 use std::time::Duration;
 
 use adobe_firefly::{
-    Error, Firefly, RetryPolicy,
+    Error, Firefly,
     auth::AuthError,
     types::{JobAccepted, JobStatus, JobStatusResponse},
 };
 use common::*;
 use serde_json::json;
-
-fn client(server: &FakeServer) -> Firefly {
-    Firefly::builder()
-        .client_id(CLIENT_ID)
-        .client_secret("secret")
-        .api_url(&server.url)
-        .ims_url(&server.url)
-        .build()
-        .unwrap()
-}
-
-fn without_retries(server: &FakeServer) -> Firefly {
-    Firefly::builder()
-        .client_id(CLIENT_ID)
-        .client_secret("secret")
-        .api_url(&server.url)
-        .ims_url(&server.url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
-
-/// IMS issues token-1, token-2, ...; Firefly's status endpoint answers with
-/// `firefly(bearer token, earlier status calls)`.
-async fn server_with(
-    firefly: impl Fn(&str, usize) -> axum::response::Response + Send + Sync + 'static,
-) -> FakeServer {
-    FakeServer::start(move |request, earlier| {
-        if request.path == TOKEN_PATH {
-            return Reply::Now(json_response(
-                200,
-                token_body(&format!("token-{}", earlier + 1), 86399),
-            ));
-        }
-        let bearer = request
-            .header("authorization")
-            .unwrap_or_default()
-            .trim_start_matches("Bearer ");
-        Reply::Now(firefly(bearer, earlier))
-    })
-    .await
-}
 
 // a 401 invalidates the token, fetches once and replays once.
 

@@ -11,17 +11,6 @@ use adobe_firefly::{
 use common::*;
 use serde_json::json;
 
-fn client(server: &FakeServer) -> Firefly {
-    Firefly::builder()
-        .client_id(CLIENT_ID)
-        .client_secret("secret")
-        .api_url(&server.url)
-        .ims_url(&server.url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
-
 /// IMS hands out a token; every other request gets `answer`.
 async fn answering(
     answer: impl Fn() -> axum::response::Response + Send + Sync + 'static,
@@ -40,7 +29,10 @@ async fn a_status_without_status_or_result_decodes() {
     // Adobe's video status schema requires only the job id, and its error
     // branch requires nothing.
     let server = answering(|| json_response(200, json!({"jobId": JOB}))).await;
-    let status = client(&server).job_status(&job(&server)).await.unwrap();
+    let status = without_retries(&server)
+        .job_status(&job(&server))
+        .await
+        .unwrap();
     assert_eq!(status.job_id.as_deref(), Some(JOB));
     assert_eq!(status.status, None);
     assert!(status.result.is_none());
@@ -58,7 +50,7 @@ async fn an_output_without_a_url_decodes_and_is_reported() {
         )
     })
     .await;
-    let result = client(&server)
+    let result = without_retries(&server)
         .wait_for_job(&job(&server), &adobe_firefly::WaitOptions::default())
         .await
         .unwrap();
@@ -71,7 +63,10 @@ async fn an_output_without_a_url_decodes_and_is_reported() {
 async fn an_upload_answer_without_images_is_a_typed_error_not_a_decode_panic() {
     let server = answering(|| json_response(200, json!({}))).await;
     let png = b"\x89PNG\r\n\x1a\n0123".to_vec();
-    let error = client(&server).upload_image(png).await.unwrap_err();
+    let error = without_retries(&server)
+        .upload_image(png)
+        .await
+        .unwrap_err();
     assert!(matches!(&error, Error::Decode { .. }), "{error:?}");
     assert!(error.to_string().contains("no image id"), "{error}");
 }
@@ -79,14 +74,20 @@ async fn an_upload_answer_without_images_is_a_typed_error_not_a_decode_panic() {
 #[tokio::test]
 async fn a_cancel_answered_200_with_an_empty_body_succeeds() {
     let server = answering(|| text_response(200, "application/json", "")).await;
-    client(&server).cancel_job(&job(&server)).await.unwrap();
+    without_retries(&server)
+        .cancel_job(&job(&server))
+        .await
+        .unwrap();
     assert_eq!(server.count(&format!("/v3/cancel/{JOB}")), 1);
 }
 
 #[tokio::test]
 async fn a_cancel_answered_with_any_json_succeeds() {
     let server = answering(|| json_response(200, json!({"anything": [1, 2]}))).await;
-    client(&server).cancel_job(&job(&server)).await.unwrap();
+    without_retries(&server)
+        .cancel_job(&job(&server))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -134,7 +135,7 @@ async fn sync_sizes_stop_at_2688_and_async_sizes_do_not() {
 #[tokio::test]
 async fn sizes_adobe_does_not_list_are_refused_unless_allowed() {
     let server = answering(|| json_response(500, json!({}))).await;
-    let listed_only = client(&server);
+    let listed_only = without_retries(&server);
     let odd = || {
         GenerateImagesRequest::builder().prompt("a cat").size(Size {
             width: 1000,
@@ -175,7 +176,7 @@ async fn sizes_adobe_does_not_list_are_refused_unless_allowed() {
 async fn model_dependent_fields_are_checked() {
     use adobe_firefly::types::{ImageModelVersion, UpsamplerType};
     let server = answering(|| json_response(500, json!({}))).await;
-    let firefly = client(&server);
+    let firefly = without_retries(&server);
     let upsampler = firefly
         .generate_images(
             GenerateImagesRequest::builder()

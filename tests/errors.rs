@@ -15,17 +15,6 @@ use serde_json::json;
 const SUBMIT: &str = "/v3/images/generate-async";
 const STATUS: &str = "/v3/status/urn:ff:jobs:test:1";
 
-fn client(server: &FakeServer) -> Firefly {
-    Firefly::builder()
-        .client_id(CLIENT_ID)
-        .client_secret("secret")
-        .api_url(&server.url)
-        .ims_url(&server.url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
-
 /// IMS answers with a token; Firefly with `firefly(path)`.
 async fn firefly_answering(
     firefly: impl Fn(&str) -> axum::response::Response + Send + Sync + 'static,
@@ -71,7 +60,7 @@ fn an_invalid_client_id_is_an_invalid_setting_not_a_missing_one() {
 async fn a_failed_read_of_an_upload_file_says_read_and_names_the_file() {
     let server = firefly_answering(|_| json_response(500, json!({}))).await;
     let missing = std::env::temp_dir().join("firefly-no-such-image-for-upload.png");
-    let error = client(&server)
+    let error = without_retries(&server)
         .upload_image_file(&missing)
         .await
         .unwrap_err();
@@ -104,7 +93,7 @@ async fn an_expired_download_url_is_a_storage_error_that_advises_a_fresh_status(
         ))
     })
     .await;
-    let firefly = client(&storage);
+    let firefly = without_retries(&storage);
     let url = format!("{}/output/image.png?X-Amz-Expires=3600", storage.url);
     let error = firefly
         .download_to_writer(&url, &mut Vec::new())
@@ -167,7 +156,10 @@ async fn rejected_credentials_are_a_credentials_problem_and_not_retryable() {
         ))
     })
     .await;
-    let error = client(&ims).job_status(&job(&ims)).await.unwrap_err();
+    let error = without_retries(&ims)
+        .job_status(&job(&ims))
+        .await
+        .unwrap_err();
     assert!(error.is_auth(), "{error}");
     assert!(!error.is_retryable(), "{error}");
     assert_eq!(error.error_code(), Some("invalid_client"));
@@ -190,7 +182,7 @@ async fn retryable_means_what_the_sdk_would_retry() {
         (400, false, false),
     ] {
         let server = firefly_answering(move |_| json_response(status, json!({}))).await;
-        let firefly = client(&server);
+        let firefly = without_retries(&server);
         let error = if submission {
             firefly
                 .generate_images(GenerateImagesRequest::builder().prompt("cat"))
@@ -265,7 +257,10 @@ async fn adobe_details_survive_the_401_replay() {
         ))
     })
     .await;
-    let error = client(&server).job_status(&job(&server)).await.unwrap_err();
+    let error = without_retries(&server)
+        .job_status(&job(&server))
+        .await
+        .unwrap_err();
     assert!(
         matches!(&error, Error::Auth(AuthError::AuthRejected { .. })),
         "{error:?}"
@@ -285,7 +280,7 @@ async fn adobe_details_survive_the_401_replay() {
 #[tokio::test]
 async fn a_missing_builder_field_is_named_as_on_the_wire() {
     let server = firefly_answering(|_| json_response(500, json!({}))).await;
-    let error = client(&server)
+    let error = without_retries(&server)
         .generate_images(GenerateImagesRequest::builder().num_variations(2))
         .await
         .unwrap_err();

@@ -18,51 +18,6 @@ use futures::FutureExt;
 use serde_json::json;
 use tokio::time::{Instant, sleep};
 
-const SECRET: &str = "client-secret";
-
-fn manager(server: &FakeServer, policy: TokenPolicy) -> ImsTokenManager {
-    ImsTokenManager::builder()
-        .ims_url(&server.url)
-        .client_id(CLIENT_ID)
-        .client_secret(SECRET)
-        .scopes("openid,AdobeID,firefly_api,ff_apis")
-        .policy(policy)
-        .build()
-        .unwrap()
-}
-
-/// A deterministic refresh point: half of the lifetime.
-fn half_life() -> TokenPolicy {
-    TokenPolicy::default().refresh_window(0.5, 0.5)
-}
-
-/// An IMS that hands out `token-1`, `token-2`, ... with the given lifetime and
-/// latency.
-async fn ims(lifetime: u64, latency: Duration) -> FakeServer {
-    FakeServer::start(move |_, earlier| {
-        Reply::After(
-            latency,
-            json_response(200, token_body(&format!("token-{}", earlier + 1), lifetime)),
-        )
-    })
-    .await
-}
-
-/// An IMS that answers the first `ok` requests and then fails with `status`.
-async fn ims_failing_after(ok: usize, status: u16, lifetime: u64) -> FakeServer {
-    FakeServer::start(move |_, earlier| {
-        if earlier < ok {
-            Reply::Now(json_response(
-                200,
-                token_body(&format!("token-{}", earlier + 1), lifetime),
-            ))
-        } else {
-            Reply::Now(json_response(status, json!({"error": "server_error"})))
-        }
-    })
-    .await
-}
-
 // single flight.
 
 #[tokio::test(start_paused = true)]

@@ -17,19 +17,6 @@ use common::*;
 use serde_json::json;
 use tokio::time::{Instant, sleep};
 
-const SECRET: &str = "client-secret";
-
-fn manager(server: &FakeServer, policy: TokenPolicy) -> ImsTokenManager {
-    ImsTokenManager::builder()
-        .ims_url(&server.url)
-        .client_id(CLIENT_ID)
-        .client_secret(SECRET)
-        .scopes("openid,AdobeID,firefly_api,ff_apis")
-        .policy(policy)
-        .build()
-        .unwrap()
-}
-
 // an outage is rate limited and recovers.
 
 #[tokio::test(start_paused = true)]

@@ -12,37 +12,6 @@ use adobe_firefly::{
 };
 use common::*;
 
-fn client(server: &FakeServer) -> Firefly {
-    Firefly::builder()
-        .client_id(CLIENT_ID)
-        .client_secret("secret")
-        .api_url(&server.url)
-        .ims_url(&server.url)
-        .build()
-        .unwrap()
-}
-
-/// IMS issues token-1, token-2, ...; Firefly's status endpoint answers with
-/// `firefly(bearer token, earlier status calls)`.
-async fn server_with(
-    firefly: impl Fn(&str, usize) -> axum::response::Response + Send + Sync + 'static,
-) -> FakeServer {
-    FakeServer::start(move |request, earlier| {
-        if request.path == TOKEN_PATH {
-            return Reply::Now(json_response(
-                200,
-                token_body(&format!("token-{}", earlier + 1), 86399),
-            ));
-        }
-        let bearer = request
-            .header("authorization")
-            .unwrap_or_default()
-            .trim_start_matches("Bearer ");
-        Reply::Now(firefly(bearer, earlier))
-    })
-    .await
-}
-
 // Validation happens before anything is sent.
 
 #[tokio::test(start_paused = true)]

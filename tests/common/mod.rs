@@ -5,7 +5,10 @@
 //! deterministic: a scripted delay is a `tokio::time::sleep` in the server.
 #![allow(dead_code)]
 
+mod clients;
 mod emulator;
+#[allow(unused_imports)]
+pub use clients::*;
 #[allow(unused_imports)]
 pub use emulator::EmulatorExt;
 
