@@ -10,13 +10,13 @@ use reqwest::{
 };
 
 use super::{API_KEY, Transport};
-
-/// The custom-models header carrying a user's own access token.
-const USER_TOKEN: &str = "x-user-token";
 use crate::{
     auth::AccessToken,
     decode::{MAX_ERROR_BODY, REQUEST_ID, Refusal, Sent, header, read_capped, refused, rejected},
 };
+
+/// The custom-models header carrying a user's own access token.
+const USER_TOKEN: &str = "x-user-token";
 
 impl Transport {
     /// Sends with retries; returns the final response and the attempts made.
@@ -96,14 +96,9 @@ impl Transport {
         // Streaming bodies cannot be cloned and so are not replayed.
         let replay = request.try_clone();
         self.authorize(&mut request, &token);
-        let started = Instant::now();
-        self.shared.requests_sent.fetch_add(1, Ordering::Relaxed);
-        let sent_to = request.url().clone();
-        let response = http.execute(request).await?;
-        trace_response(operation, &response, started);
-        if response.url() != &sent_to {
+        let Some(response) = self.send_once(http, request, operation).await? else {
             return Ok(redirected(creates));
-        }
+        };
         if response.status() != StatusCode::UNAUTHORIZED {
             return Ok(response);
         }
@@ -125,19 +120,30 @@ impl Transport {
             .replays_after_401
             .fetch_add(1, Ordering::Relaxed);
         self.authorize(&mut replay, &fresh);
-        let started = Instant::now();
-        self.shared.requests_sent.fetch_add(1, Ordering::Relaxed);
-        let sent_to = replay.url().clone();
-        let second = http.execute(replay).await?;
-        trace_response(operation, &second, started);
-        if second.url() != &sent_to {
+        let Some(second) = self.send_once(http, replay, operation).await? else {
             return Ok(redirected(creates));
-        }
+        };
         if second.status() == StatusCode::UNAUTHORIZED {
             tokens.invalidate(&fresh);
             return Ok(rejected(second, creates, &fresh).await);
         }
         Ok(second)
+    }
+
+    /// One HTTP exchange, counted and traced; `None` when the answer came
+    /// through a redirect, which only a client the caller brought follows.
+    async fn send_once(
+        &self,
+        http: &reqwest::Client,
+        request: Request,
+        operation: &str,
+    ) -> reqwest::Result<Option<Response>> {
+        let started = Instant::now();
+        self.shared.requests_sent.fetch_add(1, Ordering::Relaxed);
+        let sent_to = request.url().clone();
+        let response = http.execute(request).await?;
+        trace_response(operation, &response, started);
+        Ok((response.url() == &sent_to).then_some(response))
     }
 
     pub(super) fn authorize(&self, request: &mut Request, token: &AccessToken) {
