@@ -191,7 +191,7 @@ impl<'c> oauth2::AsyncHttpClient<'c> for StatusKeepingClient<'_> {
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(async move {
             let request = reqwest::Request::try_from(request)?;
-            let mut response = self.client.execute(request).await?;
+            let response = self.client.execute(request).await?;
             let status = response.status();
             let retry_after = crate::retry::retry_after(response.headers());
             *self.seen.lock().unwrap_or_else(PoisonError::into_inner) =
@@ -204,16 +204,13 @@ impl<'c> oauth2::AsyncHttpClient<'c> for StatusKeepingClient<'_> {
             {
                 return Err(ImsHttpError::TooLarge);
             }
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await? {
-                if chunk.len() > MAX_IMS_BODY - body.len() {
-                    // Returning drops the response and with it the
-                    // connection, so the rest is never read.
-                    return Err(ImsHttpError::TooLarge);
-                }
-                body.extend_from_slice(&chunk);
+            // A longer body is dropped unfinished, and with it the
+            // connection, so the rest is never read.
+            let capped = crate::decode::read_capped(response, MAX_IMS_BODY).await?;
+            if capped.cut {
+                return Err(ImsHttpError::TooLarge);
             }
-            let mut out = oauth2::http::Response::new(body);
+            let mut out = oauth2::http::Response::new(capped.body);
             *out.status_mut() = status;
             *out.headers_mut() = headers;
             Ok(out)
