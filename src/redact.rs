@@ -80,7 +80,7 @@ fn strip_controls(text: &str) -> String {
                     out.push(' ');
                 }
             }
-            c if c.is_control() || is_bidi_control(c) => {
+            c if crate::error::unsafe_to_print(c) => {
                 out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
             }
             c => out.push(c),
@@ -125,11 +125,6 @@ fn skip_csi_body(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
             break;
         }
     }
-}
-
-/// Characters that reorder how a terminal displays the text around them.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
 /// How a form body (`application/x-www-form-urlencoded`) spells `value`.

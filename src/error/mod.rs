@@ -8,7 +8,7 @@ mod details;
 mod printable;
 
 pub use details::{ApiError, ValidationError};
-pub(crate) use printable::{Printable, printable};
+pub(crate) use printable::{Printable, printable, unsafe_to_print};
 
 use crate::{auth::AuthError, config::ConfigError, types::ValidationErrorDetail};
 

@@ -31,8 +31,9 @@ pub(crate) fn printable(text: &str) -> String {
 }
 
 /// C0 and C1 controls, DEL, and the characters that reorder text on
-/// screen (bidirectional embeddings, overrides and isolates).
-fn unsafe_to_print(c: char) -> bool {
+/// screen (bidirectional embeddings, overrides and isolates). Shared with
+/// `crate::redact`, which cleans server text as it arrives.
+pub(crate) fn unsafe_to_print(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
