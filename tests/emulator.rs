@@ -127,7 +127,9 @@ async fn cancel_and_unknown_jobs() {
     let emulator = Emulator::start().await.unwrap();
     let firefly = emulator.client().unwrap();
     let job = firefly.generate_images(cat()).await.unwrap();
+    assert!(emulator.canceled_jobs().is_empty());
     firefly.cancel_job(&job).await.unwrap();
+    assert_eq!(emulator.canceled_jobs(), [job.job_id.clone()]);
     let error = firefly
         .wait_for_job(&job, &WaitOptions::default())
         .await

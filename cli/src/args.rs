@@ -94,9 +94,17 @@ pub enum Command {
         #[arg(long, default_value = "")]
         faults: String,
     },
-    // Room for `firefly mcp` (serving these commands as Model Context
-    // Protocol tools): a variant here, a module under `commands/`, and one
-    // line in the dispatch in `main.rs`.
+    /// Serve Firefly as Model Context Protocol tools on stdin/stdout, for AI
+    /// assistants and agents (Claude Desktop, Cursor, VS Code, ...).
+    Mcp(McpArgs),
+}
+
+#[derive(Args)]
+pub struct McpArgs {
+    /// Directory to save generated images and videos in (created when
+    /// needed; existing files are never replaced).
+    #[arg(long, default_value = "firefly-output", value_name = "DIR")]
+    pub output_dir: PathBuf,
 }
 
 /// What every image-producing command shares: how many, how big, which

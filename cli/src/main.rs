@@ -9,12 +9,14 @@
 //! - `parse`: argument values (sizes, image inputs, rates, model names);
 //! - `commands`: one module per subcommand, plus waiting and saving;
 //! - `output`: text or JSON, progress, tables, saved files;
+//! - `mcp`: `firefly mcp`, the same work as Model Context Protocol tools;
 //! - `error`: what a command fails with, and its exit code.
 
 mod args;
 mod commands;
 mod error;
 mod journal;
+mod mcp;
 mod output;
 mod parse;
 
@@ -67,5 +69,6 @@ async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitC
         Command::Token { show } => token::run(show, out).await,
         Command::Secrets { action } => secrets::run(action, out).await,
         Command::Emulator { port, faults } => emulator::run(port, &faults, out).await,
+        Command::Mcp(args) => Ok(mcp::run(args, wait).await),
     }
 }

@@ -141,6 +141,14 @@ impl Emulator {
         self.state.tokens_issued.load(Ordering::Relaxed)
     }
 
+    /// The ids of the jobs cancelled so far (through `PUT /v3/cancel`),
+    /// sorted, so a test can check that a client cancelled its job.
+    pub fn canceled_jobs(&self) -> Vec<String> {
+        let mut ids = self.state.canceled_jobs();
+        ids.sort();
+        ids
+    }
+
     /// How many times each injected fault has fired so far, so a test can
     /// check that the faults it configured did happen.
     pub fn faults_served(&self) -> FaultsServed {

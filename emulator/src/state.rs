@@ -181,6 +181,16 @@ impl EmulatorState {
         }
     }
 
+    /// The ids of the jobs a client cancelled.
+    pub(crate) fn canceled_jobs(&self) -> Vec<String> {
+        self.lock()
+            .jobs
+            .iter()
+            .filter(|(_, job)| job.state == JobState::Canceled)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
     /// Issues a token with these scopes, valid for the configured lifetime
     /// (or less, when a fault says tokens expire early).
     pub(crate) fn issue_token(&self, scopes: Vec<String>) -> String {

@@ -1,0 +1,23 @@
+//! `firefly mcp`: the Firefly tools served over the Model Context Protocol
+//! on stdin/stdout, for AI assistants and agents.
+//!
+//! - `server`: the MCP handler, the client it shares between calls, serving
+//!   on stdio; logs go to stderr, since stdout carries the protocol;
+//! - `tools`: the tool list (names, descriptions, schemas) and what each
+//!   tool does;
+//! - `schema`: input schemas derived from the SDK's request types, with
+//!   image sources simplified to one string, and the arguments turned back
+//!   into those types;
+//! - `progress`: submitting within the quota, waiting for a job with
+//!   progress notifications, cancelling it when the call is cancelled;
+//! - `results`: what a call answers: saved paths, URLs, seeds, previews,
+//!   and errors an agent can act on.
+
+mod preview;
+mod progress;
+mod results;
+mod schema;
+mod server;
+mod tools;
+
+pub use server::run;

@@ -1,0 +1,109 @@
+//! Image previews for MCP image content: small enough for a model's
+//! context, decoded and re-encoded from the saved file.
+
+use std::path::Path;
+
+use base64::Engine;
+use image::{ImageReader, codecs::jpeg::JpegEncoder};
+
+/// The longest side of a preview, in pixels.
+pub const PREVIEW_MAX_SIDE: u32 = 512;
+
+/// JPEG quality of a preview: small, and good enough to judge an image.
+const PREVIEW_JPEG_QUALITY: u8 = 82;
+
+/// Files larger than this are not decoded for a preview (Firefly's images
+/// are far smaller; this only bounds memory on a surprising file).
+const MAX_PREVIEW_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A preview: base64 data and its MIME type.
+#[derive(Debug)]
+pub struct Preview {
+    pub base64: String,
+    pub mime_type: &'static str,
+}
+
+/// A JPEG of the image at `path`, downscaled to at most
+/// [`PREVIEW_MAX_SIDE`] on its long side; the reason when it cannot be made.
+pub async fn preview(path: &Path) -> Result<Preview, String> {
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || make(&path))
+        .await
+        .map_err(|e| format!("the preview task failed: {e}"))?
+}
+
+fn make(path: &Path) -> Result<Preview, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .len();
+    if size > MAX_PREVIEW_SOURCE_BYTES {
+        return Err(format!("{} is too large to preview", path.display()));
+    }
+    let image = ImageReader::open(path)
+        .and_then(|reader| reader.with_guessed_format())
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .decode()
+        .map_err(|e| format!("cannot decode {}: {e}", path.display()))?;
+    let small = if image.width().max(image.height()) > PREVIEW_MAX_SIDE {
+        image.thumbnail(PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE)
+    } else {
+        image
+    };
+    let rgb = small.to_rgb8();
+    let mut jpeg = Vec::new();
+    JpegEncoder::new_with_quality(&mut jpeg, PREVIEW_JPEG_QUALITY)
+        .encode_image(&rgb)
+        .map_err(|e| format!("cannot encode the preview: {e}"))?;
+    Ok(Preview {
+        base64: base64::engine::general_purpose::STANDARD.encode(&jpeg),
+        mime_type: "image/jpeg",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(preview: &Preview) -> image::DynamicImage {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&preview.base64)
+            .unwrap();
+        image::load_from_memory(&bytes).unwrap()
+    }
+
+    fn png(name: &str, width: u32, height: u32) -> std::path::PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("firefly-preview-{name}-{}.png", std::process::id()));
+        image::RgbImage::from_pixel(width, height, image::Rgb([200, 40, 90]))
+            .save(&path)
+            .unwrap();
+        path
+    }
+
+    #[tokio::test]
+    async fn a_large_image_is_downscaled_keeping_its_aspect_ratio() {
+        let path = png("large", 2048, 1024);
+        let preview = preview(&path).await.unwrap();
+        let image = decoded(&preview);
+        assert_eq!((image.width(), image.height()), (512, 256));
+        assert_eq!(preview.mime_type, "image/jpeg");
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[tokio::test]
+    async fn a_small_image_keeps_its_size() {
+        let path = png("small", 300, 200);
+        let image = decoded(&preview(&path).await.unwrap());
+        assert_eq!((image.width(), image.height()), (300, 200));
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[tokio::test]
+    async fn a_file_that_is_no_image_is_a_reason_not_a_panic() {
+        let path =
+            std::env::temp_dir().join(format!("firefly-preview-text-{}.png", std::process::id()));
+        std::fs::write(&path, b"not an image").unwrap();
+        assert!(preview(&path).await.unwrap_err().contains("cannot decode"));
+        let _ = std::fs::remove_file(path);
+    }
+}

@@ -1,0 +1,130 @@
+//! What a tool call answers: the saved files, their URLs and seeds, image
+//! previews; and failures as tool errors an agent can act on, with what
+//! Adobe said (error code, request id) kept.
+
+use std::path::Path;
+
+use adobe_firefly::{Firefly, types::JobResult};
+use rmcp::model::{CallToolResult, ContentBlock};
+use serde_json::{Value, json};
+
+use super::preview;
+use crate::{
+    error::CliError,
+    output::{self, Saved, Unsaved},
+};
+
+/// A successful call: a short text, the same as JSON, and the JSON as
+/// structured content.
+pub fn success(summary: impl Into<String>, document: Value) -> CallToolResult {
+    let mut result = CallToolResult::success(vec![ContentBlock::text(format!(
+        "{}\n{document}",
+        summary.into()
+    ))]);
+    result.structured_content = Some(document);
+    result
+}
+
+/// Arguments the tool cannot use: nothing was sent, nothing was paid.
+pub fn invalid(message: impl Into<String>) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(format!(
+        "Nothing was sent to Firefly: {}",
+        message.into()
+    ))])
+}
+
+/// A failed call, with Adobe's status, error code, request id and job id
+/// when there are some (the SDK's messages hold no credentials).
+pub fn failure(error: &CliError) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(format!(
+        "{error}\n{}",
+        error.json()
+    ))])
+}
+
+/// A job whose call was cancelled: the job id, and whether Firefly agreed
+/// to stop it.
+pub fn cancelled(job_id: &str, cancel: Result<(), String>) -> CallToolResult {
+    let text = match &cancel {
+        Ok(()) => format!("cancelled: job {job_id} was cancelled"),
+        Err(reason) => format!(
+            "the call was cancelled, but job {job_id} could not be cancelled ({reason}); \
+             check it with job_status or cancel_job"
+        ),
+    };
+    CallToolResult::error(vec![ContentBlock::text(text)])
+}
+
+/// What a tool saves: images get previews, videos only paths and URLs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Made {
+    Images,
+    Video,
+}
+
+/// A finished job: every output saved under `<dir>/<stem>-<n>.<ext>`
+/// (never replacing a file), its pre-signed URL and seed, and a preview of
+/// each saved image. Outputs that could not be saved are listed with their
+/// URLs, which stay valid for about an hour, so paid work is not lost.
+pub async fn finished(
+    firefly: &Firefly,
+    job_id: &str,
+    result: &JobResult,
+    dir: &Path,
+    stem: &str,
+    made: Made,
+) -> CallToolResult {
+    let report =
+        output::save_outputs(firefly, result, dir, stem, &Default::default(), |_, _| {}).await;
+    let outputs: Vec<Value> = result
+        .outputs
+        .iter()
+        .map(|output| {
+            let url = output
+                .image
+                .as_ref()
+                .and_then(|file| file.url.clone())
+                .or(output.video.as_ref().map(|file| file.url.clone()));
+            json!({"seed": output.seed, "url": url})
+        })
+        .collect();
+    let document = json!({
+        "job_id": job_id,
+        "outputs": outputs,
+        "saved": report.saved.iter().map(Saved::json).collect::<Vec<_>>(),
+        "unsaved": report.unsaved.iter().map(Unsaved::json).collect::<Vec<_>>(),
+        "urls_valid_for": "about an hour",
+    });
+    let mut summary: Vec<String> = report
+        .saved
+        .iter()
+        .map(|saved| format!("saved {}", saved.line()))
+        .collect();
+    for unsaved in &report.unsaved {
+        summary.push(format!(
+            "NOT saved: seed {} ({}); fetch it within about an hour from {}",
+            unsaved.seed,
+            unsaved.reason,
+            unsaved.url.as_deref().unwrap_or("(no URL given)")
+        ));
+    }
+    let mut content = vec![ContentBlock::text(format!(
+        "job {job_id} succeeded\n{}\n{document}",
+        summary.join("\n")
+    ))];
+    if made == Made::Images {
+        for saved in &report.saved {
+            match preview::preview(&saved.path).await {
+                Ok(preview) => content.push(ContentBlock::image(preview.base64, preview.mime_type)),
+                Err(reason) => content.push(ContentBlock::text(format!("no preview: {reason}"))),
+            }
+        }
+    }
+    let mut answer = if report.unsaved.is_empty() {
+        CallToolResult::success(content)
+    } else {
+        CallToolResult::error(content)
+    };
+    answer.structured_content = Some(document);
+    answer
+}

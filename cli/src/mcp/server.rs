@@ -1,0 +1,152 @@
+//! The MCP server: one Firefly client shared by every call (so calls share
+//! its token, rate limit and retries), serving the tools on stdio. The
+//! protocol owns stdout; logs go to stderr.
+
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::Arc,
+};
+
+use adobe_firefly::{Firefly, WaitOptions};
+use rmcp::{
+    ErrorData, RoleServer, ServerHandler, ServiceExt,
+    model::{
+        CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
+        PaginatedRequestParams, ServerCapabilities, ServerConfig,
+    },
+    service::RequestContext,
+};
+use tracing_subscriber::EnvFilter;
+
+use super::{
+    progress::Progress,
+    results,
+    tools::{self, Call},
+};
+use crate::{args::McpArgs, commands};
+
+/// What the server tells the client about itself.
+const INSTRUCTIONS: &str = "Adobe Firefly image and video generation. Image inputs are a \
+local file path, `upload:<id>` (from upload_image) or an https URL. Generation tools save \
+their outputs in the server's output folder and return the paths, URLs and seeds; image \
+tools also return small previews. Every generation spends Firefly credits.";
+
+/// The handler: the client (or why there is none) and where outputs go.
+#[derive(Clone)]
+pub struct FireflyServer {
+    /// The client, or what is wrong with the configuration, told to every
+    /// call, so an assistant shows the user what to fix instead of a server
+    /// that would not start.
+    firefly: Result<Firefly, Arc<str>>,
+    output_dir: Arc<Path>,
+    wait: WaitOptions,
+}
+
+/// The one place the server's client is made, from the same environment
+/// variables as every other command.
+fn client() -> Result<Firefly, Arc<str>> {
+    commands::client().map_err(|error| Arc::from(error.to_string()))
+}
+
+/// `firefly mcp`: serves until the client closes stdin.
+pub async fn run(args: McpArgs, wait: &WaitOptions) -> ExitCode {
+    init_logging();
+    let output_dir = match std::path::absolute(&args.output_dir) {
+        Ok(dir) => dir,
+        Err(error) => {
+            eprintln!(
+                "error: the output folder {}: {error}",
+                args.output_dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let firefly = client();
+    if let Err(problem) = &firefly {
+        tracing::warn!(%problem, "Firefly is not configured; every tool call will say why");
+    }
+    tracing::info!(output_dir = %output_dir.display(), "serving Firefly tools on stdio");
+    let server = FireflyServer::new(firefly, output_dir, wait.clone());
+    let running = match server.serve(rmcp::transport::stdio()).await {
+        Ok(running) => running,
+        Err(error) => {
+            eprintln!("error: the MCP session did not start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match running.waiting().await {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: the MCP session ended abnormally: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs to stderr (stdout carries the protocol), `warn` and above unless
+/// `RUST_LOG` says otherwise, without colours when stderr is not a terminal.
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+impl FireflyServer {
+    fn new(firefly: Result<Firefly, Arc<str>>, output_dir: PathBuf, wait: WaitOptions) -> Self {
+        Self {
+            firefly,
+            output_dir: output_dir.into(),
+            wait,
+        }
+    }
+}
+
+impl ServerHandler for FireflyServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("firefly", env!("CARGO_PKG_VERSION")))
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(tools::catalog()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let firefly = match &self.firefly {
+            Ok(firefly) => firefly,
+            Err(problem) => {
+                return Ok(
+                    results::invalid(format!("Firefly is not configured: {problem}")).into(),
+                );
+            }
+        };
+        let call = Call {
+            firefly,
+            output_dir: &self.output_dir,
+            wait: &self.wait,
+            progress: Progress::new(context.peer.clone(), context.meta.get_progress_token()),
+            cancelled: context.ct.clone(),
+        };
+        let arguments = request.arguments.unwrap_or_default();
+        match tools::call(&request.name, arguments, call).await {
+            Some(result) => Ok(result.into()),
+            None => Err(ErrorData::invalid_params(
+                format!("there is no tool named `{}`", request.name),
+                None,
+            )),
+        }
+    }
+}

@@ -1,0 +1,410 @@
+//! The tools: their names, what they tell the model (including what they
+//! cost), their input schemas, and what each call does.
+
+use std::{future::Future, path::PathBuf, sync::Arc};
+
+use adobe_firefly::{
+    CustomModelsQuery, Error, Firefly, WaitOptions,
+    types::{
+        ExpandImageRequest, FillImageRequest, GenerateImagesRequest,
+        GenerateObjectCompositeRequest, GenerateSimilarImagesRequest, GenerateVideoRequest,
+        ImageModelVersion, JobAccepted, PublishedStateFilter, SimilarImageModelVersion,
+    },
+};
+use futures::TryStreamExt;
+use rmcp::model::{CallToolResult, JsonObject, Tool, ToolAnnotations};
+use schemars::JsonSchema;
+use serde::{Deserialize, de::DeserializeOwned};
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    progress::{self, Progress, Waited},
+    results::{self, Made},
+    schema,
+};
+use crate::{commands::upload, error::CliError, output};
+
+/// Said of every tool that makes something.
+const COSTS: &str = "Each call spends Firefly generative credits of the configured Adobe \
+organization and counts against its request quota (by default 4 requests a minute); \
+the call waits for quota another call is using. Files are saved in the server's output \
+folder and never overwrite existing ones; the result lists their paths, the pre-signed \
+URLs (valid about an hour) and the seeds (pass a seed again to reproduce an image).";
+
+const IMAGES_RESULT: &str = "Returns a preview of each image (at most 512 px) besides the \
+saved paths.";
+
+/// A text-to-image request, with the model to use.
+#[derive(Clone, Deserialize, JsonSchema)]
+struct GenerateImages {
+    #[serde(flatten)]
+    request: GenerateImagesRequest,
+    /// The Firefly image model (default image3); image4_standard and
+    /// image4_ultra give higher quality, the *_custom ones need customModelId.
+    #[serde(default)]
+    model: Option<ImageModelVersion>,
+}
+
+/// A request for variations of an image, with the model to use.
+#[derive(Clone, Deserialize, JsonSchema)]
+struct GenerateSimilar {
+    #[serde(flatten)]
+    request: GenerateSimilarImagesRequest,
+    /// The Firefly image model (default image3).
+    #[serde(default)]
+    model: Option<SimilarImageModelVersion>,
+}
+
+/// The image file to upload.
+#[derive(Deserialize, JsonSchema)]
+struct UploadImage {
+    /// The absolute path of a JPEG, PNG or WEBP file, at most 15 MiB.
+    path: PathBuf,
+}
+
+/// A Firefly job.
+#[derive(Deserialize, JsonSchema)]
+struct JobId {
+    /// The job id a generation tool reported, such as `urn:ff:jobs:...`.
+    job_id: String,
+}
+
+/// Which custom models to list.
+#[derive(Deserialize, JsonSchema)]
+struct ListCustomModels {
+    /// Which models: all (default), ready, published, unpublished, queued,
+    /// training, failed, cancelled.
+    #[serde(default)]
+    published_state: Option<PublishedStateFilter>,
+}
+
+/// Every tool, as `tools/list` answers.
+pub fn catalog() -> Vec<Tool> {
+    let generating = |name: &'static str, what: &str, schema: Arc<JsonObject>| {
+        Tool::new(name, format!("{what} {COSTS}"), schema).annotate(
+            ToolAnnotations::new()
+                .read_only(false)
+                .destructive(false)
+                .idempotent(false)
+                .open_world(true),
+        )
+    };
+    let looking = |name: &'static str, what: &'static str, schema: Arc<JsonObject>| {
+        Tool::new(name, what, schema)
+            .annotate(ToolAnnotations::new().read_only(true).open_world(true))
+    };
+    vec![
+        generating(
+            "generate_images",
+            &format!(
+                "Generate 1 to 4 images from a text prompt with Adobe Firefly. {IMAGES_RESULT}"
+            ),
+            schema::input_schema::<GenerateImages>(),
+        ),
+        generating(
+            "generate_similar_images",
+            &format!("Generate variations of an image. {IMAGES_RESULT}"),
+            schema::input_schema::<GenerateSimilar>(),
+        ),
+        generating(
+            "expand_image",
+            &format!(
+                "Expand an image beyond its borders to a new size, optionally guided by a prompt. \
+                 {IMAGES_RESULT}"
+            ),
+            schema::input_schema::<ExpandImageRequest>(),
+        ),
+        generating(
+            "fill_image",
+            &format!(
+                "Fill the masked area of an image (the mask's white part), optionally guided by \
+                 a prompt. {IMAGES_RESULT}"
+            ),
+            schema::input_schema::<FillImageRequest>(),
+        ),
+        generating(
+            "generate_object_composite",
+            &format!(
+                "Place the object of an image into a scene generated from a prompt. \
+                 {IMAGES_RESULT}"
+            ),
+            schema::input_schema::<GenerateObjectCompositeRequest>(),
+        ),
+        generating(
+            "generate_video",
+            "Generate a short video from a prompt, optionally starting from an image. Takes \
+             minutes; returns the saved path and URL, no preview.",
+            schema::input_schema::<GenerateVideoRequest>(),
+        ),
+        Tool::new(
+            "upload_image",
+            "Upload a local image (JPEG, PNG or WEBP, at most 15 MiB) to Firefly's storage and \
+             return `upload:<id>`, usable as the image of the other tools for about a day. \
+             Uploading spends no credits; the image tools also accept the path directly.",
+            schema::input_schema::<UploadImage>(),
+        ),
+        looking(
+            "job_status",
+            "Read the status of a Firefly job by id (pending, running with a percentage, \
+             succeeded with its output URLs, failed, canceled). Spends no credits.",
+            schema::input_schema::<JobId>(),
+        ),
+        Tool::new(
+            "cancel_job",
+            "Cancel a running Firefly job by id. Credits already spent may not be refunded.",
+            schema::input_schema::<JobId>(),
+        ),
+        looking(
+            "list_custom_models",
+            "List the organization's custom Firefly models (ids to pass as customModelId with \
+             an *_custom model). Spends no credits.",
+            schema::input_schema::<ListCustomModels>(),
+        ),
+    ]
+}
+
+/// What one call works with.
+pub struct Call<'a> {
+    pub firefly: &'a Firefly,
+    pub output_dir: &'a std::path::Path,
+    pub wait: &'a WaitOptions,
+    pub progress: Progress,
+    pub cancelled: CancellationToken,
+}
+
+/// Runs the tool `name`; `None` when there is no such tool.
+pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Option<CallToolResult> {
+    let arguments = Value::Object(arguments);
+    let result = match name {
+        "generate_images" => {
+            job(
+                &mut call,
+                arguments,
+                Made::Images,
+                |args: &GenerateImages| stem(args.request.prompt.as_str()),
+                |firefly, args: GenerateImages| async move {
+                    match args.model {
+                        Some(model) => {
+                            firefly
+                                .generate_images_with_model(args.request, model)
+                                .await
+                        }
+                        None => firefly.generate_images(args.request).await,
+                    }
+                },
+            )
+            .await
+        }
+        "generate_similar_images" => {
+            job(
+                &mut call,
+                arguments,
+                Made::Images,
+                |_: &GenerateSimilar| "similar".into(),
+                |firefly, args: GenerateSimilar| async move {
+                    match args.model {
+                        Some(model) => {
+                            firefly
+                                .generate_similar_images_with_model(args.request, model)
+                                .await
+                        }
+                        None => firefly.generate_similar_images(args.request).await,
+                    }
+                },
+            )
+            .await
+        }
+        "expand_image" => {
+            job(
+                &mut call,
+                arguments,
+                Made::Images,
+                |_: &ExpandImageRequest| "expanded".into(),
+                |firefly, request: ExpandImageRequest| async move {
+                    firefly.expand_image(request).await
+                },
+            )
+            .await
+        }
+        "fill_image" => job(
+            &mut call,
+            arguments,
+            Made::Images,
+            |_: &FillImageRequest| "filled".into(),
+            |firefly, request: FillImageRequest| async move { firefly.fill_image(request).await },
+        )
+        .await,
+        "generate_object_composite" => {
+            job(
+                &mut call,
+                arguments,
+                Made::Images,
+                |request: &GenerateObjectCompositeRequest| stem(&request.prompt),
+                |firefly, request: GenerateObjectCompositeRequest| async move {
+                    firefly.generate_object_composite(request).await
+                },
+            )
+            .await
+        }
+        "generate_video" => {
+            job(
+                &mut call,
+                arguments,
+                Made::Video,
+                |request: &GenerateVideoRequest| stem(request.prompt.as_deref().unwrap_or("video")),
+                |firefly, request: GenerateVideoRequest| async move {
+                    firefly.generate_video(request).await
+                },
+            )
+            .await
+        }
+        "upload_image" => upload_image(&call, arguments).await,
+        "job_status" => job_status(&call, arguments).await,
+        "cancel_job" => cancel_job(&call, arguments).await,
+        "list_custom_models" => list_custom_models(&call, arguments).await,
+        _ => return None,
+    };
+    Some(result)
+}
+
+fn stem(prompt: &str) -> String {
+    output::slug(prompt)
+}
+
+/// A generation tool: its image strings resolved (files uploaded), the
+/// arguments read as the SDK's request, the job submitted within the quota,
+/// waited for with progress, and its outputs saved.
+async fn job<A, S, F, Fut>(
+    call: &mut Call<'_>,
+    mut arguments: Value,
+    made: Made,
+    stem_of: S,
+    submit: F,
+) -> CallToolResult
+where
+    A: DeserializeOwned + Clone,
+    S: FnOnce(&A) -> String,
+    F: Fn(Firefly, A) -> Fut,
+    Fut: Future<Output = Result<JobAccepted, Error>>,
+{
+    if let Err(error) = schema::resolve_images(call.firefly, &mut arguments).await {
+        return match error {
+            CliError::InputFile { .. } => results::invalid(error.to_string()),
+            other => results::failure(&other),
+        };
+    }
+    let args: A = match schema::parse_arguments(arguments) {
+        Ok(args) => args,
+        Err(message) => return results::invalid(message),
+    };
+    let stem = stem_of(&args);
+    let submitted = progress::submit_within_quota(&mut call.progress, &call.cancelled, || {
+        submit(call.firefly.clone(), args.clone())
+    })
+    .await;
+    let job = match submitted {
+        Ok(Some(job)) => job,
+        Ok(None) => return results::invalid("the call was cancelled before the job was submitted"),
+        Err(error) if error.is_validation() => return results::invalid(error.to_string()),
+        Err(error) => return results::failure(&error.into()),
+    };
+    // Cancelled while the submission was on its way: the job exists now.
+    if call.cancelled.is_cancelled() {
+        return results::cancelled(&job.job_id, progress::cancel(call.firefly, &job).await);
+    }
+    let waited = progress::wait_for_job(
+        call.firefly,
+        &job,
+        call.wait,
+        &mut call.progress,
+        &call.cancelled,
+    )
+    .await;
+    match waited {
+        Waited::Finished(Ok(result)) => {
+            results::finished(
+                call.firefly,
+                &job.job_id,
+                &result,
+                call.output_dir,
+                &stem,
+                made,
+            )
+            .await
+        }
+        Waited::Finished(Err(error)) => results::failure(&error.into()),
+        Waited::Cancelled(cancel) => results::cancelled(&job.job_id, cancel),
+    }
+}
+
+async fn upload_image(call: &Call<'_>, arguments: Value) -> CallToolResult {
+    let args: UploadImage = match schema::parse_arguments(arguments) {
+        Ok(args) => args,
+        Err(message) => return results::invalid(message),
+    };
+    match upload::upload_file(call.firefly, &args.path).await {
+        Ok(uploaded) => {
+            let reference = format!("upload:{}", uploaded.id);
+            results::success(
+                format!(
+                    "uploaded {}; pass `{reference}` as an image",
+                    args.path.display()
+                ),
+                json!({"upload_id": uploaded.id, "image": reference}),
+            )
+        }
+        Err(error @ CliError::InputFile { .. }) => results::invalid(error.to_string()),
+        Err(CliError::Sdk(error)) if error.is_validation() => results::invalid(error.to_string()),
+        Err(error) => results::failure(&error),
+    }
+}
+
+async fn job_status(call: &Call<'_>, arguments: Value) -> CallToolResult {
+    let args: JobId = match schema::parse_arguments(arguments) {
+        Ok(args) => args,
+        Err(message) => return results::invalid(message),
+    };
+    let firefly = call.firefly;
+    match firefly.job_status(&firefly.job(&args.job_id)).await {
+        Ok(status) => results::success(
+            format!("job {}: {}", args.job_id, output::describe(&status)),
+            serde_json::to_value(&status).unwrap_or_default(),
+        ),
+        Err(error) => results::failure(&error.into()),
+    }
+}
+
+async fn cancel_job(call: &Call<'_>, arguments: Value) -> CallToolResult {
+    let args: JobId = match schema::parse_arguments(arguments) {
+        Ok(args) => args,
+        Err(message) => return results::invalid(message),
+    };
+    let firefly = call.firefly;
+    match firefly.cancel_job(&firefly.job(&args.job_id)).await {
+        Ok(()) => results::success(
+            format!("cancellation of job {} requested", args.job_id),
+            json!({"job_id": args.job_id, "canceled": true}),
+        ),
+        Err(error) => results::failure(&error.into()),
+    }
+}
+
+async fn list_custom_models(call: &Call<'_>, arguments: Value) -> CallToolResult {
+    let args: ListCustomModels = match schema::parse_arguments(arguments) {
+        Ok(args) => args,
+        Err(message) => return results::invalid(message),
+    };
+    let mut query = CustomModelsQuery::new();
+    if let Some(state) = args.published_state {
+        query = query.published_state(state);
+    }
+    let listed: Result<Vec<_>, Error> = call.firefly.custom_models(query).try_collect().await;
+    match listed {
+        Ok(models) => results::success(
+            format!("{} custom models", models.len()),
+            json!({"models": models}),
+        ),
+        Err(error) => results::failure(&error.into()),
+    }
+}

@@ -1,0 +1,355 @@
+//! `firefly mcp`, driven over stdio by rmcp's client (a child process, as
+//! an assistant runs it) against the emulator.
+
+mod common;
+
+use std::{
+    collections::BTreeSet,
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::Duration,
+};
+
+use adobe_firefly_emulator::Emulator;
+use base64::Engine;
+use common::scratch;
+use rmcp::{
+    ClientHandler, ServiceExt,
+    model::{CallToolRequestParams, CallToolResult, ProgressNotificationParam},
+    service::{NotificationContext, RoleClient, RunningService},
+    transport::TokioChildProcess,
+};
+use serde_json::{Value, json};
+use tokio::{
+    io::AsyncReadExt,
+    sync::mpsc,
+    time::{Instant, timeout},
+};
+
+/// The longest any step of these tests waits for the server.
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// A client that records the progress notifications it receives.
+struct Recorder {
+    progress: mpsc::UnboundedSender<ProgressNotificationParam>,
+}
+
+impl ClientHandler for Recorder {
+    async fn on_progress(
+        &self,
+        params: ProgressNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) {
+        let _ = self.progress.send(params);
+    }
+}
+
+struct Server {
+    client: RunningService<RoleClient, Recorder>,
+    progress: mpsc::UnboundedReceiver<ProgressNotificationParam>,
+    stderr: tokio::task::JoinHandle<String>,
+}
+
+/// `firefly mcp` as a child process pointed at the emulator, saving into
+/// `dir`; `unlisted_sizes` lets the small test sizes through.
+async fn serve(emulator: &Emulator, dir: &Path, unlisted_sizes: bool) -> Server {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_firefly"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("FIREFLY_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .envs(emulator.env_vars())
+        .env("RUST_LOG", "debug")
+        .args(["--poll-ms", "20", "mcp", "--output-dir"])
+        .arg(dir);
+    if unlisted_sizes {
+        command.env("FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES", "1");
+    }
+    let (transport, stderr) = TokioChildProcess::builder(command)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = stderr.unwrap();
+    let stderr = tokio::spawn(async move {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text).await;
+        text
+    });
+    let (sender, progress) = mpsc::unbounded_channel();
+    let client = timeout(DEADLINE, Recorder { progress: sender }.serve(transport))
+        .await
+        .expect("the server answers initialize")
+        .unwrap();
+    Server {
+        client,
+        progress,
+        stderr,
+    }
+}
+
+impl Server {
+    async fn call(&self, tool: &'static str, arguments: Value) -> CallToolResult {
+        let Value::Object(arguments) = arguments else {
+            panic!("arguments are an object")
+        };
+        let params = CallToolRequestParams::new(tool).with_arguments(arguments);
+        timeout(DEADLINE, self.client.call_tool(params))
+            .await
+            .expect("the call ends in time")
+            .unwrap()
+    }
+
+    /// Closes the session and returns what the server logged.
+    async fn close(self) -> String {
+        self.client.cancel().await.unwrap();
+        timeout(DEADLINE, self.stderr).await.unwrap().unwrap()
+    }
+}
+
+fn text(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|block| block.as_text().map(|text| text.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_error(result: &CallToolResult) -> bool {
+    result.is_error == Some(true)
+}
+
+/// Neither the client secret nor any token the emulator issued.
+fn assert_no_secret(emulator: &Emulator, text: &str) {
+    assert!(!text.contains(emulator.client_secret()), "{text}");
+    assert!(!text.contains("emulator-token-"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools_are_listed_and_images_come_back_as_previews_and_files() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("mcp-generate");
+    let server = serve(&emulator, &dir, true).await;
+
+    let tools = server.client.list_all_tools().await.unwrap();
+    let names: BTreeSet<String> = tools.iter().map(|tool| tool.name.to_string()).collect();
+    let expected = [
+        "cancel_job",
+        "expand_image",
+        "fill_image",
+        "generate_images",
+        "generate_object_composite",
+        "generate_similar_images",
+        "generate_video",
+        "job_status",
+        "list_custom_models",
+        "upload_image",
+    ];
+    assert_eq!(names, expected.iter().map(|s| s.to_string()).collect());
+    let generate = tools.iter().find(|t| t.name == "generate_images").unwrap();
+    assert!(generate.description.as_deref().unwrap().contains("credits"));
+    assert_eq!(generate.input_schema["required"], json!(["prompt"]));
+
+    // The emulator renders at most 1024 px; previews are at most 512.
+    let arguments = json!({"prompt": "a red fox", "numVariations": 2, "size": {"width": 2048, "height": 1024}, "seeds": [7, 8]});
+    let result = server.call("generate_images", arguments.clone()).await;
+    assert!(!is_error(&result), "{}", text(&result));
+    let previews: Vec<image::DynamicImage> = result
+        .content
+        .iter()
+        .filter_map(|block| block.as_image())
+        .map(|preview| {
+            assert_eq!(preview.mime_type, "image/jpeg");
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&preview.data)
+                .unwrap();
+            image::load_from_memory(&bytes).unwrap()
+        })
+        .collect();
+    assert_eq!(previews.len(), 2);
+    for preview in &previews {
+        assert_eq!((preview.width(), preview.height()), (512, 256));
+    }
+    let document = result.structured_content.clone().unwrap();
+    let saved: Vec<PathBuf> = document["saved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| PathBuf::from(file["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(saved.len(), 2);
+    for path in &saved {
+        assert!(path.starts_with(&dir), "{}", path.display());
+        assert!(image::open(path).is_ok(), "{} is an image", path.display());
+    }
+    assert_eq!(document["outputs"][0]["seed"], 7);
+    assert!(
+        document["outputs"][0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with(emulator.url())
+    );
+
+    // The same call again saves beside the first files, replacing none.
+    let before: Vec<Vec<u8>> = saved
+        .iter()
+        .map(|path| std::fs::read(path).unwrap())
+        .collect();
+    let again = server.call("generate_images", arguments).await;
+    assert!(!is_error(&again), "{}", text(&again));
+    assert_eq!(common::files(&dir).len(), 4);
+    for (path, bytes) in saved.iter().zip(before) {
+        assert_eq!(std::fs::read(path).unwrap(), bytes);
+    }
+
+    let logged = server.close().await;
+    assert_no_secret(&emulator, &logged);
+    assert_no_secret(&emulator, &format!("{result:?}"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_notifications_arrive_while_a_job_runs() {
+    let emulator = Emulator::builder()
+        .job_duration(Duration::from_secs(3))
+        .start()
+        .await
+        .unwrap();
+    let dir = scratch("mcp-progress");
+    let mut server = serve(&emulator, &dir, true).await;
+    let result = server
+        .call(
+            "generate_images",
+            json!({"prompt": "a slow cat", "size": {"width": 64, "height": 64}}),
+        )
+        .await;
+    assert!(!is_error(&result), "{}", text(&result));
+    let mut notes = Vec::new();
+    while let Ok(note) = server.progress.try_recv() {
+        notes.push(note);
+    }
+    let running: Vec<&ProgressNotificationParam> = notes
+        .iter()
+        .filter(|note| note.message.as_deref().unwrap_or("").contains("running"))
+        .collect();
+    assert!(running.len() >= 2, "{notes:?}");
+    assert!(
+        notes
+            .windows(2)
+            .all(|pair| pair[0].progress <= pair[1].progress),
+        "progress never goes back: {notes:?}"
+    );
+    assert!(
+        running.last().unwrap().progress > running[0].progress,
+        "{notes:?}"
+    );
+    assert!(notes.iter().all(|note| note.total == Some(100.0)));
+    server.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_a_call_cancels_its_job() {
+    let emulator = Emulator::builder()
+        .job_duration(Duration::from_secs(60))
+        .start()
+        .await
+        .unwrap();
+    let dir = scratch("mcp-cancel");
+    let mut server = serve(&emulator, &dir, true).await;
+    let peer = server.client.peer().clone();
+    let call = tokio::spawn(async move {
+        let arguments = json!({"prompt": "a very slow cat"});
+        let Value::Object(arguments) = arguments else {
+            unreachable!()
+        };
+        peer.call_tool(CallToolRequestParams::new("generate_images").with_arguments(arguments))
+            .await
+    });
+    let first = timeout(DEADLINE, server.progress.recv())
+        .await
+        .expect("a first progress notification")
+        .unwrap();
+    let message = first.message.unwrap();
+    let job_id = message
+        .split_whitespace()
+        .find(|word| word.starts_with("urn:ff:jobs:"))
+        .unwrap_or_else(|| panic!("the job id is in `{message}`"))
+        .trim_end_matches(':')
+        .to_owned();
+    assert!(emulator.canceled_jobs().is_empty());
+
+    // Dropping the call's future makes the client send notifications/cancelled.
+    call.abort();
+    let started = Instant::now();
+    while emulator.canceled_jobs().is_empty() {
+        assert!(started.elapsed() < DEADLINE, "the job was not cancelled");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(emulator.canceled_jobs(), [job_id]);
+
+    // The server stays usable after a cancelled call.
+    let status = server
+        .call("job_status", json!({"job_id": emulator.canceled_jobs()[0]}))
+        .await;
+    assert!(text(&status).contains("canceled"), "{}", text(&status));
+    server.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_a_tool_error_and_nothing_is_sent() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("mcp-bad-input");
+    let server = serve(&emulator, &dir, false).await;
+
+    let empty = server.call("generate_images", json!({"prompt": ""})).await;
+    assert!(is_error(&empty));
+    assert!(text(&empty).contains("prompt"), "{}", text(&empty));
+
+    let size = server
+        .call(
+            "generate_images",
+            json!({"prompt": "a cat", "size": {"width": 1000, "height": 7}}),
+        )
+        .await;
+    assert!(is_error(&size));
+    assert!(text(&size).contains("1000x7"), "{}", text(&size));
+
+    let missing = dir.join("no-such-image.png");
+    let file = server
+        .call(
+            "expand_image",
+            json!({"image": missing, "size": {"width": 2048, "height": 2048}}),
+        )
+        .await;
+    assert!(is_error(&file));
+    assert!(text(&file).contains("no-such-image.png"), "{}", text(&file));
+
+    let shape = server.call("generate_images", json!({"prompt": 42})).await;
+    assert!(is_error(&shape));
+    assert!(text(&shape).contains("input schema"), "{}", text(&shape));
+
+    let sent: Vec<String> = emulator
+        .requests()
+        .iter()
+        .filter(|request| request.method == "POST" && request.path.starts_with("/v3/"))
+        .map(|request| request.path.clone())
+        .collect();
+    assert!(sent.is_empty(), "nothing is submitted: {sent:?}");
+
+    // Adobe's own errors keep their error code.
+    let unknown = server
+        .call("job_status", json!({"job_id": "urn:ff:jobs:emulator:nope"}))
+        .await;
+    assert!(is_error(&unknown));
+    assert!(
+        text(&unknown).contains("unknown_job_id"),
+        "{}",
+        text(&unknown)
+    );
+    server.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
