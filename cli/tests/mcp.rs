@@ -353,3 +353,46 @@ async fn bad_input_is_a_tool_error_and_nothing_is_sent() {
     server.close().await;
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The same ground covered by the official Python MCP client
+/// (`tests/mcp_client.py`), which needs Python with the `mcp` and `pillow`
+/// packages: `.ci/run` makes such a virtual environment and runs this with
+/// `--ignored`, naming its interpreter in `FIREFLY_MCP_PYTHON`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Python with the mcp package; run by .ci/run"]
+async fn the_official_python_client_drives_the_server() {
+    let python = std::env::var("FIREFLY_MCP_PYTHON").unwrap_or_else(|_| "python3".into());
+    let emulator = Emulator::builder()
+        .job_duration(Duration::from_secs(3))
+        .start()
+        .await
+        .unwrap();
+    let dir = scratch("mcp-python");
+    let mut command = tokio::process::Command::new(python);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("FIREFLY_") && name != "FIREFLY_MCP_PYTHON" {
+            command.env_remove(name);
+        }
+    }
+    command
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_client.py"))
+        .envs(emulator.env_vars())
+        .env("FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES", "1")
+        .env("FIREFLY_BIN", env!("CARGO_BIN_EXE_firefly"))
+        .env("FIREFLY_MCP_OUTPUT", &dir)
+        .kill_on_drop(true);
+    let output = timeout(Duration::from_secs(300), command.output())
+        .await
+        .expect("the Python client finishes in time")
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let cancelled = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("cancelled job: "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(emulator.canceled_jobs(), [cancelled.trim()]);
+    println!("{stdout}");
+    let _ = std::fs::remove_dir_all(dir);
+}
