@@ -19,7 +19,8 @@ use crate::output;
 
 /// How long a submission keeps waiting for quota that other calls (or
 /// other programs on the same credential) are using, on top of the SDK's
-/// own retries, before the call fails as rate limited.
+/// own retries, before the call fails as rate limited. No new attempt
+/// starts after it; one in flight is not cut short (it may create a job).
 pub const QUOTA_PATIENCE: Duration = Duration::from_secs(5 * 60);
 
 /// The pause before a submission is tried again when Firefly gave no
@@ -33,16 +34,24 @@ const CANCEL_DEADLINE: Duration = Duration::from_secs(20);
 /// Sends progress notifications for one call, if its client asked for
 /// them with a progress token; progress never goes backwards.
 pub struct Progress {
-    peer: Peer<RoleServer>,
-    token: Option<ProgressToken>,
+    /// Where notifications go: the client and the token it sent.
+    to: Option<(Peer<RoleServer>, ProgressToken)>,
     last: f64,
 }
 
 impl Progress {
     pub fn new(peer: Peer<RoleServer>, token: Option<ProgressToken>) -> Self {
         Self {
-            peer,
-            token,
+            to: token.map(|token| (peer, token)),
+            last: 0.0,
+        }
+    }
+
+    /// Progress nobody asked for.
+    #[cfg(test)]
+    fn unwanted() -> Self {
+        Self {
+            to: None,
             last: 0.0,
         }
     }
@@ -50,14 +59,15 @@ impl Progress {
     /// Reports `percent` (0 to 100) with a message; a client that went away
     /// is not an error of the call.
     pub async fn report(&mut self, percent: f64, message: String) {
-        let Some(token) = &self.token else {
+        tracing::debug!(percent, %message, "progress");
+        let Some((peer, token)) = &self.to else {
             return;
         };
         self.last = self.last.max(percent.clamp(0.0, 100.0));
         let notification = ProgressNotificationParam::new(token.clone(), self.last)
             .with_total(100.0)
             .with_message(message);
-        if let Err(error) = self.peer.notify_progress(notification).await {
+        if let Err(error) = peer.notify_progress(notification).await {
             tracing::debug!(%error, "a progress notification could not be sent");
         }
     }
@@ -165,4 +175,95 @@ pub async fn cancel(firefly: &Firefly, job: &JobAccepted) -> Result<(), String> 
         tracing::warn!(job_id = %job.job_id, %reason, "the job could not be cancelled");
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use adobe_firefly::types::GenerateImagesRequest;
+    use adobe_firefly_emulator::{Emulator, Faults, ServerErrorBurst};
+
+    use super::*;
+
+    fn client(emulator: &Emulator) -> Firefly {
+        Firefly::builder()
+            .client_id(emulator.client_id())
+            .client_secret(emulator.client_secret())
+            .api_url(emulator.url())
+            .ims_url(emulator.url())
+            .build()
+            .unwrap()
+    }
+
+    async fn submit(
+        firefly: &Firefly,
+        cancelled: &CancellationToken,
+    ) -> Result<Option<JobAccepted>, Error> {
+        submit_within_quota(&mut Progress::unwanted(), cancelled, || {
+            firefly.generate_images(GenerateImagesRequest::builder().prompt("a cat"))
+        })
+        .await
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_submission_waits_for_quota_past_the_sdks_own_retries() {
+        // Six 429s in a row: more than the SDK's four attempts.
+        let emulator = Emulator::builder()
+            .faults(Faults::none().server_errors(ServerErrorBurst::new(429, 6, 1000)))
+            .start()
+            .await
+            .unwrap();
+        let job = submit(&client(&emulator), &CancellationToken::new()).await;
+        assert!(job.unwrap().is_some());
+        assert_eq!(emulator.faults_served().server_errors, 6);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_submission_gives_up_on_quota_after_its_patience() {
+        let emulator = Emulator::builder()
+            .faults(Faults::none().rate_limit_every(1))
+            .start()
+            .await
+            .unwrap();
+        let started = Instant::now();
+        let error = submit(&client(&emulator), &CancellationToken::new())
+            .await
+            .unwrap_err();
+        assert!(error.is_rate_limited(), "{error}");
+        // The last attempt starts before the patience ends, and its own
+        // retries (three 1 s Retry-Afters) may end after.
+        let last_attempt = Duration::from_secs(10);
+        assert!(
+            started.elapsed() <= QUOTA_PATIENCE + last_attempt,
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            started.elapsed() >= QUOTA_PATIENCE - MAX_QUOTA_PAUSE,
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancelled_call_stops_waiting_for_quota_and_submits_nothing() {
+        let emulator = Emulator::builder()
+            .faults(Faults::none().rate_limit_every(1))
+            .start()
+            .await
+            .unwrap();
+        let cancelled = CancellationToken::new();
+        let cancel = cancelled.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            cancel.cancel();
+        });
+        let started = Instant::now();
+        let job = submit(&client(&emulator), &cancelled).await.unwrap();
+        assert!(job.is_none());
+        assert!(
+            started.elapsed() < QUOTA_PATIENCE,
+            "{:?}",
+            started.elapsed()
+        );
+    }
 }
