@@ -53,6 +53,15 @@ struct Server {
 /// `firefly mcp` as a child process pointed at the emulator, saving into
 /// `dir`; `unlisted_sizes` lets the small test sizes through.
 async fn serve(emulator: &Emulator, dir: &Path, unlisted_sizes: bool) -> Server {
+    let mut variables = emulator.env_vars();
+    if unlisted_sizes {
+        variables.push(("FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES", "1".into()));
+    }
+    serve_with(variables, dir).await
+}
+
+/// `firefly mcp` as a child process with only these `FIREFLY_*` variables.
+async fn serve_with(variables: Vec<(&'static str, String)>, dir: &Path) -> Server {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_firefly"));
     for (name, _) in std::env::vars() {
         if name.starts_with("FIREFLY_") {
@@ -60,13 +69,10 @@ async fn serve(emulator: &Emulator, dir: &Path, unlisted_sizes: bool) -> Server 
         }
     }
     command
-        .envs(emulator.env_vars())
+        .envs(variables)
         .env("RUST_LOG", "debug")
         .args(["--poll-ms", "20", "mcp", "--output-dir"])
         .arg(dir);
-    if unlisted_sizes {
-        command.env("FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES", "1");
-    }
     let (transport, stderr) = TokioChildProcess::builder(command)
         .stderr(Stdio::piped())
         .spawn()
@@ -351,6 +357,89 @@ async fn bad_input_is_a_tool_error_and_nothing_is_sent() {
         text(&unknown)
     );
     server.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_credentials_are_named_by_every_call() {
+    let dir = scratch("mcp-unconfigured");
+    let server = serve_with(Vec::new(), &dir).await;
+    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 10);
+    let result = server
+        .call("generate_images", json!({"prompt": "a cat"}))
+        .await;
+    assert!(is_error(&result));
+    assert!(
+        text(&result).contains("FIREFLY_SERVICES_CLIENT_ID"),
+        "{}",
+        text(&result)
+    );
+    server.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Answers every connection with one 404 as Firefly writes it, with a
+/// request id, and reports each request's head.
+async fn firefly_refusing_everything() -> (String, mpsc::UnboundedReceiver<String>) {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (heads, received) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut head = Vec::new();
+            let mut buffer = [0u8; 1024];
+            // Read to the end of the request head, at most 16 KiB.
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+                match timeout(DEADLINE, stream.read(&mut buffer)).await {
+                    Ok(Ok(n)) if n > 0 => head.extend_from_slice(&buffer[..n]),
+                    _ => break,
+                }
+            }
+            let _ = heads.send(String::from_utf8_lossy(&head).into_owned());
+            let body = r#"{"error_code":"job_not_found","message":"No such job."}"#;
+            let response = format!(
+                "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\n\
+                 x-request-id: req-7f3a\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes()).await;
+        }
+    });
+    (url, received)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adobe_errors_keep_their_code_and_request_id_and_never_the_token() {
+    let (url, mut heads) = firefly_refusing_everything().await;
+    let token = "static-token-that-must-stay-secret";
+    let dir = scratch("mcp-adobe-error");
+    let server = serve_with(
+        vec![
+            ("FIREFLY_SERVICES_CLIENT_ID", "client-id".into()),
+            ("FIREFLY_SERVICES_ACCESS_TOKEN", token.into()),
+            ("FIREFLY_SERVICES_API_URL", url),
+        ],
+        &dir,
+    )
+    .await;
+    let result = server
+        .call("job_status", json!({"job_id": "urn:ff:jobs:gone"}))
+        .await;
+    assert!(is_error(&result));
+    let answer = text(&result);
+    assert!(
+        answer.contains("\"error_code\":\"job_not_found\""),
+        "{answer}"
+    );
+    assert!(answer.contains("\"request_id\":\"req-7f3a\""), "{answer}");
+    assert!(answer.contains("\"status\":404"), "{answer}");
+    // The token went to Firefly, and nowhere else.
+    let head = timeout(DEADLINE, heads.recv()).await.unwrap().unwrap();
+    assert!(head.contains(token), "{head}");
+    assert!(!format!("{result:?}").contains(token));
+    let logged = server.close().await;
+    assert!(!logged.contains(token), "{logged}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

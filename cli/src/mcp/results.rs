@@ -25,10 +25,11 @@ pub fn success(summary: impl Into<String>, document: Value) -> CallToolResult {
     result
 }
 
-/// Arguments the tool cannot use: nothing was sent, nothing was paid.
+/// A call that submitted nothing (bad arguments, a missing file, missing
+/// credentials), so no credits were spent: what to change.
 pub fn invalid(message: impl Into<String>) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(format!(
-        "Nothing was sent to Firefly: {}",
+        "Nothing was submitted, no credits were spent: {}",
         message.into()
     ))])
 }
