@@ -10,7 +10,7 @@ use std::{
     time::Duration,
 };
 
-use adobe_firefly_emulator::Emulator;
+use adobe_firefly_emulator::{Emulator, Faults};
 use base64::Engine;
 use common::scratch;
 use rmcp::{
@@ -356,6 +356,32 @@ async fn bad_input_is_a_tool_error_and_nothing_is_sent() {
         "{}",
         text(&unknown)
     );
+    server.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_at_once_wait_out_each_others_rate_limits() {
+    // Every second request is refused with 429 and `Retry-After: 1`.
+    let emulator = Emulator::builder()
+        .faults(Faults::none().rate_limit_every(2))
+        .start()
+        .await
+        .unwrap();
+    let dir = scratch("mcp-concurrent");
+    let server = serve(&emulator, &dir, true).await;
+    let calls = (0..3).map(|n| {
+        server.call(
+            "generate_images",
+            json!({"prompt": format!("cat number {n}"), "size": {"width": 64, "height": 64}}),
+        )
+    });
+    let results = futures::future::join_all(calls).await;
+    for result in &results {
+        assert!(!is_error(result), "{}", text(result));
+    }
+    assert!(emulator.faults_served().rate_limits >= 2);
+    assert_eq!(common::files(&dir).len(), 3);
     server.close().await;
     let _ = std::fs::remove_dir_all(dir);
 }
