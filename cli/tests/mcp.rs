@@ -361,6 +361,95 @@ async fn bad_input_is_a_tool_error_and_nothing_is_sent() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn image_tools_take_a_path_an_upload_or_a_url_and_videos_come_back_without_preview() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("mcp-image-tools");
+    let source = dir.join("source.png");
+    image::RgbImage::from_pixel(64, 48, image::Rgb([10, 120, 200]))
+        .save(&source)
+        .unwrap();
+    let server = serve(&emulator, &dir, true).await;
+
+    let uploaded = server.call("upload_image", json!({"path": source})).await;
+    assert!(!is_error(&uploaded), "{}", text(&uploaded));
+    let reference = uploaded.structured_content.unwrap()["image"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(reference.starts_with("upload:"), "{reference}");
+
+    let size = json!({"width": 64, "height": 64});
+    let calls = [
+        (
+            "generate_similar_images",
+            json!({"image": source, "size": size}),
+        ),
+        ("expand_image", json!({"image": reference, "size": size})),
+        (
+            "generate_similar_images",
+            json!({"image": "https://images.example.com/cat.png", "size": size}),
+        ),
+        (
+            "fill_image",
+            json!({"image": {"source": source}, "mask": reference, "size": size}),
+        ),
+        (
+            "generate_object_composite",
+            json!({"image": source, "prompt": "on a beach", "size": size}),
+        ),
+    ];
+    for (tool, arguments) in calls {
+        let result = server.call(tool, arguments).await;
+        assert!(!is_error(&result), "{tool}: {}", text(&result));
+        assert_eq!(
+            result
+                .content
+                .iter()
+                .filter(|b| b.as_image().is_some())
+                .count(),
+            1,
+            "{tool}"
+        );
+    }
+    let uploads = emulator
+        .requests()
+        .iter()
+        .filter(|request| request.path == "/v2/storage/image")
+        .count();
+    assert_eq!(
+        uploads, 4,
+        "upload_image, similar, fill and composite upload the file"
+    );
+
+    let video = server
+        .call("generate_video", json!({"prompt": "waves at dusk"}))
+        .await;
+    assert!(!is_error(&video), "{}", text(&video));
+    assert!(video.content.iter().all(|block| block.as_image().is_none()));
+    let document = video.structured_content.unwrap();
+    assert!(
+        document["saved"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with(".mp4"),
+        "{document}"
+    );
+    assert!(document["outputs"][0]["url"].is_string(), "{document}");
+
+    let models = server.call("list_custom_models", json!({})).await;
+    assert!(!is_error(&models), "{}", text(&models));
+    assert_eq!(
+        models.structured_content.unwrap()["models"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    server.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_at_once_wait_out_each_others_rate_limits() {
     // Every second request is refused with 429 and `Retry-After: 1`.
     let emulator = Emulator::builder()
