@@ -129,7 +129,7 @@ async fn cancel_and_unknown_jobs() {
     let job = firefly.generate_images(cat()).await.unwrap();
     assert!(emulator.canceled_jobs().is_empty());
     firefly.cancel_job(&job).await.unwrap();
-    assert_eq!(emulator.canceled_jobs(), [job.job_id.clone()]);
+    assert_eq!(emulator.canceled_jobs(), std::slice::from_ref(&job.job_id));
     let error = firefly
         .wait_for_job(&job, &WaitOptions::default())
         .await

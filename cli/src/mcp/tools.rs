@@ -182,7 +182,7 @@ pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Opti
                 &mut call,
                 arguments,
                 Made::Images,
-                |args: &GenerateImages| stem(args.request.prompt.as_str()),
+                |args: &GenerateImages| output::slug(&args.request.prompt),
                 |firefly, args: GenerateImages| async move {
                     match args.model {
                         Some(model) => {
@@ -240,7 +240,7 @@ pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Opti
                 &mut call,
                 arguments,
                 Made::Images,
-                |request: &GenerateObjectCompositeRequest| stem(&request.prompt),
+                |request: &GenerateObjectCompositeRequest| output::slug(&request.prompt),
                 |firefly, request: GenerateObjectCompositeRequest| async move {
                     firefly.generate_object_composite(request).await
                 },
@@ -252,7 +252,9 @@ pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Opti
                 &mut call,
                 arguments,
                 Made::Video,
-                |request: &GenerateVideoRequest| stem(request.prompt.as_deref().unwrap_or("video")),
+                |request: &GenerateVideoRequest| {
+                    output::slug(request.prompt.as_deref().unwrap_or("video"))
+                },
                 |firefly, request: GenerateVideoRequest| async move {
                     firefly.generate_video(request).await
                 },
@@ -266,10 +268,6 @@ pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Opti
         _ => return None,
     };
     Some(result)
-}
-
-fn stem(prompt: &str) -> String {
-    output::slug(prompt)
 }
 
 /// A generation tool: its image strings resolved (files uploaded), the
