@@ -115,6 +115,10 @@ pub struct ImageOptions {
     /// Directory to save the images in.
     #[arg(short = 'o', long = "output", default_value = ".")]
     pub output: PathBuf,
+    /// Replace a file that has the name an output would get (by default a
+    /// new name is chosen and nothing is replaced).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args)]
@@ -146,7 +150,7 @@ pub struct BatchArgs {
     /// starting with # are skipped) or a .jsonl file (one request body per
     /// line, such as {"prompt": "...", "numVariations": 2}).
     pub file: PathBuf,
-    /// Directory for the images, named LINE-PROMPT-N.EXT, and for the
+    /// Directory for the images, named LINE-PROMPT-seed-SEED.EXT, and for the
     /// journal (.firefly-journal.jsonl) that lets a rerun skip what was
     /// saved and adopt jobs still in flight instead of paying twice.
     #[arg(short = 'o', long = "output")]
@@ -227,6 +231,10 @@ pub struct VideoArgs {
     /// Directory to save the video in.
     #[arg(short = 'o', long = "output", default_value = ".")]
     pub output: PathBuf,
+    /// Replace a file that has the name the video would get (by default a
+    /// new name is chosen and nothing is replaced).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Subcommand)]

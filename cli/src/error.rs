@@ -6,13 +6,15 @@ use std::{fmt, path::PathBuf, process::ExitCode};
 use adobe_firefly::{ConfigError, Error, auth::AuthError};
 use serde_json::{Value, json};
 
-use crate::output;
+use crate::{output, save};
 
 /// A failed command.
 #[derive(Debug)]
 pub enum CliError {
     /// The SDK (or the service behind it) failed.
     Sdk(Error),
+    /// The command line asks for something that cannot be sent.
+    Usage(String),
     /// The batch file cannot be read or has no usable prompts.
     BatchFile { path: PathBuf, problem: String },
     /// An input image file cannot be read (missing, a directory, no
@@ -31,8 +33,8 @@ pub enum CliError {
     /// be saved: the job id and their URLs let the user fetch them.
     Unsaved {
         job_id: String,
-        saved: Vec<output::Saved>,
-        unsaved: Vec<output::Unsaved>,
+        saved: Vec<save::Saved>,
+        unsaved: Vec<save::Unsaved>,
     },
     /// `firefly emulator --faults` does not parse; `reason` is the
     /// emulator's own parse error.
@@ -45,7 +47,7 @@ impl CliError {
     /// The process's exit status: 2 for an unusable batch file, 1 otherwise.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Self::BatchFile { .. } => ExitCode::from(2),
+            Self::BatchFile { .. } | Self::Usage(_) => ExitCode::from(2),
             _ => ExitCode::FAILURE,
         }
     }
@@ -74,8 +76,8 @@ impl CliError {
                 "request_id": null,
                 "job_id": job_id,
                 "output_urls": unsaved.iter().filter_map(|u| u.url.clone()).collect::<Vec<_>>(),
-                "saved": saved.iter().map(output::Saved::json).collect::<Vec<_>>(),
-                "unsaved": unsaved.iter().map(output::Unsaved::json).collect::<Vec<_>>(),
+                "saved": saved.iter().map(save::Saved::json).collect::<Vec<_>>(),
+                "unsaved": unsaved.iter().map(save::Unsaved::json).collect::<Vec<_>>(),
             }}),
             // The same keys as an SDK error, so scripts read every error alike.
             other => json!({"error": {
@@ -94,6 +96,7 @@ impl fmt::Display for CliError {
         match self {
             Self::Sdk(error) => fmt::Display::fmt(error, f),
             Self::BatchFile { path, problem } => write!(f, "{}: {problem}", path.display()),
+            Self::Usage(problem) => f.write_str(problem),
             Self::InputFile { path, source } => {
                 write!(f, "cannot read the image file {}: {source}", path.display())
             }
@@ -140,7 +143,10 @@ impl std::error::Error for CliError {
             Self::InputFile { source, .. }
             | Self::OutputFile { source, .. }
             | Self::EmulatorStart(source) => Some(source),
-            Self::BatchFile { .. } | Self::FaultsSpec { .. } | Self::Unsaved { .. } => None,
+            Self::BatchFile { .. }
+            | Self::Usage(_)
+            | Self::FaultsSpec { .. }
+            | Self::Unsaved { .. } => None,
         }
     }
 }

@@ -15,8 +15,10 @@ mod args;
 mod commands;
 mod error;
 mod journal;
+mod naming;
 mod output;
 mod parse;
+mod save;
 
 use std::{process::ExitCode, time::Duration};
 

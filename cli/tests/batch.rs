@@ -50,7 +50,9 @@ async fn a_batch_of_twenty_rides_out_injected_429s() {
     );
     assert_eq!(files(&out).len(), 20);
     assert!(
-        files(&out).contains(&"0002-prompt-number-1-1.png".to_owned()),
+        files(&out)
+            .iter()
+            .any(|f| f.starts_with("0002-prompt-number-1-seed-") && f.ends_with(".png")),
         "{:?}",
         files(&out)
     );

@@ -18,7 +18,8 @@ use crate::{
     args::BatchArgs,
     error::CliError,
     journal::{Journal, State, request_key},
-    output::{self, Output, Saved},
+    output::{self, Output},
+    save::{self, Naming, Saved},
 };
 
 struct Item {
@@ -185,14 +186,26 @@ async fn one(
     };
     line.set_message("downloading");
     // Files an earlier run saved for this same request are kept, not replaced.
-    let report = output::save_outputs(firefly, &result, dir, &item.stem, &kept, |index, path| {
-        if let Err(error) = journal.file_saved(&item.key, index, path) {
-            warn(&format!(
-                "cannot record {} in the journal ({error})",
-                path.display()
-            ));
-        }
-    })
+    let naming = Naming {
+        stem: &item.stem,
+        request_hash: &item.key,
+        replace: false,
+    };
+    let report = save::save_outputs(
+        firefly,
+        &result,
+        dir,
+        &naming,
+        &kept,
+        |index, path, seed| {
+            if let Err(error) = journal.file_saved(&item.key, index, path, seed) {
+                warn(&format!(
+                    "cannot record {} in the journal ({error})",
+                    path.display()
+                ));
+            }
+        },
+    )
     .await;
     if !report.unsaved.is_empty() {
         return Err(CliError::Unsaved {
@@ -239,7 +252,7 @@ fn read_items(args: &BatchArgs) -> Result<Vec<Item>, String> {
         if request.size.is_none() {
             request.size = args.size.clone();
         }
-        let stem = format!("{line:04}-{}", output::slug(&request.prompt));
+        let stem = format!("{line:04}-{}", crate::naming::slug(&request.prompt));
         let body = serde_json::to_value(&request).map_err(|e| format!("line {line}: {e}"))?;
         let model = args.model.map(|m| m.to_string());
         let key = request_key(&body, model.as_deref());
