@@ -2,10 +2,10 @@
 //! (clap definitions only; the values are parsed by `parse` and acted on by
 //! `commands`).
 
-use std::path::PathBuf;
+use std::{ffi::OsString, path::PathBuf, time::Duration};
 
 use adobe_firefly::{
-    RateLimit,
+    RateLimit, WaitOptions,
     types::{ContentClass, ImageModelVersion, PublishedStateFilter, Size},
 };
 use clap::{Args, Parser, Subcommand};
@@ -24,11 +24,6 @@ pub struct Cli {
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
     pub json: bool,
-
-    /// Milliseconds before the first status poll of a job; later polls back
-    /// off from there.
-    #[arg(long, global = true, default_value_t = 1000, value_name = "MS")]
-    pub poll_ms: u64,
 
     #[command(subcommand)]
     pub command: Command,
@@ -99,6 +94,45 @@ pub enum Command {
     // line in the dispatch in `main.rs`.
 }
 
+impl Command {
+    /// How the command waits for its jobs (the defaults for commands that
+    /// start none).
+    pub fn wait_options(&self) -> WaitOptions {
+        let polling = match self {
+            Self::Generate(args) => Some(&args.image.polling),
+            Self::Batch(args) => Some(&args.polling),
+            Self::Expand(args) => Some(&args.image_options.polling),
+            Self::Fill(args) => Some(&args.image_options.polling),
+            Self::Similar(args) => Some(&args.image_options.polling),
+            Self::Composite(args) => Some(&args.image_options.polling),
+            Self::Video(args) => Some(&args.polling),
+            _ => None,
+        };
+        let poll_ms = polling.map_or(DEFAULT_POLL_MS, |p| p.poll_ms);
+        WaitOptions::default().first_poll(Duration::from_millis(poll_ms))
+    }
+}
+
+/// Whether `--json` was asked for, read from the raw arguments, for a
+/// command line clap could not parse.
+pub fn json_requested(args: impl IntoIterator<Item = OsString>) -> bool {
+    args.into_iter()
+        .skip(1)
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json")
+}
+
+const DEFAULT_POLL_MS: u64 = 1000;
+
+/// How a command that starts jobs waits for them.
+#[derive(Args, Clone)]
+pub struct Polling {
+    /// Milliseconds before the first status poll of a job; later polls back
+    /// off from there.
+    #[arg(long, env = "FIREFLY_POLL_MS", default_value_t = DEFAULT_POLL_MS, value_name = "MS")]
+    pub poll_ms: u64,
+}
+
 /// What every image-producing command shares: how many, how big, which
 /// seeds, and where to save them.
 #[derive(Args, Clone)]
@@ -119,6 +153,8 @@ pub struct ImageOptions {
     /// new name is chosen and nothing is replaced).
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub polling: Polling,
 }
 
 #[derive(Args)]
@@ -171,6 +207,8 @@ pub struct BatchArgs {
     /// Model for every prompt.
     #[arg(long, value_parser = parse::model)]
     pub model: Option<ImageModelVersion>,
+    #[command(flatten)]
+    pub polling: Polling,
 }
 
 #[derive(Args)]
@@ -235,6 +273,8 @@ pub struct VideoArgs {
     /// new name is chosen and nothing is replaced).
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub polling: Polling,
 }
 
 #[derive(Subcommand)]

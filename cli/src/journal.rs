@@ -109,8 +109,17 @@ impl Journal {
 
     /// Records that the request is about to be submitted, so a run stopped
     /// before the job id comes back is known to have maybe paid.
-    pub fn submitting(&self, key: &str, line: usize, prompt: &str) -> std::io::Result<()> {
-        self.append(json!({"key": key, "line": line, "prompt": prompt, "state": "submitting"}))
+    /// `details` (the model and size, say) are kept for the contact sheet.
+    pub fn submitting(
+        &self,
+        key: &str,
+        line: usize,
+        prompt: &str,
+        details: &Value,
+    ) -> std::io::Result<()> {
+        self.append(json!({
+            "key": key, "line": line, "prompt": prompt, "state": "submitting", "details": details,
+        }))
     }
 
     /// Records that the request was submitted as `job_id`, durably, before
@@ -151,6 +160,21 @@ impl Journal {
     ) -> std::io::Result<()> {
         self.append(json!({
             "key": key, "line": line, "state": "saved", "job_id": job_id, "files": files,
+        }))
+    }
+
+    /// Records why a request failed, for the contact sheet; what a rerun
+    /// does is decided by the other entries.
+    pub fn error(&self, key: &str, line: usize, error: &Value) -> std::io::Result<()> {
+        self.append(json!({"key": key, "line": line, "state": "error", "error": error}))
+    }
+
+    /// Records a line of the batch file that is not a request, for the
+    /// contact sheet.
+    pub fn rejected(&self, line: usize, text: &str, problem: &str) -> std::io::Result<()> {
+        let key = format!("line-{line}-{}", request_key(&json!(text), None));
+        self.append(json!({
+            "key": key, "line": line, "prompt": text, "state": "rejected", "problem": problem,
         }))
     }
 

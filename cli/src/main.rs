@@ -20,7 +20,7 @@ mod output;
 mod parse;
 mod save;
 
-use std::{process::ExitCode, time::Duration};
+use std::process::ExitCode;
 
 use adobe_firefly::WaitOptions;
 use clap::Parser;
@@ -33,16 +33,19 @@ use crate::{
 };
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let out = Output::new(cli.json);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            out.error(&CliError::Runtime(error));
             return ExitCode::FAILURE;
         }
     };
-    let wait = WaitOptions::default().first_poll(Duration::from_millis(cli.poll_ms));
+    let wait = cli.command.wait_options();
     match runtime.block_on(run(cli.command, &out, &wait)) {
         Ok(code) => code,
         Err(error) => {
@@ -50,6 +53,34 @@ fn main() -> ExitCode {
             error.exit_code()
         }
     }
+}
+
+/// A command line clap cannot use: its message as usual on stderr and, with
+/// `--json`, as an error document on stdout; exit status 2. Help and the
+/// version are not errors.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let _ = error.print();
+    if args::json_requested(std::env::args_os()) {
+        let rendered = error.render().to_string();
+        let message = rendered
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ");
+        println!(
+            "{}",
+            serde_json::json!({ "error": error::error_fields("usage", message) })
+        );
+    }
+    ExitCode::from(error::USAGE)
 }
 
 /// Runs one subcommand; each builds its own client from the environment.

@@ -3,9 +3,9 @@
 
 use std::{io::IsTerminal, time::Duration};
 
-use adobe_firefly::{Error, types::JobStatusResponse};
+use adobe_firefly::types::JobStatusResponse;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::CliError;
 
@@ -62,17 +62,6 @@ impl Output {
         spinner.enable_steady_tick(Duration::from_millis(120));
         spinner
     }
-}
-
-/// An SDK error as JSON, with what Adobe said about it.
-pub fn error_json(error: &Error) -> Value {
-    json!({"error": {
-        "message": error.to_string(),
-        "status": error.status(),
-        "error_code": error.error_code(),
-        "request_id": error.request_id(),
-        "job_id": error.job_id(),
-    }})
 }
 
 /// A job's state as Firefly named it, or `unknown` when the answer had none.

@@ -102,7 +102,7 @@ async fn an_interrupted_batch_resumes_where_it_stopped() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["status"] == "FAILED")
+        .filter(|r| r["status"] == "failed")
         .collect();
     assert!(
         failed

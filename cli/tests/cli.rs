@@ -300,7 +300,7 @@ fn a_bad_faults_spec_is_reported_as_a_faults_spec_with_the_reason() {
         .args(["emulator", "--faults", "explode"])
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(
         stderr.contains("--faults") && stderr.contains("faults spec"),
@@ -313,7 +313,7 @@ fn a_bad_faults_spec_is_reported_as_a_faults_spec_with_the_reason() {
         .args(["--json", "emulator", "--faults", "slow_ms=0"])
         .output()
         .unwrap();
-    assert_eq!(json.status.code(), Some(1));
+    assert_eq!(json.status.code(), Some(2));
     let document: Value = serde_json::from_slice(&json.stdout).unwrap();
     let message = document["error"]["message"].as_str().unwrap();
     assert!(
@@ -340,7 +340,7 @@ async fn an_unreadable_input_image_is_named_as_a_file_that_cannot_be_read() {
         let mut command = firefly(&emulator);
         command.args(&args).arg(path);
         let output = run(command).await;
-        assert_eq!(output.status.code(), Some(1), "{what}: {output:?}");
+        assert_eq!(output.status.code(), Some(2), "{what}: {output:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
             stderr.contains("cannot read") && stderr.contains(&path.display().to_string()),

@@ -30,7 +30,7 @@ pub fn firefly(emulator: &Emulator) -> Command {
     command
         .envs(emulator.env_vars())
         .env("FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES", "1")
-        .args(["--poll-ms", "20"]);
+        .env("FIREFLY_POLL_MS", "20");
     command
 }
 
