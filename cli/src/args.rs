@@ -10,7 +10,10 @@ use adobe_firefly::{
 };
 use clap::{Args, Parser, Subcommand};
 
-use crate::parse::{self, ImageInput};
+use crate::{
+    help,
+    parse::{self, ImageInput},
+};
 
 /// Generate images with Adobe Firefly from the command line.
 ///
@@ -32,36 +35,47 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Generate images from a prompt and save them.
+    #[command(after_help = help::text_to_image())]
     Generate(GenerateArgs),
     /// Generate images for every prompt of a file (.txt: one per line;
     /// .jsonl: one request body per line), resumably.
+    #[command(after_help = help::text_to_image())]
     Batch(BatchArgs),
     /// Expand an image beyond its borders.
+    #[command(after_help = help::edits())]
     Expand(ExpandArgs),
     /// Fill the masked area of an image.
+    #[command(after_help = help::edits())]
     Fill(FillArgs),
     /// Generate variations of an image.
+    #[command(after_help = help::edits())]
     Similar(SimilarArgs),
     /// Place the object of an image into a generated scene.
+    #[command(after_help = help::edits())]
     Composite(CompositeArgs),
     /// Upload an image (JPEG, PNG or WEBP) and print its upload id.
+    #[command(after_help = help::api())]
     Upload {
         /// The image file.
         path: PathBuf,
     },
     /// Generate a video from a prompt and save it.
+    #[command(after_help = help::video())]
     Video(VideoArgs),
     /// Show the status of a job.
+    #[command(after_help = help::api())]
     Status {
         /// The job id.
         job_id: String,
     },
     /// Cancel a job.
+    #[command(after_help = help::api())]
     Cancel {
         /// The job id.
         job_id: String,
     },
     /// List the organization's custom models.
+    #[command(after_help = help::api())]
     Models {
         /// Which models: all, ready, published, unpublished, queued, training,
         /// failed, cancelled.
@@ -69,17 +83,20 @@ pub enum Command {
         state: Option<PublishedStateFilter>,
     },
     /// Check that the credentials work and show when the token expires.
+    #[command(after_help = help::api())]
     Token {
         /// Also print the access token itself.
         #[arg(long)]
         show: bool,
     },
     /// Rotate client secrets (Adobe I/O Management API).
+    #[command(after_help = help::secrets())]
     Secrets {
         #[command(subcommand)]
         action: SecretsAction,
     },
     /// Run the local Firefly emulator and print how to point the SDK at it.
+    #[command(after_help = help::none())]
     Emulator {
         /// Port to listen on (0: any free port).
         #[arg(long, default_value_t = 0)]
@@ -140,7 +157,7 @@ pub struct ImageOptions {
     /// Images to generate, 1 to 4.
     #[arg(short = 'n', long = "variations")]
     pub variations: Option<i64>,
-    /// Output size, WIDTHxHEIGHT (for example 2048x2048).
+    /// Output size, WIDTHxHEIGHT (the sizes Adobe lists are below).
     #[arg(long, value_parser = parse::size)]
     pub size: Option<Size>,
     /// Seeds, one per image.
@@ -166,8 +183,8 @@ pub struct GenerateArgs {
     /// photo or art.
     #[arg(long, value_parser = parse::content_class)]
     pub content_class: Option<ContentClass>,
-    /// Model: image3, image4_standard, image4_ultra, image3_custom, image4_custom.
-    #[arg(long, value_parser = parse::model)]
+    /// Model (the list below gives each one's sizes).
+    #[arg(long, value_parser = parse::model())]
     pub model: Option<ImageModelVersion>,
     /// Custom model id, with a *_custom model.
     #[arg(long)]
@@ -204,8 +221,8 @@ pub struct BatchArgs {
     /// Output size, WIDTHxHEIGHT, unless a .jsonl line says otherwise.
     #[arg(long, value_parser = parse::size)]
     pub size: Option<Size>,
-    /// Model for every prompt.
-    #[arg(long, value_parser = parse::model)]
+    /// Model for every prompt (the list below gives each one's sizes).
+    #[arg(long, value_parser = parse::model())]
     pub model: Option<ImageModelVersion>,
     #[command(flatten)]
     pub polling: Polling,
@@ -263,7 +280,7 @@ pub struct CompositeArgs {
 pub struct VideoArgs {
     /// What to generate.
     pub prompt: String,
-    /// Video size, WIDTHxHEIGHT (for example 1920x1080).
+    /// Video size, WIDTHxHEIGHT (the sizes Adobe lists are below).
     #[arg(long, value_parser = parse::size)]
     pub size: Option<Size>,
     /// Directory to save the video in.

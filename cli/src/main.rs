@@ -6,6 +6,8 @@
 //!
 //! Where things are:
 //! - `args`: the command line (global options, subcommands, arguments);
+//! - `help`: the environment variables, models and sizes each command's
+//!   help lists;
 //! - `parse`: argument values (sizes, image inputs, rates, model names);
 //! - `commands`: one module per subcommand, plus waiting and saving;
 //! - `output`: text or JSON, progress, tables, saved files;
@@ -14,6 +16,7 @@
 mod args;
 mod commands;
 mod error;
+mod help;
 mod journal;
 mod naming;
 mod output;
