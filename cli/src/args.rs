@@ -106,6 +106,21 @@ pub enum Command {
         #[arg(long, default_value = "")]
         faults: String,
     },
+    /// Print a completion script for a shell (see the README for where to
+    /// put it).
+    #[command(after_help = help::none())]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one per command into a folder.
+    #[command(after_help = help::none())]
+    Man {
+        /// Write `firefly.1`, `firefly-generate.1`, ... into this folder
+        /// instead of printing `firefly.1`.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     // Room for `firefly mcp` (serving these commands as Model Context
     // Protocol tools): a variant here, a module under `commands/`, and one
     // line in the dispatch in `main.rs`.

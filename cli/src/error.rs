@@ -45,6 +45,8 @@ pub enum CliError {
     EmulatorStart(std::io::Error),
     /// The async runtime could not start.
     Runtime(std::io::Error),
+    /// Standard output cannot be written.
+    Stdout(std::io::Error),
 }
 
 impl CliError {
@@ -84,6 +86,7 @@ impl CliError {
             Self::Unsaved { .. } => "unsaved",
             Self::EmulatorStart(_) => "emulator",
             Self::Runtime(_) => "runtime",
+            Self::Stdout(_) => "output_file",
         }
     }
 
@@ -182,6 +185,7 @@ impl fmt::Display for CliError {
             }
             Self::EmulatorStart(error) => write!(f, "cannot start the emulator: {error}"),
             Self::Runtime(error) => write!(f, "cannot start the async runtime: {error}"),
+            Self::Stdout(error) => write!(f, "cannot write to standard output: {error}"),
         }
     }
 }
@@ -193,7 +197,8 @@ impl std::error::Error for CliError {
             Self::InputFile { source, .. }
             | Self::OutputFile { source, .. }
             | Self::EmulatorStart(source)
-            | Self::Runtime(source) => Some(source),
+            | Self::Runtime(source)
+            | Self::Stdout(source) => Some(source),
             Self::BatchFile { .. }
             | Self::BatchLine { .. }
             | Self::Usage(_)

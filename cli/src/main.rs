@@ -30,7 +30,9 @@ use clap::Parser;
 
 use crate::{
     args::{Cli, Command},
-    commands::{batch, emulator, generate, image_ops, jobs, models, secrets, token, upload, video},
+    commands::{
+        batch, emulator, generate, image_ops, jobs, models, secrets, shell, token, upload, video,
+    },
     error::CliError,
     output::Output,
 };
@@ -103,5 +105,7 @@ async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitC
         Command::Token { show } => token::run(show, out).await,
         Command::Secrets { action } => secrets::run(action, out).await,
         Command::Emulator { port, faults } => emulator::run(port, &faults, out).await,
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man { dir } => shell::man(dir.as_deref()),
     }
 }

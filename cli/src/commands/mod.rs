@@ -10,6 +10,7 @@ pub mod image_ops;
 pub mod jobs;
 pub mod models;
 pub mod secrets;
+pub mod shell;
 pub mod token;
 pub mod upload;
 pub mod video;
