@@ -41,6 +41,13 @@ pub enum Command {
     /// .jsonl: one request body per line), resumably.
     #[command(after_help = help::text_to_image())]
     Batch(BatchArgs),
+    /// Rebuild the contact sheet (index.html) of a batch's output folder
+    /// from its journal and files.
+    #[command(after_help = help::none())]
+    Gallery {
+        /// The batch's output folder.
+        dir: PathBuf,
+    },
     /// Expand an image beyond its borders.
     #[command(after_help = help::edits())]
     Expand(ExpandArgs),

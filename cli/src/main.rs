@@ -10,11 +10,13 @@
 //!   help lists;
 //! - `parse`: argument values (sizes, image inputs, rates, model names);
 //! - `commands`: one module per subcommand, plus waiting and saving;
+//! - `contact_sheet`: the contact sheet (`index.html`) of a batch's folder;
 //! - `output`: text or JSON, progress, tables, saved files;
 //! - `error`: what a command fails with, and its exit code.
 
 mod args;
 mod commands;
+mod contact_sheet;
 mod error;
 mod help;
 mod journal;
@@ -31,7 +33,8 @@ use clap::Parser;
 use crate::{
     args::{Cli, Command},
     commands::{
-        batch, emulator, generate, image_ops, jobs, models, secrets, shell, token, upload, video,
+        batch, emulator, gallery, generate, image_ops, jobs, models, secrets, shell, token, upload,
+        video,
     },
     error::CliError,
     output::Output,
@@ -93,6 +96,7 @@ async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitC
     match command {
         Command::Generate(args) => generate::run(args, out, wait).await,
         Command::Batch(args) => batch::run(args, out, wait).await,
+        Command::Gallery { dir } => gallery::run(&dir, out),
         Command::Expand(args) => image_ops::expand(args, out, wait).await,
         Command::Fill(args) => image_ops::fill(args, out, wait).await,
         Command::Similar(args) => image_ops::similar(args, out, wait).await,

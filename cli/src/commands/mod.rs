@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod emulator;
+pub mod gallery;
 pub mod generate;
 pub mod image_ops;
 pub mod jobs;

@@ -56,6 +56,7 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
         source,
     })?;
 
+    refresh_gallery(&args.output);
     let bars = MultiProgress::with_draw_target(out.draw_target());
     let overall = bars.add(ProgressBar::new(entries.len() as u64));
     overall.set_style(
@@ -95,6 +96,9 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
                         .await
                     }
                 };
+                // The page follows every finished prompt, so a batch stopped at
+                // any point leaves a page that shows what it did.
+                refresh_gallery(dir);
                 overall.inc(1);
                 let failed = *failures.lock().unwrap_or_else(|e| e.into_inner());
                 if failed > 0 {
@@ -283,6 +287,17 @@ async fn one(
         ));
     }
     Ok(report.saved)
+}
+
+/// Rewrites the contact sheet; a page that cannot be written costs a
+/// warning, never a result.
+fn refresh_gallery(dir: &Path) {
+    if let Err(error) = crate::contact_sheet::write(dir) {
+        warn(&format!(
+            "cannot write {} ({error}); `firefly gallery` rebuilds it",
+            dir.join(crate::contact_sheet::FILE_NAME).display()
+        ));
+    }
 }
 
 /// A warning on stderr (the progress display draws there too).
