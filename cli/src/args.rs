@@ -192,6 +192,11 @@ pub struct ImageOptions {
     /// new name is chosen and nothing is replaced).
     #[arg(long)]
     pub force: bool,
+    /// Print the images in the terminal (kitty, iTerm2 or sixel graphics
+    /// where the terminal has them, colored half-blocks otherwise); only
+    /// when stdout is a terminal.
+    #[arg(long)]
+    pub show: bool,
     #[command(flatten)]
     pub polling: Polling,
 }

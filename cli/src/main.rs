@@ -12,6 +12,7 @@
 //! - `commands`: one module per subcommand, plus waiting and saving;
 //! - `contact_sheet`: the contact sheet (`index.html`) of a batch's folder;
 //! - `output`: text or JSON, progress, tables, saved files;
+//! - `show`: `--show`, images printed in the terminal;
 //! - `error`: what a command fails with, and its exit code.
 
 mod args;
@@ -24,6 +25,7 @@ mod naming;
 mod output;
 mod parse;
 mod save;
+mod show;
 
 use std::process::ExitCode;
 

@@ -27,6 +27,7 @@ use crate::{
     naming,
     output::{self, Output},
     save::{self, Naming, Saved},
+    show,
 };
 
 /// The client, from the environment; a missing variable is named.
@@ -55,6 +56,8 @@ pub struct Destination<'a> {
     pub request_hash: String,
     /// `--force`: replace a file with the same name.
     pub force: bool,
+    /// `--show`: print the images in the terminal.
+    pub show: bool,
 }
 
 impl<'a> Destination<'a> {
@@ -71,7 +74,14 @@ impl<'a> Destination<'a> {
             stem,
             request_hash: naming::request_key(&body, model),
             force,
+            show: false,
         }
+    }
+
+    /// With `--show`.
+    pub fn showing(mut self, show: bool) -> Self {
+        self.show = show;
+        self
     }
 }
 
@@ -119,5 +129,8 @@ pub async fn finish(
         lines.join("\n"),
         json!({"job_id": job.job_id, "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>()}),
     );
+    if destination.show && show::available(out.json) {
+        show::images(saved.iter().map(|s| s.path.as_path()));
+    }
     Ok(ExitCode::SUCCESS)
 }
