@@ -57,21 +57,14 @@ async fn finished_batch(name: &str) -> PathBuf {
     out
 }
 
-fn images_in(dir: &Path) -> Vec<String> {
-    files(dir)
-        .into_iter()
-        .filter(|name| name.ends_with(".png"))
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_leaves_a_contact_sheet_that_gallery_rebuilds() {
     let out = finished_batch("sheet").await;
     let page = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(page.contains(r#"name="viewport""#));
-    let images = images_in(&out);
-    assert_eq!(images.len(), 4, "{images:?}");
-    for image in &images {
+    let saved = images(&out);
+    assert_eq!(saved.len(), 4, "{saved:?}");
+    for image in &saved {
         let encoded: String = image
             .chars()
             .map(|c| {
@@ -237,9 +230,9 @@ async fn the_contact_sheet_shows_every_image_in_headless_chromium() {
         }
         tokio::task::yield_now().await;
     };
-    let images = images.as_array().unwrap();
-    assert_eq!(images.len(), images_in(&out).len(), "{images:?}");
-    for image in images {
+    let shown = images.as_array().unwrap();
+    assert_eq!(shown.len(), common::images(&out).len(), "{shown:?}");
+    for image in shown {
         assert!(
             image["width"].as_u64().unwrap_or(0) > 0,
             "an image did not decode: {image}"

@@ -115,7 +115,7 @@ async fn a_batch_rerun_with_a_changed_line_generates_it_again() {
     std::fs::write(&prompts, "Кошка в саду\n猫と犬\n").unwrap();
     let first = json(&run(batch(&emulator)).await);
     assert_eq!(first["succeeded"], 2, "{first}");
-    let before = files(&out);
+    let before = images(&out);
     assert!(
         before
             .iter()
@@ -144,5 +144,5 @@ async fn a_batch_rerun_with_a_changed_line_generates_it_again() {
         (Some(1), Some(1)),
         "{second}"
     );
-    assert_eq!(files(&out).len(), 4, "{:?}", files(&out));
+    assert_eq!(images(&out).len(), 4, "{:?}", images(&out));
 }

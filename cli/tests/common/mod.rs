@@ -60,3 +60,11 @@ pub fn files(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The saved images of a folder (a batch folder also holds `index.html`).
+pub fn images(dir: &Path) -> Vec<String> {
+    files(dir)
+        .into_iter()
+        .filter(|name| [".png", ".jpg", ".webp"].iter().any(|x| name.ends_with(x)))
+        .collect()
+}
