@@ -157,6 +157,11 @@ async fn save_one(
     let extension = extension_of(download).await;
     for name in naming::candidates(naming.stem, seed, naming.request_hash) {
         let path = dir.join(format!("{name}.{extension}"));
+        // A name that is taken is never recorded: a rerun would take the
+        // file there for this output's.
+        if !naming.replace && tokio::fs::symlink_metadata(&path).await.is_ok() {
+            continue;
+        }
         // Recorded before the file appears: a run killed in between finds the
         // name recorded but no file, and fetches it again under that name,
         // instead of finding a file it does not know and saving a second copy.

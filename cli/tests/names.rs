@@ -146,3 +146,39 @@ async fn a_batch_rerun_with_a_changed_line_generates_it_again() {
     );
     assert_eq!(images(&out).len(), 4, "{:?}", images(&out));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_never_takes_a_users_file_for_its_own() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("names-users-file");
+    let prompts = dir.join("prompts.jsonl");
+    std::fs::write(
+        &prompts,
+        r#"{"prompt": "a fox", "seeds": [7], "size": {"width": 64, "height": 64}}"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // The user's file, with the name the output would get.
+    std::fs::write(out.join("0001-a-fox-seed-7.png"), b"mine").unwrap();
+    let mut command = firefly(&emulator);
+    command
+        .args(["--json", "batch"])
+        .arg(&prompts)
+        .arg("-o")
+        .arg(&out);
+    let output = run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        std::fs::read(out.join("0001-a-fox-seed-7.png")).unwrap(),
+        b"mine"
+    );
+    let journal = std::fs::read_to_string(out.join(".firefly-journal.jsonl")).unwrap();
+    assert!(
+        !journal.contains("0001-a-fox-seed-7.png\""),
+        "the journal never names the user's file: {journal}"
+    );
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!page.contains("href=\"0001-a-fox-seed-7.png\""), "{page}");
+    assert_eq!(images(&out).len(), 2);
+}

@@ -97,8 +97,11 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
                     }
                 };
                 // The page follows every finished prompt, so a batch stopped at
-                // any point leaves a page that shows what it did.
-                refresh_gallery(dir);
+                // any point leaves a page that shows what it did (a skipped
+                // prompt changes nothing on it).
+                if !matches!(outcome, Outcome::Skipped) {
+                    refresh_gallery(dir);
+                }
                 overall.inc(1);
                 let failed = *failures.lock().unwrap_or_else(|e| e.into_inner());
                 if failed > 0 {
