@@ -80,14 +80,22 @@ fn usage_error(error: &clap::Error) -> ExitCode {
     let _ = error.print();
     if args::json_requested(std::env::args_os()) {
         let rendered = error.render().to_string();
-        let message = rendered
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim_start_matches("error: ");
+        // The message is what clap says before its usage line and tips.
+        let message = if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            "a command is needed; `firefly --help` lists them".to_owned()
+        } else {
+            rendered
+                .lines()
+                .map(str::trim)
+                .take_while(|line| !line.is_empty() && !line.starts_with("Usage:"))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim_start_matches("error: ")
+                .to_owned()
+        };
         println!(
             "{}",
-            serde_json::json!({ "error": error::error_fields("usage", message) })
+            serde_json::json!({ "error": error::error_fields("usage", &message) })
         );
     }
     ExitCode::from(error::USAGE)

@@ -35,13 +35,24 @@ fn a_usage_error_is_a_json_document_with_status_2() {
         vec!["--json", "generate"],
         vec!["generate", "a cat", "--size", "banana", "--json"],
         vec!["--json", "no-such-command"],
+        vec!["--json"],
     ] {
         let output = Command::new(bin).args(&args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
         let error = error_of(&output);
         assert_eq!(error["kind"], "usage", "{args:?}: {error}");
-        assert!(!error["message"].as_str().unwrap().is_empty(), "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            !message.is_empty() && !message.starts_with("error:"),
+            "{args:?}: {error}"
+        );
     }
+    let missing = Command::new(bin)
+        .args(["--json", "generate"])
+        .output()
+        .unwrap();
+    let message = error_of(&missing)["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("<PROMPT>"), "{message}");
     // Without --json, clap's message only, on stderr.
     let plain = Command::new(bin).args(["generate"]).output().unwrap();
     assert_eq!(plain.status.code(), Some(2));
