@@ -10,8 +10,11 @@
 //!   help lists;
 //! - `parse`: argument values (sizes, image inputs, rates, model names);
 //! - `commands`: one module per subcommand, plus waiting and saving;
+//! - `journal`: what a batch submitted and saved, by request, for reruns;
+//! - `naming`, `save`: file names (readable, never taken twice) and saving
+//!   a job's outputs under them;
 //! - `contact_sheet`: the contact sheet (`index.html`) of a batch's folder;
-//! - `output`: text or JSON, progress, tables, saved files;
+//! - `output`: text or JSON, progress, tables;
 //! - `show`: `--show`, images printed in the terminal;
 //! - `error`: what a command fails with, and its exit code.
 
