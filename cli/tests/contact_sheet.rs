@@ -283,3 +283,62 @@ async fn the_contact_sheet_shows_every_image_in_headless_chromium() {
     assert_eq!(fits, json!(true), "the page is wider than a phone");
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_follows_a_running_batch_and_stays_correct_when_it_is_killed() {
+    // Jobs take 300 ms each, one at a time: the batch runs for seconds.
+    let emulator = Emulator::builder()
+        .job_duration(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let dir = scratch("sheet-killed");
+    let prompts = dir.join("prompts.txt");
+    let lines: Vec<String> = (1..=8).map(|i| format!("slow scene {i}")).collect();
+    std::fs::write(&prompts, lines.join("\n")).unwrap();
+    let out = dir.join("out");
+    let mut command = firefly(&emulator);
+    command
+        .arg("batch")
+        .arg(&prompts)
+        .args(["--concurrency", "1", "--size", "64x64", "-o"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let page = out.join("index.html");
+    let linked = |html: &str| html.matches("<img src=").count();
+    // Wait for the page to show two finished prompts, while the batch runs.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let html = std::fs::read_to_string(&page).unwrap_or_default();
+        if linked(&html) >= 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page never showed two images"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the page was written while the batch was still running"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let html = std::fs::read_to_string(&page).unwrap();
+    // Every image the page shows is there, and no saved image is missing
+    // from it but those finished after its last rewrite (at most one).
+    let on_disk = images(&out);
+    for src in html.split("<img src=\"").skip(1) {
+        let name = &src[..src.find('"').unwrap()];
+        assert!(on_disk.iter().any(|f| f == name), "{name} is not on disk");
+    }
+    assert!(
+        linked(&html) + 1 >= on_disk.len(),
+        "{} images on the page, {} on disk",
+        linked(&html),
+        on_disk.len()
+    );
+}
