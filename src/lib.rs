@@ -63,6 +63,9 @@ pub use retry::{RateLimit, RetryPolicy};
 // Firefly's documented limits, checked before sending.
 mod validate;
 
+// The models and sizes Adobe documents, as the checks above use them.
+pub mod catalog;
+
 // A stable hash for cross-process names.
 mod fingerprint;
 

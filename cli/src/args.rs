@@ -2,15 +2,18 @@
 //! (clap definitions only; the values are parsed by `parse` and acted on by
 //! `commands`).
 
-use std::path::PathBuf;
+use std::{ffi::OsString, path::PathBuf, time::Duration};
 
 use adobe_firefly::{
-    RateLimit,
+    RateLimit, WaitOptions,
     types::{ContentClass, ImageModelVersion, PublishedStateFilter, Size},
 };
 use clap::{Args, Parser, Subcommand};
 
-use crate::parse::{self, ImageInput};
+use crate::{
+    help,
+    parse::{self, ImageInput},
+};
 
 /// Generate images with Adobe Firefly from the command line.
 ///
@@ -25,11 +28,6 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Milliseconds before the first status poll of a job; later polls back
-    /// off from there.
-    #[arg(long, global = true, default_value_t = 1000, value_name = "MS")]
-    pub poll_ms: u64,
-
     #[command(subcommand)]
     pub command: Command,
 }
@@ -37,36 +35,54 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Generate images from a prompt and save them.
+    #[command(after_help = help::text_to_image())]
     Generate(GenerateArgs),
     /// Generate images for every prompt of a file (.txt: one per line;
     /// .jsonl: one request body per line), resumably.
+    #[command(after_help = help::text_to_image())]
     Batch(BatchArgs),
+    /// Rebuild the contact sheet (index.html) of a batch's output folder
+    /// from its journal and files.
+    #[command(after_help = help::none())]
+    Gallery {
+        /// The batch's output folder.
+        dir: PathBuf,
+    },
     /// Expand an image beyond its borders.
+    #[command(after_help = help::edits())]
     Expand(ExpandArgs),
     /// Fill the masked area of an image.
+    #[command(after_help = help::edits())]
     Fill(FillArgs),
     /// Generate variations of an image.
+    #[command(after_help = help::edits())]
     Similar(SimilarArgs),
     /// Place the object of an image into a generated scene.
+    #[command(after_help = help::edits())]
     Composite(CompositeArgs),
     /// Upload an image (JPEG, PNG or WEBP) and print its upload id.
+    #[command(after_help = help::api())]
     Upload {
         /// The image file.
         path: PathBuf,
     },
     /// Generate a video from a prompt and save it.
+    #[command(after_help = help::video())]
     Video(VideoArgs),
     /// Show the status of a job.
+    #[command(after_help = help::api())]
     Status {
         /// The job id.
         job_id: String,
     },
     /// Cancel a job.
+    #[command(after_help = help::api())]
     Cancel {
         /// The job id.
         job_id: String,
     },
     /// List the organization's custom models.
+    #[command(after_help = help::api())]
     Models {
         /// Which models: all, ready, published, unpublished, queued, training,
         /// failed, cancelled.
@@ -74,17 +90,20 @@ pub enum Command {
         state: Option<PublishedStateFilter>,
     },
     /// Check that the credentials work and show when the token expires.
+    #[command(after_help = help::api())]
     Token {
         /// Also print the access token itself.
         #[arg(long)]
         show: bool,
     },
     /// Rotate client secrets (Adobe I/O Management API).
+    #[command(after_help = help::secrets())]
     Secrets {
         #[command(subcommand)]
         action: SecretsAction,
     },
     /// Run the local Firefly emulator and print how to point the SDK at it.
+    #[command(after_help = help::none())]
     Emulator {
         /// Port to listen on (0: any free port).
         #[arg(long, default_value_t = 0)]
@@ -94,17 +113,76 @@ pub enum Command {
         #[arg(long, default_value = "")]
         faults: String,
     },
+    /// Print a completion script for a shell (see the README for where to
+    /// put it).
+    #[command(after_help = help::none())]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one per command into a folder.
+    #[command(after_help = help::none())]
+    Man {
+        /// Write `firefly.1`, `firefly-generate.1`, ... into this folder
+        /// instead of printing `firefly.1`.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Serve Firefly as Model Context Protocol tools on stdin/stdout, for AI
     /// assistants and agents (Claude Desktop, Cursor, VS Code, ...).
+    #[command(after_help = help::api())]
     Mcp(McpArgs),
 }
 
+/// `firefly mcp`: where results go and how jobs are waited for.
 #[derive(Args)]
 pub struct McpArgs {
     /// Directory to save generated images and videos in (created when
     /// needed; existing files are never replaced).
     #[arg(long, default_value = "firefly-output", value_name = "DIR")]
     pub output_dir: PathBuf,
+    #[command(flatten)]
+    pub polling: Polling,
+}
+
+impl Command {
+    /// How the command waits for its jobs (the defaults for commands that
+    /// start none).
+    pub fn wait_options(&self) -> WaitOptions {
+        let polling = match self {
+            Self::Generate(args) => Some(&args.image.polling),
+            Self::Batch(args) => Some(&args.polling),
+            Self::Expand(args) => Some(&args.image_options.polling),
+            Self::Fill(args) => Some(&args.image_options.polling),
+            Self::Similar(args) => Some(&args.image_options.polling),
+            Self::Composite(args) => Some(&args.image_options.polling),
+            Self::Video(args) => Some(&args.polling),
+            Self::Mcp(args) => Some(&args.polling),
+            _ => None,
+        };
+        let poll_ms = polling.map_or(DEFAULT_POLL_MS, |p| p.poll_ms);
+        WaitOptions::default().first_poll(Duration::from_millis(poll_ms))
+    }
+}
+
+/// Whether `--json` was asked for, read from the raw arguments, for a
+/// command line clap could not parse.
+pub fn json_requested(args: impl IntoIterator<Item = OsString>) -> bool {
+    args.into_iter()
+        .skip(1)
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json")
+}
+
+const DEFAULT_POLL_MS: u64 = 1000;
+
+/// How a command that starts jobs waits for them.
+#[derive(Args, Clone)]
+pub struct Polling {
+    /// Milliseconds before the first status poll of a job; later polls back
+    /// off from there.
+    #[arg(long, env = "FIREFLY_POLL_MS", default_value_t = DEFAULT_POLL_MS, value_name = "MS")]
+    pub poll_ms: u64,
 }
 
 /// What every image-producing command shares: how many, how big, which
@@ -114,7 +192,7 @@ pub struct ImageOptions {
     /// Images to generate, 1 to 4.
     #[arg(short = 'n', long = "variations")]
     pub variations: Option<i64>,
-    /// Output size, WIDTHxHEIGHT (for example 2048x2048).
+    /// Output size, WIDTHxHEIGHT (the sizes Adobe lists are below).
     #[arg(long, value_parser = parse::size)]
     pub size: Option<Size>,
     /// Seeds, one per image.
@@ -123,6 +201,17 @@ pub struct ImageOptions {
     /// Directory to save the images in.
     #[arg(short = 'o', long = "output", default_value = ".")]
     pub output: PathBuf,
+    /// Replace a file that has the name an output would get (by default a
+    /// new name is chosen and nothing is replaced).
+    #[arg(long)]
+    pub force: bool,
+    /// Print the images in the terminal (kitty, iTerm2 or sixel graphics
+    /// where the terminal has them, colored half-blocks otherwise); only
+    /// when stdout is a terminal.
+    #[arg(long)]
+    pub show: bool,
+    #[command(flatten)]
+    pub polling: Polling,
 }
 
 #[derive(Args)]
@@ -134,8 +223,8 @@ pub struct GenerateArgs {
     /// photo or art.
     #[arg(long, value_parser = parse::content_class)]
     pub content_class: Option<ContentClass>,
-    /// Model: image3, image4_standard, image4_ultra, image3_custom, image4_custom.
-    #[arg(long, value_parser = parse::model)]
+    /// Model (the list below gives each one's sizes).
+    #[arg(long, value_parser = parse::model())]
     pub model: Option<ImageModelVersion>,
     /// Custom model id, with a *_custom model.
     #[arg(long)]
@@ -154,7 +243,7 @@ pub struct BatchArgs {
     /// starting with # are skipped) or a .jsonl file (one request body per
     /// line, such as {"prompt": "...", "numVariations": 2}).
     pub file: PathBuf,
-    /// Directory for the images, named LINE-PROMPT-N.EXT, and for the
+    /// Directory for the images, named LINE-PROMPT-seed-SEED.EXT, and for the
     /// journal (.firefly-journal.jsonl) that lets a rerun skip what was
     /// saved and adopt jobs still in flight instead of paying twice.
     #[arg(short = 'o', long = "output")]
@@ -172,9 +261,11 @@ pub struct BatchArgs {
     /// Output size, WIDTHxHEIGHT, unless a .jsonl line says otherwise.
     #[arg(long, value_parser = parse::size)]
     pub size: Option<Size>,
-    /// Model for every prompt.
-    #[arg(long, value_parser = parse::model)]
+    /// Model for every prompt (the list below gives each one's sizes).
+    #[arg(long, value_parser = parse::model())]
     pub model: Option<ImageModelVersion>,
+    #[command(flatten)]
+    pub polling: Polling,
 }
 
 #[derive(Args)]
@@ -229,12 +320,18 @@ pub struct CompositeArgs {
 pub struct VideoArgs {
     /// What to generate.
     pub prompt: String,
-    /// Video size, WIDTHxHEIGHT (for example 1920x1080).
+    /// Video size, WIDTHxHEIGHT (the sizes Adobe lists are below).
     #[arg(long, value_parser = parse::size)]
     pub size: Option<Size>,
     /// Directory to save the video in.
     #[arg(short = 'o', long = "output", default_value = ".")]
     pub output: PathBuf,
+    /// Replace a file that has the name the video would get (by default a
+    /// new name is chosen and nothing is replaced).
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub polling: Polling,
 }
 
 #[derive(Subcommand)]

@@ -6,15 +6,19 @@ use std::{fmt, path::PathBuf, process::ExitCode};
 use adobe_firefly::{ConfigError, Error, auth::AuthError};
 use serde_json::{Value, json};
 
-use crate::output;
+use crate::save;
 
 /// A failed command.
 #[derive(Debug)]
 pub enum CliError {
     /// The SDK (or the service behind it) failed.
     Sdk(Error),
+    /// The command line asks for something that cannot be sent.
+    Usage(String),
     /// The batch file cannot be read or has no usable prompts.
     BatchFile { path: PathBuf, problem: String },
+    /// One line of a batch file is not a request (the others still run).
+    BatchLine { line: usize, problem: String },
     /// An input image file cannot be read (missing, a directory, no
     /// permission).
     InputFile {
@@ -31,21 +35,30 @@ pub enum CliError {
     /// be saved: the job id and their URLs let the user fetch them.
     Unsaved {
         job_id: String,
-        saved: Vec<output::Saved>,
-        unsaved: Vec<output::Unsaved>,
+        saved: Vec<save::Saved>,
+        unsaved: Vec<save::Unsaved>,
     },
     /// `firefly emulator --faults` does not parse; `reason` is the
     /// emulator's own parse error.
     FaultsSpec { spec: String, reason: String },
     /// The emulator could not start (the port is taken, say).
     EmulatorStart(std::io::Error),
+    /// The async runtime could not start.
+    Runtime(std::io::Error),
+    /// Standard output cannot be written.
+    Stdout(std::io::Error),
 }
 
 impl CliError {
-    /// The process's exit status: 2 for an unusable batch file, 1 otherwise.
+    /// The process's exit status: 2 when the command line cannot be used as
+    /// given (nothing was sent), 1 when a request or job failed.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Self::BatchFile { .. } => ExitCode::from(2),
+            Self::BatchFile { .. }
+            | Self::Usage(_)
+            | Self::InputFile { .. }
+            | Self::FaultsSpec { .. }
+            | Self::Sdk(Error::Validation(_)) => ExitCode::from(USAGE),
             _ => ExitCode::FAILURE,
         }
     }
@@ -58,35 +71,76 @@ impl CliError {
         }
     }
 
-    /// The error as the JSON document printed with `--json`.
-    pub fn json(&self) -> Value {
+    /// What kind of failure this is, for scripts: `usage`, `request`,
+    /// `job_failed`, `unsaved`, `input_file`, `output_file`, `batch_file`,
+    /// `emulator`.
+    pub fn kind(&self) -> &'static str {
         match self {
-            Self::Sdk(error) => output::error_json(error),
-            Self::BatchFile { problem, .. } => json!({"error": {"message": problem}}),
+            Self::Sdk(Error::Validation(_)) | Self::Usage(_) | Self::FaultsSpec { .. } => "usage",
+            Self::Sdk(Error::JobFailed { .. }) => "job_failed",
+            Self::Sdk(_) => "request",
+            Self::BatchFile { .. } => "batch_file",
+            Self::BatchLine { .. } => "batch_input",
+            Self::InputFile { .. } => "input_file",
+            Self::OutputFile { .. } => "output_file",
+            Self::Unsaved { .. } => "unsaved",
+            Self::EmulatorStart(_) => "emulator",
+            Self::Runtime(_) => "runtime",
+            Self::Stdout(_) => "output_file",
+        }
+    }
+
+    /// The error as the JSON document printed with `--json`: the same keys
+    /// for every error, `null` (or empty) where unknown.
+    pub fn json(&self) -> Value {
+        let mut error = error_fields(self.kind(), &self.to_string());
+        match self {
+            Self::Sdk(sdk) => {
+                error["status"] = json!(sdk.status());
+                error["error_code"] = json!(sdk.error_code());
+                error["request_id"] = json!(sdk.request_id());
+                error["job_id"] = json!(sdk.job_id());
+                if let Error::JobFailed { status, .. } = sdk {
+                    error["job_status"] = json!(status.as_str());
+                }
+            }
             Self::Unsaved {
                 job_id,
                 saved,
                 unsaved,
-            } => json!({"error": {
-                "message": self.to_string(),
-                "status": null,
-                "error_code": null,
-                "request_id": null,
-                "job_id": job_id,
-                "output_urls": unsaved.iter().filter_map(|u| u.url.clone()).collect::<Vec<_>>(),
-                "saved": saved.iter().map(output::Saved::json).collect::<Vec<_>>(),
-                "unsaved": unsaved.iter().map(output::Unsaved::json).collect::<Vec<_>>(),
-            }}),
-            // The same keys as an SDK error, so scripts read every error alike.
-            other => json!({"error": {
-                "message": other.to_string(),
-                "status": null,
-                "error_code": null,
-                "request_id": null,
-                "job_id": null,
-            }}),
+            } => {
+                error["job_id"] = json!(job_id);
+                error["output_urls"] = json!(
+                    unsaved
+                        .iter()
+                        .filter_map(|u| u.url.clone())
+                        .collect::<Vec<_>>()
+                );
+                error["saved"] = json!(saved.iter().map(save::Saved::json).collect::<Vec<_>>());
+                error["unsaved"] =
+                    json!(unsaved.iter().map(save::Unsaved::json).collect::<Vec<_>>());
+            }
+            Self::BatchLine { line, .. } => error["line"] = json!(line),
+            _ => {}
         }
+        json!({ "error": error })
     }
+}
+
+/// The exit status of a command line that cannot be used as given.
+pub const USAGE: u8 = 2;
+
+/// The keys every error document has.
+pub fn error_fields(kind: &str, message: &str) -> Value {
+    json!({
+        "kind": kind,
+        "message": message,
+        "status": null,
+        "error_code": null,
+        "request_id": null,
+        "job_id": null,
+        "output_urls": [],
+    })
 }
 
 impl fmt::Display for CliError {
@@ -94,6 +148,7 @@ impl fmt::Display for CliError {
         match self {
             Self::Sdk(error) => fmt::Display::fmt(error, f),
             Self::BatchFile { path, problem } => write!(f, "{}: {problem}", path.display()),
+            Self::Usage(problem) | Self::BatchLine { problem, .. } => f.write_str(problem),
             Self::InputFile { path, source } => {
                 write!(f, "cannot read the image file {}: {source}", path.display())
             }
@@ -129,6 +184,8 @@ impl fmt::Display for CliError {
                 Ok(())
             }
             Self::EmulatorStart(error) => write!(f, "cannot start the emulator: {error}"),
+            Self::Runtime(error) => write!(f, "cannot start the async runtime: {error}"),
+            Self::Stdout(error) => write!(f, "cannot write to standard output: {error}"),
         }
     }
 }
@@ -139,8 +196,14 @@ impl std::error::Error for CliError {
             Self::Sdk(error) => Some(error),
             Self::InputFile { source, .. }
             | Self::OutputFile { source, .. }
-            | Self::EmulatorStart(source) => Some(source),
-            Self::BatchFile { .. } | Self::FaultsSpec { .. } | Self::Unsaved { .. } => None,
+            | Self::EmulatorStart(source)
+            | Self::Runtime(source)
+            | Self::Stdout(source) => Some(source),
+            Self::BatchFile { .. }
+            | Self::BatchLine { .. }
+            | Self::Usage(_)
+            | Self::FaultsSpec { .. }
+            | Self::Unsaved { .. } => None,
         }
     }
 }

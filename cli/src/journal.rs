@@ -17,6 +17,8 @@ use std::{
 
 use serde_json::{Value, json};
 
+pub use crate::naming::request_key;
+
 /// The journal's file name inside the output directory.
 pub const FILE_NAME: &str = ".firefly-journal.jsonl";
 
@@ -107,8 +109,17 @@ impl Journal {
 
     /// Records that the request is about to be submitted, so a run stopped
     /// before the job id comes back is known to have maybe paid.
-    pub fn submitting(&self, key: &str, line: usize, prompt: &str) -> std::io::Result<()> {
-        self.append(json!({"key": key, "line": line, "prompt": prompt, "state": "submitting"}))
+    /// `details` (the model and size, say) are kept for the contact sheet.
+    pub fn submitting(
+        &self,
+        key: &str,
+        line: usize,
+        prompt: &str,
+        details: &Value,
+    ) -> std::io::Result<()> {
+        self.append(json!({
+            "key": key, "line": line, "prompt": prompt, "state": "submitting", "details": details,
+        }))
     }
 
     /// Records that the request was submitted as `job_id`, durably, before
@@ -127,8 +138,16 @@ impl Journal {
 
     /// Records that one output (by its index in the job's outputs) was saved
     /// as `path`, so a rerun keeps it instead of fetching it again.
-    pub fn file_saved(&self, key: &str, index: usize, path: &Path) -> std::io::Result<()> {
-        self.append(json!({"key": key, "state": "file", "index": index, "path": path}))
+    pub fn file_saved(
+        &self,
+        key: &str,
+        index: usize,
+        path: &Path,
+        seed: i64,
+    ) -> std::io::Result<()> {
+        self.append(
+            json!({"key": key, "state": "file", "index": index, "path": path, "seed": seed}),
+        )
     }
 
     /// Records that every output of the request was saved.
@@ -141,6 +160,21 @@ impl Journal {
     ) -> std::io::Result<()> {
         self.append(json!({
             "key": key, "line": line, "state": "saved", "job_id": job_id, "files": files,
+        }))
+    }
+
+    /// Records why a request failed, for the contact sheet; what a rerun
+    /// does is decided by the other entries.
+    pub fn error(&self, key: &str, line: usize, error: &Value) -> std::io::Result<()> {
+        self.append(json!({"key": key, "line": line, "state": "error", "error": error}))
+    }
+
+    /// Records a line of the batch file that is not a request, for the
+    /// contact sheet.
+    pub fn rejected(&self, line: usize, text: &str, problem: &str) -> std::io::Result<()> {
+        let key = format!("line-{line}-{}", request_key(&json!(text), None));
+        self.append(json!({
+            "key": key, "line": line, "prompt": text, "state": "rejected", "problem": problem,
         }))
     }
 
@@ -162,19 +196,6 @@ impl Journal {
     }
 }
 
-/// A stable key for a request and model: FNV-1a over its JSON, which serde
-/// writes with sorted fields, so the same request gives the same key in
-/// every run.
-pub fn request_key(request: &Value, model: Option<&str>) -> String {
-    let text = format!("{}|{}", model.unwrap_or("default"), request);
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,7 +212,7 @@ mod tests {
         let dir = scratch("reopen");
         let journal = Journal::open(&dir).unwrap();
         journal.submitted("k1", 1, "a cat", "job-1").unwrap();
-        journal.file_saved("k1", 0, &dir.join("c.png")).unwrap();
+        journal.file_saved("k1", 0, &dir.join("c.png"), 7).unwrap();
         journal.submitted("k2", 2, "a dog", "job-2").unwrap();
         journal
             .saved("k2", 2, "job-2", &[dir.join("a.png")])

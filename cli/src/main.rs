@@ -6,43 +6,61 @@
 //!
 //! Where things are:
 //! - `args`: the command line (global options, subcommands, arguments);
+//! - `help`: the environment variables, models and sizes each command's
+//!   help lists;
 //! - `parse`: argument values (sizes, image inputs, rates, model names);
 //! - `commands`: one module per subcommand, plus waiting and saving;
-//! - `output`: text or JSON, progress, tables, saved files;
+//! - `journal`: what a batch submitted and saved, by request, for reruns;
+//! - `naming`, `save`: file names (readable, never taken twice) and saving
+//!   a job's outputs under them;
+//! - `contact_sheet`: the contact sheet (`index.html`) of a batch's folder;
+//! - `output`: text or JSON, progress, tables;
 //! - `mcp`: `firefly mcp`, the same work as Model Context Protocol tools;
+//! - `show`: `--show`, images printed in the terminal;
 //! - `error`: what a command fails with, and its exit code.
 
 mod args;
 mod commands;
+mod contact_sheet;
 mod error;
+mod help;
 mod journal;
 mod mcp;
+mod naming;
 mod output;
 mod parse;
+mod save;
+mod show;
 
-use std::{process::ExitCode, time::Duration};
+use std::process::ExitCode;
 
 use adobe_firefly::WaitOptions;
 use clap::Parser;
 
 use crate::{
     args::{Cli, Command},
-    commands::{batch, emulator, generate, image_ops, jobs, models, secrets, token, upload, video},
+    commands::{
+        batch, emulator, gallery, generate, image_ops, jobs, models, secrets, shell, token, upload,
+        video,
+    },
     error::CliError,
     output::Output,
 };
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let out = Output::new(cli.json);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            out.error(&CliError::Runtime(error));
             return ExitCode::FAILURE;
         }
     };
-    let wait = WaitOptions::default().first_poll(Duration::from_millis(cli.poll_ms));
+    let wait = cli.command.wait_options();
     match runtime.block_on(run(cli.command, &out, &wait)) {
         Ok(code) => code,
         Err(error) => {
@@ -52,11 +70,48 @@ fn main() -> ExitCode {
     }
 }
 
+/// A command line clap cannot use: its message as usual on stderr and, with
+/// `--json`, as an error document on stdout; exit status 2. Help and the
+/// version are not errors.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let _ = error.print();
+    if args::json_requested(std::env::args_os()) {
+        let rendered = error.render().to_string();
+        // The message is what clap says before its usage line and tips.
+        let message = if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            "a command is needed; `firefly --help` lists them".to_owned()
+        } else {
+            rendered
+                .lines()
+                .map(str::trim)
+                .take_while(|line| !line.is_empty() && !line.starts_with("Usage:"))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim_start_matches("error: ")
+                .to_owned()
+        };
+        println!(
+            "{}",
+            serde_json::json!({ "error": error::error_fields("usage", &message) })
+        );
+    }
+    ExitCode::from(error::USAGE)
+}
+
 /// Runs one subcommand; each builds its own client from the environment.
 async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
     match command {
         Command::Generate(args) => generate::run(args, out, wait).await,
         Command::Batch(args) => batch::run(args, out, wait).await,
+        Command::Gallery { dir } => gallery::run(&dir, out),
         Command::Expand(args) => image_ops::expand(args, out, wait).await,
         Command::Fill(args) => image_ops::fill(args, out, wait).await,
         Command::Similar(args) => image_ops::similar(args, out, wait).await,
@@ -69,6 +124,8 @@ async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitC
         Command::Token { show } => token::run(show, out).await,
         Command::Secrets { action } => secrets::run(action, out).await,
         Command::Emulator { port, faults } => emulator::run(port, &faults, out).await,
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man { dir } => shell::man(dir.as_deref()),
         Command::Mcp(args) => Ok(mcp::run(args, wait).await),
     }
 }

@@ -4,8 +4,10 @@
 
 use std::{path::PathBuf, time::Duration};
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+
 use adobe_firefly::{
-    RateLimit,
+    RateLimit, catalog,
     types::{ContentClass, ImageModelVersion, PublishedStateFilter, Size},
 };
 
@@ -47,11 +49,14 @@ pub fn size(value: &str) -> Result<Size, String> {
     })
 }
 
-/// An image model version, as named on the wire (`image4_ultra`).
-pub fn model(value: &str) -> Result<ImageModelVersion, String> {
-    value.parse().map_err(|_| {
-        format!("`{value}` is not one of image3, image3_custom, image4_standard, image4_ultra, image4_custom")
-    })
+/// An image model version, as named on the wire (`image4_ultra`): one of
+/// the SDK's list, offered as such to help and completions.
+pub fn model() -> impl TypedValueParser<Value = ImageModelVersion> {
+    let names: Vec<String> = catalog::IMAGE_MODELS
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    PossibleValuesParser::new(names).try_map(|name| name.parse::<ImageModelVersion>())
 }
 
 /// `photo` or `art`.
@@ -135,7 +140,17 @@ mod tests {
     fn content_classes_and_models_are_named() {
         assert!(matches!(content_class("art"), Ok(ContentClass::Art)));
         assert!(content_class("sketch").is_err());
-        assert!(model("image4_ultra").is_ok());
-        assert!(model("image9").unwrap_err().contains("image4_ultra"));
+        let command = clap::Command::new("t");
+        let parse = |value: &str| model().parse_ref(&command, None, std::ffi::OsStr::new(value));
+        assert!(matches!(
+            parse("image4_ultra"),
+            Ok(ImageModelVersion::Image4Ultra)
+        ));
+        assert!(
+            parse("image9")
+                .unwrap_err()
+                .to_string()
+                .contains("image4_ultra")
+        );
     }
 }

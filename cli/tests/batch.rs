@@ -48,11 +48,13 @@ async fn a_batch_of_twenty_rides_out_injected_429s() {
         (Some(20), Some(0)),
         "{summary}"
     );
-    assert_eq!(files(&out).len(), 20);
+    assert_eq!(images(&out).len(), 20);
     assert!(
-        files(&out).contains(&"0002-prompt-number-1-1.png".to_owned()),
+        images(&out)
+            .iter()
+            .any(|f| f.starts_with("0002-prompt-number-1-seed-") && f.ends_with(".png")),
         "{:?}",
-        files(&out)
+        images(&out)
     );
     let submissions = emulator
         .requests()
@@ -100,7 +102,7 @@ async fn an_interrupted_batch_resumes_where_it_stopped() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["status"] == "FAILED")
+        .filter(|r| r["status"] == "failed")
         .collect();
     assert!(
         failed
@@ -108,7 +110,7 @@ async fn an_interrupted_batch_resumes_where_it_stopped() {
             .all(|r| r["error"]["error_code"] == "runtime_error"),
         "{failed:?}"
     );
-    assert_eq!(files(&out).len(), 6);
+    assert_eq!(images(&out).len(), 6);
 
     // Second run: only the two missing prompts are generated.
     let healthy = Emulator::start().await.unwrap();
@@ -118,7 +120,7 @@ async fn an_interrupted_batch_resumes_where_it_stopped() {
     assert!(second.status.success(), "{second:?}");
     let text = stdout(&second);
     assert!(text.contains("2 succeeded, 0 failed, 6 skipped"), "{text}");
-    assert_eq!(files(&out).len(), 8);
+    assert_eq!(images(&out).len(), 8);
     let submissions = healthy
         .requests()
         .iter()

@@ -71,7 +71,7 @@ async fn serve_with(variables: Vec<(&'static str, String)>, dir: &Path) -> Serve
     command
         .envs(variables)
         .env("RUST_LOG", "debug")
-        .args(["--poll-ms", "20", "mcp", "--output-dir"])
+        .args(["mcp", "--poll-ms", "20", "--output-dir"])
         .arg(dir);
     let (transport, stderr) = TokioChildProcess::builder(command)
         .stderr(Stdio::piped())

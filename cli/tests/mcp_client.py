@@ -136,7 +136,7 @@ async def main() -> None:
     output = os.environ["FIREFLY_MCP_OUTPUT"]
     server = StdioServerParameters(
         command=os.environ["FIREFLY_BIN"],
-        args=["--poll-ms", "20", "mcp", "--output-dir", output],
+        args=["mcp", "--poll-ms", "20", "--output-dir", output],
         # The client hands the server only a few variables unless told.
         env={name: value for name, value in os.environ.items() if name.startswith("FIREFLY_")},
     )

@@ -8,7 +8,7 @@
 //! not both, the output sizes each model supports: `sizes.rs`).
 
 mod limits;
-mod sizes;
+pub(crate) mod sizes;
 
 use std::collections::HashSet;
 

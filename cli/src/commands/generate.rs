@@ -7,12 +7,8 @@ use adobe_firefly::{
     types::{GenerateImagesRequest, StyleOptions},
 };
 
-use super::{client, finish};
-use crate::{
-    args::GenerateArgs,
-    error::CliError,
-    output::{self, Output},
-};
+use super::{Destination, built, client, finish};
+use crate::{args::GenerateArgs, error::CliError, naming, output::Output};
 
 pub async fn run(
     args: GenerateArgs,
@@ -26,26 +22,28 @@ pub async fn run(
         strength: None,
         image_reference: None,
     });
-    let request = GenerateImagesRequest::builder()
-        .prompt(args.prompt.clone())
-        .negative_prompt(args.negative_prompt.clone())
-        .num_variations(options.variations)
-        .seeds(options.seeds.clone())
-        .size(options.size.clone())
-        .content_class(args.content_class.clone())
-        .custom_model_id(args.custom_model_id.clone())
-        .style(style);
+    let request: GenerateImagesRequest = built(
+        GenerateImagesRequest::builder()
+            .prompt(args.prompt.clone())
+            .negative_prompt(args.negative_prompt.clone())
+            .num_variations(options.variations)
+            .seeds(options.seeds.clone())
+            .size(options.size.clone())
+            .content_class(args.content_class.clone())
+            .custom_model_id(args.custom_model_id.clone())
+            .style(style),
+    )?;
+    let destination = Destination::new(
+        &options.output,
+        naming::slug(&args.prompt),
+        &request,
+        args.model.map(|m| m.to_string()).as_deref(),
+        options.force,
+    )
+    .showing(options.show);
     let job = match args.model {
         Some(model) => firefly.generate_images_with_model(request, model).await?,
         None => firefly.generate_images(request).await?,
     };
-    finish(
-        &firefly,
-        job,
-        &options.output,
-        &output::slug(&args.prompt),
-        out,
-        wait,
-    )
-    .await
+    finish(&firefly, job, &destination, out, wait).await
 }

@@ -13,11 +13,12 @@ use adobe_firefly::{
     },
 };
 
-use super::{client, finish, upload};
+use super::{Destination, built, client, finish, upload};
 use crate::{
     args::{CompositeArgs, ExpandArgs, FillArgs, SimilarArgs},
     error::CliError,
-    output::{self, Output},
+    naming,
+    output::Output,
     parse::ImageInput,
 };
 
@@ -28,32 +29,52 @@ pub async fn expand(
 ) -> Result<ExitCode, CliError> {
     let firefly = client()?;
     let options = &args.image_options;
-    let request = ExpandImageRequest::builder()
-        .image(input_image(&firefly, &args.image).await?)
-        .prompt(args.prompt)
-        .num_variations(options.variations)
-        .seeds(options.seeds.clone())
-        .size(options.size.clone());
+    let request: ExpandImageRequest = built(
+        ExpandImageRequest::builder()
+            .image(input_image(&firefly, &args.image).await?)
+            .prompt(args.prompt)
+            .num_variations(options.variations)
+            .seeds(options.seeds.clone())
+            .size(options.size.clone()),
+    )?;
+    let destination = Destination::new(
+        &options.output,
+        "expanded".into(),
+        &request,
+        None,
+        options.force,
+    )
+    .showing(options.show);
     let job = firefly.expand_image(request).await?;
-    finish(&firefly, job, &options.output, "expanded", out, wait).await
+    finish(&firefly, job, &destination, out, wait).await
 }
 
 pub async fn fill(args: FillArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
     let firefly = client()?;
     let options = &args.image_options;
     let mask = input_image(&firefly, &args.mask).await?;
-    let request = FillImageRequest::builder()
-        .image(input_image(&firefly, &args.image).await?)
-        .mask(Mask {
-            source: mask.source,
-            invert: None,
-        })
-        .prompt(args.prompt)
-        .num_variations(options.variations)
-        .seeds(options.seeds.clone())
-        .size(options.size.clone());
+    let request: FillImageRequest = built(
+        FillImageRequest::builder()
+            .image(input_image(&firefly, &args.image).await?)
+            .mask(Mask {
+                source: mask.source,
+                invert: None,
+            })
+            .prompt(args.prompt)
+            .num_variations(options.variations)
+            .seeds(options.seeds.clone())
+            .size(options.size.clone()),
+    )?;
+    let destination = Destination::new(
+        &options.output,
+        "filled".into(),
+        &request,
+        None,
+        options.force,
+    )
+    .showing(options.show);
     let job = firefly.fill_image(request).await?;
-    finish(&firefly, job, &options.output, "filled", out, wait).await
+    finish(&firefly, job, &destination, out, wait).await
 }
 
 pub async fn similar(
@@ -63,15 +84,25 @@ pub async fn similar(
 ) -> Result<ExitCode, CliError> {
     let firefly = client()?;
     let options = &args.image_options;
-    let request = GenerateSimilarImagesRequest::builder()
-        .image(SourceImage {
-            source: input_image(&firefly, &args.image).await?.source,
-        })
-        .num_variations(options.variations)
-        .seeds(options.seeds.clone())
-        .size(options.size.clone());
+    let request: GenerateSimilarImagesRequest = built(
+        GenerateSimilarImagesRequest::builder()
+            .image(SourceImage {
+                source: input_image(&firefly, &args.image).await?.source,
+            })
+            .num_variations(options.variations)
+            .seeds(options.seeds.clone())
+            .size(options.size.clone()),
+    )?;
+    let destination = Destination::new(
+        &options.output,
+        "similar".into(),
+        &request,
+        None,
+        options.force,
+    )
+    .showing(options.show);
     let job = firefly.generate_similar_images(request).await?;
-    finish(&firefly, job, &options.output, "similar", out, wait).await
+    finish(&firefly, job, &destination, out, wait).await
 }
 
 pub async fn composite(
@@ -81,15 +112,24 @@ pub async fn composite(
 ) -> Result<ExitCode, CliError> {
     let firefly = client()?;
     let options = &args.image_options;
-    let request = GenerateObjectCompositeRequest::builder()
-        .image(input_image(&firefly, &args.image).await?)
-        .prompt(args.prompt.clone())
-        .num_variations(options.variations)
-        .seeds(options.seeds.clone())
-        .size(options.size.clone());
+    let request: GenerateObjectCompositeRequest = built(
+        GenerateObjectCompositeRequest::builder()
+            .image(input_image(&firefly, &args.image).await?)
+            .prompt(args.prompt.clone())
+            .num_variations(options.variations)
+            .seeds(options.seeds.clone())
+            .size(options.size.clone()),
+    )?;
+    let destination = Destination::new(
+        &options.output,
+        naming::slug(&args.prompt),
+        &request,
+        None,
+        options.force,
+    )
+    .showing(options.show);
     let job = firefly.generate_object_composite(request).await?;
-    let stem = output::slug(&args.prompt);
-    finish(&firefly, job, &options.output, &stem, out, wait).await
+    finish(&firefly, job, &destination, out, wait).await
 }
 
 /// The request's input image: a file is uploaded first; an upload id or a

@@ -5,23 +5,29 @@
 
 pub mod batch;
 pub mod emulator;
+pub mod gallery;
 pub mod generate;
 pub mod image_ops;
 pub mod jobs;
 pub mod models;
 pub mod secrets;
+pub mod shell;
 pub mod token;
 pub mod upload;
 pub mod video;
 
-use std::{path::Path, process::ExitCode};
+use std::{fmt::Display, path::Path, process::ExitCode};
 
 use adobe_firefly::{Error, Firefly, WaitOptions, types::JobAccepted};
+use serde::Serialize;
 use serde_json::json;
 
 use crate::{
     error::CliError,
-    output::{self, Output, Saved},
+    naming,
+    output::{self, Output},
+    save::{self, Naming, Saved},
+    show,
 };
 
 /// The client, from the environment; a missing variable is named.
@@ -29,13 +35,62 @@ pub fn client() -> Result<Firefly, Error> {
     Firefly::from_env()
 }
 
-/// Waits for a job with a progress spinner, saves its outputs as
-/// `<stem>-<n>.<ext>` in `dir` and reports them.
+/// Builds a request from its builder, as the SDK would, so that it can be
+/// hashed for its file names before it is sent.
+pub fn built<T, B>(builder: B) -> Result<T, CliError>
+where
+    B: TryInto<T>,
+    B::Error: Display,
+{
+    builder
+        .try_into()
+        .map_err(|e| CliError::Usage(format!("incomplete request: {e}")))
+}
+
+/// Where a command saves its outputs and how it names them.
+pub struct Destination<'a> {
+    pub dir: &'a Path,
+    /// The readable start of the names (the prompt's slug, say).
+    pub stem: String,
+    /// A hash of the whole request (and model), for names that are taken.
+    pub request_hash: String,
+    /// `--force`: replace a file with the same name.
+    pub force: bool,
+    /// `--show`: print the images in the terminal.
+    pub show: bool,
+}
+
+impl<'a> Destination<'a> {
+    pub fn new(
+        dir: &'a Path,
+        stem: String,
+        request: &impl Serialize,
+        model: Option<&str>,
+        force: bool,
+    ) -> Self {
+        let body = serde_json::to_value(request).unwrap_or_default();
+        Self {
+            dir,
+            stem,
+            request_hash: naming::request_key(&body, model),
+            force,
+            show: false,
+        }
+    }
+
+    /// With `--show`.
+    pub fn showing(mut self, show: bool) -> Self {
+        self.show = show;
+        self
+    }
+}
+
+/// Waits for a job with a progress spinner, saves its outputs in the
+/// destination (never over an existing file unless forced) and reports them.
 pub async fn finish(
     firefly: &Firefly,
     job: JobAccepted,
-    dir: &Path,
-    stem: &str,
+    destination: &Destination<'_>,
     out: &Output,
     wait: &WaitOptions,
 ) -> Result<ExitCode, CliError> {
@@ -47,8 +102,20 @@ pub async fn finish(
         .await;
     spinner.finish_and_clear();
     let result = result?;
-    let report =
-        output::save_outputs(firefly, &result, dir, stem, &Default::default(), |_, _| {}).await;
+    let naming = Naming {
+        stem: &destination.stem,
+        request_hash: &destination.request_hash,
+        replace: destination.force,
+    };
+    let report = save::save_outputs(
+        firefly,
+        &result,
+        destination.dir,
+        &naming,
+        &Default::default(),
+        |_, _, _| {},
+    )
+    .await;
     if !report.unsaved.is_empty() {
         return Err(CliError::Unsaved {
             job_id: job.job_id,
@@ -62,5 +129,8 @@ pub async fn finish(
         lines.join("\n"),
         json!({"job_id": job.job_id, "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>()}),
     );
+    if destination.show && show::available(out.json) {
+        show::images(saved.iter().map(|s| s.path.as_path()));
+    }
     Ok(ExitCode::SUCCESS)
 }

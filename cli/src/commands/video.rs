@@ -7,12 +7,8 @@ use adobe_firefly::{
     types::{GenerateVideoRequest, VideoSize},
 };
 
-use super::{client, finish};
-use crate::{
-    args::VideoArgs,
-    error::CliError,
-    output::{self, Output},
-};
+use super::{Destination, built, client, finish};
+use crate::{args::VideoArgs, error::CliError, naming, output::Output};
 
 pub async fn run(args: VideoArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
     let firefly = client()?;
@@ -24,10 +20,18 @@ pub async fn run(args: VideoArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
         })
         .into_iter()
         .collect();
-    let request = GenerateVideoRequest::builder()
-        .prompt(args.prompt.clone())
-        .sizes(sizes);
+    let request: GenerateVideoRequest = built(
+        GenerateVideoRequest::builder()
+            .prompt(args.prompt.clone())
+            .sizes(sizes),
+    )?;
+    let destination = Destination::new(
+        &args.output,
+        naming::slug(&args.prompt),
+        &request,
+        None,
+        args.force,
+    );
     let job = firefly.generate_video(request).await?;
-    let stem = output::slug(&args.prompt);
-    finish(&firefly, job, &args.output, &stem, out, wait).await
+    finish(&firefly, job, &destination, out, wait).await
 }

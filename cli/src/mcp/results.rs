@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::preview;
 use crate::{
     error::CliError,
-    output::{self, Saved, Unsaved},
+    save::{self, Naming, Saved, Unsaved},
 };
 
 /// A successful call: a short text, the same as JSON, and the JSON as
@@ -63,7 +63,7 @@ pub enum Made {
     Video,
 }
 
-/// A finished job: every output saved under `<dir>/<stem>-<n>.<ext>`
+/// A finished job: every output saved in `dir` under a name from `naming`
 /// (never replacing a file), its pre-signed URL and seed, and a preview of
 /// each saved image. Outputs that could not be saved are listed with their
 /// URLs, which stay valid for about an hour, so paid work is not lost.
@@ -72,11 +72,18 @@ pub async fn finished(
     job_id: &str,
     result: &JobResult,
     dir: &Path,
-    stem: &str,
+    naming: &Naming<'_>,
     made: Made,
 ) -> CallToolResult {
-    let report =
-        output::save_outputs(firefly, result, dir, stem, &Default::default(), |_, _| {}).await;
+    let report = save::save_outputs(
+        firefly,
+        result,
+        dir,
+        naming,
+        &Default::default(),
+        |_, _, _| {},
+    )
+    .await;
     let outputs: Vec<Value> = result
         .outputs
         .iter()

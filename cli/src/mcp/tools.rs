@@ -14,7 +14,7 @@ use adobe_firefly::{
 use futures::TryStreamExt;
 use rmcp::model::{CallToolResult, JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
-use serde::{Deserialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -23,7 +23,7 @@ use super::{
     results::{self, Made},
     schema,
 };
-use crate::{commands::upload, error::CliError, output};
+use crate::{commands::upload, error::CliError, naming, output, save::Naming};
 
 /// Said of every tool that makes something.
 const COSTS: &str = "Each call spends Firefly generative credits of the configured Adobe \
@@ -36,7 +36,7 @@ const IMAGES_RESULT: &str = "Returns a preview of each image (at most 512 px) be
 saved paths.";
 
 /// A text-to-image request, with the model to use.
-#[derive(Clone, Deserialize, JsonSchema)]
+#[derive(Clone, Deserialize, Serialize, JsonSchema)]
 struct GenerateImages {
     #[serde(flatten)]
     request: GenerateImagesRequest,
@@ -47,7 +47,7 @@ struct GenerateImages {
 }
 
 /// A request for variations of an image, with the model to use.
-#[derive(Clone, Deserialize, JsonSchema)]
+#[derive(Clone, Deserialize, Serialize, JsonSchema)]
 struct GenerateSimilar {
     #[serde(flatten)]
     request: GenerateSimilarImagesRequest,
@@ -182,7 +182,7 @@ pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Opti
                 &mut call,
                 arguments,
                 Made::Images,
-                |args: &GenerateImages| output::slug(&args.request.prompt),
+                |args: &GenerateImages| naming::slug(&args.request.prompt),
                 |firefly, args: GenerateImages| async move {
                     match args.model {
                         Some(model) => {
@@ -240,7 +240,7 @@ pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Opti
                 &mut call,
                 arguments,
                 Made::Images,
-                |request: &GenerateObjectCompositeRequest| output::slug(&request.prompt),
+                |request: &GenerateObjectCompositeRequest| naming::slug(&request.prompt),
                 |firefly, request: GenerateObjectCompositeRequest| async move {
                     firefly.generate_object_composite(request).await
                 },
@@ -253,7 +253,7 @@ pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Opti
                 arguments,
                 Made::Video,
                 |request: &GenerateVideoRequest| {
-                    output::slug(request.prompt.as_deref().unwrap_or("video"))
+                    naming::slug(request.prompt.as_deref().unwrap_or("video"))
                 },
                 |firefly, request: GenerateVideoRequest| async move {
                     firefly.generate_video(request).await
@@ -281,7 +281,7 @@ async fn job<A, S, F, Fut>(
     submit: F,
 ) -> CallToolResult
 where
-    A: DeserializeOwned + Clone,
+    A: DeserializeOwned + Serialize + Clone,
     S: FnOnce(&A) -> String,
     F: Fn(Firefly, A) -> Fut,
     Fut: Future<Output = Result<JobAccepted, Error>>,
@@ -297,6 +297,9 @@ where
         Err(message) => return results::invalid(message),
     };
     let stem = stem_of(&args);
+    // The whole request (model included) names the files when the plain
+    // name is taken, as the other commands do.
+    let request_hash = naming::request_key(&serde_json::to_value(&args).unwrap_or_default(), None);
     let submitted = progress::submit_within_quota(&mut call.progress, &call.cancelled, || {
         submit(call.firefly.clone(), args.clone())
     })
@@ -326,7 +329,11 @@ where
                 &job.job_id,
                 &result,
                 call.output_dir,
-                &stem,
+                &Naming {
+                    stem: &stem,
+                    request_hash: &request_hash,
+                    replace: false,
+                },
                 made,
             )
             .await

@@ -30,7 +30,7 @@ pub fn firefly(emulator: &Emulator) -> Command {
     command
         .envs(emulator.env_vars())
         .env("FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES", "1")
-        .args(["--poll-ms", "20"]);
+        .env("FIREFLY_POLL_MS", "20");
     command
 }
 
@@ -59,4 +59,12 @@ pub fn files(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// The saved images of a folder (a batch folder also holds `index.html`).
+pub fn images(dir: &Path) -> Vec<String> {
+    files(dir)
+        .into_iter()
+        .filter(|name| [".png", ".jpg", ".webp"].iter().any(|x| name.ends_with(x)))
+        .collect()
 }

@@ -6,10 +6,7 @@
 
 use std::{path::Path, process::ExitCode, sync::Mutex, time::Duration};
 
-use adobe_firefly::{
-    Firefly, FireflyBuilder, WaitOptions,
-    types::{GenerateImagesRequest, ImageModelVersion},
-};
+use adobe_firefly::{Firefly, FireflyBuilder, WaitOptions, types::ImageModelVersion};
 use futures::StreamExt;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
@@ -17,26 +14,35 @@ use serde_json::{Value, json};
 use crate::{
     args::BatchArgs,
     error::CliError,
-    journal::{Journal, State, request_key},
-    output::{self, Output, Saved},
+    journal::{Journal, State},
+    output::{self, Output},
+    save::{self, Naming, Saved},
 };
 
-struct Item {
-    line: usize,
-    request: GenerateImagesRequest,
-    stem: String,
-    /// The request's identity in the journal.
-    key: String,
-}
+mod input;
 
+use input::{Entry, Item};
+
+/// What became of one line of the batch file.
 enum Outcome {
     Skipped,
     Succeeded(Vec<Saved>),
     Failed(CliError),
 }
 
+impl Outcome {
+    /// The batch status vocabulary, the same in text, JSON and the summary.
+    fn status(&self) -> &'static str {
+        match self {
+            Self::Skipped => "skipped",
+            Self::Succeeded(_) => "succeeded",
+            Self::Failed(_) => "failed",
+        }
+    }
+}
+
 pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
-    let items = read_items(&args).map_err(|problem| CliError::BatchFile {
+    let entries = input::read(&args).map_err(|problem| CliError::BatchFile {
         path: args.file.clone(),
         problem,
     })?;
@@ -50,42 +56,52 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
         source,
     })?;
 
+    refresh_gallery(&args.output);
     let bars = MultiProgress::with_draw_target(out.draw_target());
-    let overall = bars.add(ProgressBar::new(items.len() as u64));
+    let overall = bars.add(ProgressBar::new(entries.len() as u64));
     overall.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} prompts [{elapsed}] {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     overall.enable_steady_tick(Duration::from_millis(200));
     let failures = Mutex::new(0usize);
-    let outcomes: Vec<(usize, Outcome)> = futures::stream::iter(items.iter().enumerate())
-        .map(|(index, item)| {
+    let outcomes: Vec<(usize, Outcome)> = futures::stream::iter(entries.iter().enumerate())
+        .map(|(index, entry)| {
             let (firefly, bars, overall, failures, journal) =
                 (&firefly, &bars, &overall, &failures, &journal);
             let (model, dir) = (args.model, &args.output);
             async move {
-                let outcome = if saved_already(item, journal) {
-                    Outcome::Skipped
-                } else {
-                    let line = bars.insert_before(overall, ProgressBar::new_spinner());
-                    let prompt: String = item.request.prompt.chars().take(32).collect();
-                    line.set_prefix(format!("{:>4} {prompt:<32}", item.line));
-                    line.set_style(
-                        ProgressStyle::with_template("{spinner} {prefix} {msg}")
-                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                    );
-                    line.enable_steady_tick(Duration::from_millis(120));
-                    let outcome = match one(firefly, item, model, dir, wait, &line, journal).await {
-                        Ok(saved) => Outcome::Succeeded(saved),
-                        Err(error) => {
-                            *failures.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-                            Outcome::Failed(error)
+                let outcome = match entry {
+                    Entry::Rejected(rejected) => {
+                        warn(&rejected.problem);
+                        if let Err(error) =
+                            journal.rejected(rejected.line, &rejected.text, &rejected.problem)
+                        {
+                            warn(&format!("cannot write the journal ({error})"));
                         }
-                    };
-                    line.finish_and_clear();
-                    bars.remove(&line);
-                    outcome
+                        *failures.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+                        Outcome::Failed(CliError::BatchLine {
+                            line: rejected.line,
+                            problem: rejected.problem.clone(),
+                        })
+                    }
+                    Entry::Request(item) => {
+                        run_item(
+                            item,
+                            model,
+                            dir,
+                            wait,
+                            (firefly, bars, overall, failures, journal),
+                        )
+                        .await
+                    }
                 };
+                // The page follows every finished prompt, so a batch stopped at
+                // any point leaves a page that shows what it did (a skipped
+                // prompt changes nothing on it).
+                if !matches!(outcome, Outcome::Skipped) {
+                    refresh_gallery(dir);
+                }
                 overall.inc(1);
                 let failed = *failures.lock().unwrap_or_else(|e| e.into_inner());
                 if failed > 0 {
@@ -101,7 +117,7 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
 
     let mut outcomes = outcomes;
     outcomes.sort_by_key(|(index, _)| *index);
-    report(&items, &outcomes, out);
+    report(&entries, &outcomes, out);
     let failed = outcomes
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Failed(_)))
@@ -111,6 +127,51 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// What one request's run shares with the others.
+type Shared<'a> = (
+    &'a Firefly,
+    &'a MultiProgress,
+    &'a ProgressBar,
+    &'a Mutex<usize>,
+    &'a Journal,
+);
+
+/// One request: skipped when saved already, else run with a progress line;
+/// a failure is recorded in the journal, for the contact sheet.
+async fn run_item(
+    item: &Item,
+    model: Option<ImageModelVersion>,
+    dir: &Path,
+    wait: &WaitOptions,
+    (firefly, bars, overall, failures, journal): Shared<'_>,
+) -> Outcome {
+    if saved_already(item, journal) {
+        return Outcome::Skipped;
+    }
+    let line = bars.insert_before(overall, ProgressBar::new_spinner());
+    let prompt: String = item.request.prompt.chars().take(32).collect();
+    line.set_prefix(format!("{:>4} {prompt:<32}", item.line));
+    line.set_style(
+        ProgressStyle::with_template("{spinner} {prefix} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    line.enable_steady_tick(Duration::from_millis(120));
+    let outcome = match one(firefly, item, model, dir, wait, &line, journal).await {
+        Ok(saved) => Outcome::Succeeded(saved),
+        Err(error) => {
+            *failures.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+            if let Err(journal_error) = journal.error(&item.key, item.line, &error.json()["error"])
+            {
+                warn(&format!("cannot write the journal ({journal_error})"));
+            }
+            Outcome::Failed(error)
+        }
+    };
+    line.finish_and_clear();
+    bars.remove(&line);
+    outcome
 }
 
 async fn one(
@@ -140,7 +201,16 @@ async fn one(
                     item.line
                 ));
             }
-            if let Err(error) = journal.submitting(&item.key, item.line, &item.request.prompt) {
+            let size = item
+                .request
+                .size
+                .as_ref()
+                .map(|size| format!("{}x{}", size.width, size.height));
+            let model_name = model.map(|m| m.to_string());
+            let details = json!({"model": model_name, "size": size});
+            if let Err(error) =
+                journal.submitting(&item.key, item.line, &item.request.prompt, &details)
+            {
                 warn(&format!("cannot write the journal ({error})"));
             }
             line.set_message("submitting");
@@ -185,14 +255,26 @@ async fn one(
     };
     line.set_message("downloading");
     // Files an earlier run saved for this same request are kept, not replaced.
-    let report = output::save_outputs(firefly, &result, dir, &item.stem, &kept, |index, path| {
-        if let Err(error) = journal.file_saved(&item.key, index, path) {
-            warn(&format!(
-                "cannot record {} in the journal ({error})",
-                path.display()
-            ));
-        }
-    })
+    let naming = Naming {
+        stem: &item.stem,
+        request_hash: &item.key,
+        replace: false,
+    };
+    let report = save::save_outputs(
+        firefly,
+        &result,
+        dir,
+        &naming,
+        &kept,
+        |index, path, seed| {
+            if let Err(error) = journal.file_saved(&item.key, index, path, seed) {
+                warn(&format!(
+                    "cannot record {} in the journal ({error})",
+                    path.display()
+                ));
+            }
+        },
+    )
     .await;
     if !report.unsaved.is_empty() {
         return Err(CliError::Unsaved {
@@ -210,50 +292,20 @@ async fn one(
     Ok(report.saved)
 }
 
+/// Rewrites the contact sheet; a page that cannot be written costs a
+/// warning, never a result.
+fn refresh_gallery(dir: &Path) {
+    if let Err(error) = crate::contact_sheet::write(dir) {
+        warn(&format!(
+            "cannot write {} ({error}); `firefly gallery` rebuilds it",
+            dir.join(crate::contact_sheet::FILE_NAME).display()
+        ));
+    }
+}
+
 /// A warning on stderr (the progress display draws there too).
 fn warn(message: &str) {
     eprintln!("warning: {message}");
-}
-
-fn read_items(args: &BatchArgs) -> Result<Vec<Item>, String> {
-    let text = std::fs::read_to_string(&args.file).map_err(|e| e.to_string())?;
-    let jsonl = args.file.extension().is_some_and(|ext| ext == "jsonl");
-    let mut items = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let mut request: GenerateImagesRequest = if jsonl {
-            serde_json::from_str(trimmed).map_err(|e| format!("line {line}: {e}"))?
-        } else {
-            GenerateImagesRequest::builder()
-                .prompt(trimmed)
-                .try_into()
-                .map_err(|e| format!("line {line}: {e}"))?
-        };
-        if request.num_variations.is_none() && request.seeds.is_empty() {
-            request.num_variations = args.variations;
-        }
-        if request.size.is_none() {
-            request.size = args.size.clone();
-        }
-        let stem = format!("{line:04}-{}", output::slug(&request.prompt));
-        let body = serde_json::to_value(&request).map_err(|e| format!("line {line}: {e}"))?;
-        let model = args.model.map(|m| m.to_string());
-        let key = request_key(&body, model.as_deref());
-        items.push(Item {
-            line,
-            request,
-            stem,
-            key,
-        });
-    }
-    if items.is_empty() {
-        return Err("no prompts in the file".into());
-    }
-    Ok(items)
 }
 
 /// Whether the journal says every output of this request was saved, and
@@ -265,24 +317,23 @@ fn saved_already(item: &Item, journal: &Journal) -> bool {
     }
 }
 
-fn report(items: &[Item], outcomes: &[(usize, Outcome)], out: &Output) {
+fn report(entries: &[Entry], outcomes: &[(usize, Outcome)], out: &Output) {
     let mut rows = Vec::new();
     let mut results = Vec::new();
     let (mut succeeded, mut failed, mut skipped) = (0, 0, 0);
     for (index, outcome) in outcomes {
-        let item = &items[*index];
-        let prompt: String = item.request.prompt.chars().take(40).collect();
-        let (status, detail, document): (&str, String, Value) = match outcome {
+        let entry = &entries[*index];
+        let prompt: String = entry.prompt().chars().take(40).collect();
+        let (detail, document): (String, Value) = match outcome {
             Outcome::Skipped => {
                 skipped += 1;
-                ("skipped", "already saved".into(), json!({}))
+                ("already saved".into(), json!({}))
             }
             Outcome::Succeeded(saved) => {
                 succeeded += 1;
                 let files: Vec<String> =
                     saved.iter().map(|s| s.path.display().to_string()).collect();
                 (
-                    "ok",
                     files.join(" "),
                     json!({"files": saved.iter().map(Saved::json).collect::<Vec<_>>()}),
                 )
@@ -290,17 +341,17 @@ fn report(items: &[Item], outcomes: &[(usize, Outcome)], out: &Output) {
             Outcome::Failed(error) => {
                 failed += 1;
                 let code = error.sdk().and_then(|e| e.error_code()).unwrap_or("-");
-                ("FAILED", format!("{code}: {error}"), error.json())
+                (format!("{code}: {error}"), error.json())
             }
         };
+        let status = outcome.status();
         rows.push(vec![
-            item.line.to_string(),
+            entry.line().to_string(),
             prompt,
             status.to_owned(),
             detail,
         ]);
-        let mut result =
-            json!({"line": item.line, "prompt": item.request.prompt, "status": status});
+        let mut result = json!({"line": entry.line(), "prompt": entry.prompt(), "status": status});
         if let (Value::Object(result), Value::Object(extra)) = (&mut result, document) {
             result.extend(extra);
         }
@@ -310,10 +361,10 @@ fn report(items: &[Item], outcomes: &[(usize, Outcome)], out: &Output) {
     out.done(
         format!(
             "{}\n{summary}",
-            output::table(&["line", "prompt", "result", "files / error"], &rows)
+            output::table(&["line", "prompt", "status", "files / error"], &rows)
         ),
         json!({
-            "total": items.len(),
+            "total": entries.len(),
             "succeeded": succeeded,
             "failed": failed,
             "skipped": skipped,

@@ -1,0 +1,47 @@
+//! `firefly completions` and `firefly man`: what a shell and `man` need,
+//! generated from the command definitions so they never fall behind.
+
+use std::{io::Write, path::Path, process::ExitCode};
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+use crate::{args::Cli, error::CliError};
+
+pub fn completions(shell: Shell) -> Result<ExitCode, CliError> {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "firefly", &mut script);
+    print(&script)
+}
+
+pub fn man(dir: Option<&Path>) -> Result<ExitCode, CliError> {
+    let command = Cli::command();
+    match dir {
+        Some(dir) => {
+            let unwritable = |source| CliError::OutputFile {
+                path: dir.to_owned(),
+                source,
+            };
+            std::fs::create_dir_all(dir).map_err(unwritable)?;
+            clap_mangen::generate_to(command, dir).map_err(unwritable)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .map_err(CliError::Stdout)?;
+            print(&page)
+        }
+    }
+}
+
+fn print(bytes: &[u8]) -> Result<ExitCode, CliError> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(CliError::Stdout)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,130 @@
+//! The texts after each command's options: the environment variables it
+//! reads and the models and sizes it takes, from the SDK's own names and
+//! lists so they cannot drift from what the SDK checks.
+
+use adobe_firefly::{
+    catalog,
+    config::{self, env},
+};
+
+/// The variables every command that talks to Firefly reads.
+fn credentials() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            env::CLIENT_ID,
+            "client id of the Developer Console credential (required)".into(),
+        ),
+        (
+            env::CLIENT_SECRET,
+            format!(
+                "client secret (or, elsewhere than secrets, {})",
+                env::ACCESS_TOKEN
+            ),
+        ),
+        (env::ACCESS_TOKEN, "a ready access token, used as is".into()),
+        (
+            env::API_URL,
+            format!("Firefly base URL (default {})", config::DEFAULT_API_URL),
+        ),
+        (
+            env::IMS_URL,
+            format!("IMS base URL (default {})", config::DEFAULT_IMS_URL),
+        ),
+        (env::SCOPES, "IMS scopes, comma-separated".into()),
+        (
+            env::TOKEN_CACHE_DIR,
+            "a folder where processes share one token".into(),
+        ),
+    ]
+}
+
+fn environment(vars: Vec<(&'static str, String)>) -> String {
+    let width = vars.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let mut text = String::from("Environment:\n");
+    for (name, meaning) in vars {
+        text.push_str(&format!("  {name:<width$}  {meaning}\n"));
+    }
+    text
+}
+
+fn size_list(sizes: &[(i64, i64)]) -> String {
+    sizes
+        .iter()
+        .map(|(w, h)| format!("{w}x{h}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unlisted() -> (&'static str, String) {
+    (
+        env::ALLOW_UNLISTED_SIZES,
+        "1: send sizes Adobe does not list for the model".into(),
+    )
+}
+
+/// `generate` and `batch`: credentials, the models and each one's sizes.
+pub fn text_to_image() -> String {
+    let mut vars = credentials();
+    vars.push(unlisted());
+    let mut text = environment(vars);
+    text.push_str(&format!(
+        "\nModels (--model; {} when not given):\n",
+        catalog::DEFAULT_IMAGE_MODEL
+    ));
+    for model in catalog::IMAGE_MODELS {
+        text.push_str(&format!(
+            "  {:<16} sizes: {}\n",
+            model.to_string(),
+            size_list(catalog::image_sizes(model))
+        ));
+    }
+    text
+}
+
+/// `expand`, `fill`, `similar`, `composite`.
+pub fn edits() -> String {
+    let mut vars = credentials();
+    vars.push(unlisted());
+    format!(
+        "{}\nSizes (--size): {}\n",
+        environment(vars),
+        size_list(catalog::edit_sizes())
+    )
+}
+
+/// `video`.
+pub fn video() -> String {
+    let mut vars = credentials();
+    vars.push(unlisted());
+    format!(
+        "{}\nSizes (--size): {}\n",
+        environment(vars),
+        size_list(catalog::video_sizes())
+    )
+}
+
+/// `upload`, `status`, `cancel`, `models`, `token`, `mcp`.
+pub fn api() -> String {
+    environment(credentials())
+}
+
+/// `secrets`: its own host, the same credential.
+pub fn secrets() -> String {
+    let mut vars: Vec<_> = credentials()
+        .into_iter()
+        .filter(|(name, _)| [env::CLIENT_ID, env::CLIENT_SECRET, env::IMS_URL].contains(name))
+        .collect();
+    vars.push((
+        env::MANAGEMENT_URL,
+        format!(
+            "I/O Management API base URL (default {})",
+            adobe_firefly::secrets::DEFAULT_MANAGEMENT_URL
+        ),
+    ));
+    environment(vars)
+}
+
+/// Commands that talk to no service.
+pub fn none() -> String {
+    "Environment: none read.\n".into()
+}

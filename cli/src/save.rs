@@ -1,0 +1,202 @@
+//! Saving a job's outputs: downloaded beside their final place, then put
+//! under a name of their own (see `naming`), so nothing the user has is
+//! replaced unless `--force` asked for it, and every output that cannot be
+//! saved is reported with its URL.
+
+use std::{
+    collections::BTreeMap,
+    io,
+    path::{Path, PathBuf},
+};
+
+use adobe_firefly::{Firefly, ImageFormat, types::JobResult};
+use serde_json::{Value, json};
+
+use crate::naming;
+
+/// One saved output.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub path: PathBuf,
+    pub seed: Option<i64>,
+    pub bytes: u64,
+}
+
+impl Saved {
+    pub fn line(&self) -> String {
+        match self.seed {
+            Some(seed) => format!("{} (seed {seed})", self.path.display()),
+            None => self.path.display().to_string(),
+        }
+    }
+
+    pub fn json(&self) -> Value {
+        json!({"path": self.path, "seed": self.seed, "bytes": self.bytes})
+    }
+}
+
+/// An output that was paid for but is not on disk: where it can still be
+/// fetched, and why saving failed.
+#[derive(Debug)]
+pub struct Unsaved {
+    pub seed: i64,
+    pub url: Option<String>,
+    pub reason: String,
+}
+
+impl Unsaved {
+    pub fn json(&self) -> Value {
+        json!({"seed": self.seed, "url": self.url, "reason": self.reason})
+    }
+}
+
+/// What became of a job's outputs.
+#[derive(Debug, Default)]
+pub struct SaveReport {
+    pub saved: Vec<Saved>,
+    pub unsaved: Vec<Unsaved>,
+}
+
+/// How the outputs of one request are named.
+pub struct Naming<'a> {
+    /// The readable start of every name (the prompt's slug, say).
+    pub stem: &'a str,
+    /// A hash of the whole request, added when the plain name is taken.
+    pub request_hash: &'a str,
+    /// `--force`: replace a file that has the plain name.
+    pub replace: bool,
+}
+
+/// Saves every output of a job in `dir` (see `naming::candidates`), the
+/// extension from the file's own signature. Outputs in `kept` (saved by an
+/// earlier run, by index) are kept as they are; `on_saved` hears of each
+/// new file's name (index, path, seed) just before the file appears.
+pub async fn save_outputs(
+    firefly: &Firefly,
+    result: &JobResult,
+    dir: &Path,
+    naming: &Naming<'_>,
+    kept: &BTreeMap<usize, PathBuf>,
+    mut on_saved: impl FnMut(usize, &Path, i64),
+) -> SaveReport {
+    let mut report = SaveReport::default();
+    let created = tokio::fs::create_dir_all(dir).await;
+    for (i, output) in result.outputs.iter().enumerate() {
+        let url = output
+            .image
+            .as_ref()
+            .and_then(|file| file.url.as_deref())
+            .or(output.video.as_ref().map(|file| file.url.as_str()));
+        let unsaved = |reason: String| Unsaved {
+            seed: output.seed,
+            url: url.map(str::to_owned),
+            reason,
+        };
+        if let Err(error) = &created {
+            report
+                .unsaved
+                .push(unsaved(format!("cannot create {}: {error}", dir.display())));
+            continue;
+        }
+        let Some(url) = url else {
+            report
+                .unsaved
+                .push(unsaved("Firefly gave no URL for it".into()));
+            continue;
+        };
+        if let Some(path) = kept.get(&i).filter(|path| path.exists()) {
+            report.saved.push(Saved {
+                path: path.clone(),
+                seed: Some(output.seed),
+                bytes: 0,
+            });
+            continue;
+        }
+        // A dotfile: never mistaken for a result, and unique per output.
+        let download = dir.join(format!(
+            ".{}-{}-{}.download",
+            naming.request_hash,
+            i + 1,
+            std::process::id()
+        ));
+        let seed = output.seed;
+        match save_one(firefly, url, &download, dir, naming, seed, |path| {
+            on_saved(i, path, seed)
+        })
+        .await
+        {
+            Ok((path, bytes)) => report.saved.push(Saved {
+                path,
+                seed: Some(seed),
+                bytes,
+            }),
+            Err(reason) => {
+                let _ = tokio::fs::remove_file(&download).await;
+                report.unsaved.push(unsaved(reason));
+            }
+        }
+    }
+    report
+}
+
+/// Downloads one output and puts it under a free name (or, with `replace`,
+/// the plain name); the reason on failure.
+async fn save_one(
+    firefly: &Firefly,
+    url: &str,
+    download: &Path,
+    dir: &Path,
+    naming: &Naming<'_>,
+    seed: i64,
+    mut before_placing: impl FnMut(&Path),
+) -> Result<(PathBuf, u64), String> {
+    let bytes = firefly
+        .download_to_file(url, download)
+        .await
+        .map_err(|e| e.to_string())?;
+    let extension = extension_of(download).await;
+    for name in naming::candidates(naming.stem, seed, naming.request_hash) {
+        let path = dir.join(format!("{name}.{extension}"));
+        // A name that is taken is never recorded: a rerun would take the
+        // file there for this output's.
+        if !naming.replace && tokio::fs::symlink_metadata(&path).await.is_ok() {
+            continue;
+        }
+        // Recorded before the file appears: a run killed in between finds the
+        // name recorded but no file, and fetches it again under that name,
+        // instead of finding a file it does not know and saving a second copy.
+        before_placing(&path);
+        let placed = if naming.replace {
+            tokio::fs::rename(download, &path).await
+        } else {
+            let (from, to) = (download.to_owned(), path.clone());
+            tokio::task::spawn_blocking(move || naming::place_new(&from, &to))
+                .await
+                .unwrap_or_else(|e| Err(io::Error::other(e)))
+        };
+        match placed {
+            Ok(()) => return Ok((path, bytes)),
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(format!("cannot write {}: {error}", path.display())),
+        }
+    }
+    Err("no free file name".into())
+}
+
+async fn extension_of(path: &Path) -> &'static str {
+    let mut head = [0u8; 16];
+    let read = match tokio::fs::File::open(path).await {
+        Ok(mut file) => tokio::io::AsyncReadExt::read(&mut file, &mut head)
+            .await
+            .unwrap_or(0),
+        Err(_) => 0,
+    };
+    let head = &head[..read];
+    match ImageFormat::detect(head) {
+        Some(ImageFormat::Png) => "png",
+        Some(ImageFormat::Jpeg) => "jpg",
+        Some(ImageFormat::Webp) => "webp",
+        _ if head.get(4..8) == Some(b"ftyp") => "mp4",
+        _ => "bin",
+    }
+}

@@ -1,0 +1,207 @@
+//! `--json`: one document on stdout for every outcome, errors with the same
+//! keys, and the exit status (0 ok, 1 a request or job failed, 2 usage).
+
+mod common;
+
+use std::process::Command;
+
+use adobe_firefly_emulator::{Emulator, Faults};
+use common::*;
+use serde_json::Value;
+
+/// Checks that an error document has every key, and returns its body.
+fn error_of(output: &std::process::Output) -> Value {
+    let document = json(output);
+    let error = document["error"].clone();
+    for key in [
+        "kind",
+        "message",
+        "status",
+        "error_code",
+        "request_id",
+        "job_id",
+        "output_urls",
+    ] {
+        assert!(error.get(key).is_some(), "`{key}` missing from {document}");
+    }
+    assert!(error["output_urls"].is_array(), "{document}");
+    error
+}
+
+#[test]
+fn a_usage_error_is_a_json_document_with_status_2() {
+    let bin = env!("CARGO_BIN_EXE_firefly");
+    for args in [
+        vec!["--json", "generate"],
+        vec!["generate", "a cat", "--size", "banana", "--json"],
+        vec!["--json", "no-such-command"],
+        vec!["--json"],
+    ] {
+        let output = Command::new(bin).args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        let error = error_of(&output);
+        assert_eq!(error["kind"], "usage", "{args:?}: {error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            !message.is_empty() && !message.starts_with("error:"),
+            "{args:?}: {error}"
+        );
+    }
+    let missing = Command::new(bin)
+        .args(["--json", "generate"])
+        .output()
+        .unwrap();
+    let message = error_of(&missing)["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("<PROMPT>"), "{message}");
+    // Without --json, clap's message only, on stderr.
+    let plain = Command::new(bin).args(["generate"]).output().unwrap();
+    assert_eq!(plain.status.code(), Some(2));
+    assert!(plain.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("PROMPT"));
+    // Help is not an error.
+    let help = Command::new(bin)
+        .args(["--json", "--help"])
+        .output()
+        .unwrap();
+    assert_eq!(help.status.code(), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_job_carries_its_job_id_and_adobe_code() {
+    let emulator = Emulator::builder()
+        .faults(Faults::none().fail_jobs_every(1))
+        .start()
+        .await
+        .unwrap();
+    let dir = scratch("json-job-failed");
+    let mut command = firefly(&emulator);
+    command
+        .args([
+            "--json",
+            "generate",
+            "a doomed cat",
+            "--size",
+            "64x64",
+            "-o",
+        ])
+        .arg(&dir);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let error = error_of(&output);
+    assert_eq!(error["kind"], "job_failed", "{error}");
+    assert_eq!(error["error_code"], "runtime_error", "{error}");
+    assert!(
+        error["job_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:ff:jobs:"),
+        "{error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_failure_carries_the_job_id_and_output_urls() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("json-unsaved");
+    let blocked = dir.join("a-file");
+    std::fs::write(&blocked, b"mine").unwrap();
+    let mut command = firefly(&emulator);
+    command
+        .args(["--json", "generate", "a cat", "--size", "64x64", "-o"])
+        .arg(&blocked);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let error = error_of(&output);
+    assert_eq!(error["kind"], "unsaved", "{error}");
+    assert_eq!(error["output_urls"].as_array().unwrap().len(), 1, "{error}");
+    assert!(error["job_id"].is_string(), "{error}");
+}
+
+#[test]
+fn an_emulator_that_cannot_bind_says_so_in_json() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_firefly"))
+        .args(["--json", "emulator", "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let error = error_of(&output);
+    assert_eq!(error["kind"], "emulator", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot start the emulator"),
+        "{error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_batch_lines_are_reported_by_number_and_the_others_run() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("json-batch-lines");
+    let prompts = dir.join("prompts.jsonl");
+    std::fs::write(
+        &prompts,
+        [
+            r#"{"prompt": "a fox", "size": {"width": 64, "height": 64}}"#,
+            r#"{prompt: "unquoted"}"#,
+            r#"{"prompt": "an owl", "numVariations": "two"}"#,
+            r#"{"prompt": "a hare", "size": {"width": 64, "height": 64}}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let mut command = firefly(&emulator);
+    command
+        .args(["--json", "batch"])
+        .arg(&prompts)
+        .arg("-o")
+        .arg(dir.join("out"));
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let summary = json(&output);
+    assert_eq!(
+        (summary["succeeded"].as_u64(), summary["failed"].as_u64()),
+        (Some(2), Some(2)),
+        "{summary}"
+    );
+    let results = summary["results"].as_array().unwrap();
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["succeeded", "failed", "failed", "succeeded"]);
+    let second = &results[1]["error"];
+    assert_eq!(second["kind"], "batch_input", "{second}");
+    assert_eq!(second["line"], 2, "{second}");
+    let message = second["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("line 2 ") && message.contains("double quotes"),
+        "{message}"
+    );
+    assert!(!message.contains("ident"), "{message}");
+    let third = results[2]["error"]["message"].as_str().unwrap();
+    assert!(
+        third.starts_with("line 3 ") && third.contains("numVariations"),
+        "{third}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("line 2 "), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_batch_file_is_a_usage_error_in_json() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("json-batch-missing");
+    let mut command = firefly(&emulator);
+    command
+        .args(["--json", "batch"])
+        .arg(dir.join("nothing.txt"))
+        .arg("-o")
+        .arg(dir.join("out"));
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(error_of(&output)["kind"], "batch_file");
+}
