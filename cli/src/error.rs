@@ -39,6 +39,9 @@ pub enum CliError {
     FaultsSpec { spec: String, reason: String },
     /// The emulator could not start (the port is taken, say).
     EmulatorStart(std::io::Error),
+    /// The fleet's Redis cannot be used (a bad URL, or a build without the
+    /// `redis` feature).
+    Fleet(String),
 }
 
 impl CliError {
@@ -129,6 +132,7 @@ impl fmt::Display for CliError {
                 Ok(())
             }
             Self::EmulatorStart(error) => write!(f, "cannot start the emulator: {error}"),
+            Self::Fleet(problem) => f.write_str(problem),
         }
     }
 }
@@ -140,7 +144,10 @@ impl std::error::Error for CliError {
             Self::InputFile { source, .. }
             | Self::OutputFile { source, .. }
             | Self::EmulatorStart(source) => Some(source),
-            Self::BatchFile { .. } | Self::FaultsSpec { .. } | Self::Unsaved { .. } => None,
+            Self::BatchFile { .. }
+            | Self::FaultsSpec { .. }
+            | Self::Unsaved { .. }
+            | Self::Fleet(_) => None,
         }
     }
 }

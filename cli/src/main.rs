@@ -25,7 +25,9 @@ use clap::Parser;
 
 use crate::{
     args::{Cli, Command},
-    commands::{batch, emulator, generate, image_ops, jobs, models, secrets, token, upload, video},
+    commands::{
+        batch, emulator, generate, image_ops, jobs, models, quota, secrets, token, upload, video,
+    },
     error::CliError,
     output::Output,
 };
@@ -67,5 +69,10 @@ async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitC
         Command::Token { show } => token::run(show, out).await,
         Command::Secrets { action } => secrets::run(action, out).await,
         Command::Emulator { port, faults } => emulator::run(port, &faults, out).await,
+        Command::Quota {
+            fleet,
+            rate,
+            per_day,
+        } => quota::run(&fleet, rate, per_day, out).await,
     }
 }

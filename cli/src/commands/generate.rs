@@ -7,7 +7,7 @@ use adobe_firefly::{
     types::{GenerateImagesRequest, StyleOptions},
 };
 
-use super::{client, finish};
+use super::{client_with, finish};
 use crate::{
     args::GenerateArgs,
     error::CliError,
@@ -19,7 +19,7 @@ pub async fn run(
     out: &Output,
     wait: &WaitOptions,
 ) -> Result<ExitCode, CliError> {
-    let firefly = client()?;
+    let firefly = client_with(&args.fleet, None)?;
     let options = &args.image;
     let style = (!args.style_presets.is_empty()).then(|| StyleOptions {
         presets: args.style_presets.clone(),
