@@ -214,3 +214,27 @@ async fn redis_down_fails_requests_unsent_when_so_configured() {
     assert!(error.to_string().contains("nothing was sent"), "{error}");
     assert!(submissions(&emulator).is_empty());
 }
+
+/// `rediss://` builds a TLS connection with the SDK's TLS stack; a server
+/// that does not speak TLS is a Redis outage like any other, not a panic.
+#[tokio::test]
+async fn a_tls_url_to_a_plain_server_is_an_outage_not_a_panic() {
+    let server = PrivateRedis::start();
+    let emulator = Emulator::start().await.unwrap();
+    let shared = Fleet::builder(format!("rediss://127.0.0.1:{}", server.port))
+        .key_prefix(unique_prefix("tls"))
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let limit = RateLimit::per_minute(4);
+    let error = shared
+        .quota_left(emulator.client_id(), &limit)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RateLimitError::RedisUnavailable { .. }),
+        "{error:?}"
+    );
+    let firefly = client(&emulator, limit.redis(&shared), &shared);
+    submit(&firefly).await.expect("the local limit stands in");
+}
