@@ -17,7 +17,7 @@ pub(crate) const DAY: Duration = Duration::from_secs(24 * 3600);
 /// Firefly request counts; [`RateLimit::submissions_only`] exempts status
 /// polls and cancellations (whether Adobe counts them is not documented).
 ///
-/// The budget is this process's own unless [`RateLimit::redis`] (feature
+/// The budget is this process's own unless `RateLimit::redis` (feature
 /// `redis`) shares it with every process using the same Redis server, key
 /// prefix and client id.
 ///
@@ -100,8 +100,8 @@ impl RateLimit {
 #[non_exhaustive]
 pub enum RateLimitError {
     /// The shared budget's Redis server could not be reached and the fleet
-    /// is set to fail rather than fall back
-    /// ([`WhenRedisDown::Fail`](crate::fleet::WhenRedisDown)).
+    /// is set to fail rather than fall back (`WhenRedisDown::Fail`, feature
+    /// `redis`).
     #[error("the shared rate limit at {location} cannot be reached ({reason}); nothing was sent")]
     #[non_exhaustive]
     RedisUnavailable {

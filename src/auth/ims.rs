@@ -194,7 +194,7 @@ impl TokenSource for ImsTokenManager {
                 state.cached = None;
                 state.failure = None;
             }
-            if core.policy.disk_cache.is_some() || core.shares_through_redis() {
+            if core.policy.shares_tokens_between_processes() {
                 state.rejected = Some(token.clone());
             }
         }
@@ -234,23 +234,16 @@ impl Core {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Whether the token is shared by a fleet through Redis.
-    fn shares_through_redis(&self) -> bool {
-        #[cfg(feature = "redis")]
-        return self.policy.redis.is_some();
-        #[cfg(not(feature = "redis"))]
-        false
-    }
-
     /// The fleet's keys for this manager's token, if it has a fleet.
     #[cfg(feature = "redis")]
     fn shared_tokens(&self) -> Option<crate::fleet::SharedTokens> {
         let fleet = self.policy.redis.as_ref()?;
+        let scope = self.exchange.scope();
         Some(crate::fleet::SharedTokens::new(
             fleet,
             &self.ims_url,
             &self.client_id,
-            self.exchange.scope(),
+            scope,
         ))
     }
 

@@ -1,13 +1,18 @@
 //! One token for the fleet: one IMS request, a rejected token replaced once
 //! for everyone, a dead lock holder waited out, Redis down survived.
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use adobe_firefly::{
+    Firefly,
     auth::{ImsTokenManager, TokenPolicy, TokenSource},
     fleet::Fleet,
+    types::GenerateImagesRequest,
 };
-use adobe_firefly_emulator::Emulator;
+use adobe_firefly_emulator::{Emulator, Faults};
 
 use crate::redis_server::{PrivateRedis, inspect, keys, shared_url, unique_prefix};
 
@@ -153,4 +158,71 @@ async fn tokens_come_from_ims_while_redis_is_down() {
     let token = manager(&emulator, &fleet).token().await.unwrap();
     assert!(!token.expose_secret().is_empty());
     assert_eq!(emulator.tokens_issued(), 1);
+}
+
+/// Through the real path: Firefly (the emulator) starts refusing the
+/// fleet's token; the first client to meet the 401 fetches the one
+/// replacement, the others find it in Redis when they meet theirs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_401_sends_the_fleet_to_ims_once() {
+    let url = shared_url();
+    let prefix = unique_prefix("token-replay");
+    let emulator = Emulator::builder()
+        .faults(Faults::none().token_valid_for(Duration::from_secs(1)))
+        .start()
+        .await
+        .unwrap();
+    let managers = managers(&emulator, &url, &prefix, 3);
+    let clients: Vec<Firefly> = managers
+        .iter()
+        .map(|manager| {
+            Firefly::builder()
+                .client_id(emulator.client_id())
+                .token_source(Arc::new(manager.clone()))
+                .api_url(emulator.url())
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let submit = |firefly: &Firefly| {
+        let firefly = firefly.clone();
+        async move {
+            firefly
+                .generate_images(GenerateImagesRequest::builder().prompt("a fleet"))
+                .await
+                .unwrap()
+        }
+    };
+    for firefly in &clients {
+        submit(firefly).await;
+    }
+    assert_eq!(emulator.tokens_issued(), 1);
+
+    // Wait, with a deadline, until the emulator refuses the first token.
+    let first = managers[0].token().await.unwrap();
+    let status_url = format!("{}/v3/status/no-such-job", emulator.url());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = reqwest::Client::new()
+            .get(&status_url)
+            .bearer_auth(first.expose_secret())
+            .header("x-api-key", emulator.client_id())
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if status == reqwest::StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the token never expired");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    for firefly in &clients {
+        submit(firefly).await;
+    }
+    assert_eq!(emulator.tokens_issued(), 2, "one IMS request for the fleet");
+    for firefly in &clients {
+        assert_eq!(firefly.stats().replays_after_401, 1);
+    }
 }
