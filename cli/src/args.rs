@@ -116,7 +116,7 @@ pub enum Command {
 #[derive(Args, Clone, Debug, Default)]
 pub struct FleetArgs {
     /// A Redis (or Valkey) server shared by a fleet of processes:
-    /// redis://[:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS. They share
+    /// `redis://[:PASSWORD@]HOST[:PORT][/DB]`, or `rediss://` for TLS. They share
     /// one access token and one rate limit (--rate, or Adobe's default of
     /// 4/min and 9000/day).
     #[arg(

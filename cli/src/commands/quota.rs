@@ -4,7 +4,6 @@
 use std::process::ExitCode;
 
 use adobe_firefly::{RateLimit, auth::TokenPolicy};
-use serde_json::json;
 
 use crate::{args::FleetArgs, error::CliError, output::Output};
 
@@ -108,6 +107,7 @@ async fn show(
     rate: RateLimit,
     out: &Output,
 ) -> Result<ExitCode, CliError> {
+    use serde_json::json;
     let left = fleet(url, prefix)?
         .quota_left(client_id, &rate)
         .await
@@ -151,6 +151,7 @@ async fn show(
 }
 
 /// "minute" for a minute, "10 s window" otherwise.
+#[cfg(feature = "redis")]
 fn humanize(window: std::time::Duration) -> String {
     match window.as_secs() {
         60 if window.subsec_nanos() == 0 => "minute".into(),
