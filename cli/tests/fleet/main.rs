@@ -62,6 +62,17 @@ fn submissions(emulator: &Emulator) -> Vec<Instant> {
     times
 }
 
+/// `firefly --json quota` for the fleet's `--redis` and `--redis-prefix`.
+async fn quota(emulator: &Emulator, rate: &str, fleet: &[&str]) -> serde_json::Value {
+    let mut command = firefly(emulator);
+    command
+        .args(["--json", "quota", "--rate", rate])
+        .args(fleet.iter().skip_while(|arg| **arg != "--redis"));
+    let output = common::run(command).await;
+    assert!(output.status.success(), "{output:?}");
+    json(&output)
+}
+
 fn assert_succeeded(outputs: &[Output], per_process: u64) {
     for output in outputs {
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -127,20 +138,7 @@ async fn four_processes_share_one_quota() {
     }
 
     // `firefly quota` reads the same budget.
-    let mut quota = firefly(&emulator);
-    quota.args([
-        "--json",
-        "quota",
-        "--rate",
-        "4/s",
-        "--redis",
-        &url,
-        "--redis-prefix",
-        &prefix,
-    ]);
-    let output = common::run(quota).await;
-    assert!(output.status.success(), "{output:?}");
-    let left = json(&output);
+    let left = quota(&emulator, "4/s", &fleet).await;
     assert_eq!(left["day_left"], 9000 - 12, "{left}");
     assert_eq!(left["window_limit"], 4, "{left}");
 }
@@ -213,36 +211,14 @@ async fn processes_survive_redis_dying_mid_run_and_use_it_again_after() {
     }
 
     server.restart();
-    let mut quota = firefly(&emulator);
-    quota.args([
-        "--json",
-        "quota",
-        "--rate",
-        "3/s",
-        "--redis",
-        &url,
-        "--redis-prefix",
-        &prefix,
-    ]);
-    let before = json(&common::run(quota).await);
+    let before = quota(&emulator, "3/s", &fleet).await;
     assert_eq!(
         before["day_left"], 9000,
         "the restarted server is empty: {before}"
     );
     let output = common::run(batch(&emulator, &dir, "after", 2, &fleet)).await;
     assert_succeeded(&[output], 2);
-    let mut quota = firefly(&emulator);
-    quota.args([
-        "--json",
-        "quota",
-        "--rate",
-        "3/s",
-        "--redis",
-        &url,
-        "--redis-prefix",
-        &prefix,
-    ]);
-    let after = json(&common::run(quota).await);
+    let after = quota(&emulator, "3/s", &fleet).await;
     assert_eq!(
         after["day_left"],
         9000 - 2,
