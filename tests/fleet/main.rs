@@ -72,7 +72,7 @@ async fn clients_sharing_a_budget_stay_under_the_quota_together() {
     let prefix = unique_prefix("budget");
     // The emulator's window is shorter than the budget's by a margin for the
     // time between Redis admitting a request and the emulator receiving it.
-    let quota_window = Duration::from_millis(600);
+    let quota_window = Duration::from_millis(560);
     let emulator = Emulator::builder()
         .faults(
             Faults::none()
@@ -105,8 +105,10 @@ async fn clients_sharing_a_budget_stay_under_the_quota_together() {
     let times = submissions(&emulator);
     assert_eq!(times.len(), 9);
     assert_within_budget(&times, 3, quota_window);
+    // Redis admitted the last three 1600 ms after the first at the earliest;
+    // the emulator may see them a little closer.
     assert!(
-        times[8] - times[0] >= Duration::from_millis(1600),
+        times[8] - times[0] >= Duration::from_millis(1400),
         "the budget made callers wait"
     );
 }

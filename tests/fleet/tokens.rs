@@ -168,7 +168,7 @@ async fn a_401_sends_the_fleet_to_ims_once() {
     let url = shared_url();
     let prefix = unique_prefix("token-replay");
     let emulator = Emulator::builder()
-        .faults(Faults::none().token_valid_for(Duration::from_secs(1)))
+        .faults(Faults::none().token_valid_for(Duration::from_secs(2)))
         .start()
         .await
         .unwrap();

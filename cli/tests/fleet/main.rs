@@ -97,7 +97,7 @@ async fn four_processes_share_one_quota() {
     // A second stands in for Adobe's minute; the emulator's window is
     // shorter by a margin for the time between Redis admitting a request
     // and the emulator receiving it.
-    let quota_window = Duration::from_millis(800);
+    let quota_window = Duration::from_millis(700);
     let emulator = Emulator::builder()
         .faults(
             Faults::none()
