@@ -9,7 +9,8 @@ use crate::{
     auth::{ImsTokenManager, StaticToken, TokenPolicy, TokenSource},
     config::{self, ConfigError, env},
     generated,
-    retry::{RateLimit, RetryPolicy},
+    limiter::RateLimit,
+    retry::RetryPolicy,
     transport::Transport,
 };
 

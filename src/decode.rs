@@ -29,6 +29,8 @@ pub(crate) enum Refusal {
     Auth(AuthError),
     /// Firefly rejected the token even after a replay with a fresh one.
     Rejected(Box<ApiError>),
+    /// The rate limit would not let it go.
+    RateLimit(crate::RateLimitError),
     /// Credentials may not go to this host.
     UntrustedHost(String),
     /// The HTTP client followed a redirect.
@@ -194,6 +196,7 @@ async fn from_response(operation: &'static str, response: Response) -> Error {
                     details: Some(details),
                 })
             }
+            Refusal::RateLimit(error) => Error::RateLimit(error),
             Refusal::UntrustedHost(host) => Error::Config(ConfigError::UntrustedHost { host }),
             Refusal::Redirected => Error::Config(ConfigError::InvalidSetting {
                 setting: "HTTP client",

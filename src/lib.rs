@@ -56,9 +56,17 @@ mod decode;
 // The one place HTTP clients are made (TLS backend, User-Agent).
 mod http;
 
-// Retries, the client-side rate limit, Retry-After parsing.
+// Retries, Retry-After parsing.
 mod retry;
-pub use retry::{RateLimit, RetryPolicy};
+pub use retry::RetryPolicy;
+
+// The client-side rate limit, per process or shared by a fleet.
+mod limiter;
+pub use limiter::{RateLimit, RateLimitError};
+
+// A fleet of processes sharing one quota and one token through Redis.
+#[cfg(feature = "redis")]
+pub mod fleet;
 
 // Firefly's documented limits, checked before sending.
 mod validate;

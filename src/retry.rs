@@ -1,13 +1,9 @@
-//! When Firefly requests are retried and how fast they may be sent; backoff
-//! arithmetic shared with the token manager.
+//! When Firefly requests are retried; backoff arithmetic shared with the
+//! token manager and the rate limit.
 
-use std::{
-    collections::VecDeque,
-    time::{Duration, SystemTime},
-};
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use tokio::time::Instant;
 
 /// When a failed Firefly request is sent again.
 ///
@@ -102,88 +98,6 @@ impl RetryPolicy {
                 ))
             }
         }
-    }
-}
-
-/// A client-side request budget, so batch jobs stay under their Adobe quota
-/// instead of collecting 429s. Adobe's default quota is 4 requests per
-/// minute per organization: `RateLimit::per_minute(4)`.
-///
-/// Requests wait, in order, until the budget allows them. By default every
-/// Firefly request counts; [`RateLimit::submissions_only`] exempts status
-/// polls and cancellations (whether Adobe counts them is not documented).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RateLimit {
-    /// Requests allowed per window.
-    pub requests: u32,
-    /// The window.
-    pub per: Duration,
-    /// Whether only requests that create something count.
-    pub submissions_only: bool,
-}
-
-impl RateLimit {
-    /// At most `requests` per `per`.
-    pub fn new(requests: u32, per: Duration) -> Self {
-        Self {
-            requests: requests.max(1),
-            per,
-            submissions_only: false,
-        }
-    }
-
-    /// At most `requests` per minute.
-    pub fn per_minute(requests: u32) -> Self {
-        Self::new(requests, Duration::from_secs(60))
-    }
-
-    /// Count only requests that create something (POST), not polls.
-    pub fn submissions_only(mut self) -> Self {
-        self.submissions_only = true;
-        self
-    }
-}
-
-/// The sliding window behind a [`RateLimit`].
-#[derive(Debug)]
-pub(crate) struct Limiter {
-    limit: RateLimit,
-    sent: tokio::sync::Mutex<VecDeque<Instant>>,
-}
-
-impl Limiter {
-    pub(crate) fn new(limit: RateLimit) -> Self {
-        Self {
-            limit,
-            sent: tokio::sync::Mutex::new(VecDeque::new()),
-        }
-    }
-
-    /// Waits until one more request fits in the window, and counts it.
-    pub(crate) async fn acquire(&self, method: &reqwest::Method) {
-        if self.limit.submissions_only && method != reqwest::Method::POST {
-            return;
-        }
-        // The async mutex queues waiters fairly: first come, first sent.
-        let mut sent = self.sent.lock().await;
-        loop {
-            let now = Instant::now();
-            while sent
-                .front()
-                .is_some_and(|t| now.duration_since(*t) >= self.limit.per)
-            {
-                sent.pop_front();
-            }
-            match sent.front() {
-                Some(oldest) if sent.len() >= self.limit.requests as usize => {
-                    let free_at = *oldest + self.limit.per;
-                    tokio::time::sleep_until(free_at).await;
-                }
-                _ => break,
-            }
-        }
-        sent.push_back(Instant::now());
     }
 }
 

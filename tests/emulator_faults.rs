@@ -261,3 +261,25 @@ async fn the_per_minute_quota_answers_429_until_the_window_moves() {
     );
     assert_eq!(emulator.faults_served().quota_rejections, 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_quota_window_scales_and_may_count_submissions_only() {
+    let faults = Faults::none()
+        .rate_limit_per_minute(2)
+        .quota_window(Duration::from_millis(500))
+        .quota_submissions_only(true);
+    let emulator = with_faults(faults).await;
+    let firefly = unretried(&emulator);
+    let job = firefly.generate_images(cat()).await.unwrap();
+    firefly.generate_images(cat()).await.unwrap();
+    // Polls do not count.
+    for _ in 0..5 {
+        firefly.job_status(&job).await.unwrap();
+    }
+    let error = firefly.generate_images(cat()).await.unwrap_err();
+    assert!(error.is_rate_limited());
+    // Half a second, not a minute, frees the window.
+    tokio::time::advance(Duration::from_millis(500)).await;
+    firefly.generate_images(cat()).await.unwrap();
+    assert_eq!(emulator.faults_served().quota_rejections, 1);
+}

@@ -128,9 +128,22 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Show what is left of the fleet's shared minute and day budgets
+    /// (needs --redis or FIREFLY_SERVICES_REDIS_URL).
+    #[command(after_help = help::quota())]
+    Quota {
+        #[command(flatten)]
+        fleet: FleetArgs,
+        /// The fleet's budget, like `4/min` (Adobe's default quota).
+        #[arg(long, value_parser = parse::rate, default_value = "4/min")]
+        rate: RateLimit,
+        /// The fleet's daily budget (Adobe's default: 9000).
+        #[arg(long, default_value_t = 9000)]
+        per_day: u32,
+    },
     /// Serve Firefly as Model Context Protocol tools on stdin/stdout, for AI
     /// assistants and agents (Claude Desktop, Cursor, VS Code, ...).
-    #[command(after_help = help::api())]
+    #[command(after_help = help::mcp())]
     Mcp(McpArgs),
 }
 
@@ -143,6 +156,8 @@ pub struct McpArgs {
     pub output_dir: PathBuf,
     #[command(flatten)]
     pub polling: Polling,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 impl Command {
@@ -185,6 +200,31 @@ pub struct Polling {
     pub poll_ms: u64,
 }
 
+/// Where a fleet of `firefly` processes (on one machine or many) shares the
+/// organization's quota and one access token.
+#[derive(Args, Clone, Debug, Default)]
+pub struct FleetArgs {
+    /// A Redis (or Valkey) server shared by a fleet of processes:
+    /// `redis://[:PASSWORD@]HOST[:PORT][/DB]`, or `rediss://` for TLS. They share
+    /// one access token and one rate limit (--rate, or Adobe's default of
+    /// 4/min and 9000/day).
+    #[arg(
+        long = "redis",
+        env = help::REDIS_URL,
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub redis_url: Option<String>,
+    /// The prefix of every key the fleet writes in Redis.
+    #[arg(
+        long,
+        env = "FIREFLY_SERVICES_REDIS_PREFIX",
+        default_value = "firefly",
+        value_name = "PREFIX"
+    )]
+    pub redis_prefix: String,
+}
+
 /// What every image-producing command shares: how many, how big, which
 /// seeds, and where to save them.
 #[derive(Args, Clone)]
@@ -218,6 +258,8 @@ pub struct ImageOptions {
 pub struct GenerateArgs {
     /// What to generate.
     pub prompt: String,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     #[command(flatten)]
     pub image: ImageOptions,
     /// photo or art.
@@ -255,6 +297,8 @@ pub struct BatchArgs {
     /// `10/s`. Status polls are not counted.
     #[arg(long, value_parser = parse::rate)]
     pub rate: Option<RateLimit>,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     /// Images per prompt, unless a .jsonl line says otherwise.
     #[arg(short = 'n', long = "variations")]
     pub variations: Option<i64>,

@@ -47,6 +47,9 @@ pub enum CliError {
     Runtime(std::io::Error),
     /// Standard output cannot be written.
     Stdout(std::io::Error),
+    /// The fleet's Redis cannot be used (a bad URL, or a build without the
+    /// `redis` feature).
+    Fleet(String),
 }
 
 impl CliError {
@@ -87,6 +90,7 @@ impl CliError {
             Self::EmulatorStart(_) => "emulator",
             Self::Runtime(_) => "runtime",
             Self::Stdout(_) => "output_file",
+            Self::Fleet(_) => "fleet",
         }
     }
 
@@ -186,6 +190,7 @@ impl fmt::Display for CliError {
             Self::EmulatorStart(error) => write!(f, "cannot start the emulator: {error}"),
             Self::Runtime(error) => write!(f, "cannot start the async runtime: {error}"),
             Self::Stdout(error) => write!(f, "cannot write to standard output: {error}"),
+            Self::Fleet(problem) => f.write_str(problem),
         }
     }
 }
@@ -203,7 +208,8 @@ impl std::error::Error for CliError {
             | Self::BatchLine { .. }
             | Self::Usage(_)
             | Self::FaultsSpec { .. }
-            | Self::Unsaved { .. } => None,
+            | Self::Unsaved { .. }
+            | Self::Fleet(_) => None,
         }
     }
 }

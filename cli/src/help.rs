@@ -62,10 +62,21 @@ fn unlisted() -> (&'static str, String) {
     )
 }
 
+/// The Redis server a fleet shares (`--redis`).
+pub const REDIS_URL: &str = "FIREFLY_SERVICES_REDIS_URL";
+
+fn redis() -> (&'static str, String) {
+    (
+        REDIS_URL,
+        "a Redis server whose quota and token the fleet shares (--redis)".into(),
+    )
+}
+
 /// `generate` and `batch`: credentials, the models and each one's sizes.
 pub fn text_to_image() -> String {
     let mut vars = credentials();
     vars.push(unlisted());
+    vars.push(redis());
     let mut text = environment(vars);
     text.push_str(&format!(
         "\nModels (--model; {} when not given):\n",
@@ -122,6 +133,19 @@ pub fn secrets() -> String {
         ),
     ));
     environment(vars)
+}
+
+/// `mcp`: what the image commands read.
+pub fn mcp() -> String {
+    let mut vars = credentials();
+    vars.push(unlisted());
+    vars.push(redis());
+    environment(vars)
+}
+
+/// `quota`: the fleet's Redis only.
+pub fn quota() -> String {
+    environment(vec![redis()])
 }
 
 /// Commands that talk to no service.

@@ -40,8 +40,8 @@ use clap::Parser;
 use crate::{
     args::{Cli, Command},
     commands::{
-        batch, emulator, gallery, generate, image_ops, jobs, models, secrets, shell, token, upload,
-        video,
+        batch, emulator, gallery, generate, image_ops, jobs, models, quota, secrets, shell, token,
+        upload, video,
     },
     error::CliError,
     output::Output,
@@ -127,5 +127,10 @@ async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitC
         Command::Completions { shell } => shell::completions(shell),
         Command::Man { dir } => shell::man(dir.as_deref()),
         Command::Mcp(args) => Ok(mcp::run(args, wait).await),
+        Command::Quota {
+            fleet,
+            rate,
+            per_day,
+        } => quota::run(&fleet, rate, per_day, out).await,
     }
 }

@@ -65,7 +65,8 @@ impl ServerErrorBurst {
 /// items: `rate_limit_every=3`, `retry_after=5` or `retry_after=date:5`,
 /// `server_errors=503x2/10` (2 in every 10 requests), `slow_ms=250`,
 /// `drop_every=7`, `html_errors`, `fail_jobs_every=2`, `token_valid_secs=30`,
-/// `rate_limit_per_minute=4`. [`Faults::parse`] reads that form and
+/// `rate_limit_per_minute=4`, `quota_window_ms=1000`,
+/// `quota_submissions_only`. [`Faults::parse`] reads that form and
 /// `Display` writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -90,6 +91,12 @@ pub struct Faults {
     /// Adobe's quota: at most this many requests per minute per client id
     /// (Adobe's default is 4).
     pub rate_limit_per_minute: Option<u32>,
+    /// The window `rate_limit_per_minute` counts over: a minute, or less to
+    /// run quota tests in seconds.
+    pub quota_window: Duration,
+    /// Whether the quota counts only job submissions (POST), not status
+    /// polls (whether Adobe counts polls is not documented).
+    pub quota_submissions_only: bool,
 }
 
 impl Default for Faults {
@@ -111,6 +118,8 @@ impl Faults {
             fail_jobs_every: None,
             token_valid_for: None,
             rate_limit_per_minute: None,
+            quota_window: Duration::from_secs(60),
+            quota_submissions_only: false,
         }
     }
 
@@ -172,6 +181,19 @@ impl Faults {
     /// Adobe's quota: at most this many requests per minute per client id.
     pub fn rate_limit_per_minute(mut self, limit: u32) -> Self {
         self.rate_limit_per_minute = Some(limit);
+        self
+    }
+
+    /// Count the quota over `window` instead of a minute, so a test of
+    /// minutes runs in seconds.
+    pub fn quota_window(mut self, window: Duration) -> Self {
+        self.quota_window = window;
+        self
+    }
+
+    /// Count only job submissions (POST) against the quota.
+    pub fn quota_submissions_only(mut self, submissions_only: bool) -> Self {
+        self.quota_submissions_only = submissions_only;
         self
     }
 

@@ -39,6 +39,8 @@ pub struct ReceivedRequest {
     pub had_authorization: bool,
     /// Whether it had an `x-api-key` header.
     pub had_api_key: bool,
+    /// When it arrived.
+    pub received_at: std::time::Instant,
 }
 
 /// Everything a running emulator shares between its handlers.
@@ -224,6 +226,7 @@ impl EmulatorState {
             path: path.to_owned(),
             had_authorization: headers.contains_key(header::AUTHORIZATION),
             had_api_key: headers.contains_key("x-api-key"),
+            received_at: std::time::Instant::now(),
         });
     }
 
@@ -259,8 +262,9 @@ impl EmulatorState {
             return Err(cut_connection());
         }
         self.authenticate(headers, scope)?;
-        if let Some(limit) = faults.rate_limit_per_minute {
-            self.quota(limit)?;
+        let counted = !faults.quota_submissions_only || method == "POST";
+        if let Some(limit) = faults.rate_limit_per_minute.filter(|_| counted) {
+            self.quota(limit, faults.quota_window)?;
         }
         if faults.rate_limits(n) {
             self.faults_fired.record(Fired::RateLimit);
@@ -314,10 +318,9 @@ impl EmulatorState {
         Ok(())
     }
 
-    /// Adobe's per-minute quota for the (single) client id.
-    fn quota(&self, limit: u32) -> Result<(), Response> {
+    /// Adobe's per-minute quota for the (single) client id, over `window`.
+    fn quota(&self, limit: u32, window: Duration) -> Result<(), Response> {
         let now = Instant::now();
-        let window = Duration::from_secs(60);
         let wait = {
             let mut data = self.lock();
             let recent = data

@@ -194,11 +194,15 @@ impl TokenSource for ImsTokenManager {
                 state.cached = None;
                 state.failure = None;
             }
-            if core.policy.disk_cache.is_some() {
+            if core.policy.shares_tokens_between_processes() {
                 state.rejected = Some(token.clone());
             }
         }
         core.forget_on_disk(token);
+        #[cfg(feature = "redis")]
+        if let Some(tokens) = core.shared_tokens() {
+            super::redis_cache::forget(tokens, token);
+        }
     }
 }
 
@@ -228,6 +232,19 @@ impl Core {
         // The state is consistent after every statement, so a panic in
         // another thread leaves nothing half-done.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The fleet's keys for this manager's token, if it has a fleet.
+    #[cfg(feature = "redis")]
+    fn shared_tokens(&self) -> Option<crate::fleet::SharedTokens> {
+        let fleet = self.policy.redis.as_ref()?;
+        let scope = self.exchange.scope();
+        Some(crate::fleet::SharedTokens::new(
+            fleet,
+            &self.ims_url,
+            &self.client_id,
+            scope,
+        ))
     }
 
     /// Spawns one IMS load and records it as the one in flight.
@@ -336,6 +353,18 @@ impl Core {
     /// deadline.
     async fn load(&self) -> Result<Cached, AuthError> {
         let deadline = later(Instant::now(), self.policy.load_deadline);
+        #[cfg(feature = "redis")]
+        if let Some(tokens) = self.shared_tokens() {
+            let rejected = self.lock().rejected.clone();
+            return super::redis_cache::load(
+                &tokens,
+                &self.policy,
+                deadline,
+                rejected.as_ref(),
+                || self.load_from_ims(deadline),
+            )
+            .await;
+        }
         let Some(dir) = &self.policy.disk_cache else {
             return self.load_from_ims(deadline).await;
         };

@@ -18,6 +18,8 @@ mod error;
 mod exchange;
 mod ims;
 mod policy;
+#[cfg(feature = "redis")]
+mod redis_cache;
 
 pub use builder::ImsTokenManagerBuilder;
 pub use error::AuthError;

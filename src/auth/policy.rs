@@ -18,6 +18,7 @@ use std::{path::PathBuf, time::Duration};
 /// | `assumed_lifetime` | 1 h | lifetime of a token whose response has no `expires_in` |
 /// | `max_lifetime` | 7 days | longer `expires_in` values are clamped to this |
 /// | `disk_cache` | off | a directory where processes share one token (see [`TokenPolicy::disk_cache`]) |
+/// | `redis` | off | a Redis server through which a fleet shares one token (feature `redis`; see `TokenPolicy::redis`) |
 ///
 /// Set fields through the setters, which keep them consistent; the fields
 /// are public for reading.
@@ -67,6 +68,9 @@ pub struct TokenPolicy {
     pub max_lifetime: Duration,
     /// Directory of the shared cross-process token cache, if any.
     pub disk_cache: Option<PathBuf>,
+    /// The fleet sharing one token through Redis, if any (feature `redis`).
+    #[cfg(feature = "redis")]
+    pub redis: Option<crate::fleet::Fleet>,
 }
 
 impl Default for TokenPolicy {
@@ -88,6 +92,8 @@ impl Default for TokenPolicy {
             assumed_lifetime: Duration::from_secs(3600),
             max_lifetime: Duration::from_secs(7 * 24 * 3600),
             disk_cache: None,
+            #[cfg(feature = "redis")]
+            redis: None,
         }
     }
 }
@@ -198,6 +204,34 @@ impl TokenPolicy {
     pub fn disk_cache(mut self, dir: impl Into<PathBuf>) -> Self {
         self.disk_cache = Some(dir.into());
         self
+    }
+
+    /// Share one token with every process using the same Redis server and
+    /// key prefix (and the same IMS URL, client id and scopes): one process
+    /// asks IMS, under a lock whose lease is the load deadline, while the
+    /// others wait for its token (until shortly before their own load
+    /// deadline) or read it. Refresh timing, backoff and the 401 replay
+    /// work as without it; a token reported through
+    /// [`TokenSource::invalidate`](super::TokenSource::invalidate) is
+    /// removed from Redis if it is still the one stored, so no process takes
+    /// it back. Redis stores the token and its lifetime, never the secret.
+    /// When Redis is unreachable, tokens come from IMS directly.
+    ///
+    /// Takes precedence over [`TokenPolicy::disk_cache`] when both are set.
+    #[cfg(feature = "redis")]
+    pub fn redis(mut self, fleet: &crate::fleet::Fleet) -> Self {
+        self.redis = Some(fleet.clone());
+        self
+    }
+
+    /// Whether other processes may hold this manager's token (disk cache or
+    /// fleet), so a token Firefly rejected must be kept from coming back.
+    pub(crate) fn shares_tokens_between_processes(&self) -> bool {
+        #[cfg(feature = "redis")]
+        if self.redis.is_some() {
+            return true;
+        }
+        self.disk_cache.is_some()
     }
 
     /// The refresh window as ordered fractions within 0.05..=0.95, whatever

@@ -33,6 +33,11 @@ pub enum Error {
     #[error(transparent)]
     Validation(#[from] ValidationError),
 
+    /// The client-side rate limit would not let the request go; nothing
+    /// was sent.
+    #[error(transparent)]
+    RateLimit(#[from] crate::RateLimitError),
+
     /// No access token could be had, or Firefly rejected it.
     #[error(transparent)]
     Auth(#[from] AuthError),

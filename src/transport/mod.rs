@@ -40,7 +40,8 @@ use crate::{
     config::{self, ConfigError},
     decode::{REQUEST_ID, Refusal, header, refused},
     generated,
-    retry::{Limiter, RateLimit, RetryPolicy},
+    limiter::{Limiter, RateLimit},
+    retry::RetryPolicy,
 };
 
 const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
@@ -102,7 +103,7 @@ impl Transport {
                 api_origin: api_url.origin(),
                 trust_adobe_io,
                 retry,
-                limiter: rate_limit.map(Limiter::new),
+                limiter: rate_limit.map(|limit| Limiter::new(limit, client_id)),
                 requests_sent: AtomicU64::new(0),
                 retries: AtomicU64::new(0),
                 replays_after_401: AtomicU64::new(0),

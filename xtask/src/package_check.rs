@@ -7,7 +7,8 @@
 //!    whose links work off the repository, files that are symlinks in the
 //!    repository shipped as real files, every test, example and benchmark file;
 //! 3. checks that the SDK's normal dependency tree has no server or CLI crate,
-//!    and that the SDK compiles alone, with and without its default features;
+//!    and that the SDK compiles alone, with and without its default features
+//!    and with its `redis` feature;
 //! 4. builds every unpacked crate with its tests, examples and benchmarks
 //!    (`cargo check --all-targets`), its sibling crates patched in from their
 //!    own unpacked `.crate` files, since they are not on crates.io yet.
@@ -68,6 +69,10 @@ pub fn run(root: &Path) -> Result<(), String> {
     step(
         &format!("`cargo check -p {SDK} --no-default-features`"),
         || ws.cargo(&ws.root, &["check", "-p", SDK, "--no-default-features"]),
+    )?;
+    step(
+        &format!("`cargo check -p {SDK} --features redis` (the fleet)"),
+        || ws.cargo(&ws.root, &["check", "-p", SDK, "--features", "redis"]),
     )?;
 
     for (krate, dir) in &unpacked {

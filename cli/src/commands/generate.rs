@@ -7,7 +7,7 @@ use adobe_firefly::{
     types::{GenerateImagesRequest, StyleOptions},
 };
 
-use super::{Destination, built, client, finish};
+use super::{Destination, built, client_with, finish};
 use crate::{args::GenerateArgs, error::CliError, naming, output::Output};
 
 pub async fn run(
@@ -15,7 +15,7 @@ pub async fn run(
     out: &Output,
     wait: &WaitOptions,
 ) -> Result<ExitCode, CliError> {
-    let firefly = client()?;
+    let firefly = client_with(&args.fleet, None)?;
     let options = &args.image;
     let style = (!args.style_presets.is_empty()).then(|| StyleOptions {
         presets: args.style_presets.clone(),

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod image_ops;
 pub mod jobs;
 pub mod models;
+pub mod quota;
 pub mod secrets;
 pub mod shell;
 pub mod token;
@@ -18,11 +19,12 @@ pub mod video;
 
 use std::{fmt::Display, path::Path, process::ExitCode};
 
-use adobe_firefly::{Error, Firefly, WaitOptions, types::JobAccepted};
+use adobe_firefly::{Error, Firefly, FireflyBuilder, RateLimit, WaitOptions, types::JobAccepted};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::{
+    args::FleetArgs,
     error::CliError,
     naming,
     output::{self, Output},
@@ -33,6 +35,26 @@ use crate::{
 /// The client, from the environment; a missing variable is named.
 pub fn client() -> Result<Firefly, Error> {
     Firefly::from_env()
+}
+
+/// The client, from the environment, in a fleet when `fleet` names a Redis
+/// server: then it shares its token and its rate limit (`rate`, or
+/// Adobe's default quota) with every process using that server and key
+/// prefix. `rate` alone limits this process only.
+pub fn client_with(fleet: &FleetArgs, rate: Option<RateLimit>) -> Result<Firefly, CliError> {
+    let mut builder = FireflyBuilder::from_env()?;
+    let rate = match fleet.redis_url.as_deref() {
+        Some(url) => {
+            let (policy, shared) = quota::join(url, &fleet.redis_prefix, rate)?;
+            builder = builder.token_policy(policy);
+            Some(shared)
+        }
+        None => rate,
+    };
+    if let Some(rate) = rate {
+        builder = builder.rate_limit(rate);
+    }
+    Ok(builder.build()?)
 }
 
 /// Builds a request from its builder, as the SDK would, so that it can be

@@ -24,7 +24,10 @@ use super::{
     results,
     tools::{self, Call},
 };
-use crate::{args::McpArgs, commands};
+use crate::{
+    args::{FleetArgs, McpArgs},
+    commands,
+};
 
 /// What the server tells the client about itself.
 const INSTRUCTIONS: &str = "Adobe Firefly image and video generation. Image inputs are a \
@@ -45,8 +48,8 @@ pub struct FireflyServer {
 
 /// The one place the server's client is made, from the same environment
 /// variables as every other command.
-fn client() -> Result<Firefly, Arc<str>> {
-    commands::client().map_err(|error| Arc::from(error.to_string()))
+fn client(fleet: &FleetArgs) -> Result<Firefly, Arc<str>> {
+    commands::client_with(fleet, None).map_err(|error| Arc::from(error.to_string()))
 }
 
 /// `firefly mcp`: serves until the client closes stdin.
@@ -62,7 +65,7 @@ pub async fn run(args: McpArgs, wait: &WaitOptions) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let firefly = client();
+    let firefly = client(&args.fleet);
     if let Err(problem) = &firefly {
         tracing::warn!(%problem, "Firefly is not configured; every tool call will say why");
     }

@@ -123,6 +123,27 @@ const ITEMS: &[Item] = &[
         },
         get: |faults| faults.rate_limit_per_minute.map(|n| n.to_string()),
     },
+    Item {
+        name: "quota_window_ms",
+        value: "MILLISECONDS",
+        set: |faults, value| {
+            faults.quota_window = Duration::from_millis(positive(value)?.into());
+            Ok(())
+        },
+        get: |faults| {
+            (faults.quota_window != Faults::none().quota_window)
+                .then(|| faults.quota_window.as_millis().to_string())
+        },
+    },
+    Item {
+        name: "quota_submissions_only",
+        value: "",
+        set: |faults, _| {
+            faults.quota_submissions_only = true;
+            Ok(())
+        },
+        get: |faults| faults.quota_submissions_only.then(String::new),
+    },
 ];
 
 /// A number from 1 up.
@@ -198,6 +219,8 @@ mod tests {
         "fail_jobs_every=2",
         "token_valid_secs=30",
         "rate_limit_per_minute=4",
+        "quota_window_ms=1500",
+        "quota_submissions_only",
     ];
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::{path::Path, process::ExitCode, sync::Mutex, time::Duration};
 
-use adobe_firefly::{Firefly, FireflyBuilder, WaitOptions, types::ImageModelVersion};
+use adobe_firefly::{Firefly, WaitOptions, types::ImageModelVersion};
 use futures::StreamExt;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
@@ -46,11 +46,7 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
         path: args.file.clone(),
         problem,
     })?;
-    let mut builder = FireflyBuilder::from_env()?;
-    if let Some(rate) = args.rate.clone() {
-        builder = builder.rate_limit(rate);
-    }
-    let firefly = builder.build()?;
+    let firefly = super::client_with(&args.fleet, args.rate.clone())?;
     let journal = Journal::open(&args.output).map_err(|source| CliError::OutputFile {
         path: args.output.join(crate::journal::FILE_NAME),
         source,

@@ -1,0 +1,161 @@
+//! `firefly quota`, and joining a fleet: processes that share the
+//! organization's quota and one token through Redis (the `redis` feature).
+
+use std::process::ExitCode;
+
+use adobe_firefly::{RateLimit, auth::TokenPolicy};
+
+use crate::{args::FleetArgs, error::CliError, output::Output};
+
+/// Adobe's default daily quota per organization.
+const ADOBE_DAILY_QUOTA: u32 = 9000;
+
+/// The token policy and the shared rate limit of a fleet on the Redis
+/// server at `url`: `rate` (Adobe's default of 4 a minute if `None`),
+/// counting submissions only, with Adobe's daily quota unless `rate` has
+/// one.
+#[cfg(feature = "redis")]
+pub fn join(
+    url: &str,
+    prefix: &str,
+    rate: Option<RateLimit>,
+) -> Result<(TokenPolicy, RateLimit), CliError> {
+    let fleet = fleet(url, prefix)?;
+    let mut policy = TokenPolicy::default();
+    if let Some(dir) = std::env::var_os(adobe_firefly::config::env::TOKEN_CACHE_DIR) {
+        policy = policy.disk_cache(dir);
+    }
+    Ok((policy.redis(&fleet), budget(rate).redis(&fleet)))
+}
+
+/// Without the `redis` feature there is no fleet to join.
+#[cfg(not(feature = "redis"))]
+pub fn join(
+    _url: &str,
+    _prefix: &str,
+    _rate: Option<RateLimit>,
+) -> Result<(TokenPolicy, RateLimit), CliError> {
+    Err(no_redis())
+}
+
+/// `rate` or Adobe's per-minute quota, submissions only, with a daily
+/// budget.
+fn budget(rate: Option<RateLimit>) -> RateLimit {
+    let rate = rate.unwrap_or_else(|| RateLimit::per_minute(4).submissions_only());
+    if rate.per_day.is_some() {
+        rate
+    } else {
+        rate.per_day(ADOBE_DAILY_QUOTA)
+    }
+}
+
+#[cfg(feature = "redis")]
+fn fleet(url: &str, prefix: &str) -> Result<adobe_firefly::fleet::Fleet, CliError> {
+    adobe_firefly::fleet::Fleet::builder(url)
+        .key_prefix(prefix)
+        .build()
+        .map_err(|error| CliError::Fleet(error.to_string()))
+}
+
+#[cfg(not(feature = "redis"))]
+fn no_redis() -> CliError {
+    CliError::Fleet(
+        "this firefly was built without Redis support; reinstall it with \
+         `cargo install adobe-firefly-cli --features redis`"
+            .into(),
+    )
+}
+
+/// `firefly quota`: what is left of the fleet's window and day budgets.
+pub async fn run(
+    fleet: &FleetArgs,
+    rate: RateLimit,
+    per_day: u32,
+    out: &Output,
+) -> Result<ExitCode, CliError> {
+    let Some(url) = fleet.redis_url.as_deref() else {
+        return Err(CliError::Fleet(
+            "firefly quota reads the fleet's budget from Redis: pass --redis URL or set \
+             FIREFLY_SERVICES_REDIS_URL"
+                .into(),
+        ));
+    };
+    // The budget is kept per credential, named by its client id.
+    let client_id = std::env::var(adobe_firefly::config::env::CLIENT_ID)
+        .ok()
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| {
+            CliError::Fleet(
+                "set FIREFLY_SERVICES_CLIENT_ID: the fleet's budget is kept per credential".into(),
+            )
+        })?;
+    show(
+        url,
+        &fleet.redis_prefix,
+        &client_id,
+        budget(Some(rate.per_day(per_day))),
+        out,
+    )
+    .await
+}
+
+#[cfg(feature = "redis")]
+async fn show(
+    url: &str,
+    prefix: &str,
+    client_id: &str,
+    rate: RateLimit,
+    out: &Output,
+) -> Result<ExitCode, CliError> {
+    use serde_json::json;
+    let left = fleet(url, prefix)?
+        .quota_left(client_id, &rate)
+        .await
+        .map_err(adobe_firefly::Error::from)?;
+    let window = humanize(left.window);
+    let day_left = left.day_left.unwrap_or_default();
+    let day_limit = left.day_limit.unwrap_or_default();
+    let mut text = format!(
+        "{} of {} requests left this {window}\n{day_left} of {day_limit} requests left today",
+        left.window_left, left.window_limit
+    );
+    if !left.next_in.is_zero() {
+        text.push_str(&format!(
+            "\nnext request allowed in {:.1} s",
+            left.next_in.as_secs_f64()
+        ));
+    }
+    out.done(
+        text,
+        json!({
+            "window_seconds": left.window.as_secs_f64(),
+            "window_left": left.window_left,
+            "window_limit": left.window_limit,
+            "day_left": left.day_left,
+            "day_limit": left.day_limit,
+            "next_in_seconds": left.next_in.as_secs_f64(),
+        }),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "redis"))]
+async fn show(
+    _url: &str,
+    _prefix: &str,
+    _client_id: &str,
+    _rate: RateLimit,
+    _out: &Output,
+) -> Result<ExitCode, CliError> {
+    Err(no_redis())
+}
+
+/// "minute" for a minute, "10 s window" otherwise.
+#[cfg(feature = "redis")]
+fn humanize(window: std::time::Duration) -> String {
+    match window.as_secs() {
+        60 if window.subsec_nanos() == 0 => "minute".into(),
+        3600 if window.subsec_nanos() == 0 => "hour".into(),
+        _ => format!("{:.3} s window", window.as_secs_f64()),
+    }
+}

@@ -1,0 +1,272 @@
+//! How fast Firefly requests may be sent: the [`RateLimit`] budget, counted
+//! by this process alone or, with the `redis` feature, by a whole fleet.
+
+use std::{collections::VecDeque, time::Duration};
+
+use tokio::time::Instant;
+
+/// The window of [`RateLimit::per_day`].
+pub(crate) const DAY: Duration = Duration::from_secs(24 * 3600);
+
+/// A client-side request budget, so batch jobs stay under their Adobe quota
+/// instead of collecting 429s. Adobe's default quota is 4 requests per
+/// minute and 9,000 per day per organization:
+/// `RateLimit::per_minute(4).per_day(9000)`.
+///
+/// Requests wait, in order, until the budget allows them. By default every
+/// Firefly request counts; [`RateLimit::submissions_only`] exempts status
+/// polls and cancellations (whether Adobe counts them is not documented).
+///
+/// The budget is this process's own unless `RateLimit::redis` (feature
+/// `redis`) shares it with every process using the same Redis server, key
+/// prefix and client id.
+///
+/// ```
+/// use std::time::Duration;
+/// use adobe_firefly::RateLimit;
+///
+/// let limit = RateLimit::per_minute(4).per_day(9000).submissions_only();
+/// assert_eq!((limit.requests, limit.per), (4, Duration::from_secs(60)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub requests: u32,
+    /// The window.
+    pub per: Duration,
+    /// Requests allowed in any 24 hours, if limited.
+    pub per_day: Option<u32>,
+    /// Whether only requests that create something count.
+    pub submissions_only: bool,
+    /// The longest a request waits for the budget; past it the request
+    /// fails with [`RateLimitError::WaitTooLong`] without being sent.
+    /// `None` (the default): wait as long as the budget needs.
+    pub max_wait: Option<Duration>,
+    #[cfg(feature = "redis")]
+    pub(crate) fleet: Option<crate::fleet::Fleet>,
+}
+
+impl RateLimit {
+    /// At most `requests` per `per`.
+    pub fn new(requests: u32, per: Duration) -> Self {
+        Self {
+            requests: requests.max(1),
+            per: per.max(Duration::from_millis(1)),
+            per_day: None,
+            submissions_only: false,
+            max_wait: None,
+            #[cfg(feature = "redis")]
+            fleet: None,
+        }
+    }
+
+    /// At most `requests` per minute.
+    pub fn per_minute(requests: u32) -> Self {
+        Self::new(requests, Duration::from_secs(60))
+    }
+
+    /// Also at most `requests` in any 24 hours (Adobe's default: 9,000).
+    pub fn per_day(mut self, requests: u32) -> Self {
+        self.per_day = Some(requests.max(1));
+        self
+    }
+
+    /// Count only requests that create something (POST), not polls.
+    pub fn submissions_only(mut self) -> Self {
+        self.submissions_only = true;
+        self
+    }
+
+    /// Fail a request, unsent, rather than wait longer than `max` for the
+    /// budget (default: no limit).
+    pub fn max_wait(mut self, max: Duration) -> Self {
+        self.max_wait = Some(max);
+        self
+    }
+
+    /// Share the budget with every process that uses the same Redis server,
+    /// key prefix and client id: the budget is then the fleet's, not this
+    /// process's. Every process should use the same numbers.
+    #[cfg(feature = "redis")]
+    pub fn redis(mut self, fleet: &crate::fleet::Fleet) -> Self {
+        self.fleet = Some(fleet.clone());
+        self
+    }
+}
+
+/// Why a request was not sent: the rate limit would not let it go.
+#[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RateLimitError {
+    /// The shared budget's Redis server could not be reached and the fleet
+    /// is set to fail rather than fall back (`WhenRedisDown::Fail`, feature
+    /// `redis`).
+    #[error("the shared rate limit at {location} cannot be reached ({reason}); nothing was sent")]
+    #[non_exhaustive]
+    RedisUnavailable {
+        /// The Redis server, without its password.
+        location: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The budget frees a slot later than [`RateLimit::max_wait`] allows.
+    #[error(
+        "the rate limit allows the next request in {wait:?}, longer than the {max_wait:?} \
+         it may wait; nothing was sent"
+    )]
+    #[non_exhaustive]
+    WaitTooLong {
+        /// How long the request would have waited in all.
+        wait: Duration,
+        /// The longest wait allowed.
+        max_wait: Duration,
+    },
+}
+
+/// The requests this process sent in the window and in the last day.
+#[derive(Debug, Default)]
+struct LocalLog {
+    window: VecDeque<Instant>,
+    day: VecDeque<Instant>,
+}
+
+/// The budget behind a [`RateLimit`]: a sliding window in this process,
+/// and the fleet's when the limit is shared.
+pub(crate) struct Limiter {
+    limit: RateLimit,
+    /// Also held while waiting for the shared budget, so this process's
+    /// requests go in the order they came.
+    local: tokio::sync::Mutex<LocalLog>,
+    #[cfg(feature = "redis")]
+    shared: Option<crate::fleet::SharedBudget>,
+}
+
+impl Limiter {
+    pub(crate) fn new(limit: RateLimit, client_id: &str) -> Self {
+        let _ = client_id;
+        Self {
+            #[cfg(feature = "redis")]
+            shared: limit
+                .fleet
+                .clone()
+                .map(|fleet| crate::fleet::SharedBudget::new(fleet, client_id)),
+            limit,
+            local: tokio::sync::Mutex::new(LocalLog::default()),
+        }
+    }
+
+    /// Waits until one more request fits in the budget, and counts it.
+    pub(crate) async fn acquire(&self, method: &reqwest::Method) -> Result<(), RateLimitError> {
+        if self.limit.submissions_only && method != reqwest::Method::POST {
+            return Ok(());
+        }
+        // The async mutex queues waiters fairly: first come, first sent.
+        let mut log = self.local.lock().await;
+        let started = Instant::now();
+        #[cfg(feature = "redis")]
+        if self.acquire_shared(started).await? {
+            log.record(Instant::now(), self.limit.per_day.is_some());
+            return Ok(());
+        }
+        loop {
+            let now = Instant::now();
+            let free_at = [
+                log.window.free_at(now, self.limit.requests, self.limit.per),
+                self.limit
+                    .per_day
+                    .and_then(|day| log.day.free_at(now, day, DAY)),
+            ]
+            .into_iter()
+            .flatten()
+            .max();
+            let Some(free_at) = free_at else { break };
+            self.check_wait(free_at - started)?;
+            tokio::time::sleep_until(free_at).await;
+        }
+        log.record(Instant::now(), self.limit.per_day.is_some());
+        Ok(())
+    }
+
+    fn check_wait(&self, wait: Duration) -> Result<(), RateLimitError> {
+        match self.limit.max_wait {
+            Some(max_wait) if wait > max_wait => {
+                Err(RateLimitError::WaitTooLong { wait, max_wait })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Takes a slot of the fleet's budget, waiting for one as long as Redis
+    /// says; `Ok(false)` when there is no fleet or it is down and the local
+    /// budget stands in.
+    #[cfg(feature = "redis")]
+    async fn acquire_shared(&self, started: Instant) -> Result<bool, RateLimitError> {
+        use crate::fleet::{Admission, WhenRedisDown};
+        let Some(shared) = &self.shared else {
+            return Ok(false);
+        };
+        loop {
+            match shared.try_acquire(&self.limit).await {
+                Ok(Admission::Admitted) => return Ok(true),
+                Ok(Admission::Wait(wait)) => {
+                    self.check_wait(started.elapsed() + wait)?;
+                    // Redis said when a slot frees; a day-budget wait is
+                    // taken a window at a time, so a changed budget is seen.
+                    // The jitter keeps processes told the same instant from
+                    // asking at the same microsecond.
+                    let pause = wait.min(self.limit.per)
+                        + crate::retry::full_jitter(Duration::from_millis(5));
+                    tokio::time::sleep(pause).await;
+                }
+                Err(reason) => {
+                    let fleet = shared.fleet();
+                    return match fleet.when_down() {
+                        WhenRedisDown::Fail => Err(fleet.unavailable(reason)),
+                        _ => {
+                            fleet.warn_degraded(&reason);
+                            Ok(false)
+                        }
+                    };
+                }
+            }
+        }
+    }
+}
+
+impl LocalLog {
+    fn record(&mut self, at: Instant, daily: bool) {
+        self.window.push_back(at);
+        if daily {
+            self.day.push_back(at);
+        }
+    }
+}
+
+trait Window {
+    /// When one more request fits in `per`, or `None` if it fits now.
+    /// Forgets requests older than the window.
+    fn free_at(&mut self, now: Instant, requests: u32, per: Duration) -> Option<Instant>;
+}
+
+impl Window for VecDeque<Instant> {
+    fn free_at(&mut self, now: Instant, requests: u32, per: Duration) -> Option<Instant> {
+        while self.front().is_some_and(|t| now.duration_since(*t) >= per) {
+            self.pop_front();
+        }
+        let requests = requests as usize;
+        if self.len() < requests {
+            return None;
+        }
+        // The request that must leave the window for one more to fit.
+        self.get(self.len() - requests).map(|t| *t + per)
+    }
+}
+
+impl std::fmt::Debug for Limiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limiter")
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
+}
