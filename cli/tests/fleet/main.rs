@@ -13,7 +13,7 @@ use std::{
 };
 
 use adobe_firefly_emulator::{Emulator, Faults};
-use common::{files, firefly, json, scratch};
+use common::{firefly, images, json, scratch};
 use redis_server::{PrivateRedis, shared_url, unique_prefix};
 
 /// A prompts file of `count` lines in `dir`.
@@ -120,7 +120,7 @@ async fn four_processes_share_one_quota() {
     let outputs = wait_all(children).await;
     assert_succeeded(&outputs, 3);
     for i in 0..4 {
-        assert_eq!(files(&dir.join(format!("p{i}"))).len(), 3);
+        assert_eq!(images(&dir.join(format!("p{i}"))).len(), 3);
     }
     assert_eq!(
         emulator.faults_served().quota_rejections,
@@ -207,7 +207,7 @@ async fn processes_survive_redis_dying_mid_run_and_use_it_again_after() {
         "no job lost or sent twice"
     );
     for i in 0..2 {
-        assert_eq!(files(&dir.join(format!("b{i}"))).len(), 6);
+        assert_eq!(images(&dir.join(format!("b{i}"))).len(), 6);
     }
 
     server.restart();
