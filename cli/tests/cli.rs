@@ -71,7 +71,7 @@ async fn json_output_is_one_document_per_command() {
     let mut models = firefly(&emulator);
     models.args(["--json", "models"]);
     let listed = json(&run(models).await);
-    assert_eq!(listed.as_array().unwrap().len(), 3);
+    assert_eq!(listed["models"].as_array().unwrap().len(), 3, "{listed}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,7 +252,8 @@ async fn secrets_list_shows_the_credentials_secrets() {
             "--credential",
             &credential,
         ]);
-    assert_eq!(json(&run(list).await).as_array().unwrap().len(), 1);
+    let listed = json(&run(list).await);
+    assert_eq!(listed["secrets"].as_array().unwrap().len(), 1, "{listed}");
 }
 
 #[test]

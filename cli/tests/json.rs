@@ -205,3 +205,109 @@ async fn a_missing_batch_file_is_a_usage_error_in_json() {
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert_eq!(error_of(&output)["kind"], "batch_file");
 }
+
+/// Checks the rule every success document follows: an object, never with
+/// an `error` key; a job's result has `job_id` and `outputs`, each output a
+/// `seed` and a `path` or `url`.
+fn job_document(output: &std::process::Output) -> Value {
+    assert!(output.status.success(), "{output:?}");
+    let document = json(output);
+    assert!(
+        document.is_object() && document.get("error").is_none(),
+        "{document}"
+    );
+    assert!(
+        document["job_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:ff:jobs:"),
+        "{document}"
+    );
+    let outputs = document["outputs"].as_array().unwrap();
+    assert!(!outputs.is_empty(), "{document}");
+    for output in outputs {
+        assert!(output.get("seed").is_some(), "{document}");
+        assert!(
+            output["path"].is_string() || output["url"].is_string(),
+            "{document}"
+        );
+    }
+    document
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_success_is_an_object_and_job_results_share_one_shape() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("json-success");
+    let mut generate = firefly(&emulator);
+    generate
+        .args(["--json", "generate", "a fox", "--size", "64x64", "-o"])
+        .arg(&dir);
+    let generated = job_document(&run(generate).await);
+    let job_id = generated["job_id"].as_str().unwrap().to_owned();
+
+    let mut status = firefly(&emulator);
+    status.args(["--json", "status", &job_id]);
+    let status = job_document(&run(status).await);
+    assert_eq!(status["job_id"], job_id.as_str());
+    assert_eq!(status["status"], "succeeded", "{status}");
+    assert_eq!(
+        status["outputs"][0]["seed"],
+        generated["outputs"][0]["seed"]
+    );
+
+    let mut models = firefly(&emulator);
+    models.args(["--json", "models"]);
+    let models = json(&run(models).await);
+    assert!(
+        models["models"].is_array(),
+        "lists are under a named key: {models}"
+    );
+
+    let prompts = dir.join("prompts.txt");
+    std::fs::write(&prompts, "a fox\n").unwrap();
+    let batch = |emulator: &Emulator| {
+        let mut command = firefly(emulator);
+        command
+            .args(["--json", "batch", "--size", "64x64"])
+            .arg(&prompts)
+            .arg("-o")
+            .arg(dir.join("batch"));
+        command
+    };
+    let first = json(&run(batch(&emulator)).await);
+    let result = &first["results"][0];
+    assert_eq!(result["status"], "succeeded", "{first}");
+    assert!(result["job_id"].is_string(), "{first}");
+    assert!(result["outputs"][0]["path"].is_string(), "{first}");
+    // A rerun skips the saved prompt and still says where its files are.
+    let second = json(&run(batch(&emulator)).await);
+    let result = &second["results"][0];
+    assert_eq!(result["status"], "skipped", "{second}");
+    assert_eq!(
+        result["outputs"][0]["path"], first["results"][0]["outputs"][0]["path"],
+        "{second}"
+    );
+}
+
+#[test]
+fn commands_that_print_no_json_refuse_json_as_a_usage_error() {
+    let bin = env!("CARGO_BIN_EXE_firefly");
+    for args in [
+        vec!["--json", "completions", "bash"],
+        vec!["--json", "man"],
+        vec!["mcp", "--json"],
+    ] {
+        let output = Command::new(bin).args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        let error = error_of(&output);
+        assert_eq!(error["kind"], "usage", "{args:?}: {error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("without --json"),
+            "{error}"
+        );
+    }
+}

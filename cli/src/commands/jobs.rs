@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use serde_json::json;
+use adobe_firefly::types::JobStatusResponse;
+use serde_json::{Value, json};
 
 use super::client;
 use crate::{error::CliError, output::Output};
@@ -16,7 +17,7 @@ pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
         .unwrap_or_default();
     out.done(
         format!("{}{progress}", crate::output::status_word(&status)),
-        serde_json::to_value(&status).unwrap_or_default(),
+        status_document(job_id, &status),
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -29,4 +30,36 @@ pub async fn cancel(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
         json!({"job_id": job_id, "canceled": true}),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A job's status in the shape of every job result: `job_id`, `status`,
+/// `progress`, `outputs` (each with its `seed` and `url`) once there are
+/// some, Adobe's `error_code` and `message` for a job that failed; `result`
+/// is Firefly's own answer, for anything else.
+fn status_document(job_id: &str, status: &JobStatusResponse) -> Value {
+    let result = status
+        .result
+        .as_ref()
+        .and_then(|result| serde_json::to_value(result).ok());
+    let outputs: Vec<Value> = result
+        .as_ref()
+        .and_then(|result| result["outputs"].as_array())
+        .into_iter()
+        .flatten()
+        .map(|output| {
+            let url = ["image", "video", "mask"]
+                .iter()
+                .find_map(|kind| output[kind]["url"].as_str());
+            json!({"seed": output["seed"], "url": url})
+        })
+        .collect();
+    json!({
+        "job_id": status.job_id.as_deref().unwrap_or(job_id),
+        "status": crate::output::status_word(status),
+        "progress": status.progress,
+        "outputs": outputs,
+        "error_code": status.error_code,
+        "message": status.message,
+        "result": result,
+    })
 }
