@@ -31,6 +31,14 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The output folder cannot be made or written to; found before
+    /// anything is submitted.
+    OutputFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Ctrl-C while waiting for a job: the job goes on at Firefly.
+    Interrupted { job_id: String },
     /// A job succeeded (and was paid for) but some of its outputs could not
     /// be saved: the job id and their URLs let the user fetch them.
     Unsaved {
@@ -54,14 +62,17 @@ pub enum CliError {
 
 impl CliError {
     /// The process's exit status: 2 when the command line cannot be used as
-    /// given (nothing was sent), 1 when a request or job failed.
+    /// given (nothing was sent), 130 after Ctrl-C, 1 when a request or job
+    /// failed.
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Self::BatchFile { .. }
             | Self::Usage(_)
             | Self::InputFile { .. }
+            | Self::OutputFolder { .. }
             | Self::FaultsSpec { .. }
             | Self::Sdk(Error::Validation(_)) => ExitCode::from(USAGE),
+            Self::Interrupted { .. } => ExitCode::from(INTERRUPTED),
             _ => ExitCode::FAILURE,
         }
     }
@@ -76,7 +87,7 @@ impl CliError {
 
     /// What kind of failure this is, for scripts: `usage`, `request`,
     /// `job_failed`, `unsaved`, `input_file`, `output_file`, `batch_file`,
-    /// `emulator`.
+    /// `batch_input`, `interrupted`, `emulator`, `runtime`, `fleet`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Sdk(Error::Validation(_)) | Self::Usage(_) | Self::FaultsSpec { .. } => "usage",
@@ -85,7 +96,8 @@ impl CliError {
             Self::BatchFile { .. } => "batch_file",
             Self::BatchLine { .. } => "batch_input",
             Self::InputFile { .. } => "input_file",
-            Self::OutputFile { .. } => "output_file",
+            Self::OutputFile { .. } | Self::OutputFolder { .. } => "output_file",
+            Self::Interrupted { .. } => "interrupted",
             Self::Unsaved { .. } => "unsaved",
             Self::EmulatorStart(_) => "emulator",
             Self::Runtime(_) => "runtime",
@@ -125,6 +137,7 @@ impl CliError {
                     json!(unsaved.iter().map(save::Unsaved::json).collect::<Vec<_>>());
             }
             Self::BatchLine { line, .. } => error["line"] = json!(line),
+            Self::Interrupted { job_id } => error["job_id"] = json!(job_id),
             _ => {}
         }
         json!({ "error": error })
@@ -133,6 +146,9 @@ impl CliError {
 
 /// The exit status of a command line that cannot be used as given.
 pub const USAGE: u8 = 2;
+
+/// The exit status after Ctrl-C (SIGINT), as shells report it: 128 + 2.
+pub const INTERRUPTED: u8 = 130;
 
 /// The keys every error document has.
 pub fn error_fields(kind: &str, message: &str) -> Value {
@@ -159,6 +175,17 @@ impl fmt::Display for CliError {
             Self::OutputFile { path, source } => {
                 write!(f, "cannot write {}: {source}", path.display())
             }
+            Self::OutputFolder { path, source } => write!(
+                f,
+                "cannot save into {}: {source}; nothing was submitted",
+                path.display()
+            ),
+            Self::Interrupted { job_id } => write!(
+                f,
+                "interrupted: job {job_id} goes on at Firefly and is paid for; \
+                 `firefly status {job_id}` shows it and its outputs' URLs (valid about an hour), \
+                 `firefly cancel {job_id}` stops it"
+            ),
             Self::FaultsSpec { spec, reason } => {
                 write!(f, "bad --faults spec `{spec}`: {reason}")
             }
@@ -201,6 +228,7 @@ impl std::error::Error for CliError {
             Self::Sdk(error) => Some(error),
             Self::InputFile { source, .. }
             | Self::OutputFile { source, .. }
+            | Self::OutputFolder { source, .. }
             | Self::EmulatorStart(source)
             | Self::Runtime(source)
             | Self::Stdout(source) => Some(source),
@@ -209,6 +237,7 @@ impl std::error::Error for CliError {
             | Self::Usage(_)
             | Self::FaultsSpec { .. }
             | Self::Unsaved { .. }
+            | Self::Interrupted { .. }
             | Self::Fleet(_) => None,
         }
     }

@@ -200,3 +200,21 @@ async fn extension_of(path: &Path) -> &'static str {
         _ => "bin",
     }
 }
+
+/// Makes the output folder if needed and checks that a file can be made in
+/// it (not a file itself, not read-only), by making and removing one.
+pub fn check_folder(dir: &Path) -> io::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            "it is a file, not a folder",
+        ));
+    }
+    std::fs::create_dir_all(dir)?;
+    let probe = dir.join(format!(".firefly-write-check-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    std::fs::remove_file(&probe)
+}

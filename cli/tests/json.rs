@@ -101,14 +101,17 @@ async fn a_failed_job_carries_its_job_id_and_adobe_code() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_save_failure_carries_the_job_id_and_output_urls() {
-    let emulator = Emulator::start().await.unwrap();
+    // The pre-signed URL has expired by the time it is fetched.
+    let emulator = Emulator::builder()
+        .url_lifetime(std::time::Duration::ZERO)
+        .start()
+        .await
+        .unwrap();
     let dir = scratch("json-unsaved");
-    let blocked = dir.join("a-file");
-    std::fs::write(&blocked, b"mine").unwrap();
     let mut command = firefly(&emulator);
     command
         .args(["--json", "generate", "a cat", "--size", "64x64", "-o"])
-        .arg(&blocked);
+        .arg(&dir);
     let output = run(command).await;
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let error = error_of(&output);
@@ -310,4 +313,49 @@ fn commands_that_print_no_json_refuse_json_as_a_usage_error() {
             "{error}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_waiting_prints_the_paid_jobs_id() {
+    let emulator = Emulator::builder()
+        .job_duration(std::time::Duration::from_secs(600))
+        .start()
+        .await
+        .unwrap();
+    let dir = scratch("json-interrupted");
+    let mut command = firefly(&emulator);
+    command
+        .args(["--json", "generate", "a slow cat", "--size", "64x64", "-o"])
+        .arg(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    // Interrupt once the job is being waited for: its status was asked.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !emulator
+        .requests()
+        .iter()
+        .any(|r| r.method == "GET" && r.path.contains("/status"))
+    {
+        assert!(std::time::Instant::now() < deadline, "no status poll");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let interrupt = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupt.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    let error = error_of(&output);
+    assert_eq!(error["kind"], "interrupted", "{error}");
+    let job_id = error["job_id"].as_str().unwrap();
+    assert!(job_id.starts_with("urn:ff:jobs:"), "{error}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("firefly status {job_id}")),
+        "{stderr}"
+    );
 }
