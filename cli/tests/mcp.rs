@@ -361,6 +361,72 @@ async fn bad_input_is_a_tool_error_and_nothing_is_sent() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_arguments_are_tool_errors_that_say_what_to_change() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("mcp-hostile");
+    let not_an_image = dir.join("notes.png");
+    std::fs::write(&not_an_image, b"just some text").unwrap();
+    let server = serve(&emulator, &dir, true).await;
+    let size = json!({"width": 64, "height": 64});
+    let cases = [
+        (
+            "generate_images",
+            json!({"prompt": "a cat", "numVariations": "two"}),
+            "input schema",
+        ),
+        (
+            "generate_images",
+            json!({"prompt": "a cat", "numVariations": 1_000_000}),
+            "numVariations",
+        ),
+        (
+            "expand_image",
+            json!({"image": dir, "size": size}),
+            "directory",
+        ),
+        (
+            "expand_image",
+            json!({"image": not_an_image, "size": size}),
+            "not a JPEG, PNG or WEBP",
+        ),
+        (
+            "expand_image",
+            json!({"image": "http://example.com/a.png", "size": size}),
+            "https",
+        ),
+        (
+            "expand_image",
+            json!({"image": "upload:", "size": size}),
+            "upload:<id>",
+        ),
+        (
+            "fill_image",
+            json!({"image": "upload:abc", "mask": "upload: "}),
+            "upload:<id>",
+        ),
+        ("job_status", json!({"job_id": ""}), "job id is empty"),
+        ("cancel_job", json!({"job_id": " "}), "job id is empty"),
+    ];
+    for (tool, arguments, hint) in cases {
+        let result = server.call(tool, arguments.clone()).await;
+        let message = text(&result);
+        assert!(is_error(&result), "{tool} {arguments}: {message}");
+        assert!(message.contains(hint), "{tool} {arguments}: {message}");
+        assert_no_secret(&emulator, &message);
+    }
+    let sent: Vec<String> = emulator
+        .requests()
+        .iter()
+        .filter(|request| request.path.starts_with("/v3/"))
+        .map(|request| format!("{} {}", request.method, request.path))
+        .collect();
+    assert!(sent.is_empty(), "nothing is sent: {sent:?}");
+    let logs = server.close().await;
+    assert_no_secret(&emulator, &logs);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn image_tools_take_a_path_an_upload_or_a_url_and_videos_come_back_without_preview() {
     let emulator = Emulator::start().await.unwrap();
     let dir = scratch("mcp-image-tools");

@@ -118,14 +118,13 @@ pub async fn resolve_images(firefly: &Firefly, arguments: &mut Value) -> Result<
         if resolved.contains_key(&given) {
             continue;
         }
-        let source =
-            match parse::image_input(&given).unwrap_or(ImageInput::File(given.clone().into())) {
-                ImageInput::Upload(id) => json!({"uploadId": id}),
-                ImageInput::Url(url) => json!({"url": url}),
-                ImageInput::File(path) => {
-                    json!({"uploadId": upload::upload_file(firefly, &path).await?.id})
-                }
-            };
+        let source = match parse::image_input(&given).map_err(CliError::Usage)? {
+            ImageInput::Upload(id) => json!({"uploadId": id}),
+            ImageInput::Url(url) => json!({"url": url}),
+            ImageInput::File(path) => {
+                json!({"uploadId": upload::upload_file(firefly, &path).await?.id})
+            }
+        };
         resolved.insert(given, source);
     }
     replace_sources(arguments, &resolved);

@@ -288,7 +288,7 @@ where
 {
     if let Err(error) = schema::resolve_images(call.firefly, &mut arguments).await {
         return match error {
-            CliError::InputFile { .. } => results::invalid(error.to_string()),
+            CliError::InputFile { .. } | CliError::Usage(_) => results::invalid(error.to_string()),
             other => results::failure(&other),
         };
     }
@@ -370,6 +370,9 @@ async fn job_status(call: &Call<'_>, arguments: Value) -> CallToolResult {
         Ok(args) => args,
         Err(message) => return results::invalid(message),
     };
+    if let Err(problem) = crate::parse::job_id(&args.job_id) {
+        return results::invalid(problem);
+    }
     let firefly = call.firefly;
     match firefly.job_status(&firefly.job(&args.job_id)).await {
         Ok(status) => results::success(
@@ -385,6 +388,9 @@ async fn cancel_job(call: &Call<'_>, arguments: Value) -> CallToolResult {
         Ok(args) => args,
         Err(message) => return results::invalid(message),
     };
+    if let Err(problem) = crate::parse::job_id(&args.job_id) {
+        return results::invalid(problem);
+    }
     let firefly = call.firefly;
     match firefly.cancel_job(&firefly.job(&args.job_id)).await {
         Ok(()) => results::success(
