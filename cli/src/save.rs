@@ -7,12 +7,16 @@ use std::{
     collections::BTreeMap,
     io,
     path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
 };
 
 use adobe_firefly::{Firefly, ImageFormat, types::JobResult};
 use serde_json::{Value, json};
 
 use crate::naming;
+
+/// Downloads this process has started, numbering their temporary files.
+static DOWNLOADS: AtomicU64 = AtomicU64::new(0);
 
 /// One saved output.
 #[derive(Debug, Clone)]
@@ -112,12 +116,15 @@ pub async fn save_outputs(
             });
             continue;
         }
-        // A dotfile: never mistaken for a result, and unique per output.
+        // A dotfile: never mistaken for a result, and unique per download,
+        // even when calls with the same request run at once in one process
+        // (`firefly mcp`).
         let download = dir.join(format!(
-            ".{}-{}-{}.download",
+            ".{}-{}-{}-{}.download",
             naming.request_hash,
             i + 1,
-            std::process::id()
+            std::process::id(),
+            DOWNLOADS.fetch_add(1, Ordering::Relaxed)
         ));
         let seed = output.seed;
         match save_one(firefly, url, &download, dir, naming, seed, |path| {

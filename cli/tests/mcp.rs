@@ -542,6 +542,29 @@ async fn calls_at_once_wait_out_each_others_rate_limits() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_call_made_at_once_saves_every_paid_result_under_its_own_name() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("mcp-same-call");
+    let server = serve(&emulator, &dir, true).await;
+    let arguments = json!({"prompt": "twins", "size": {"width": 64, "height": 64}, "seeds": [7]});
+    let calls = (0..4).map(|_| server.call("generate_images", arguments.clone()));
+    let results = futures::future::join_all(calls).await;
+    let mut paths = BTreeSet::new();
+    for result in &results {
+        assert!(!is_error(result), "{}", text(result));
+        let saved = result.structured_content.as_ref().unwrap()["saved"][0]["path"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(Path::new(&saved).is_file(), "{saved}");
+        paths.insert(saved);
+    }
+    assert_eq!(paths.len(), 4, "four files: {paths:?}");
+    server.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_credentials_are_named_by_every_call() {
     let dir = scratch("mcp-unconfigured");
     let server = serve_with(Vec::new(), &dir).await;
