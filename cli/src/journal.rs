@@ -178,6 +178,12 @@ impl Journal {
         }))
     }
 
+    /// Records that a submission was refused, so certainly made no job: a
+    /// rerun submits it again, without a doubt about an earlier charge.
+    pub fn not_submitted(&self, key: &str, line: usize) -> std::io::Result<()> {
+        self.append(json!({"key": key, "line": line, "state": "failed", "job_id": null}))
+    }
+
     /// Records that the job ended without results.
     pub fn failed(&self, key: &str, line: usize, job_id: &str) -> std::io::Result<()> {
         self.append(json!({"key": key, "line": line, "state": "failed", "job_id": job_id}))

@@ -263,3 +263,41 @@ async fn a_batch_whose_folder_cannot_hold_a_journal_submits_nothing() {
         "nothing was paid for"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_line_is_not_mistaken_for_a_maybe_paid_one_on_the_rerun() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("batch-refused");
+    let prompts = dir.join("prompts.jsonl");
+    // The SDK refuses the second line before sending it.
+    std::fs::write(
+        &prompts,
+        concat!(
+            r#"{"prompt": "a fox", "size": {"width": 64, "height": 64}}"#,
+            "\n",
+            r#"{"prompt": "an owl", "size": {"width": 64, "height": 64}, "numVariations": 9}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let batch = || {
+        let mut command = firefly(&emulator);
+        command
+            .args(["--json", "batch"])
+            .arg(&prompts)
+            .arg("-o")
+            .arg(dir.join("out"));
+        command
+    };
+    for run_number in 1..=2 {
+        let output = run(batch()).await;
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let summary = json(&output);
+        assert_eq!(summary["results"][1]["status"], "failed", "{summary}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains("stopped while submitting"),
+            "run {run_number}: {stderr}"
+        );
+    }
+}

@@ -219,13 +219,27 @@ async fn one(
                 warn(&format!("cannot write the journal ({error})"));
             }
             line.set_message("submitting");
-            let job = match model {
+            let submitted = match model {
                 Some(model) => {
                     firefly
                         .generate_images_with_model(item.request.clone(), model)
-                        .await?
+                        .await
                 }
-                None => firefly.generate_images(item.request.clone()).await?,
+                None => firefly.generate_images(item.request.clone()).await,
+            };
+            let job = match submitted {
+                Ok(job) => job,
+                Err(error) => {
+                    // Refused before it was sent, or answered with an error:
+                    // no job was made, so a rerun submits it without a
+                    // warning. Other failures leave the doubt recorded.
+                    if no_job_made(&error)
+                        && let Err(journal_error) = journal.not_submitted(&item.key, item.line)
+                    {
+                        warn(&format!("cannot write the journal ({journal_error})"));
+                    }
+                    return Err(error.into());
+                }
             };
             if let Err(error) =
                 journal.submitted(&item.key, item.line, &item.request.prompt, &job.job_id)
@@ -295,6 +309,20 @@ async fn one(
         ));
     }
     Ok((job.job_id, report.saved))
+}
+
+/// Whether a failed submission certainly made no job: the SDK refused it
+/// before sending, or Firefly (or IMS) answered with an error.
+fn no_job_made(error: &adobe_firefly::Error) -> bool {
+    use adobe_firefly::Error;
+    matches!(
+        error,
+        Error::Config(_)
+            | Error::Validation(_)
+            | Error::RateLimit(_)
+            | Error::Auth(_)
+            | Error::Api(_)
+    )
 }
 
 /// Rewrites the contact sheet; a page that cannot be written costs a
