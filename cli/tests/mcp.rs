@@ -542,6 +542,32 @@ async fn calls_at_once_wait_out_each_others_rate_limits() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_output_dir_that_is_a_file_is_a_tool_error_before_anything_is_paid_for() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("mcp-output-file");
+    let blocked = dir.join("not-a-folder");
+    std::fs::write(&blocked, b"mine").unwrap();
+    let server = serve(&emulator, &blocked, true).await;
+    let result = server
+        .call(
+            "generate_images",
+            json!({"prompt": "a cat", "size": {"width": 64, "height": 64}}),
+        )
+        .await;
+    assert!(is_error(&result), "{}", text(&result));
+    assert!(text(&result).contains("--output-dir"), "{}", text(&result));
+    let submitted = emulator
+        .requests()
+        .iter()
+        .filter(|request| request.method == "POST" && request.path.starts_with("/v3/"))
+        .count();
+    assert_eq!(submitted, 0, "nothing is submitted");
+    assert_eq!(std::fs::read(&blocked).unwrap(), b"mine");
+    server.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_call_made_at_once_saves_every_paid_result_under_its_own_name() {
     let emulator = Emulator::start().await.unwrap();
     let dir = scratch("mcp-same-call");

@@ -286,6 +286,15 @@ where
     F: Fn(Firefly, A) -> Fut,
     Fut: Future<Output = Result<JobAccepted, Error>>,
 {
+    // A job is paid for: a folder that cannot hold its outputs is found
+    // before it is submitted.
+    if let Err(source) = crate::save::check_folder(call.output_dir) {
+        return results::invalid(format!(
+            "cannot save into {}: {source}; the server's --output-dir must be a folder it can \
+             write to",
+            call.output_dir.display()
+        ));
+    }
     if let Err(error) = schema::resolve_images(call.firefly, &mut arguments).await {
         return match error {
             CliError::InputFile { .. } | CliError::Usage(_) => results::invalid(error.to_string()),
