@@ -37,6 +37,12 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A failure about a job named on the command line (`status`,
+    /// `cancel`): its JSON carries that job id when the error has none.
+    AboutJob {
+        job_id: String,
+        error: Box<CliError>,
+    },
     /// Ctrl-C while waiting for a job: the job goes on at Firefly.
     Interrupted { job_id: String },
     /// A job succeeded (and was paid for) but some of its outputs could not
@@ -66,6 +72,7 @@ impl CliError {
     /// failed.
     pub fn exit_code(&self) -> ExitCode {
         match self {
+            Self::AboutJob { error, .. } => error.exit_code(),
             Self::BatchFile { .. }
             | Self::Usage(_)
             | Self::InputFile { .. }
@@ -81,6 +88,7 @@ impl CliError {
     pub fn sdk(&self) -> Option<&Error> {
         match self {
             Self::Sdk(error) => Some(error),
+            Self::AboutJob { error, .. } => error.sdk(),
             _ => None,
         }
     }
@@ -90,6 +98,7 @@ impl CliError {
     /// `batch_input`, `interrupted`, `emulator`, `runtime`, `fleet`.
     pub fn kind(&self) -> &'static str {
         match self {
+            Self::AboutJob { error, .. } => error.kind(),
             Self::Sdk(Error::Validation(_)) | Self::Usage(_) | Self::FaultsSpec { .. } => "usage",
             Self::Sdk(Error::JobFailed { .. }) => "job_failed",
             Self::Sdk(_) => "request",
@@ -109,6 +118,13 @@ impl CliError {
     /// The error as the JSON document printed with `--json`: the same keys
     /// for every error, `null` (or empty) where unknown.
     pub fn json(&self) -> Value {
+        if let Self::AboutJob { job_id, error } = self {
+            let mut document = error.json();
+            if document["error"]["job_id"].is_null() {
+                document["error"]["job_id"] = json!(job_id);
+            }
+            return document;
+        }
         let mut error = error_fields(self.kind(), &self.to_string());
         match self {
             Self::Sdk(sdk) => {
@@ -167,6 +183,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Sdk(error) => fmt::Display::fmt(error, f),
+            Self::AboutJob { error, .. } => fmt::Display::fmt(error, f),
             Self::BatchFile { path, problem } => write!(f, "{}: {problem}", path.display()),
             Self::Usage(problem) | Self::BatchLine { problem, .. } => f.write_str(problem),
             Self::InputFile { path, source } => {
@@ -226,6 +243,7 @@ impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Sdk(error) => Some(error),
+            Self::AboutJob { error, .. } => Some(error.as_ref()),
             Self::InputFile { source, .. }
             | Self::OutputFile { source, .. }
             | Self::OutputFolder { source, .. }

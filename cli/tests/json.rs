@@ -359,3 +359,24 @@ async fn ctrl_c_while_waiting_prints_the_paid_jobs_id() {
         "{stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_about_a_named_job_carries_its_id() {
+    let emulator = Emulator::start().await.unwrap();
+    for command in ["status", "cancel"] {
+        let mut firefly_command = firefly(&emulator);
+        firefly_command.args(["--json", command, "urn:ff:jobs:emulator:nope"]);
+        let output = run(firefly_command).await;
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let error = error_of(&output);
+        assert_eq!(error["kind"], "request", "{error}");
+        assert_eq!(error["status"], 404, "{error}");
+        assert_eq!(error["job_id"], "urn:ff:jobs:emulator:nope", "{error}");
+    }
+    // An empty id is a usage error, sent nowhere.
+    let mut empty = firefly(&emulator);
+    empty.args(["--json", "status", ""]);
+    let output = run(empty).await;
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(error_of(&output)["kind"], "usage");
+}

@@ -10,7 +10,10 @@ use crate::{error::CliError, output::Output};
 
 pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
     let firefly = client()?;
-    let status = firefly.job_status(&firefly.job(job_id)).await?;
+    let status = firefly
+        .job_status(&firefly.job(job_id))
+        .await
+        .map_err(|error| about(job_id, error))?;
     let progress = status
         .progress
         .map(|p| format!(" ({p:.0}%)"))
@@ -24,12 +27,23 @@ pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
 
 pub async fn cancel(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
     let firefly = client()?;
-    firefly.cancel_job(&firefly.job(job_id)).await?;
+    firefly
+        .cancel_job(&firefly.job(job_id))
+        .await
+        .map_err(|error| about(job_id, error))?;
     out.done(
         format!("cancellation of {job_id} requested"),
         json!({"job_id": job_id, "canceled": true}),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// An error about the job given on the command line, which names it.
+fn about(job_id: &str, error: adobe_firefly::Error) -> CliError {
+    CliError::AboutJob {
+        job_id: job_id.to_owned(),
+        error: Box::new(error.into()),
+    }
 }
 
 /// A job's status in the shape of every job result: `job_id`, `status`,
