@@ -45,6 +45,12 @@ pub enum CliError {
     },
     /// Ctrl-C while waiting for a job: the job goes on at Firefly.
     Interrupted { job_id: String },
+    /// Ctrl-C during a batch: the jobs in flight go on, recorded in the
+    /// journal for a rerun to adopt.
+    BatchInterrupted {
+        journal: PathBuf,
+        job_ids: Vec<String>,
+    },
     /// A job succeeded (and was paid for) but some of its outputs could not
     /// be saved: the job id and their URLs let the user fetch them.
     Unsaved {
@@ -79,7 +85,7 @@ impl CliError {
             | Self::OutputFolder { .. }
             | Self::FaultsSpec { .. }
             | Self::Sdk(Error::Validation(_)) => ExitCode::from(USAGE),
-            Self::Interrupted { .. } => ExitCode::from(INTERRUPTED),
+            Self::Interrupted { .. } | Self::BatchInterrupted { .. } => ExitCode::from(INTERRUPTED),
             _ => ExitCode::FAILURE,
         }
     }
@@ -106,7 +112,7 @@ impl CliError {
             Self::BatchLine { .. } => "batch_input",
             Self::InputFile { .. } => "input_file",
             Self::OutputFile { .. } | Self::OutputFolder { .. } => "output_file",
-            Self::Interrupted { .. } => "interrupted",
+            Self::Interrupted { .. } | Self::BatchInterrupted { .. } => "interrupted",
             Self::Unsaved { .. } => "unsaved",
             Self::EmulatorStart(_) => "emulator",
             Self::Runtime(_) => "runtime",
@@ -154,6 +160,7 @@ impl CliError {
             }
             Self::BatchLine { line, .. } => error["line"] = json!(line),
             Self::Interrupted { job_id } => error["job_id"] = json!(job_id),
+            Self::BatchInterrupted { job_ids, .. } => error["job_ids"] = json!(job_ids),
             _ => {}
         }
         json!({ "error": error })
@@ -202,6 +209,14 @@ impl fmt::Display for CliError {
                 "interrupted: job {job_id} goes on at Firefly and is paid for; \
                  `firefly status {job_id}` shows it and its outputs' URLs (valid about an hour), \
                  `firefly cancel {job_id}` stops it"
+            ),
+            Self::BatchInterrupted { journal, job_ids } => write!(
+                f,
+                "interrupted: {} jobs in flight go on at Firefly and are paid for; {} records \
+                 them, so running the same command again adopts them and saves their outputs \
+                 instead of paying again",
+                job_ids.len(),
+                journal.display()
             ),
             Self::FaultsSpec { spec, reason } => {
                 write!(f, "bad --faults spec `{spec}`: {reason}")
@@ -256,6 +271,7 @@ impl std::error::Error for CliError {
             | Self::FaultsSpec { .. }
             | Self::Unsaved { .. }
             | Self::Interrupted { .. }
+            | Self::BatchInterrupted { .. }
             | Self::Fleet(_) => None,
         }
     }

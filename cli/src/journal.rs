@@ -102,6 +102,17 @@ impl Journal {
         })
     }
 
+    /// The jobs submitted and not yet saved: what a rerun adopts.
+    pub fn in_flight(&self) -> Vec<String> {
+        self.states
+            .values()
+            .filter_map(|state| match state {
+                State::Submitted { job_id, .. } => Some(job_id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// What earlier runs recorded for this request.
     pub fn state(&self, key: &str) -> Option<&State> {
         self.states.get(key)

@@ -70,7 +70,7 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
     );
     overall.enable_steady_tick(Duration::from_millis(200));
     let failures = Mutex::new(0usize);
-    let outcomes: Vec<(usize, Outcome)> = futures::stream::iter(entries.iter().enumerate())
+    let all = futures::stream::iter(entries.iter().enumerate())
         .map(|(index, entry)| {
             let (firefly, bars, overall, failures, journal) =
                 (&firefly, &bars, &overall, &failures, &journal);
@@ -116,8 +116,16 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
             }
         })
         .buffer_unordered(args.concurrency.max(1))
-        .collect()
-        .await;
+        .collect::<Vec<(usize, Outcome)>>();
+    // Ctrl-C stops the waiting, not the jobs: they are in the journal, and
+    // the user is told that a rerun adopts them.
+    let outcomes = tokio::select! {
+        outcomes = all => outcomes,
+        _ = tokio::signal::ctrl_c() => {
+            overall.finish_and_clear();
+            return Err(interrupted(&args.output));
+        }
+    };
     overall.finish_and_clear();
 
     let mut outcomes = outcomes;
@@ -309,6 +317,19 @@ async fn one(
         ));
     }
     Ok((job.job_id, report.saved))
+}
+
+/// A batch stopped by Ctrl-C: the jobs the journal has in flight.
+fn interrupted(dir: &Path) -> CliError {
+    refresh_gallery(dir);
+    let mut job_ids: Vec<String> = Journal::open(dir)
+        .map(|journal| journal.in_flight())
+        .unwrap_or_default();
+    job_ids.sort();
+    CliError::BatchInterrupted {
+        journal: dir.join(crate::journal::FILE_NAME),
+        job_ids,
+    }
 }
 
 /// Whether a failed submission certainly made no job: the SDK refused it
