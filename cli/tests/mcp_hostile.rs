@@ -59,6 +59,17 @@ async fn hostile_arguments_are_tool_errors_that_say_what_to_change() {
             "upload:<id>",
         ),
         ("job_status", json!({"job_id": ""}), "job id is empty"),
+        // A misspelt name is refused, not ignored (it would cost a job).
+        (
+            "generate_images",
+            json!({"prompt": "a cat", "numVariation": 3}),
+            "`numVariations`",
+        ),
+        (
+            "list_custom_models",
+            json!({"state": "ready"}),
+            "`published_state`",
+        ),
         ("cancel_job", json!({"job_id": " "}), "job id is empty"),
     ];
     for (tool, arguments, hint) in cases {

@@ -281,7 +281,7 @@ async fn job<A, S, F, Fut>(
     submit: F,
 ) -> CallToolResult
 where
-    A: DeserializeOwned + Serialize + Clone,
+    A: DeserializeOwned + Serialize + Clone + JsonSchema,
     S: FnOnce(&A) -> String,
     F: Fn(Firefly, A) -> Fut,
     Fut: Future<Output = Result<JobAccepted, Error>>,
