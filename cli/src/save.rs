@@ -15,8 +15,9 @@ use serde_json::{Value, json};
 
 use crate::naming;
 
-/// Downloads this process has started, numbering their temporary files.
-static DOWNLOADS: AtomicU64 = AtomicU64::new(0);
+/// Numbers this process's temporary files, so that calls running at once
+/// (`firefly mcp`) never share one.
+static TEMPORARY_FILES: AtomicU64 = AtomicU64::new(0);
 
 /// One saved output.
 #[derive(Debug, Clone)]
@@ -124,7 +125,7 @@ pub async fn save_outputs(
             naming.request_hash,
             i + 1,
             std::process::id(),
-            DOWNLOADS.fetch_add(1, Ordering::Relaxed)
+            TEMPORARY_FILES.fetch_add(1, Ordering::Relaxed)
         ));
         let seed = output.seed;
         match save_one(firefly, url, &download, dir, naming, seed, |path| {
@@ -218,10 +219,44 @@ pub fn check_folder(dir: &Path) -> io::Result<()> {
         ));
     }
     std::fs::create_dir_all(dir)?;
-    let probe = dir.join(format!(".firefly-write-check-{}", std::process::id()));
+    let probe = dir.join(format!(
+        ".firefly-write-check-{}-{}",
+        std::process::id(),
+        TEMPORARY_FILES.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&probe)?;
     std::fs::remove_file(&probe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_checks_at_once_in_one_process_do_not_trip_over_each_other() {
+        let dir = std::env::temp_dir().join(format!("firefly-check-folder-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::thread::scope(|scope| {
+            let checks: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| (0..200).try_for_each(|_| check_folder(&dir))))
+                .collect();
+            for check in checks {
+                check.join().unwrap().unwrap();
+            }
+        });
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            0,
+            "no probe is left"
+        );
+        let file = dir.join("a-file");
+        std::fs::write(&file, b"mine").unwrap();
+        let refused = check_folder(&file).unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::NotADirectory);
+        assert_eq!(std::fs::read(&file).unwrap(), b"mine");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
