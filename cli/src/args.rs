@@ -73,12 +73,14 @@ pub enum Command {
     #[command(after_help = help::api())]
     Status {
         /// The job id.
+        #[arg(value_parser = parse::job_id)]
         job_id: String,
     },
     /// Cancel a job.
     #[command(after_help = help::api())]
     Cancel {
         /// The job id.
+        #[arg(value_parser = parse::job_id)]
         job_id: String,
     },
     /// List the organization's custom models.

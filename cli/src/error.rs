@@ -31,6 +31,26 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The output folder cannot be made or written to; found before
+    /// anything is submitted.
+    OutputFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A failure about a job named on the command line (`status`,
+    /// `cancel`): its JSON carries that job id when the error has none.
+    AboutJob {
+        job_id: String,
+        error: Box<CliError>,
+    },
+    /// Ctrl-C while waiting for a job: the job goes on at Firefly.
+    Interrupted { job_id: String },
+    /// Ctrl-C during a batch: the jobs in flight go on, recorded in the
+    /// journal for a rerun to adopt.
+    BatchInterrupted {
+        journal: PathBuf,
+        job_ids: Vec<String>,
+    },
     /// A job succeeded (and was paid for) but some of its outputs could not
     /// be saved: the job id and their URLs let the user fetch them.
     Unsaved {
@@ -54,14 +74,18 @@ pub enum CliError {
 
 impl CliError {
     /// The process's exit status: 2 when the command line cannot be used as
-    /// given (nothing was sent), 1 when a request or job failed.
+    /// given (nothing was sent), 130 after Ctrl-C, 1 when a request or job
+    /// failed.
     pub fn exit_code(&self) -> ExitCode {
         match self {
+            Self::AboutJob { error, .. } => error.exit_code(),
             Self::BatchFile { .. }
             | Self::Usage(_)
             | Self::InputFile { .. }
+            | Self::OutputFolder { .. }
             | Self::FaultsSpec { .. }
             | Self::Sdk(Error::Validation(_)) => ExitCode::from(USAGE),
+            Self::Interrupted { .. } | Self::BatchInterrupted { .. } => ExitCode::from(INTERRUPTED),
             _ => ExitCode::FAILURE,
         }
     }
@@ -70,22 +94,25 @@ impl CliError {
     pub fn sdk(&self) -> Option<&Error> {
         match self {
             Self::Sdk(error) => Some(error),
+            Self::AboutJob { error, .. } => error.sdk(),
             _ => None,
         }
     }
 
     /// What kind of failure this is, for scripts: `usage`, `request`,
     /// `job_failed`, `unsaved`, `input_file`, `output_file`, `batch_file`,
-    /// `emulator`.
+    /// `batch_input`, `interrupted`, `emulator`, `runtime`, `fleet`.
     pub fn kind(&self) -> &'static str {
         match self {
+            Self::AboutJob { error, .. } => error.kind(),
             Self::Sdk(Error::Validation(_)) | Self::Usage(_) | Self::FaultsSpec { .. } => "usage",
             Self::Sdk(Error::JobFailed { .. }) => "job_failed",
             Self::Sdk(_) => "request",
             Self::BatchFile { .. } => "batch_file",
             Self::BatchLine { .. } => "batch_input",
             Self::InputFile { .. } => "input_file",
-            Self::OutputFile { .. } => "output_file",
+            Self::OutputFile { .. } | Self::OutputFolder { .. } => "output_file",
+            Self::Interrupted { .. } | Self::BatchInterrupted { .. } => "interrupted",
             Self::Unsaved { .. } => "unsaved",
             Self::EmulatorStart(_) => "emulator",
             Self::Runtime(_) => "runtime",
@@ -97,6 +124,13 @@ impl CliError {
     /// The error as the JSON document printed with `--json`: the same keys
     /// for every error, `null` (or empty) where unknown.
     pub fn json(&self) -> Value {
+        if let Self::AboutJob { job_id, error } = self {
+            let mut document = error.json();
+            if document["error"]["job_id"].is_null() {
+                document["error"]["job_id"] = json!(job_id);
+            }
+            return document;
+        }
         let mut error = error_fields(self.kind(), &self.to_string());
         match self {
             Self::Sdk(sdk) => {
@@ -125,6 +159,8 @@ impl CliError {
                     json!(unsaved.iter().map(save::Unsaved::json).collect::<Vec<_>>());
             }
             Self::BatchLine { line, .. } => error["line"] = json!(line),
+            Self::Interrupted { job_id } => error["job_id"] = json!(job_id),
+            Self::BatchInterrupted { job_ids, .. } => error["job_ids"] = json!(job_ids),
             _ => {}
         }
         json!({ "error": error })
@@ -133,6 +169,9 @@ impl CliError {
 
 /// The exit status of a command line that cannot be used as given.
 pub const USAGE: u8 = 2;
+
+/// The exit status after Ctrl-C (SIGINT), as shells report it: 128 + 2.
+pub const INTERRUPTED: u8 = 130;
 
 /// The keys every error document has.
 pub fn error_fields(kind: &str, message: &str) -> Value {
@@ -151,6 +190,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Sdk(error) => fmt::Display::fmt(error, f),
+            Self::AboutJob { error, .. } => fmt::Display::fmt(error, f),
             Self::BatchFile { path, problem } => write!(f, "{}: {problem}", path.display()),
             Self::Usage(problem) | Self::BatchLine { problem, .. } => f.write_str(problem),
             Self::InputFile { path, source } => {
@@ -159,6 +199,25 @@ impl fmt::Display for CliError {
             Self::OutputFile { path, source } => {
                 write!(f, "cannot write {}: {source}", path.display())
             }
+            Self::OutputFolder { path, source } => write!(
+                f,
+                "cannot save into {}: {source}; nothing was submitted",
+                path.display()
+            ),
+            Self::Interrupted { job_id } => write!(
+                f,
+                "interrupted: job {job_id} goes on at Firefly and is paid for; \
+                 `firefly status {job_id}` shows it and its outputs' URLs (valid about an hour), \
+                 `firefly cancel {job_id}` stops it"
+            ),
+            Self::BatchInterrupted { journal, job_ids } => write!(
+                f,
+                "interrupted: {} jobs in flight go on at Firefly and are paid for; {} records \
+                 them, so running the same command again adopts them and saves their outputs \
+                 instead of paying again",
+                job_ids.len(),
+                journal.display()
+            ),
             Self::FaultsSpec { spec, reason } => {
                 write!(f, "bad --faults spec `{spec}`: {reason}")
             }
@@ -199,8 +258,10 @@ impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Sdk(error) => Some(error),
+            Self::AboutJob { error, .. } => Some(error.as_ref()),
             Self::InputFile { source, .. }
             | Self::OutputFile { source, .. }
+            | Self::OutputFolder { source, .. }
             | Self::EmulatorStart(source)
             | Self::Runtime(source)
             | Self::Stdout(source) => Some(source),
@@ -209,6 +270,8 @@ impl std::error::Error for CliError {
             | Self::Usage(_)
             | Self::FaultsSpec { .. }
             | Self::Unsaved { .. }
+            | Self::Interrupted { .. }
+            | Self::BatchInterrupted { .. }
             | Self::Fleet(_) => None,
         }
     }

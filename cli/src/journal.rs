@@ -102,6 +102,17 @@ impl Journal {
         })
     }
 
+    /// The jobs submitted and not yet saved: what a rerun adopts.
+    pub fn in_flight(&self) -> Vec<String> {
+        self.states
+            .values()
+            .filter_map(|state| match state {
+                State::Submitted { job_id, .. } => Some(job_id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// What earlier runs recorded for this request.
     pub fn state(&self, key: &str) -> Option<&State> {
         self.states.get(key)
@@ -176,6 +187,12 @@ impl Journal {
         self.append(json!({
             "key": key, "line": line, "prompt": text, "state": "rejected", "problem": problem,
         }))
+    }
+
+    /// Records that a submission was refused, so certainly made no job: a
+    /// rerun submits it again, without a doubt about an earlier charge.
+    pub fn not_submitted(&self, key: &str, line: usize) -> std::io::Result<()> {
+        self.append(json!({"key": key, "line": line, "state": "failed", "job_id": null}))
     }
 
     /// Records that the job ended without results.

@@ -124,9 +124,12 @@ async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitC
         Command::Token { show } => token::run(show, out).await,
         Command::Secrets { action } => secrets::run(action, out).await,
         Command::Emulator { port, faults } => emulator::run(port, &faults, out).await,
-        Command::Completions { shell } => shell::completions(shell),
-        Command::Man { dir } => shell::man(dir.as_deref()),
-        Command::Mcp(args) => Ok(mcp::run(args, wait).await),
+        Command::Completions { shell } => shell::completions(shell, out),
+        Command::Man { dir } => shell::man(dir.as_deref(), out),
+        Command::Mcp(args) => {
+            shell::not_json("mcp", "the Model Context Protocol", out)?;
+            Ok(mcp::run(args, wait).await)
+        }
         Command::Quota {
             fleet,
             rate,

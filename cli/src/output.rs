@@ -6,6 +6,7 @@ use std::{io::IsTerminal, time::Duration};
 use adobe_firefly::types::JobStatusResponse;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
 use crate::error::CliError;
 
@@ -77,19 +78,20 @@ pub fn describe(status: &JobStatusResponse) -> String {
     }
 }
 
-/// A plain text table with a header row.
+/// A plain text table with a header row. Columns are as wide as a
+/// terminal draws their text: a CJK character takes two cells.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(cell.width());
         }
     }
     let line = |cells: Vec<&str>| {
         cells
             .iter()
             .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            .map(|(cell, width)| format!("{cell}{}", " ".repeat(width - cell.width())))
             .collect::<Vec<_>>()
             .join("  ")
             .trim_end()
@@ -110,5 +112,32 @@ pub fn duration(span: Duration) -> String {
         (0, 0, s) => format!("{s}s"),
         (0, m, s) => format!("{m}m {s}s"),
         (h, m, _) => format!("{h}h {m}m"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_lines_up_wide_characters_as_a_terminal_draws_them() {
+        let text = table(
+            &["prompt", "status"],
+            &[
+                vec!["猫".into(), "succeeded".into()],
+                vec!["a cat".into(), "failed".into()],
+            ],
+        );
+        let columns: Vec<usize> = text
+            .lines()
+            .map(|line| {
+                let prompt = line.split("  ").next().unwrap();
+                line[..prompt.len()].width() + line[prompt.len()..].find(|c| c != ' ').unwrap()
+            })
+            .collect();
+        assert!(
+            columns.iter().all(|c| *c == columns[0]),
+            "{text}\n{columns:?}"
+        );
     }
 }

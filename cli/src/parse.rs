@@ -18,19 +18,70 @@ pub enum ImageInput {
     File(PathBuf),
     /// `upload:<id>`: an image uploaded earlier.
     Upload(String),
-    /// An `http://` or `https://` URL Firefly fetches itself.
+    /// An `https://` URL Firefly fetches itself (`http://` for loopback
+    /// hosts, such as the emulator's).
     Url(String),
 }
 
-/// `upload:<id>`, a URL, or else a file path.
+/// `upload:<id>`, a URL, or else a file path. An empty upload id and a
+/// plain `http://` URL to another machine are refused here: Firefly would
+/// only fail the job (or fetch the image unencrypted).
 pub fn image_input(value: &str) -> Result<ImageInput, String> {
-    Ok(if let Some(id) = value.strip_prefix("upload:") {
-        ImageInput::Upload(id.to_owned())
-    } else if value.starts_with("https://") || value.starts_with("http://") {
-        ImageInput::Url(value.to_owned())
-    } else {
-        ImageInput::File(PathBuf::from(value))
-    })
+    if let Some(id) = value.strip_prefix("upload:") {
+        let id = id.trim();
+        if id.is_empty() {
+            return Err(
+                "`upload:` needs the id that `firefly upload` (or upload_image) printed: \
+                 upload:<id>"
+                    .into(),
+            );
+        }
+        return Ok(ImageInput::Upload(id.to_owned()));
+    }
+    let lowercase = value.to_ascii_lowercase();
+    if lowercase.starts_with("https://") || lowercase.starts_with("http://") {
+        let url = url::Url::parse(value).map_err(|e| format!("`{value}` is not a URL: {e}"))?;
+        if url.scheme() == "http" && !is_loopback(&url) {
+            return Err(format!(
+                "`{value}` is a plain http URL: Firefly fetches images over https \
+                 (http only from this machine, such as the emulator's); give an https URL, \
+                 a file path or upload:<id>"
+            ));
+        }
+        return Ok(ImageInput::Url(value.to_owned()));
+    }
+    Ok(ImageInput::File(PathBuf::from(value)))
+}
+
+/// Whether the URL's host is this machine: `localhost` or a loopback
+/// address.
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => {
+            domain.eq_ignore_ascii_case("localhost") || domain.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// A job id, as a generation printed it: not empty, no spaces.
+pub fn job_id(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() {
+        return Err(
+            "the job id is empty: give the `job_id` a generation reported \
+                    (urn:ff:jobs:...)"
+                .into(),
+        );
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "`{}` is not a job id: it has spaces or control characters",
+            value.escape_debug()
+        ));
+    }
+    Ok(value.to_owned())
 }
 
 /// `WIDTHxHEIGHT`, such as `2048x2048`.
@@ -114,9 +165,34 @@ mod tests {
             Ok(ImageInput::Url("http://localhost/a.png".into()))
         );
         assert_eq!(
+            image_input("http://127.0.0.1:8080/a.png"),
+            Ok(ImageInput::Url("http://127.0.0.1:8080/a.png".into()))
+        );
+        assert_eq!(
             image_input("cat.png"),
             Ok(ImageInput::File("cat.png".into()))
         );
+    }
+
+    #[test]
+    fn a_job_id_is_not_empty_and_has_no_spaces() {
+        assert_eq!(job_id("urn:ff:jobs:1"), Ok("urn:ff:jobs:1".into()));
+        for value in ["", "  ", "urn:ff jobs", "a\nb"] {
+            assert!(job_id(value).is_err(), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn an_empty_upload_id_and_plain_http_to_another_host_are_refused() {
+        for value in ["upload:", "upload:  "] {
+            let problem = image_input(value).unwrap_err();
+            assert!(problem.contains("upload:<id>"), "{problem}");
+        }
+        for value in ["http://example.com/a.png", "HTTP://192.168.1.2/a.png"] {
+            let problem = image_input(value).unwrap_err();
+            assert!(problem.contains("https"), "{value}: {problem}");
+        }
+        assert!(image_input("https://").is_err());
     }
 
     #[test]

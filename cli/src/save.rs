@@ -7,12 +7,17 @@ use std::{
     collections::BTreeMap,
     io,
     path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
 };
 
 use adobe_firefly::{Firefly, ImageFormat, types::JobResult};
 use serde_json::{Value, json};
 
 use crate::naming;
+
+/// Numbers this process's temporary files, so that calls running at once
+/// (`firefly mcp`) never share one.
+static TEMPORARY_FILES: AtomicU64 = AtomicU64::new(0);
 
 /// One saved output.
 #[derive(Debug, Clone)]
@@ -112,12 +117,15 @@ pub async fn save_outputs(
             });
             continue;
         }
-        // A dotfile: never mistaken for a result, and unique per output.
+        // A dotfile: never mistaken for a result, and unique per download,
+        // even when calls with the same request run at once in one process
+        // (`firefly mcp`).
         let download = dir.join(format!(
-            ".{}-{}-{}.download",
+            ".{}-{}-{}-{}.download",
             naming.request_hash,
             i + 1,
-            std::process::id()
+            std::process::id(),
+            TEMPORARY_FILES.fetch_add(1, Ordering::Relaxed)
         ));
         let seed = output.seed;
         match save_one(firefly, url, &download, dir, naming, seed, |path| {
@@ -198,5 +206,57 @@ async fn extension_of(path: &Path) -> &'static str {
         Some(ImageFormat::Webp) => "webp",
         _ if head.get(4..8) == Some(b"ftyp") => "mp4",
         _ => "bin",
+    }
+}
+
+/// Makes the output folder if needed and checks that a file can be made in
+/// it (not a file itself, not read-only), by making and removing one.
+pub fn check_folder(dir: &Path) -> io::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            "it is a file, not a folder",
+        ));
+    }
+    std::fs::create_dir_all(dir)?;
+    let probe = dir.join(format!(
+        ".firefly-write-check-{}-{}",
+        std::process::id(),
+        TEMPORARY_FILES.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    std::fs::remove_file(&probe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_checks_at_once_in_one_process_do_not_trip_over_each_other() {
+        let dir = std::env::temp_dir().join(format!("firefly-check-folder-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::thread::scope(|scope| {
+            let checks: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| (0..200).try_for_each(|_| check_folder(&dir))))
+                .collect();
+            for check in checks {
+                check.join().unwrap().unwrap();
+            }
+        });
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            0,
+            "no probe is left"
+        );
+        let file = dir.join("a-file");
+        std::fs::write(&file, b"mine").unwrap();
+        let refused = check_folder(&file).unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::NotADirectory);
+        assert_eq!(std::fs::read(&file).unwrap(), b"mine");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,6 +1,6 @@
 //! `firefly batch` driven as a process against the emulator: injected 429s,
-//! resuming after failures and after a kill without paying twice, and a
-//! folder that cannot hold the journal.
+//! resuming after failures and after a kill without paying twice, Ctrl-C,
+//! and a folder that cannot hold the journal.
 
 mod common;
 
@@ -261,5 +261,93 @@ async fn a_batch_whose_folder_cannot_hold_a_journal_submits_nothing() {
             .iter()
             .all(|r| r.path != "/v3/images/generate-async"),
         "nothing was paid for"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_line_is_not_mistaken_for_a_maybe_paid_one_on_the_rerun() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("batch-refused");
+    let prompts = dir.join("prompts.jsonl");
+    // The SDK refuses the second line before sending it.
+    std::fs::write(
+        &prompts,
+        concat!(
+            r#"{"prompt": "a fox", "size": {"width": 64, "height": 64}}"#,
+            "\n",
+            r#"{"prompt": "an owl", "size": {"width": 64, "height": 64}, "numVariations": 9}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let batch = || {
+        let mut command = firefly(&emulator);
+        command
+            .args(["--json", "batch"])
+            .arg(&prompts)
+            .arg("-o")
+            .arg(dir.join("out"));
+        command
+    };
+    for run_number in 1..=2 {
+        let output = run(batch()).await;
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let summary = json(&output);
+        assert_eq!(summary["results"][1]["status"], "failed", "{summary}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains("stopped while submitting"),
+            "run {run_number}: {stderr}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_a_batch_names_the_jobs_a_rerun_adopts() {
+    let emulator = Emulator::builder()
+        .job_duration(std::time::Duration::from_secs(600))
+        .start()
+        .await
+        .unwrap();
+    let dir = scratch("batch-interrupted");
+    let prompts = dir.join("prompts.txt");
+    std::fs::write(&prompts, "a slow fox\na slow owl\n").unwrap();
+    let out = dir.join("out");
+    let mut command = firefly(&emulator);
+    command
+        .args(["--json", "batch", "--size", "64x64"])
+        .arg(&prompts)
+        .arg("-o")
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    // Interrupt once both jobs are in the journal.
+    let journal = out.join(".firefly-journal.jsonl");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::fs::read_to_string(&journal)
+        .map(|text| text.matches(r#""state":"submitted""#).count())
+        .unwrap_or(0)
+        < 2
+    {
+        assert!(std::time::Instant::now() < deadline, "jobs not submitted");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let interrupt = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupt.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    let error = json(&output)["error"].clone();
+    assert_eq!(error["kind"], "interrupted", "{error}");
+    let job_ids = error["job_ids"].as_array().unwrap();
+    assert_eq!(job_ids.len(), 2, "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("again"),
+        "{error}"
     );
 }

@@ -6,6 +6,7 @@ use std::{
     io::{BufRead, BufReader},
     path::Path,
     process::{Command, Stdio},
+    time::Duration,
 };
 
 use adobe_firefly_emulator::Emulator;
@@ -71,7 +72,7 @@ async fn json_output_is_one_document_per_command() {
     let mut models = firefly(&emulator);
     models.args(["--json", "models"]);
     let listed = json(&run(models).await);
-    assert_eq!(listed.as_array().unwrap().len(), 3);
+    assert_eq!(listed["models"].as_array().unwrap().len(), 3, "{listed}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,7 +253,8 @@ async fn secrets_list_shows_the_credentials_secrets() {
             "--credential",
             &credential,
         ]);
-    assert_eq!(json(&run(list).await).as_array().unwrap().len(), 1);
+    let listed = json(&run(list).await);
+    assert_eq!(listed["secrets"].as_array().unwrap().len(), 1, "{listed}");
 }
 
 #[test]
@@ -386,12 +388,13 @@ async fn json_errors_carry_the_http_status_and_adobe_code() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_result_that_cannot_be_saved_is_reported_with_its_job_id_and_urls() {
-    let emulator = Emulator::start().await.unwrap();
+    // The pre-signed URLs have expired by the time they are fetched.
+    let emulator = Emulator::builder()
+        .url_lifetime(Duration::ZERO)
+        .start()
+        .await
+        .unwrap();
     let dir = scratch("unsaved");
-    std::fs::create_dir_all(&dir).unwrap();
-    // A file where the output folder should be: nothing can be saved.
-    let blocked = dir.join("not-a-folder");
-    std::fs::write(&blocked, b"mine").unwrap();
     let mut command = firefly(&emulator);
     command
         .args([
@@ -404,10 +407,11 @@ async fn a_result_that_cannot_be_saved_is_reported_with_its_job_id_and_urls() {
             "64x64",
             "-o",
         ])
-        .arg(&blocked);
+        .arg(&dir);
     let output = run(command).await;
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let error = &json(&output)["error"];
+    assert_eq!(error["kind"], "unsaved", "{error}");
     let job_id = error["job_id"].as_str().expect("the job id is reported");
     assert!(job_id.starts_with("urn:ff:jobs:"), "{error}");
     let urls = error["output_urls"].as_array().unwrap();
@@ -419,11 +423,40 @@ async fn a_result_that_cannot_be_saved_is_reported_with_its_job_id_and_urls() {
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(job_id), "{stderr}");
-    assert_eq!(
-        std::fs::read(&blocked).unwrap(),
-        b"mine",
-        "the user's file is untouched"
-    );
+    assert!(images(&dir).is_empty(), "{:?}", files(&dir));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_output_folder_that_cannot_take_files_is_refused_before_anything_is_paid_for() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("blocked-folder");
+    // A file where the output folder should be, and a folder under it.
+    let blocked = dir.join("not-a-folder");
+    std::fs::write(&blocked, b"mine").unwrap();
+    for target in [blocked.clone(), blocked.join("below")] {
+        let mut command = firefly(&emulator);
+        command
+            .args(["--json", "generate", "a paid cat", "--size", "64x64", "-o"])
+            .arg(&target);
+        let output = run(command).await;
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        let error = &json(&output)["error"];
+        assert_eq!(error["kind"], "output_file", "{error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("nothing was submitted"),
+            "{error}"
+        );
+    }
+    let submitted = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.contains("/generate"))
+        .count();
+    assert_eq!(submitted, 0, "no job was submitted");
+    assert_eq!(std::fs::read(&blocked).unwrap(), b"mine");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

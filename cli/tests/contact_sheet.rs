@@ -135,6 +135,21 @@ fn gallery_refuses_a_folder_without_a_journal() {
     assert!(!dir.join("index.html").exists());
 }
 
+#[test]
+fn gallery_says_when_the_folder_does_not_exist() {
+    let missing = scratch("sheet-missing").join("no-such-folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_firefly"))
+        .args(["--json", "gallery"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let message = document["error"]["message"].as_str().unwrap();
+    assert!(message.contains("is not a folder"), "{message}");
+    assert!(!missing.exists(), "nothing is made");
+}
+
 /// `chromedriver` on a free port, until dropped.
 struct Driver {
     child: Child,

@@ -11,6 +11,12 @@ use crate::{
 };
 
 pub fn run(dir: &Path, out: &Output) -> Result<ExitCode, CliError> {
+    if !dir.is_dir() {
+        return Err(CliError::Usage(format!(
+            "{} is not a folder: give the output folder of `firefly batch`",
+            dir.display()
+        )));
+    }
     if !dir.join(crate::journal::FILE_NAME).is_file() {
         return Err(CliError::Usage(format!(
             "{} has no batch journal ({}): it is not the output folder of `firefly batch`",

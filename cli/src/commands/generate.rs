@@ -39,7 +39,7 @@ pub async fn run(
         &request,
         args.model.map(|m| m.to_string()).as_deref(),
         options.force,
-    )
+    )?
     .showing(options.show);
     let job = match args.model {
         Some(model) => firefly.generate_images_with_model(request, model).await?,

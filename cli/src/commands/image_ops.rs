@@ -43,7 +43,7 @@ pub async fn expand(
         &request,
         None,
         options.force,
-    )
+    )?
     .showing(options.show);
     let job = firefly.expand_image(request).await?;
     finish(&firefly, job, &destination, out, wait).await
@@ -71,7 +71,7 @@ pub async fn fill(args: FillArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
         &request,
         None,
         options.force,
-    )
+    )?
     .showing(options.show);
     let job = firefly.fill_image(request).await?;
     finish(&firefly, job, &destination, out, wait).await
@@ -99,7 +99,7 @@ pub async fn similar(
         &request,
         None,
         options.force,
-    )
+    )?
     .showing(options.show);
     let job = firefly.generate_similar_images(request).await?;
     finish(&firefly, job, &destination, out, wait).await
@@ -126,7 +126,7 @@ pub async fn composite(
         &request,
         None,
         options.force,
-    )
+    )?
     .showing(options.show);
     let job = firefly.generate_object_composite(request).await?;
     finish(&firefly, job, &destination, out, wait).await

@@ -83,21 +83,28 @@ pub struct Destination<'a> {
 }
 
 impl<'a> Destination<'a> {
+    /// The destination of a request, once its folder is known to take
+    /// files: a job is paid for, so a folder that cannot hold its outputs
+    /// is found before it is submitted.
     pub fn new(
         dir: &'a Path,
         stem: String,
         request: &impl Serialize,
         model: Option<&str>,
         force: bool,
-    ) -> Self {
+    ) -> Result<Self, CliError> {
+        save::check_folder(dir).map_err(|source| CliError::OutputFolder {
+            path: dir.to_owned(),
+            source,
+        })?;
         let body = serde_json::to_value(request).unwrap_or_default();
-        Self {
+        Ok(Self {
             dir,
             stem,
             request_hash: naming::request_key(&body, model),
             force,
             show: false,
-        }
+        })
     }
 
     /// With `--show`.
@@ -117,13 +124,37 @@ pub async fn finish(
     wait: &WaitOptions,
 ) -> Result<ExitCode, CliError> {
     let spinner = out.spinner(&job.job_id);
+    // From here the job is paid for: Ctrl-C stops the waiting and saving,
+    // not the job, so its id is printed for `firefly status`.
+    let finished = tokio::select! {
+        finished = wait_and_save(firefly, &job, destination, wait, &spinner) => finished,
+        _ = tokio::signal::ctrl_c() => Err(CliError::Interrupted { job_id: job.job_id.clone() }),
+    };
+    spinner.finish_and_clear();
+    let saved = finished?;
+    let lines: Vec<String> = saved.iter().map(Saved::line).collect();
+    out.done(
+        lines.join("\n"),
+        json!({"job_id": job.job_id, "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>()}),
+    );
+    if destination.show && show::available(out.json) {
+        show::images(saved.iter().map(|s| s.path.as_path()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn wait_and_save(
+    firefly: &Firefly,
+    job: &JobAccepted,
+    destination: &Destination<'_>,
+    wait: &WaitOptions,
+    spinner: &indicatif::ProgressBar,
+) -> Result<Vec<Saved>, CliError> {
     let result = firefly
-        .wait_for_job_with(&job, wait, |status| {
+        .wait_for_job_with(job, wait, |status| {
             spinner.set_message(output::describe(status))
         })
-        .await;
-    spinner.finish_and_clear();
-    let result = result?;
+        .await?;
     let naming = Naming {
         stem: &destination.stem,
         request_hash: &destination.request_hash,
@@ -140,19 +171,10 @@ pub async fn finish(
     .await;
     if !report.unsaved.is_empty() {
         return Err(CliError::Unsaved {
-            job_id: job.job_id,
+            job_id: job.job_id.clone(),
             saved: report.saved,
             unsaved: report.unsaved,
         });
     }
-    let saved = report.saved;
-    let lines: Vec<String> = saved.iter().map(Saved::line).collect();
-    out.done(
-        lines.join("\n"),
-        json!({"job_id": job.job_id, "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>()}),
-    );
-    if destination.show && show::available(out.json) {
-        show::images(saved.iter().map(|s| s.path.as_path()));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(report.saved)
 }

@@ -31,7 +31,7 @@ pub async fn run(state: Option<PublishedStateFilter>, out: &Output) -> Result<Ex
         .collect();
     out.done(
         output::table(&["asset id", "name", "training", "state"], &rows),
-        serde_json::to_value(&models).unwrap_or_default(),
+        serde_json::json!({ "models": models }),
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -30,7 +30,10 @@ pub async fn run(action: SecretsAction, out: &Output) -> Result<ExitCode, CliErr
                 .iter()
                 .map(|s| json!({"uuid": s.uuid, "created": s.created}))
                 .collect();
-            out.done(output::table(&["uuid", "created"], &rows), json!(document));
+            out.done(
+                output::table(&["uuid", "created"], &rows),
+                json!({ "secrets": document }),
+            );
         }
         SecretsAction::Create(target) => {
             let fresh = manager.create(&target.org, &target.credential).await?;

@@ -6,16 +6,18 @@ use std::{io::Write, path::Path, process::ExitCode};
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::{args::Cli, error::CliError};
+use crate::{args::Cli, error::CliError, output::Output};
 
-pub fn completions(shell: Shell) -> Result<ExitCode, CliError> {
+pub fn completions(shell: Shell, out: &Output) -> Result<ExitCode, CliError> {
+    not_json("completions", "a shell script", out)?;
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "firefly", &mut script);
     print(&script)
 }
 
-pub fn man(dir: Option<&Path>) -> Result<ExitCode, CliError> {
+pub fn man(dir: Option<&Path>, out: &Output) -> Result<ExitCode, CliError> {
+    not_json("man", "manual pages", out)?;
     let command = Cli::command();
     match dir {
         Some(dir) => {
@@ -44,4 +46,15 @@ fn print(bytes: &[u8]) -> Result<ExitCode, CliError> {
         .and_then(|()| stdout.flush())
         .map_err(CliError::Stdout)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--json` promises one JSON document; a command whose output is a file
+/// of another kind refuses it rather than break that promise.
+pub fn not_json(command: &str, what: &str, out: &Output) -> Result<(), CliError> {
+    if out.json {
+        return Err(CliError::Usage(format!(
+            "`firefly {command}` writes {what}, not JSON: run it without --json"
+        )));
+    }
+    Ok(())
 }

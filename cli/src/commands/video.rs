@@ -31,7 +31,7 @@ pub async fn run(args: VideoArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
         &request,
         None,
         args.force,
-    );
+    )?;
     let job = firefly.generate_video(request).await?;
     finish(&firefly, job, &destination, out, wait).await
 }

@@ -118,14 +118,13 @@ pub async fn resolve_images(firefly: &Firefly, arguments: &mut Value) -> Result<
         if resolved.contains_key(&given) {
             continue;
         }
-        let source =
-            match parse::image_input(&given).unwrap_or(ImageInput::File(given.clone().into())) {
-                ImageInput::Upload(id) => json!({"uploadId": id}),
-                ImageInput::Url(url) => json!({"url": url}),
-                ImageInput::File(path) => {
-                    json!({"uploadId": upload::upload_file(firefly, &path).await?.id})
-                }
-            };
+        let source = match parse::image_input(&given).map_err(CliError::Usage)? {
+            ImageInput::Upload(id) => json!({"uploadId": id}),
+            ImageInput::Url(url) => json!({"url": url}),
+            ImageInput::File(path) => {
+                json!({"uploadId": upload::upload_file(firefly, &path).await?.id})
+            }
+        };
         resolved.insert(given, source);
     }
     replace_sources(arguments, &resolved);
@@ -168,10 +167,41 @@ fn replace_sources(value: &mut Value, resolved: &BTreeMap<String, Value>) {
     }
 }
 
-/// The arguments as `T`; a message naming what is wrong otherwise.
-pub fn parse_arguments<T: DeserializeOwned>(arguments: Value) -> Result<T, String> {
+/// The arguments as `T`; a message naming what is wrong otherwise. A
+/// name the schema does not have is refused rather than ignored: a
+/// misspelt `numVariation` would otherwise be a paid job without it.
+pub fn parse_arguments<T: DeserializeOwned + JsonSchema>(arguments: Value) -> Result<T, String> {
+    let schema = input_schema::<T>();
+    if let (Some(properties), Some(given)) = (
+        schema.get("properties").and_then(Value::as_object),
+        arguments.as_object(),
+    ) {
+        let unknown: Vec<&str> = given
+            .keys()
+            .filter(|name| !properties.contains_key(name.as_str()))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            let known: Vec<&str> = properties.keys().map(String::as_str).collect();
+            return Err(format!(
+                "the arguments do not match the tool's input schema: unknown argument {}; \
+                 the arguments are {}",
+                quoted(&unknown),
+                quoted(&known)
+            ));
+        }
+    }
     serde_json::from_value(arguments)
         .map_err(|error| format!("the arguments do not match the tool's input schema: {error}"))
+}
+
+/// `a`, `b`, `c`.
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -230,6 +260,12 @@ mod tests {
             ["https://example.com/mask.png", "upload:abc", "upload:abc"]
         );
         replace_sources(&mut arguments, &resolved);
+        assert_eq!(
+            arguments["style"]["imageReference"]["source"]["uploadId"],
+            "abc"
+        );
+        // `style` showed that nested sources are found; expand has none.
+        arguments.as_object_mut().unwrap().remove("style");
         let request: ExpandImageRequest = parse_arguments(arguments).unwrap();
         assert_eq!(request.image.source.upload_id.as_deref(), Some("abc"));
         let mask = request.mask.unwrap();
@@ -237,6 +273,15 @@ mod tests {
             mask.source.url.as_deref(),
             Some("https://example.com/mask.png")
         );
+    }
+
+    #[test]
+    fn an_argument_the_schema_does_not_have_is_named_with_the_ones_it_has() {
+        let error =
+            parse_arguments::<ExpandImageRequest>(json!({"image": "upload:a", "numVariation": 2}))
+                .unwrap_err();
+        assert!(error.contains("unknown argument `numVariation`"), "{error}");
+        assert!(error.contains("`numVariations`"), "{error}");
     }
 
     #[test]

@@ -281,14 +281,23 @@ async fn job<A, S, F, Fut>(
     submit: F,
 ) -> CallToolResult
 where
-    A: DeserializeOwned + Serialize + Clone,
+    A: DeserializeOwned + Serialize + Clone + JsonSchema,
     S: FnOnce(&A) -> String,
     F: Fn(Firefly, A) -> Fut,
     Fut: Future<Output = Result<JobAccepted, Error>>,
 {
+    // A job is paid for: a folder that cannot hold its outputs is found
+    // before it is submitted.
+    if let Err(source) = crate::save::check_folder(call.output_dir) {
+        return results::invalid(format!(
+            "cannot save into {}: {source}; the server's --output-dir must be a folder it can \
+             write to",
+            call.output_dir.display()
+        ));
+    }
     if let Err(error) = schema::resolve_images(call.firefly, &mut arguments).await {
         return match error {
-            CliError::InputFile { .. } => results::invalid(error.to_string()),
+            CliError::InputFile { .. } | CliError::Usage(_) => results::invalid(error.to_string()),
             other => results::failure(&other),
         };
     }
@@ -370,6 +379,9 @@ async fn job_status(call: &Call<'_>, arguments: Value) -> CallToolResult {
         Ok(args) => args,
         Err(message) => return results::invalid(message),
     };
+    if let Err(problem) = crate::parse::job_id(&args.job_id) {
+        return results::invalid(problem);
+    }
     let firefly = call.firefly;
     match firefly.job_status(&firefly.job(&args.job_id)).await {
         Ok(status) => results::success(
@@ -385,6 +397,9 @@ async fn cancel_job(call: &Call<'_>, arguments: Value) -> CallToolResult {
         Ok(args) => args,
         Err(message) => return results::invalid(message),
     };
+    if let Err(problem) = crate::parse::job_id(&args.job_id) {
+        return results::invalid(problem);
+    }
     let firefly = call.firefly;
     match firefly.cancel_job(&firefly.job(&args.job_id)).await {
         Ok(()) => results::success(

@@ -4,7 +4,12 @@
 //! rerun skips what was saved, adopts jobs that were in flight, and submits
 //! only what never was.
 
-use std::{path::Path, process::ExitCode, sync::Mutex, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::Mutex,
+    time::Duration,
+};
 
 use adobe_firefly::{Firefly, WaitOptions, types::ImageModelVersion};
 use futures::StreamExt;
@@ -25,8 +30,12 @@ use input::{Entry, Item};
 
 /// What became of one line of the batch file.
 enum Outcome {
-    Skipped,
-    Succeeded(Vec<Saved>),
+    /// Saved by an earlier run, as these files.
+    Skipped(Vec<PathBuf>),
+    Succeeded {
+        job_id: String,
+        saved: Vec<Saved>,
+    },
     Failed(CliError),
 }
 
@@ -34,8 +43,8 @@ impl Outcome {
     /// The batch status vocabulary, the same in text, JSON and the summary.
     fn status(&self) -> &'static str {
         match self {
-            Self::Skipped => "skipped",
-            Self::Succeeded(_) => "succeeded",
+            Self::Skipped(_) => "skipped",
+            Self::Succeeded { .. } => "succeeded",
             Self::Failed(_) => "failed",
         }
     }
@@ -61,7 +70,7 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
     );
     overall.enable_steady_tick(Duration::from_millis(200));
     let failures = Mutex::new(0usize);
-    let outcomes: Vec<(usize, Outcome)> = futures::stream::iter(entries.iter().enumerate())
+    let all = futures::stream::iter(entries.iter().enumerate())
         .map(|(index, entry)| {
             let (firefly, bars, overall, failures, journal) =
                 (&firefly, &bars, &overall, &failures, &journal);
@@ -95,7 +104,7 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
                 // The page follows every finished prompt, so a batch stopped at
                 // any point leaves a page that shows what it did (a skipped
                 // prompt changes nothing on it).
-                if !matches!(outcome, Outcome::Skipped) {
+                if !matches!(outcome, Outcome::Skipped(_)) {
                     refresh_gallery(dir);
                 }
                 overall.inc(1);
@@ -107,8 +116,16 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
             }
         })
         .buffer_unordered(args.concurrency.max(1))
-        .collect()
-        .await;
+        .collect::<Vec<(usize, Outcome)>>();
+    // Ctrl-C stops the waiting, not the jobs: they are in the journal, and
+    // the user is told that a rerun adopts them.
+    let outcomes = tokio::select! {
+        outcomes = all => outcomes,
+        _ = tokio::signal::ctrl_c() => {
+            overall.finish_and_clear();
+            return Err(interrupted(&args.output));
+        }
+    };
     overall.finish_and_clear();
 
     let mut outcomes = outcomes;
@@ -143,8 +160,8 @@ async fn run_item(
     wait: &WaitOptions,
     (firefly, bars, overall, failures, journal): Shared<'_>,
 ) -> Outcome {
-    if saved_already(item, journal) {
-        return Outcome::Skipped;
+    if let Some(files) = saved_already(item, journal) {
+        return Outcome::Skipped(files);
     }
     let line = bars.insert_before(overall, ProgressBar::new_spinner());
     let prompt: String = item.request.prompt.chars().take(32).collect();
@@ -155,7 +172,7 @@ async fn run_item(
     );
     line.enable_steady_tick(Duration::from_millis(120));
     let outcome = match one(firefly, item, model, dir, wait, &line, journal).await {
-        Ok(saved) => Outcome::Succeeded(saved),
+        Ok((job_id, saved)) => Outcome::Succeeded { job_id, saved },
         Err(error) => {
             *failures.lock().unwrap_or_else(|e| e.into_inner()) += 1;
             if let Err(journal_error) = journal.error(&item.key, item.line, &error.json()["error"])
@@ -178,7 +195,7 @@ async fn one(
     wait: &WaitOptions,
     line: &ProgressBar,
     journal: &Journal,
-) -> Result<Vec<Saved>, CliError> {
+) -> Result<(String, Vec<Saved>), CliError> {
     let mut kept = Default::default();
     let job = match journal.state(&item.key) {
         // Submitted by an earlier run that did not finish: adopt the job
@@ -210,13 +227,27 @@ async fn one(
                 warn(&format!("cannot write the journal ({error})"));
             }
             line.set_message("submitting");
-            let job = match model {
+            let submitted = match model {
                 Some(model) => {
                     firefly
                         .generate_images_with_model(item.request.clone(), model)
-                        .await?
+                        .await
                 }
-                None => firefly.generate_images(item.request.clone()).await?,
+                None => firefly.generate_images(item.request.clone()).await,
+            };
+            let job = match submitted {
+                Ok(job) => job,
+                Err(error) => {
+                    // Refused before it was sent, or answered with an error:
+                    // no job was made, so a rerun submits it without a
+                    // warning. Other failures leave the doubt recorded.
+                    if no_job_made(&error)
+                        && let Err(journal_error) = journal.not_submitted(&item.key, item.line)
+                    {
+                        warn(&format!("cannot write the journal ({journal_error})"));
+                    }
+                    return Err(error.into());
+                }
             };
             if let Err(error) =
                 journal.submitted(&item.key, item.line, &item.request.prompt, &job.job_id)
@@ -285,7 +316,34 @@ async fn one(
             "cannot record saved files in the journal ({error})"
         ));
     }
-    Ok(report.saved)
+    Ok((job.job_id, report.saved))
+}
+
+/// A batch stopped by Ctrl-C: the jobs the journal has in flight.
+fn interrupted(dir: &Path) -> CliError {
+    refresh_gallery(dir);
+    let mut job_ids: Vec<String> = Journal::open(dir)
+        .map(|journal| journal.in_flight())
+        .unwrap_or_default();
+    job_ids.sort();
+    CliError::BatchInterrupted {
+        journal: dir.join(crate::journal::FILE_NAME),
+        job_ids,
+    }
+}
+
+/// Whether a failed submission certainly made no job: the SDK refused it
+/// before sending, or Firefly (or IMS) answered with an error.
+fn no_job_made(error: &adobe_firefly::Error) -> bool {
+    use adobe_firefly::Error;
+    matches!(
+        error,
+        Error::Config(_)
+            | Error::Validation(_)
+            | Error::RateLimit(_)
+            | Error::Auth(_)
+            | Error::Api(_)
+    )
 }
 
 /// Rewrites the contact sheet; a page that cannot be written costs a
@@ -304,12 +362,14 @@ fn warn(message: &str) {
     eprintln!("warning: {message}");
 }
 
-/// Whether the journal says every output of this request was saved, and
-/// the files are still there.
-fn saved_already(item: &Item, journal: &Journal) -> bool {
+/// The files of this request, when the journal says every output of it
+/// was saved and the files are still there.
+fn saved_already(item: &Item, journal: &Journal) -> Option<Vec<PathBuf>> {
     match journal.state(&item.key) {
-        Some(State::Saved { files }) => !files.is_empty() && files.iter().all(|f| f.exists()),
-        _ => false,
+        Some(State::Saved { files }) if !files.is_empty() && files.iter().all(|f| f.exists()) => {
+            Some(files.clone())
+        }
+        _ => None,
     }
 }
 
@@ -321,17 +381,25 @@ fn report(entries: &[Entry], outcomes: &[(usize, Outcome)], out: &Output) {
         let entry = &entries[*index];
         let prompt: String = entry.prompt().chars().take(40).collect();
         let (detail, document): (String, Value) = match outcome {
-            Outcome::Skipped => {
+            Outcome::Skipped(files) => {
                 skipped += 1;
-                ("already saved".into(), json!({}))
+                // An earlier run saved these; their seeds are in their names.
+                let outputs: Vec<Value> = files
+                    .iter()
+                    .map(|path| {
+                        let bytes = std::fs::metadata(path).map(|m| m.len()).ok();
+                        json!({"path": path, "seed": null, "bytes": bytes})
+                    })
+                    .collect();
+                ("already saved".into(), json!({"outputs": outputs}))
             }
-            Outcome::Succeeded(saved) => {
+            Outcome::Succeeded { job_id, saved } => {
                 succeeded += 1;
                 let files: Vec<String> =
                     saved.iter().map(|s| s.path.display().to_string()).collect();
                 (
                     files.join(" "),
-                    json!({"files": saved.iter().map(Saved::json).collect::<Vec<_>>()}),
+                    json!({"job_id": job_id, "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>()}),
                 )
             }
             Outcome::Failed(error) => {
