@@ -208,8 +208,8 @@ pub struct Polling {
 pub struct FleetArgs {
     /// A Redis (or Valkey) server shared by a fleet of processes:
     /// `redis://[:PASSWORD@]HOST[:PORT][/DB]`, or `rediss://` for TLS. They share
-    /// one access token and one rate limit (--rate, or Adobe's default of
-    /// 4/min and 9000/day).
+    /// one access token and one rate limit (the command's --rate where it
+    /// has one, otherwise Adobe's default of 4/min and 9000/day).
     #[arg(
         long = "redis",
         env = help::REDIS_URL,
