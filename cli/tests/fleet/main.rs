@@ -13,7 +13,7 @@ use std::{
 };
 
 use adobe_firefly_emulator::{Emulator, Faults};
-use common::{files, firefly, json, scratch};
+use common::{files, firefly, images, json, scratch};
 use redis_server::{PrivateRedis, shared_url, unique_prefix};
 
 /// A prompts file of `count` lines in `dir`.
@@ -120,7 +120,7 @@ async fn four_processes_share_one_quota() {
     let outputs = wait_all(children).await;
     assert_succeeded(&outputs, 3);
     for i in 0..4 {
-        assert_eq!(files(&dir.join(format!("p{i}"))).len(), 3);
+        assert_eq!(images(&dir.join(format!("p{i}"))).len(), 3);
     }
     assert_eq!(
         emulator.faults_served().quota_rejections,
@@ -207,7 +207,7 @@ async fn processes_survive_redis_dying_mid_run_and_use_it_again_after() {
         "no job lost or sent twice"
     );
     for i in 0..2 {
-        assert_eq!(files(&dir.join(format!("b{i}"))).len(), 6);
+        assert_eq!(images(&dir.join(format!("b{i}"))).len(), 6);
     }
 
     server.restart();
@@ -224,4 +224,41 @@ async fn processes_survive_redis_dying_mid_run_and_use_it_again_after() {
         9000 - 2,
         "the fleet counts in Redis again: {after}"
     );
+}
+
+/// With Redis unreachable, `generate` falls back to its own limit and token
+/// and says so on stderr; stdout still holds one JSON document.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_redis_is_a_warning_on_stderr_not_a_failure() {
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("fleet-warning");
+    let mut command = firefly(&emulator);
+    command
+        .args([
+            "--json",
+            "generate",
+            "a fallback",
+            "--size",
+            "256x256",
+            "-o",
+        ])
+        .arg(dir.join("out"))
+        .args(["--redis", &format!("redis://127.0.0.1:{closed_port}")])
+        .env_remove("RUST_LOG");
+    let output = common::run(command).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        stderr.contains("Redis is unreachable") && stderr.contains("WARN"),
+        "{stderr}"
+    );
+    // `json` parses all of stdout as one document: no log line in it.
+    let result = json(&output);
+    assert!(result.is_object(), "{result}");
+    assert_eq!(files(&dir.join("out")).len(), 1);
 }
