@@ -5,6 +5,7 @@
 
 mod fairness;
 mod redis_server;
+mod tls;
 mod tokens;
 
 use std::time::{Duration, Instant};
