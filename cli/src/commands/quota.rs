@@ -76,13 +76,28 @@ fn budget(rate: Option<RateLimit>) -> RateLimit {
     }
 }
 
+/// The fleet at `url`; `FIREFLY_SERVICES_REDIS_CA_FILE` names the CA
+/// certificates (PEM) to trust for `rediss://` instead of the platform's.
 #[cfg(feature = "redis")]
 fn fleet(url: &str, prefix: &str) -> Result<adobe_firefly::fleet::Fleet, CliError> {
-    adobe_firefly::fleet::Fleet::builder(url)
-        .key_prefix(prefix)
+    let mut builder = adobe_firefly::fleet::Fleet::builder(url).key_prefix(prefix);
+    if let Some(path) = std::env::var_os(REDIS_CA_FILE_VAR) {
+        let pem = std::fs::read(&path).map_err(|error| {
+            CliError::Fleet(format!(
+                "{REDIS_CA_FILE_VAR} is {}, which cannot be read: {error}",
+                std::path::Path::new(&path).display()
+            ))
+        })?;
+        builder = builder.tls_ca_certificates(pem);
+    }
+    builder
         .build()
         .map_err(|error| CliError::Fleet(error.to_string()))
 }
+
+/// The variable [`fleet`] reads.
+#[cfg(feature = "redis")]
+const REDIS_CA_FILE_VAR: &str = "FIREFLY_SERVICES_REDIS_CA_FILE";
 
 #[cfg(not(feature = "redis"))]
 fn no_redis() -> CliError {

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod redis_server;
+mod tls;
 mod tokens;
 
 use std::{
