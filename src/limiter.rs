@@ -172,7 +172,10 @@ impl Limiter {
             // The slot is ours: the next request of this process may queue
             // in the fleet behind it while this one sleeps.
             drop(log);
-            tokio::time::sleep_until(slot).await;
+            // A zero sleep would still wait for the timer's next tick.
+            if !wait.is_zero() {
+                tokio::time::sleep_until(slot).await;
+            }
             return Ok(());
         }
         loop {
