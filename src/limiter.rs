@@ -41,7 +41,8 @@ pub struct RateLimit {
     pub submissions_only: bool,
     /// The longest a request waits for the budget; past it the request
     /// fails with [`RateLimitError::WaitTooLong`] without being sent.
-    /// `None` (the default): wait as long as the budget needs.
+    /// `None` (the default): wait as long as the budget needs (for a budget
+    /// shared through Redis, at most a day).
     pub max_wait: Option<Duration>,
     #[cfg(feature = "redis")]
     pub(crate) fleet: Option<crate::fleet::Fleet>,
@@ -165,8 +166,16 @@ impl Limiter {
         let mut log = self.local.lock().await;
         let started = Instant::now();
         #[cfg(feature = "redis")]
-        if self.acquire_shared(started).await? {
-            log.record(Instant::now(), self.limit.per_day.is_some());
+        if let Some(wait) = self.reserve_shared(started).await? {
+            let slot = Instant::now() + wait;
+            log.record(slot, self.limit.per_day.is_some());
+            // The slot is ours: the next request of this process may queue
+            // in the fleet behind it while this one sleeps.
+            drop(log);
+            // A zero sleep would still wait for the timer's next tick.
+            if !wait.is_zero() {
+                tokio::time::sleep_until(slot).await;
+            }
             return Ok(());
         }
         loop {
@@ -197,37 +206,36 @@ impl Limiter {
         }
     }
 
-    /// Takes a slot of the fleet's budget, waiting for one as long as Redis
-    /// says; `Ok(false)` when there is no fleet or it is down and the local
+    /// Reserves a slot of the fleet's budget and answers how long until
+    /// it; `Ok(None)` when there is no fleet or it is down and the local
     /// budget stands in.
     #[cfg(feature = "redis")]
-    async fn acquire_shared(&self, started: Instant) -> Result<bool, RateLimitError> {
+    async fn reserve_shared(&self, started: Instant) -> Result<Option<Duration>, RateLimitError> {
         use crate::fleet::{Admission, WhenRedisDown};
         let Some(shared) = &self.shared else {
-            return Ok(false);
+            return Ok(None);
         };
-        loop {
-            match shared.try_acquire(&self.limit).await {
-                Ok(Admission::Admitted) => return Ok(true),
-                Ok(Admission::Wait(wait)) => {
-                    self.check_wait(started.elapsed() + wait)?;
-                    // Redis said when a slot frees; a day-budget wait is
-                    // taken a window at a time, so a changed budget is seen.
-                    // The jitter keeps processes told the same instant from
-                    // asking at the same microsecond.
-                    let pause = wait.min(self.limit.per)
-                        + crate::retry::full_jitter(Duration::from_millis(5));
-                    tokio::time::sleep(pause).await;
-                }
-                Err(reason) => {
-                    let fleet = shared.fleet();
-                    return match fleet.when_down() {
-                        WhenRedisDown::Fail => Err(fleet.unavailable(reason)),
-                        _ => {
-                            fleet.warn_degraded(&reason);
-                            Ok(false)
-                        }
-                    };
+        // Without a limit of its own, a request still waits at most a day:
+        // no budget frees a slot later than that, unless a whole day's
+        // worth of requests is queued ahead of it.
+        let max_wait = self.limit.max_wait.unwrap_or(DAY);
+        let waited = started.elapsed();
+        let within = max_wait.saturating_sub(waited);
+        match shared.reserve(&self.limit, within).await {
+            // Capped: a slot is never further than the caller allowed.
+            Ok(Admission::Reserved(wait)) => Ok(Some(wait.min(within))),
+            Ok(Admission::TooLate(wait)) => Err(RateLimitError::WaitTooLong {
+                wait: waited + wait,
+                max_wait,
+            }),
+            Err(reason) => {
+                let fleet = shared.fleet();
+                match fleet.when_down() {
+                    WhenRedisDown::Fail => Err(fleet.unavailable(reason)),
+                    _ => {
+                        fleet.warn_degraded(&reason);
+                        Ok(None)
+                    }
                 }
             }
         }

@@ -283,3 +283,31 @@ async fn the_quota_window_scales_and_may_count_submissions_only() {
     firefly.generate_images(cat()).await.unwrap();
     assert_eq!(emulator.faults_served().quota_rejections, 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn revoked_tokens_are_refused_and_new_ones_work() {
+    let emulator = with_faults(Faults::none()).await;
+    let firefly = emulator.client().unwrap();
+    firefly.generate_images(cat()).await.unwrap();
+    emulator.revoke_tokens();
+    // The client meets a 401, fetches a new token and replays once.
+    firefly.generate_images(cat()).await.unwrap();
+    assert_eq!(firefly.stats().replays_after_401, 1);
+    assert_eq!(emulator.tokens_issued(), 2);
+    assert_eq!(emulator.faults_served().expired_tokens, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_ims_delays_every_token() {
+    let delay = Duration::from_secs(3);
+    let emulator = with_faults(Faults::none().ims_slow(delay)).await;
+    let started = Instant::now();
+    emulator
+        .client()
+        .unwrap()
+        .generate_images(cat())
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= delay, "{:?}", started.elapsed());
+    assert_eq!(emulator.tokens_issued(), 1);
+}

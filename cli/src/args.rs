@@ -220,7 +220,7 @@ pub struct FleetArgs {
     /// The prefix of every key the fleet writes in Redis.
     #[arg(
         long,
-        env = "FIREFLY_SERVICES_REDIS_PREFIX",
+        env = help::REDIS_PREFIX,
         default_value = "firefly",
         value_name = "PREFIX"
     )]

@@ -64,19 +64,39 @@ fn unlisted() -> (&'static str, String) {
 
 /// The Redis server a fleet shares (`--redis`).
 pub const REDIS_URL: &str = "FIREFLY_SERVICES_REDIS_URL";
+/// The prefix of the fleet's keys (`--redis-prefix`).
+pub const REDIS_PREFIX: &str = "FIREFLY_SERVICES_REDIS_PREFIX";
+/// A PEM file of the CA a `rediss://` server's certificate is signed by.
+pub const REDIS_CA_FILE: &str = "FIREFLY_SERVICES_REDIS_CA_FILE";
+/// With `--redis`: how long one token load (and the fleet's lock) may take.
+pub const TOKEN_DEADLINE_MS: &str = "FIREFLY_TOKEN_DEADLINE_MS";
 
-fn redis() -> (&'static str, String) {
-    (
-        REDIS_URL,
-        "a Redis server whose quota and token the fleet shares (--redis)".into(),
-    )
+fn redis() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            REDIS_URL,
+            "a Redis server whose quota and token the fleet shares (--redis)".into(),
+        ),
+        (
+            REDIS_PREFIX,
+            "the prefix of the fleet's keys (--redis-prefix)".into(),
+        ),
+        (
+            REDIS_CA_FILE,
+            "PEM file of the CA that signed a rediss:// server's certificate".into(),
+        ),
+        (
+            TOKEN_DEADLINE_MS,
+            "with --redis: how long a token load (and the fleet's lock on it) may take".into(),
+        ),
+    ]
 }
 
 /// `generate` and `batch`: credentials, the models and each one's sizes.
 pub fn text_to_image() -> String {
     let mut vars = credentials();
     vars.push(unlisted());
-    vars.push(redis());
+    vars.extend(redis());
     let mut text = environment(vars);
     text.push_str(&format!(
         "\nModels (--model; {} when not given):\n",
@@ -139,13 +159,13 @@ pub fn secrets() -> String {
 pub fn mcp() -> String {
     let mut vars = credentials();
     vars.push(unlisted());
-    vars.push(redis());
+    vars.extend(redis());
     environment(vars)
 }
 
 /// `quota`: the fleet's Redis only.
 pub fn quota() -> String {
-    environment(vec![redis()])
+    environment(redis())
 }
 
 /// Commands that talk to no service.

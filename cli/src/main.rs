@@ -15,6 +15,7 @@
 //!   a job's outputs under them;
 //! - `contact_sheet`: the contact sheet (`index.html`) of a batch's folder;
 //! - `output`: text or JSON, progress, tables;
+//! - `logging`: the library's warnings on stderr;
 //! - `mcp`: `firefly mcp`, the same work as Model Context Protocol tools;
 //! - `show`: `--show`, images printed in the terminal;
 //! - `error`: what a command fails with, and its exit code.
@@ -25,6 +26,7 @@ mod contact_sheet;
 mod error;
 mod help;
 mod journal;
+mod logging;
 mod mcp;
 mod naming;
 mod output;
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_error(&error),
     };
+    logging::init();
     let out = Output::new(cli.json);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,

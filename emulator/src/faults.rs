@@ -64,7 +64,7 @@ impl ServerErrorBurst {
 /// From the environment, `FIREFLY_EMULATOR_FAULTS` holds comma-separated
 /// items: `rate_limit_every=3`, `retry_after=5` or `retry_after=date:5`,
 /// `server_errors=503x2/10` (2 in every 10 requests), `slow_ms=250`,
-/// `drop_every=7`, `html_errors`, `fail_jobs_every=2`, `token_valid_secs=30`,
+/// `drop_every=7`, `html_errors`, `fail_jobs_every=2`, `token_valid_secs=30`, `ims_slow_ms=500`,
 /// `rate_limit_per_minute=4`, `quota_window_ms=1000`,
 /// `quota_submissions_only`. [`Faults::parse`] reads that form and
 /// `Display` writes it.
@@ -88,6 +88,9 @@ pub struct Faults {
     /// Reject tokens this long after they were issued, whatever `expires_in`
     /// said (a revoked or early-expiring token).
     pub token_valid_for: Option<Duration>,
+    /// Delay every IMS token answer by this much (an IMS that stalls), so
+    /// a test can stop a process while it waits for a token.
+    pub ims_slow: Option<Duration>,
     /// Adobe's quota: at most this many requests per minute per client id
     /// (Adobe's default is 4).
     pub rate_limit_per_minute: Option<u32>,
@@ -117,6 +120,7 @@ impl Faults {
             html_errors: false,
             fail_jobs_every: None,
             token_valid_for: None,
+            ims_slow: None,
             rate_limit_per_minute: None,
             quota_window: Duration::from_secs(60),
             quota_submissions_only: false,
@@ -175,6 +179,12 @@ impl Faults {
     /// `expires_in` said.
     pub fn token_valid_for(mut self, lifetime: Duration) -> Self {
         self.token_valid_for = Some(lifetime);
+        self
+    }
+
+    /// Delay every IMS token answer by this much.
+    pub fn ims_slow(mut self, delay: Duration) -> Self {
+        self.ims_slow = Some(delay);
         self
     }
 
@@ -246,7 +256,9 @@ pub struct FaultsServed {
     pub html_errors: u64,
     /// `failed` job statuses answered for jobs `fail_jobs_every` picked.
     pub failed_jobs: u64,
-    /// 401s for tokens refused because `token_valid_for` cut them short.
+    /// 401s for tokens refused because `token_valid_for` cut them short or
+    /// [`Emulator::revoke_tokens`](crate::Emulator::revoke_tokens) revoked
+    /// them.
     pub expired_tokens: u64,
 }
 

@@ -136,6 +136,12 @@ impl Emulator {
         self.state.issue_token(scope_list(scopes))
     }
 
+    /// Revokes every token issued so far, as an administrator would: Firefly
+    /// answers 401 to them from now on; tokens issued later are valid.
+    pub fn revoke_tokens(&self) {
+        self.state.revoke_tokens();
+    }
+
     /// How many tokens IMS has issued.
     pub fn tokens_issued(&self) -> u64 {
         self.state.tokens_issued.load(Ordering::Relaxed)

@@ -216,6 +216,16 @@ impl EmulatorState {
         token
     }
 
+    /// Revokes every token issued so far: Firefly refuses them from now on
+    /// (counted as `expired_tokens`).
+    pub(crate) fn revoke_tokens(&self) {
+        let now = Instant::now();
+        for token in self.lock().tokens.values_mut() {
+            token.expires_at = token.expires_at.min(now);
+            token.cut_short = true;
+        }
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, Data> {
         self.data.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -103,6 +103,7 @@ pub struct FleetBuilder {
     key_prefix: String,
     when_down: WhenRedisDown,
     timeout: Duration,
+    tls_ca_certificates: Option<Vec<u8>>,
 }
 
 impl fmt::Debug for FleetBuilder {
@@ -115,6 +116,7 @@ impl fmt::Debug for FleetBuilder {
             .field("key_prefix", &self.key_prefix)
             .field("when_down", &self.when_down)
             .field("timeout", &self.timeout)
+            .field("tls_ca_certificates", &self.tls_ca_certificates.is_some())
             .finish()
     }
 }
@@ -142,6 +144,26 @@ impl FleetBuilder {
         self
     }
 
+    /// Trusts the CA certificates in `pem` (one or more, PEM-encoded), and
+    /// only them, for a `rediss://` server: for a Redis server whose
+    /// certificate comes from a private CA. Without it the platform's trust
+    /// store is used. Needs one of the TLS features; `build` refuses it
+    /// otherwise.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use adobe_firefly::fleet::Fleet;
+    ///
+    /// let fleet = Fleet::builder("rediss://redis.internal:6380")
+    ///     .tls_ca_certificates(std::fs::read("/etc/redis/ca.pem")?)
+    ///     .build()?;
+    /// # let _ = fleet; Ok(()) }
+    /// ```
+    pub fn tls_ca_certificates(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls_ca_certificates = Some(pem.into());
+        self
+    }
+
     /// Checks the URL and the prefix. Connects nothing: the connection is
     /// made on first use, so building may happen outside a Tokio runtime.
     pub fn build(self) -> Result<Fleet, FleetError> {
@@ -158,7 +180,11 @@ impl FleetBuilder {
                 prefix: self.key_prefix,
             });
         }
-        let client = redis::Client::open(url).map_err(|error| FleetError::InvalidUrl {
+        let client = match &self.tls_ca_certificates {
+            None => redis::Client::open(url),
+            Some(pem) => client_trusting(url, pem),
+        };
+        let client = client.map_err(|error| FleetError::InvalidUrl {
             location: location.clone(),
             // The error may quote the URL, password included: keep only
             // its kind.
@@ -177,6 +203,24 @@ impl FleetBuilder {
             }),
         })
     }
+}
+
+/// A client for `url` that trusts only the CA certificates in `pem`.
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+fn client_trusting(url: &str, pem: &[u8]) -> redis::RedisResult<redis::Client> {
+    let certificates = redis::TlsCertificates {
+        client_tls: None,
+        root_cert: Some(pem.to_vec()),
+    };
+    redis::Client::build_with_tls(url, certificates)
+}
+
+#[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
+fn client_trusting(_url: &str, _pem: &[u8]) -> redis::RedisResult<redis::Client> {
+    Err(redis::RedisError::from((
+        redis::ErrorKind::InvalidClientConfig,
+        "a CA certificate needs one of the TLS features",
+    )))
 }
 
 /// One Redis server shared by a fleet of processes: cheap to clone, clones
@@ -210,6 +254,7 @@ impl Fleet {
             key_prefix: DEFAULT_KEY_PREFIX.to_owned(),
             when_down: WhenRedisDown::default(),
             timeout: Duration::from_secs(2),
+            tls_ca_certificates: None,
         }
     }
 

@@ -3,7 +3,9 @@
 //! Each client or token manager here has its own `Fleet`, connection and
 //! cache, as separate processes would; the CLI's tests run real processes.
 
+mod fairness;
 mod redis_server;
+mod tls;
 mod tokens;
 
 use std::time::{Duration, Instant};

@@ -22,11 +22,38 @@ pub fn join(
 ) -> Result<(TokenPolicy, RateLimit), CliError> {
     let fleet = fleet(url, prefix)?;
     let mut policy = TokenPolicy::default();
+    if let Some(deadline) = token_deadline()? {
+        policy = policy.load_deadline(deadline);
+    }
     if let Some(dir) = std::env::var_os(adobe_firefly::config::env::TOKEN_CACHE_DIR) {
         policy = policy.disk_cache(dir);
     }
     Ok((policy.redis(&fleet), budget(rate).redis(&fleet)))
 }
+
+/// `FIREFLY_TOKEN_DEADLINE_MS`: how long one token load may take, which is
+/// also the lease of the fleet's token lock (the SDK's 30 s if unset).
+#[cfg(feature = "redis")]
+fn token_deadline() -> Result<Option<std::time::Duration>, CliError> {
+    let Ok(value) = std::env::var(TOKEN_DEADLINE_VAR) else {
+        return Ok(None);
+    };
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|ms| *ms > 0)
+        .map(|ms| Some(std::time::Duration::from_millis(ms)))
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "{TOKEN_DEADLINE_VAR} is `{value}`, not a positive number of milliseconds"
+            ))
+        })
+}
+
+/// The variable [`token_deadline`] reads.
+#[cfg(feature = "redis")]
+const TOKEN_DEADLINE_VAR: &str = crate::help::TOKEN_DEADLINE_MS;
 
 /// Without the `redis` feature there is no fleet to join.
 #[cfg(not(feature = "redis"))]
@@ -49,13 +76,28 @@ fn budget(rate: Option<RateLimit>) -> RateLimit {
     }
 }
 
+/// The fleet at `url`; `FIREFLY_SERVICES_REDIS_CA_FILE` names the CA
+/// certificates (PEM) to trust for `rediss://` instead of the platform's.
 #[cfg(feature = "redis")]
 fn fleet(url: &str, prefix: &str) -> Result<adobe_firefly::fleet::Fleet, CliError> {
-    adobe_firefly::fleet::Fleet::builder(url)
-        .key_prefix(prefix)
+    let mut builder = adobe_firefly::fleet::Fleet::builder(url).key_prefix(prefix);
+    if let Some(path) = std::env::var_os(REDIS_CA_FILE_VAR) {
+        let pem = std::fs::read(&path).map_err(|error| {
+            CliError::Fleet(format!(
+                "{REDIS_CA_FILE_VAR} is {}, which cannot be read: {error}",
+                std::path::Path::new(&path).display()
+            ))
+        })?;
+        builder = builder.tls_ca_certificates(pem);
+    }
+    builder
         .build()
         .map_err(|error| CliError::Fleet(error.to_string()))
 }
+
+/// The variable [`fleet`] reads.
+#[cfg(feature = "redis")]
+const REDIS_CA_FILE_VAR: &str = crate::help::REDIS_CA_FILE;
 
 #[cfg(not(feature = "redis"))]
 fn no_redis() -> CliError {

@@ -17,7 +17,6 @@ use rmcp::{
     },
     service::RequestContext,
 };
-use tracing_subscriber::EnvFilter;
 
 use super::{
     progress::Progress,
@@ -54,7 +53,6 @@ fn client(fleet: &FleetArgs) -> Result<Firefly, Arc<str>> {
 
 /// `firefly mcp`: serves until the client closes stdin.
 pub async fn run(args: McpArgs, wait: &WaitOptions) -> ExitCode {
-    init_logging();
     let output_dir = match std::path::absolute(&args.output_dir) {
         Ok(dir) => dir,
         Err(error) => {
@@ -85,17 +83,6 @@ pub async fn run(args: McpArgs, wait: &WaitOptions) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Logs to stderr (stdout carries the protocol), `warn` and above unless
-/// `RUST_LOG` says otherwise, without colours when stderr is not a terminal.
-fn init_logging() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
 }
 
 impl FireflyServer {

@@ -5,6 +5,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod redis_server;
+mod tls;
+mod tokens;
 
 use std::{
     path::{Path, PathBuf},
@@ -13,7 +15,7 @@ use std::{
 };
 
 use adobe_firefly_emulator::{Emulator, Faults};
-use common::{firefly, images, json, scratch};
+use common::{files, firefly, images, json, scratch};
 use redis_server::{PrivateRedis, shared_url, unique_prefix};
 
 /// A prompts file of `count` lines in `dir`.
@@ -224,4 +226,41 @@ async fn processes_survive_redis_dying_mid_run_and_use_it_again_after() {
         9000 - 2,
         "the fleet counts in Redis again: {after}"
     );
+}
+
+/// With Redis unreachable, `generate` falls back to its own limit and token
+/// and says so on stderr; stdout still holds one JSON document.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_redis_is_a_warning_on_stderr_not_a_failure() {
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("fleet-warning");
+    let mut command = firefly(&emulator);
+    command
+        .args([
+            "--json",
+            "generate",
+            "a fallback",
+            "--size",
+            "256x256",
+            "-o",
+        ])
+        .arg(dir.join("out"))
+        .args(["--redis", &format!("redis://127.0.0.1:{closed_port}")])
+        .env_remove("RUST_LOG");
+    let output = common::run(command).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        stderr.contains("Redis is unreachable") && stderr.contains("WARN"),
+        "{stderr}"
+    );
+    // `json` parses all of stdout as one document: no log line in it.
+    let result = json(&output);
+    assert!(result.is_object(), "{result}");
+    assert_eq!(files(&dir.join("out")).len(), 1);
 }

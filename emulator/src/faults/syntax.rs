@@ -115,6 +115,15 @@ const ITEMS: &[Item] = &[
         get: |faults| faults.token_valid_for.map(|t| t.as_secs().to_string()),
     },
     Item {
+        name: "ims_slow_ms",
+        value: "MILLISECONDS",
+        set: |faults, value| {
+            faults.ims_slow = Some(Duration::from_millis(positive(value)?.into()));
+            Ok(())
+        },
+        get: |faults| faults.ims_slow.map(|delay| delay.as_millis().to_string()),
+    },
+    Item {
         name: "rate_limit_per_minute",
         value: "N",
         set: |faults, value| {
@@ -218,6 +227,7 @@ mod tests {
         "html_errors",
         "fail_jobs_every=2",
         "token_valid_secs=30",
+        "ims_slow_ms=500",
         "rate_limit_per_minute=4",
         "quota_window_ms=1500",
         "quota_submissions_only",

@@ -56,6 +56,9 @@ async fn token(
             &format!("the credential does not have the scope {extra}"),
         );
     }
+    if let Some(delay) = state.settings.faults.ims_slow {
+        tokio::time::sleep(delay).await;
+    }
     let token = state.issue_token(requested);
     json_response(
         200,
