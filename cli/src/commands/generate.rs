@@ -33,14 +33,12 @@ pub async fn run(
             .custom_model_id(args.custom_model_id.clone())
             .style(style),
     )?;
-    let destination = Destination::new(
-        &options.output,
+    let destination = Destination::of_images(
+        options,
         naming::slug(&args.prompt),
         &request,
         args.model.map(|m| m.to_string()).as_deref(),
-        options.force,
-    )?
-    .showing(options.show);
+    )?;
     let job = match args.model {
         Some(model) => firefly.generate_images_with_model(request, model).await?,
         None => firefly.generate_images(request).await?,

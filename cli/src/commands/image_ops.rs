@@ -37,14 +37,7 @@ pub async fn expand(
             .seeds(options.seeds.clone())
             .size(options.size.clone()),
     )?;
-    let destination = Destination::new(
-        &options.output,
-        "expanded".into(),
-        &request,
-        None,
-        options.force,
-    )?
-    .showing(options.show);
+    let destination = Destination::of_images(options, "expanded".into(), &request, None)?;
     let job = firefly.expand_image(request).await?;
     finish(&firefly, job, &destination, out, wait).await
 }
@@ -65,14 +58,7 @@ pub async fn fill(args: FillArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
             .seeds(options.seeds.clone())
             .size(options.size.clone()),
     )?;
-    let destination = Destination::new(
-        &options.output,
-        "filled".into(),
-        &request,
-        None,
-        options.force,
-    )?
-    .showing(options.show);
+    let destination = Destination::of_images(options, "filled".into(), &request, None)?;
     let job = firefly.fill_image(request).await?;
     finish(&firefly, job, &destination, out, wait).await
 }
@@ -93,14 +79,7 @@ pub async fn similar(
             .seeds(options.seeds.clone())
             .size(options.size.clone()),
     )?;
-    let destination = Destination::new(
-        &options.output,
-        "similar".into(),
-        &request,
-        None,
-        options.force,
-    )?
-    .showing(options.show);
+    let destination = Destination::of_images(options, "similar".into(), &request, None)?;
     let job = firefly.generate_similar_images(request).await?;
     finish(&firefly, job, &destination, out, wait).await
 }
@@ -120,14 +99,7 @@ pub async fn composite(
             .seeds(options.seeds.clone())
             .size(options.size.clone()),
     )?;
-    let destination = Destination::new(
-        &options.output,
-        naming::slug(&args.prompt),
-        &request,
-        None,
-        options.force,
-    )?
-    .showing(options.show);
+    let destination = Destination::of_images(options, naming::slug(&args.prompt), &request, None)?;
     let job = firefly.generate_object_composite(request).await?;
     finish(&firefly, job, &destination, out, wait).await
 }

@@ -24,7 +24,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::{
-    args::FleetArgs,
+    args::{FleetArgs, ImageOptions},
     error::CliError,
     naming,
     output::{self, Output},
@@ -105,6 +105,17 @@ impl<'a> Destination<'a> {
             force,
             show: false,
         })
+    }
+
+    /// The destination of an image command: its `-o`, `--force` and
+    /// `--show`.
+    pub fn of_images(
+        options: &'a ImageOptions,
+        stem: String,
+        request: &impl Serialize,
+        model: Option<&str>,
+    ) -> Result<Self, CliError> {
+        Ok(Self::new(&options.output, stem, request, model, options.force)?.showing(options.show))
     }
 
     /// With `--show`.
