@@ -6,6 +6,9 @@
 //!   `openapi/firefly.yaml` (see [`spec`]).
 //! - `spec check DIR`: fails when `openapi/firefly.yaml` is not what
 //!   `spec import DIR` would write.
+//! - `spec diff OLD NEW`: prints, as Markdown, what changed for a user of
+//!   the API between two OpenAPI 3.0 documents (YAML or JSON), e.g. the
+//!   committed `openapi/firefly.yaml` and a fresh import.
 //! - `package-check`: packages every publishable crate and builds the SDK's
 //!   tests, examples and benchmarks from its `.crate`, as a registry user gets
 //!   them (see [`package_check`]).
@@ -22,9 +25,10 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask spec import DIR   write openapi/firefly.yaml from Adobe's files in DIR
        cargo xtask spec check DIR    fail if openapi/firefly.yaml differs from a fresh import
+       cargo xtask spec diff OLD NEW print (Markdown) what changed for API users from OLD to NEW
        cargo xtask package-check     package the publishable crates and build them from their .crate files
 
-DIR is relative to the repository root, e.g. ../shared/reference/adobe";
+DIR, OLD and NEW are relative to the repository root, e.g. ../shared/reference/specs/firefly";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["spec", "import", dir] => spec::run_import(&root, &root.join(dir)),
         ["spec", "check", dir] => spec::run_check(&root, &root.join(dir)),
+        ["spec", "diff", old, new] => spec::run_diff(&root, &root.join(old), &root.join(new)),
         ["package-check"] => package_check::run(&root),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
