@@ -93,7 +93,7 @@ mod tests {
     fn adobe_dir() -> Option<PathBuf> {
         let dir = std::env::var_os("FIREFLY_ADOBE_SPECS")
             .map(PathBuf::from)
-            .unwrap_or_else(|| repo_root().join("../shared/reference/adobe"));
+            .unwrap_or_else(|| repo_root().join("../shared/reference/specs/firefly"));
         if dir.is_dir() {
             Some(dir)
         } else {
@@ -111,14 +111,40 @@ mod tests {
         check(&repo_root(), &dir).unwrap();
     }
 
-    #[test]
-    fn a_changed_limit_in_adobes_files_fails_the_check_naming_the_path() {
-        let Some(dir) = adobe_dir() else { return };
+    /// A copy of Adobe's files in a temporary folder.
+    fn copy_of(dir: &Path) -> tempfile::TempDir {
         let copy = tempfile::tempdir().unwrap();
-        for entry in fs::read_dir(&dir).unwrap() {
+        for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             fs::copy(&path, copy.path().join(path.file_name().unwrap())).unwrap();
         }
+        copy
+    }
+
+    #[test]
+    fn a_changed_enum_in_adobes_file_fails_the_check_naming_the_path() {
+        let Some(dir) = adobe_dir() else { return };
+        let copy = copy_of(&dir);
+        let file = copy.path().join("firefly-api.json");
+        let mut doc: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+        let values = doc
+            .pointer_mut("/components/schemas/AspectRatio/enum")
+            .and_then(Value::as_array_mut)
+            .expect("Image Model 5's aspect ratios are an enum");
+        assert_eq!(values.pop(), Some(Value::from("auto")));
+        fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+
+        let err = check(&repo_root(), copy.path()).unwrap_err();
+        assert!(
+            err.contains("$.components.schemas.AspectRatio.enum"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_changed_limit_in_adobes_files_fails_the_check_naming_the_path() {
+        let Some(dir) = adobe_dir() else { return };
+        let copy = copy_of(&dir);
         let file = copy.path().join("FFApiOpenApi3.json");
         let mut doc: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
         let limit = doc

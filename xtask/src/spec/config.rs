@@ -13,7 +13,8 @@
 //!   and every schema the union rule makes out of several named ones, with
 //!   its published name;
 //! - `openEnums`: the string enums the SDK decodes as open enums;
-//! - `extract`: inline schemas that get a component name.
+//! - `extract`: inline schemas that get a component name;
+//! - `unreached`: schemas no operation refers to, left out of the output.
 
 use std::collections::BTreeMap;
 
@@ -35,6 +36,10 @@ pub struct ImportConfig {
     pub open_enums: Vec<String>,
     #[serde(default)]
     pub extract: Vec<Extract>,
+    /// Component schemas (published names) no operation reaches, left out
+    /// of the output.
+    #[serde(default)]
+    pub unreached: Vec<String>,
 }
 
 /// One of Adobe's files.
@@ -44,6 +49,10 @@ pub struct SourceEntry {
     pub file: String,
     /// Suffix for this file's schema names that collide with another file's.
     pub tag: String,
+    /// When given, only these operations (`method path`) are taken from the
+    /// file, with the schemas they reach; the rest of the file is ignored.
+    #[serde(default)]
+    pub operations: Option<Vec<String>>,
 }
 
 /// A decision of the union rule: either an operation whose copies disagree
@@ -119,6 +128,14 @@ impl ImportConfig {
             .iter()
             .try_for_each(Disagreement::check)?;
         Ok(config)
+    }
+
+    /// The operations taken from `file`, when the overlay limits them.
+    pub fn operations(&self, file: &str) -> Option<&[String]> {
+        self.sources
+            .iter()
+            .find(|s| s.file == file)
+            .and_then(|s| s.operations.as_deref())
     }
 
     /// The tag of `file`, if it is a listed source.

@@ -6,7 +6,10 @@
 //! - 3.1 schema constructs become their 3.0.3 form: `type` arrays and
 //!   `anyOf`/`oneOf` with a `{type: null}` member become `nullable`; `const`
 //!   becomes a one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum`
-//!   become `minimum`/`maximum` plus the boolean.
+//!   become `minimum`/`maximum` plus the boolean; `propertyNames` naming an
+//!   enum (inline or by reference) becomes one optional property per value,
+//!   each with the `additionalProperties` schema, the names kept in
+//!   `x-property-names`; `discriminator` is 3.0.3 already and stays.
 //! - References: a `$ref` with sibling keywords becomes `allOf: [{$ref}]`
 //!   plus the siblings (progenitor ignores siblings of `$ref`); an `allOf`
 //!   holding a single `$ref` and nothing else becomes the bare `$ref`.
@@ -88,7 +91,26 @@ fn strip(value: &mut Value, kind: Kind) {
 
 /// Converts every schema of `doc` to its OpenAPI 3.0.3 form.
 pub fn convert_schemas(doc: &mut Value) -> Result<(), String> {
+    inline_property_names(doc)?;
     walk::for_each_schema_root(doc, &mut convert_schema)
+}
+
+/// Replaces a `propertyNames` that is a reference by the schema it points
+/// at, so [`convert_schema`], which sees one schema at a time, can read its
+/// enum.
+fn inline_property_names(doc: &mut Value) -> Result<(), String> {
+    let whole = doc.clone();
+    walk::for_each_schema(doc, &mut |map, at| {
+        let Some(reference) = map.get("propertyNames").and_then(walk::bare_ref) else {
+            return Ok(());
+        };
+        let target = reference
+            .strip_prefix('#')
+            .and_then(|pointer| whole.pointer(pointer))
+            .ok_or_else(|| format!("{at}.propertyNames: dangling reference {reference}"))?;
+        map.insert("propertyNames".into(), target.clone());
+        Ok(())
+    })
 }
 
 /// Converts one schema and its subschemas (children first).
@@ -113,6 +135,7 @@ pub fn convert_schema(schema: &mut Value, at: &str) -> Result<(), String> {
         map.insert("enum".into(), json!([value]));
     }
     type_array(map, at)?;
+    property_names(map, at)?;
     null_alternatives(map, "anyOf", at)?;
     null_alternatives(map, "oneOf", at)?;
     numeric_exclusive(map, "exclusiveMinimum", "minimum", |new, old| new >= old)?;
@@ -167,6 +190,46 @@ fn type_array(map: &mut Map<String, Value>, at: &str) -> Result<(), String> {
     if nullable {
         map.insert("nullable".into(), Value::Bool(true));
     }
+    Ok(())
+}
+
+/// `propertyNames: {enum: [a, b]}` beside `additionalProperties: S` →
+/// optional properties `a` and `b` of schema `S`, and
+/// `x-property-names: [a, b]`. 3.0.3 cannot limit the names of a map; the
+/// properties give each allowed key a typed field, the extension keeps
+/// Adobe's list. `additionalProperties` goes: no other name is allowed, so
+/// it would only describe keys that cannot exist.
+fn property_names(map: &mut Map<String, Value>, at: &str) -> Result<(), String> {
+    let Some(names) = map.remove("propertyNames") else {
+        return Ok(());
+    };
+    let Some(values) = names
+        .get("enum")
+        .and_then(Value::as_array)
+        .filter(|_| names.get("type").is_none_or(|t| t == "string"))
+    else {
+        return Err(format!(
+            "{at}: `propertyNames` without a string enum has no OpenAPI 3.0.3 form"
+        ));
+    };
+    let value_schema = match map.remove("additionalProperties") {
+        Some(Value::Object(schema)) => Value::Object(schema),
+        _ => json!({}),
+    };
+    let properties = map
+        .entry("properties")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .ok_or_else(|| format!("{at}: `properties` must be an object"))?;
+    for value in values {
+        let name = value
+            .as_str()
+            .ok_or_else(|| format!("{at}.propertyNames: a name must be a string"))?;
+        properties
+            .entry(name)
+            .or_insert_with(|| value_schema.clone());
+    }
+    map.insert("x-property-names".into(), Value::Array(values.clone()));
     Ok(())
 }
 
@@ -336,6 +399,62 @@ mod tests {
         assert_eq!(
             convert(json!({"properties": {"p": {"allOf": [{"$ref": r}]}}})),
             json!({"properties": {"p": {"$ref": r}}})
+        );
+    }
+
+    #[test]
+    fn property_names_become_properties() {
+        let link = json!({"type": "object", "properties": {"href": {"type": "string"}}});
+        assert_eq!(
+            convert(json!({
+                "type": "object",
+                "additionalProperties": link,
+                "propertyNames": {"type": "string", "enum": ["cancel", "result"]}
+            })),
+            json!({
+                "type": "object",
+                "properties": {"cancel": link, "result": link},
+                "x-property-names": ["cancel", "result"]
+            })
+        );
+        let err =
+            convert_schema(&mut json!({"propertyNames": {"pattern": "^a"}}), "here").unwrap_err();
+        assert!(
+            err.contains("here") && err.contains("propertyNames"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_referenced_property_names_enum_is_read_through_the_reference() {
+        let mut doc = json!({"components": {"schemas": {
+            "Keys": {"type": "string", "enum": ["a"]},
+            "M": {"type": "object", "additionalProperties": {"type": "integer"},
+                  "propertyNames": {"$ref": "#/components/schemas/Keys"}}
+        }}});
+        convert_schemas(&mut doc).unwrap();
+        assert_eq!(
+            doc["components"]["schemas"]["M"],
+            json!({"type": "object",
+                   "properties": {"a": {"type": "integer"}}, "x-property-names": ["a"]})
+        );
+    }
+
+    #[test]
+    fn a_discriminated_one_of_is_kept() {
+        let schema = json!({
+            "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+            "discriminator": {"propertyName": "status",
+                              "mapping": {"a": "#/components/schemas/A"}}
+        });
+        assert_eq!(convert(schema.clone()), schema);
+    }
+
+    #[test]
+    fn type_arrays_and_const_in_one_schema() {
+        assert_eq!(
+            convert(json!({"type": ["string", "null"], "const": "x"})),
+            json!({"type": "string", "nullable": true, "enum": ["x"]})
         );
     }
 

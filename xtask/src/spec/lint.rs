@@ -7,7 +7,8 @@
 //!   every property of every schema a `description` (progenitor turns the
 //!   description on the property itself into the field's doc comment; the
 //!   SDK tests that every public field has one), and every enum one.
-//! - No field without documentation comes out of an `anyOf` or `oneOf`:
+//! - No field without documentation comes out of an `anyOf` or `oneOf`
+//!   (a `oneOf` of named schemas is an enum of them, and fine):
 //!   progenitor turns one with object branches into a struct of
 //!   `subtype_N` fields, so every branch that is not a plain value (a
 //!   string, a number...) must be a named, described schema.
@@ -124,7 +125,13 @@ fn schemas(doc: &mut Value, problems: &mut Vec<String>) {
                 .flatten()
                 .filter(|b| is_object(b))
                 .count();
-            if objects > 1 {
+            // A `oneOf` of named schemas becomes an enum with one variant
+            // per schema, each documented by its schema's description.
+            let all_named = branches
+                .into_iter()
+                .flatten()
+                .all(|b| walk::bare_ref(b).is_some());
+            if objects > 1 && !(key == "oneOf" && all_named) {
                 problems.push(format!(
                     "{at}.{key}: {objects} object branches; progenitor makes a struct of \
                      undocumented `subtype_N` fields of them (merge them by the union rule)"

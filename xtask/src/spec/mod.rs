@@ -5,7 +5,9 @@
 //! The pipeline, one module per step:
 //! 1. [`load`]: read Adobe's files and the overlay (with their SHA-256);
 //!    order the files as the overlay's `x-import.sources` lists them.
-//! 2. [`convert`]: per file, drop Adobe's prose and convert 3.1 to 3.0.3.
+//! 2. [`select`]: from a file listed with `operations`, only those
+//!    operations and what they reach. [`convert`]: per file, drop Adobe's
+//!    prose and convert 3.1 to 3.0.3.
 //! 3. [`names`]: one schema per (file, name), collisions renamed by one
 //!    rule, then the published names from `x-import.names`.
 //! 4. [`overlay`]: name the inline schemas inside component schemas
@@ -22,6 +24,7 @@
 //!
 //! [`check`] re-runs all of it in memory and compares.
 
+mod changes;
 mod check;
 mod config;
 mod convert;
@@ -33,6 +36,7 @@ mod merge;
 mod names;
 mod overlay;
 mod schema_union;
+mod select;
 mod union;
 mod walk;
 
@@ -67,6 +71,9 @@ pub fn import(root: &Path, dir: &Path) -> Result<Imported, String> {
     let mut sources = load::in_precedence_order(sources, &overlay.config)?;
     for source in &mut sources {
         check_top_level(source)?;
+        if let Some(operations) = overlay.config.operations(&source.file) {
+            select::only_operations(&mut source.doc, operations, &source.file)?;
+        }
         convert::strip_prose(&mut source.doc);
         convert::convert_schemas(&mut source.doc).map_err(|e| format!("{}: {e}", source.file))?;
     }
@@ -105,6 +112,11 @@ pub fn import(root: &Path, dir: &Path) -> Result<Imported, String> {
     overlay::extract(&mut doc, &outer, &mut notes)?;
     let actions = overlay::apply(&mut doc, &overlay.doc)?;
     notes.push(format!("applied {actions} overlay actions"));
+    let dropped = select::drop_unreached(&mut doc, &overlay.config.unreached)?;
+    notes.push(format!(
+        "left out {} unreached schemas: {dropped:?}",
+        dropped.len()
+    ));
     lint::lint(&mut doc)?;
 
     let yaml = format!("{}\n{}", emit::header(&inputs), emit::to_yaml(&doc));
@@ -198,5 +210,12 @@ pub fn run_import(root: &Path, dir: &Path) -> Result<(), String> {
 pub fn run_check(root: &Path, dir: &Path) -> Result<(), String> {
     check::check(root, dir)?;
     eprintln!("{OUTPUT_PATH} is up to date");
+    Ok(())
+}
+
+/// `spec diff OLD NEW`: prints, as Markdown, what changed for a user of
+/// the API between two imported documents (see [`changes`]).
+pub fn run_diff(root: &Path, old: &Path, new: &Path) -> Result<(), String> {
+    print!("{}", changes::report(root, old, new)?);
     Ok(())
 }

@@ -273,7 +273,26 @@ pub fn rename_refs(value: &mut Value, names: &BTreeMap<String, String>) -> Resul
                     .ok_or_else(|| format!("dangling reference {reference}"))?;
                 *reference = format!("#/components/schemas/{new}");
             }
-            map.values_mut().try_for_each(|v| rename_refs(v, names))
+            // A discriminator names its schemas by reference too.
+            if let Some(Value::Object(mapping)) = map
+                .get_mut("discriminator")
+                .and_then(|d| d.get_mut("mapping"))
+            {
+                for target in mapping.values_mut() {
+                    let Value::String(reference) = target else {
+                        return Err("a discriminator mapping must map to references".into());
+                    };
+                    let name = walk::schema_ref_name(reference)
+                        .ok_or_else(|| format!("unsupported reference {reference}"))?;
+                    let new = names
+                        .get(name)
+                        .ok_or_else(|| format!("dangling reference {reference}"))?;
+                    *reference = format!("#/components/schemas/{new}");
+                }
+            }
+            map.iter_mut()
+                .filter(|(k, _)| k.as_str() != "discriminator")
+                .try_for_each(|(_, v)| rename_refs(v, names))
         }
         Value::Array(items) => items.iter_mut().try_for_each(|v| rename_refs(v, names)),
         _ => Ok(()),
