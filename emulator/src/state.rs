@@ -88,6 +88,8 @@ pub(crate) struct Job {
     pub(crate) outputs: Vec<Output>,
     pub(crate) size: (u32, u32),
     pub(crate) content_class: Option<String>,
+    /// An upscale job: its outputs are answered as `{id, presignedUrl}`.
+    pub(crate) upscaled: bool,
 }
 
 /// One generated image or video of a result.

@@ -71,13 +71,16 @@ async fn every_documented_body_is_accepted_by_its_operation() {
     let cases = documented_bodies();
     for case in &cases {
         let (status, body) = client.post(case.path, case.model, &case.body).await;
-        let expected = if answers_with_a_job(case.path) {
-            202
-        } else {
-            200
+        let expected = match (answers_with_a_job(case.path), answers_with_links(case.path)) {
+            (_, true) if case.path.starts_with("/v4/") => 200,
+            (true, _) => 202,
+            _ => 200,
         };
         assert_eq!(status, expected, "{} {}: {body}", case.path, case.body);
-        if expected == 202 {
+        if answers_with_links(case.path) {
+            assert!(body["links"]["result"]["href"].is_string(), "{body}");
+            assert!(body["links"]["cancel"]["href"].is_string(), "{body}");
+        } else if answers_with_a_job(case.path) {
             assert!(body["jobId"].is_string(), "{body}");
         } else {
             assert!(body["outputs"].is_array(), "{body}");
@@ -322,6 +325,39 @@ async fn shapes_the_schemas_forbid_are_refused_naming_the_field() {
             "body.seeds",
         ),
         (
+            case(
+                "/v3/images/upscale",
+                json!({"image": {"source": {"url": IMAGE_URL}}, "seeds": [1], "upscaleFactor": 5}),
+            ),
+            "body.upscaleFactor",
+        ),
+        (
+            case(
+                "/v3/images/upscale",
+                json!({"image": {"source": {"url": IMAGE_URL}}}),
+            ),
+            "body.seeds",
+        ),
+        (
+            case(
+                "/v3/images/precise-composite",
+                json!({
+                    "background": {"image": {"source": {"url": IMAGE_URL}},
+                                   "fillAreaMask": {"source": {"url": IMAGE_URL}}},
+                    "object": {"image": {"source": {"url": IMAGE_URL}}},
+                    "numVariations": 4,
+                }),
+            ),
+            "body.numVariations",
+        ),
+        (
+            case(
+                "/v4/images/generate-async",
+                json!({"prompt": "a cat", "aspectRatio": "2:1"}),
+            ),
+            "body.aspectRatio",
+        ),
+        (
             case("/v3/videos/generate", json!({"bitRateFactor": 64})),
             "body.bitRateFactor",
         ),
@@ -389,7 +425,11 @@ async fn what_one_operation_forbids_another_may_accept() {
     // Video prompts have no length limit in the spec; image prompts do.
     let long_prompt = "x".repeat(1025);
     let (status, body) = client
-        .post("/v3/videos/generate", None, &json!({"prompt": long_prompt}))
+        .post(
+            "/v3/videos/generate",
+            Some("video1_standard"),
+            &json!({"prompt": long_prompt}),
+        )
         .await;
     assert_eq!(status, 202, "{body}");
     // Sync fill has no `size`: it is an unknown field there, not a too-large size.

@@ -1,6 +1,7 @@
 //! Asynchronous generation: submitting a job to any of the `-async` image
-//! endpoints or to video generation (202 with status and cancel URLs),
-//! `GET /v3/status/{jobId}` and `PUT /v3/cancel/{jobId}`.
+//! endpoints, the composites or video generation (202 with status and
+//! cancel URLs), to Image Model 5 (200 with links) or upscale (202 with
+//! links), `GET /v3/status/{jobId}` and `PUT /v3/cancel/{jobId}`.
 
 use std::sync::{Arc, atomic::Ordering};
 
@@ -23,7 +24,65 @@ use crate::{
     state::{EmulatorState, Job, JobState, OutputKind, Phase},
 };
 
-/// The endpoints that answer with a job.
+/// How an endpoint answers a job it accepted.
+#[derive(Clone, Copy)]
+enum Answer {
+    /// `{jobId, statusUrl, cancelUrl}` with this status.
+    JobUrls(u16),
+    /// `{links: {result: {href}, cancel: {href}}}` with this status.
+    Links(u16),
+}
+
+/// A job endpoint: the operation, its answer, whether it upscales.
+#[derive(Clone, Copy)]
+struct JobOperation {
+    operation: Operation,
+    answer: Answer,
+    upscaled: bool,
+}
+
+/// The endpoints of the 2026 API, beside the v3 ones in [`OPERATIONS`].
+const NEWER_OPERATIONS: &[JobOperation] = &[
+    JobOperation {
+        operation: Operation {
+            path: "/v4/images/generate-async",
+            output: OutputKind::Image,
+        },
+        answer: Answer::Links(200),
+        upscaled: false,
+    },
+    JobOperation {
+        operation: Operation {
+            path: "/v3/images/upscale",
+            output: OutputKind::Image,
+        },
+        answer: Answer::Links(202),
+        upscaled: true,
+    },
+    JobOperation {
+        operation: Operation {
+            path: "/v3/images/precise-composite",
+            output: OutputKind::Image,
+        },
+        answer: Answer::JobUrls(202),
+        upscaled: false,
+    },
+    JobOperation {
+        operation: Operation {
+            path: "/v3/images/adaptive-composite",
+            output: OutputKind::Image,
+        },
+        answer: Answer::JobUrls(202),
+        upscaled: false,
+    },
+];
+
+/// The paths of [`NEWER_OPERATIONS`].
+pub(super) fn newer_paths() -> impl Iterator<Item = &'static str> {
+    NEWER_OPERATIONS.iter().map(|o| o.operation.path)
+}
+
+/// The endpoints that answer 202 with a job id and its URLs.
 pub(super) const OPERATIONS: &[Operation] = &[
     Operation {
         path: "/v3/images/generate-async",
@@ -53,12 +112,16 @@ pub(super) const OPERATIONS: &[Operation] = &[
 
 pub(super) fn routes() -> Routes {
     let mut routes = Routes::new();
-    for operation in OPERATIONS {
-        let operation = *operation;
+    let classic = OPERATIONS.iter().map(|&operation| JobOperation {
+        operation,
+        answer: Answer::JobUrls(202),
+        upscaled: false,
+    });
+    for job_operation in classic.chain(NEWER_OPERATIONS.iter().copied()) {
         routes = routes.route(
             METHOD,
-            operation.path,
-            move |State(state), headers, body| submit(state, operation, headers, body),
+            job_operation.operation.path,
+            move |State(state), headers, body| submit(state, job_operation, headers, body),
         );
     }
     routes
@@ -68,10 +131,11 @@ pub(super) fn routes() -> Routes {
 
 async fn submit(
     state: Arc<EmulatorState>,
-    operation: Operation,
+    job_operation: JobOperation,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let operation = job_operation.operation;
     let request = match state.generation_request(operation, &headers, &body).await {
         Ok(request) => request,
         Err(refusal) => return refusal,
@@ -93,16 +157,24 @@ async fn submit(
             outputs,
             size,
             content_class: request["contentClass"].as_str().map(str::to_owned),
+            upscaled: job_operation.upscaled,
         },
     );
-    json_response(
-        202,
-        json!({
-            "jobId": job_id,
-            "statusUrl": format!("{}/v3/status/{job_id}", state.url),
-            "cancelUrl": format!("{}/v3/cancel/{job_id}", state.url),
-        }),
-    )
+    let status_url = format!("{}/v3/status/{job_id}", state.url);
+    let cancel_url = format!("{}/v3/cancel/{job_id}", state.url);
+    match job_operation.answer {
+        Answer::JobUrls(status) => json_response(
+            status,
+            json!({"jobId": job_id, "statusUrl": status_url, "cancelUrl": cancel_url}),
+        ),
+        Answer::Links(status) => json_response(
+            status,
+            json!({
+                "links": {"result": {"href": status_url}, "cancel": {"href": cancel_url}},
+                "progress": 0,
+            }),
+        ),
+    }
 }
 
 async fn status(
@@ -137,6 +209,13 @@ async fn status(
                 "error_code": "runtime_error",
                 "message": "The job failed (injected by the emulator).",
             })
+        }
+        (JobState::Active, Phase::Done) if job.upscaled => {
+            let outputs: Vec<_> = (job.outputs.iter().enumerate())
+                .map(|(i, output)| json!({"id": format!("output-{}", i + 1), "presignedUrl": output.url}))
+                .collect();
+            let result = json!({"outputs": outputs, "version": "precise_upsampler_v1"});
+            json!({"jobId": job_id, "status": "succeeded", "result": result})
         }
         (JobState::Active, Phase::Done) => {
             let result = result_body(&job.outputs, job.size, job.content_class.as_deref());

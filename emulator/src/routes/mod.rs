@@ -112,7 +112,9 @@ pub(crate) fn generation_operations() -> Vec<(Verb, &'static str)> {
     sync::OPERATIONS
         .iter()
         .chain(jobs::OPERATIONS)
-        .map(|operation| (generation::METHOD, operation.path))
+        .map(|operation| operation.path)
+        .chain(jobs::newer_paths())
+        .map(|path| (generation::METHOD, path))
         .collect()
 }
 

@@ -78,9 +78,32 @@ pub fn spec_generation_paths(spec: &Value) -> BTreeSet<String> {
     paths
 }
 
-/// Whether an operation answers with a job (202) rather than the result.
+/// Whether an operation answers with a job rather than the result.
 pub fn answers_with_a_job(path: &str) -> bool {
-    path.ends_with("-async") || path == "/v3/videos/generate"
+    path.ends_with("-async")
+        || [
+            "/v3/videos/generate",
+            "/v3/images/upscale",
+            "/v3/images/precise-composite",
+            "/v3/images/adaptive-composite",
+        ]
+        .contains(&path)
+}
+
+/// Whether an operation's accepted job is answered with links (Image Model 5
+/// and upscale) rather than a job id and URLs.
+pub fn answers_with_links(path: &str) -> bool {
+    path == "/v4/images/generate-async" || path == "/v3/images/upscale"
+}
+
+/// The `x-model-version` an operation requires, sent unless a case names
+/// another.
+fn required_model(path: &str) -> Option<&'static str> {
+    match path {
+        "/v3/videos/generate" => Some("video1_standard"),
+        "/v4/images/generate-async" => Some("image5"),
+        _ => None,
+    }
 }
 
 /// A started emulator and a valid token for it.
@@ -130,7 +153,7 @@ pub struct Case {
 pub fn case(path: &'static str, body: Value) -> Case {
     Case {
         path,
-        model: None,
+        model: required_model(path),
         body,
     }
 }
@@ -351,6 +374,77 @@ pub fn documented_bodies() -> Vec<Case> {
                 "style": style,
             }),
         ),
+        // Image5Request: the prompt is required; a reference image makes
+        // it an edit.
+        case("/v4/images/generate-async", json!({"prompt": "a cat"})),
+        case(
+            "/v4/images/generate-async",
+            json!({
+                "prompt": "a cat in a spacesuit",
+                "aspectRatio": "16:9",
+                "resolutionLevel": "4MP",
+                "modelId": "firefly_image",
+                "modelSpecificPayload": {"localeCode": "en-US", "prompt_reasoner": "quality"},
+                "numVariations": 1,
+                "seeds": [7],
+            }),
+        ),
+        case(
+            "/v4/images/generate-async",
+            json!({
+                "prompt": "make it night",
+                "aspectRatio": "auto",
+                "referenceBlobs": [{"source": {"uploadId": UPLOAD_ID}, "usage": "general"}],
+            }),
+        ),
+        // UpscaleRequest: the image and the seeds are required.
+        case(
+            "/v3/images/upscale",
+            json!({"image": {"source": upload}, "seeds": [1]}),
+        ),
+        case(
+            "/v3/images/upscale",
+            json!({"image": {"source": url}, "seeds": [1, 2, 3, 4], "upscaleFactor": 6}),
+        ),
+        // The composites: the background (with its mask) and the object.
+        case(
+            "/v3/images/precise-composite",
+            json!({
+                "background": {"image": {"source": url}, "fillAreaMask": {"source": mask_url}},
+                "object": {"image": {"source": upload}},
+            }),
+        ),
+        case(
+            "/v3/images/precise-composite",
+            json!({
+                "background": {"image": {"source": upload}, "fillAreaMask": {"source": mask_upload}},
+                "object": {"image": {"source": url}},
+                "numVariations": 3,
+                "seeds": [1, 2, 3],
+                "blend": 0.25,
+                "output": {"mediaType": "image/jxl"},
+            }),
+        ),
+        case(
+            "/v3/images/adaptive-composite",
+            json!({
+                "background": {"image": {"source": url}, "fillAreaMask": {"source": mask_url}},
+                "object": {"image": {"source": upload}},
+            }),
+        ),
+        case(
+            "/v3/images/adaptive-composite",
+            json!({
+                "background": {"image": {"source": url}, "fillAreaMask": {"source": mask_url}},
+                "object": {"image": {"source": upload}, "mask": {"source": mask_upload}},
+                "numVariations": 2,
+                "seeds": [4, 5],
+                "harmonization": 0.6,
+                "shadowIntensity": 1,
+                "preserveBackground": true,
+                "output": {"mediaType": "image/webp"},
+            }),
+        ),
         // GenerateVideoRequest: nothing is required.
         case("/v3/videos/generate", json!({})),
         case_with_model(
@@ -358,7 +452,6 @@ pub fn documented_bodies() -> Vec<Case> {
             "video1_standard",
             json!({
                 "prompt": "a drone shot over a coastline",
-                "negativePrompt": "people",
                 "bitRateFactor": 18,
                 "seeds": [42],
                 "sizes": [{"width": 1920, "height": 1080}],
