@@ -64,8 +64,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let folder = PathBuf::from("firefly-output");
     tokio::fs::create_dir_all(&folder).await?;
     for output in &result.outputs {
-        let seed = output.seed;
-        let Some(url) = output.image.as_ref().and_then(|image| image.url.as_deref()) else {
+        let seed = output.seed.unwrap_or_default();
+        let Some(url) = output.url() else {
             println!(
                 "image with seed {seed} has no URL; read job {} again",
                 job.job_id

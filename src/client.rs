@@ -69,7 +69,7 @@ impl Firefly {
     /// Asks Firefly to cancel a job, at the `cancelUrl` Firefly gave.
     pub async fn cancel_job(&self, job: &JobAccepted) -> Result<(), Error> {
         let client = self.client_for(&job.cancel_url, "/v3/cancel/");
-        let call = client.cancel_job_v3().job_id(job.job_id.as_str());
+        let call = client.cancel_job_v4().job_id(job.job_id.as_str());
         match call.send().await {
             // Adobe may answer the cancel 200 with an empty body.
             Err(progenitor_client::Error::InvalidResponsePayload(body, _))
@@ -77,7 +77,7 @@ impl Firefly {
             {
                 Ok(())
             }
-            result => outcome("cancelJobV3", result).await.map(drop),
+            result => outcome("cancelJobV4", result).await.map(drop),
         }
     }
 

@@ -43,6 +43,9 @@ pub use config::ConfigError;
 // Request and response types (generated from the spec) and open enums.
 pub mod types;
 
+// A job's status, read leniently whatever the shape of its result.
+mod job_status;
+
 // Generated from openapi/firefly.yaml by build.rs; not public.
 mod generated;
 

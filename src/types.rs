@@ -6,20 +6,22 @@
 //! a value Adobe adds later decodes as `Unknown(..)` instead of failing.
 
 pub use crate::generated::types::{
-    Alignment, BaseModel, CameraMotion, CancelAccepted, CustomModel, CustomModelPage,
-    CustomModelSortOrder, ExpandImageRequest, ExpandImageResponse, ExpandImageSyncRequest,
-    FillImageRequest, FillImageResponse, FillImageSyncRequest, GenerateImagesRequest,
-    GenerateImagesResponse, GenerateImagesSyncRequest, GenerateObjectCompositeRequest,
-    GenerateObjectCompositeResponse, GenerateObjectCompositeSyncRequest,
-    GenerateSimilarImagesRequest, GenerateSimilarImagesResponse, GenerateSimilarImagesSyncRequest,
-    GenerateVideoRequest, GeneratedImage, HorizontalAlignment, ImageModelVersion, ImageReference,
-    InputImage, InputSource, Inset, JobAccepted, JobOutput, JobResult, JobStatusResponse, Mask,
-    OutputFile, PageLink, PageLinks, Placement, PublishedStateFilter, ShotAngle, ShotSize,
-    SimilarImageModelVersion, Size, SizeSync, SourceImage, SourceMask, StructureOptions,
-    StyleOptions, SyncFillInputImage, SyncInputImage, TimelinePlacement, UploadResponse,
-    UploadedImage, UpsamplerType, ValidationErrorDetail, VerticalAlignment, VideoImageCondition,
-    VideoImageInput, VideoModelVersion, VideoPromptStyle, VideoSettings, VideoSize, VideoSource,
+    Alignment, BaseModel, CameraMotion, CustomModel, CustomModelPage, CustomModelSortOrder,
+    ExpandImageRequest, ExpandImageResponse, ExpandImageSyncRequest, FillImageRequest,
+    FillImageResponse, FillImageSyncRequest, GenerateImagesRequest, GenerateImagesResponse,
+    GenerateImagesSyncRequest, GenerateObjectCompositeRequest, GenerateObjectCompositeResponse,
+    GenerateObjectCompositeSyncRequest, GenerateSimilarImagesRequest,
+    GenerateSimilarImagesResponse, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
+    GeneratedImage, HorizontalAlignment, ImageModelVersion, ImageReference, InputImage,
+    InputSource, Inset, JobAccepted, Mask, PageLink, PageLinks, Placement, PublishedStateFilter,
+    ShotAngle, ShotSize, SimilarImageModelVersion, Size, SizeSync, SourceImage, SourceMask,
+    StructureOptions, StyleOptions, SyncFillInputImage, SyncInputImage, TimelinePlacement,
+    UploadResponse, UploadedImage, UpsamplerType, ValidationErrorDetail, VerticalAlignment,
+    VideoImageCondition, VideoImageInput, VideoModelVersion, VideoPromptStyle, VideoSettings,
+    VideoSize,
 };
+
+pub use crate::job_status::{JobOutput, JobResult, JobStatusResponse, OutputFile, OutputSize};
 
 /// Builders for the generated request types, e.g.
 /// `GenerateImagesRequest::builder().prompt("a cat")`.
@@ -32,7 +34,7 @@ pub mod builder {
         ImageReference, InputImage, InputSource, Inset, Mask, Placement, Size, SizeSync,
         SourceImage, SourceMask, StructureOptions, StyleOptions, SyncFillInputImage,
         SyncInputImage, TimelinePlacement, VideoImageCondition, VideoImageInput, VideoSettings,
-        VideoSize, VideoSource,
+        VideoSize,
     };
 }
 

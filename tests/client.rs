@@ -196,7 +196,7 @@ async fn error_bodies_keep_status_code_message_and_request_id() {
         (e.status(), e.error_code(), e.request_id()),
         (Some(422), Some("validation_error"), Some("req-422"))
     );
-    assert_eq!(e.validation_errors()[0].msg, "too long");
+    assert_eq!(e.validation_errors()[0].msg.as_deref(), Some("too long"));
     assert!(e.is_validation() && !e.is_retryable());
     assert!(e.to_string().contains("body.prompt: too long"), "{e}");
 

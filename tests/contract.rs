@@ -56,7 +56,7 @@ async fn an_output_without_a_url_decodes_and_is_reported() {
         .unwrap();
     let image = result.outputs[0].image.as_ref().unwrap();
     assert_eq!(image.url, None);
-    assert_eq!(result.outputs[0].seed, 3);
+    assert_eq!(result.outputs[0].seed, Some(3));
 }
 
 #[tokio::test]

@@ -49,7 +49,7 @@ async fn token_submit_poll_download_end_to_end() {
     );
     assert_eq!(result.outputs.len(), 2);
     assert_eq!(
-        Some((result.size.width, result.size.height)),
+        result.size.map(|size| (size.width, size.height)),
         Some((2688, 1536))
     );
 

@@ -166,7 +166,7 @@ async fn job_status_and_wait() {
         .await
         .unwrap();
     assert_eq!(seen, [JobStatus::Running, JobStatus::Succeeded]);
-    assert_eq!(result.outputs[0].seed, 42);
+    assert_eq!(result.outputs[0].seed, Some(42));
     assert!(image_url(&result.outputs[0]).contains("/storage/cat.png"));
 
     let polls = server
@@ -239,7 +239,7 @@ use adobe_firefly::{
         HorizontalAlignment, InputImage, InputSource, Inset, Mask, Placement, PublishedStateFilter,
         ShotSize, SimilarImageModelVersion, SourceImage, SourceMask, SyncFillInputImage,
         SyncInputImage, TimelinePlacement, VerticalAlignment, VideoImageCondition, VideoImageInput,
-        VideoSettings, VideoSize, VideoSource,
+        VideoSettings, VideoSize,
     },
 };
 
@@ -409,7 +409,7 @@ async fn generate_object_composite() {
                 .image(input("product-1"))
                 .prompt("on a marble table")
                 .mask(SourceMask {
-                    source: uploaded("mask-1"),
+                    source: Some(uploaded("mask-1")),
                 })
                 .content_class(adobe_firefly::types::ContentClass::Photo);
             f.generate_object_composite(request).await
@@ -438,16 +438,11 @@ async fn generate_object_composite() {
 async fn generate_video() {
     snapshot_of("generate_video", "/v3/videos/generate", |f| async move {
         let keyframe = VideoImageCondition {
-            source: VideoSource {
-                upload_id: Some("frame-1".into()),
-                url: None,
-                creative_cloud_file_id: None,
-            },
+            source: uploaded("frame-1"),
             placement: TimelinePlacement { position: 0.0 },
         };
         let request = GenerateVideoRequest::builder()
             .prompt("a cat walking".to_owned())
-            .negative_prompt("rain".to_owned())
             .seeds(vec![5])
             .sizes(vec![
                 VideoSize {

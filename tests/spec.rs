@@ -10,7 +10,7 @@ fn the_spec_is_openapi_3_0_3_and_documents_every_operation() {
         ("/v3/images/generate", "post", "generateImages"),
         ("/v3/images/generate-async", "post", "generateImagesV3Async"),
         ("/v3/status/{jobId}", "get", "jobResultV3"),
-        ("/v3/cancel/{jobId}", "put", "cancelJobV3"),
+        ("/v3/cancel/{jobId}", "put", "cancelJobV4"),
         (
             "/v3/images/generate-similar-async",
             "post",
@@ -38,17 +38,49 @@ fn the_spec_is_openapi_3_0_3_and_documents_every_operation() {
         ("/v3/videos/generate", "post", "generateVideoV3"),
         ("/v2/storage/image", "post", "storageImageV2"),
         ("/v3/custom-models", "get", "getCustomModels"),
+        (
+            "/v4/images/generate-async",
+            "post",
+            "firefly_image_v5_generate_async_v4",
+        ),
+        ("/v3/images/upscale", "post", "preciseUpsamplerV3Async"),
+        ("/v3/images/precise-composite", "post", "preciseComposite"),
+        ("/v3/images/adaptive-composite", "post", "adaptiveComposite"),
     ] {
         assert_eq!(
             spec["paths"][path][method]["operationId"], operation_id,
             "{method} {path}"
         );
     }
-    assert_eq!(
-        spec["paths"]["/v3/images/generate"]["post"]["deprecated"],
-        true
-    );
-    let statuses = &spec["components"]["schemas"]["JobStatus"]["enum"];
+    // Adobe's 14 current operations and the 5 synchronous ones, deprecated,
+    // besides the IMS and Management endpoints.
+    let firefly_operations: Vec<(&String, &String)> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(path, _)| path.starts_with("/v"))
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |m| (path, m)))
+        .collect();
+    assert_eq!(firefly_operations.len(), 19, "{firefly_operations:?}");
+    for sync in [
+        "generate",
+        "generate-similar",
+        "generate-object-composite",
+        "expand",
+        "fill",
+    ] {
+        let path = format!("/v3/images/{sync}");
+        assert_eq!(spec["paths"][&path]["post"]["deprecated"], true, "{path}");
+    }
+    // Every status, across the two payloads of the status body.
+    let schemas = &spec["components"]["schemas"];
+    let statuses: Vec<&serde_json::Value> = [
+        &schemas["JobStatus"]["enum"],
+        &schemas["JobSucceededPayload"]["properties"]["status"]["enum"],
+    ]
+    .into_iter()
+    .flat_map(|values| values.as_array().unwrap())
+    .collect();
     for status in [
         "pending",
         "running",
@@ -59,10 +91,7 @@ fn the_spec_is_openapi_3_0_3_and_documents_every_operation() {
         "cancel_pending",
         "timeout",
     ] {
-        assert!(
-            statuses.as_array().unwrap().iter().any(|s| s == status),
-            "{status}"
-        );
+        assert!(statuses.iter().any(|s| *s == status), "{status}");
     }
 }
 

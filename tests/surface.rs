@@ -11,7 +11,7 @@ use adobe_firefly::{
         GenerateSimilarImagesRequest, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
         InputImage, InputSource, JobAccepted, JobResult, Mask, Placement, Size, SourceImage,
         SyncFillInputImage, SyncInputImage, TimelinePlacement, VideoImageCondition,
-        VideoImageInput, VideoSize, VideoSource,
+        VideoImageInput, VideoSize,
     },
 };
 use adobe_firefly_emulator::Emulator;
@@ -63,7 +63,7 @@ async fn download_all(firefly: &Firefly, result: &JobResult) -> usize {
     for output in &result.outputs {
         let (url, signature): (Option<&str>, &[u8]) = match (&output.image, &output.video) {
             (Some(image), _) => (image.url.as_deref(), b"\x89PNG"),
-            (_, Some(video)) => (Some(video.url.as_str()), b"ftyp"),
+            (_, Some(video)) => (video.url.as_deref(), b"ftyp"),
             _ => panic!("an output without a file: {output:?}"),
         };
         let url = url.expect("the output has a URL");
@@ -145,7 +145,7 @@ async fn every_async_operation_runs_end_to_end() {
     let result = finish(&firefly, video).await;
     assert!(result.outputs[0].video.is_some() && result.outputs[0].image.is_none());
     assert_eq!(
-        Some((result.size.width, result.size.height)),
+        result.size.map(|size| (size.width, size.height)),
         Some((1280, 720))
     );
     assert_eq!(download_all(&firefly, &result).await, 1);
@@ -331,10 +331,9 @@ async fn newer_operations_check_their_limits_before_sending() {
         "bitRateFactor"
     );
     let late = VideoImageCondition {
-        source: VideoSource {
+        source: InputSource {
             upload_id: Some("f".into()),
             url: None,
-            creative_cloud_file_id: None,
         },
         placement: TimelinePlacement { position: 1.5 },
     };

@@ -239,9 +239,10 @@ impl fmt::Display for CliError {
                     let url = output.url.as_deref().unwrap_or("(no URL given)");
                     write!(
                         f,
-                        "\n  not saved: seed {} ({}); fetch it within about an hour from {url}, \
+                        "\n  not saved: {} ({}); fetch it within about an hour from {url}, \
                          or read the job again with `firefly status {job_id}`",
-                        output.seed, output.reason
+                        output.which(),
+                        output.reason
                     )?;
                 }
                 Ok(())

@@ -154,7 +154,7 @@ impl Journal {
         key: &str,
         index: usize,
         path: &Path,
-        seed: i64,
+        seed: Option<i64>,
     ) -> std::io::Result<()> {
         self.append(
             json!({"key": key, "state": "file", "index": index, "path": path, "seed": seed}),
@@ -229,7 +229,9 @@ mod tests {
         let dir = scratch("reopen");
         let journal = Journal::open(&dir).unwrap();
         journal.submitted("k1", 1, "a cat", "job-1").unwrap();
-        journal.file_saved("k1", 0, &dir.join("c.png"), 7).unwrap();
+        journal
+            .file_saved("k1", 0, &dir.join("c.png"), Some(7))
+            .unwrap();
         journal.submitted("k2", 2, "a dog", "job-2").unwrap();
         journal
             .saved("k2", 2, "job-2", &[dir.join("a.png")])

@@ -82,11 +82,12 @@ fn is_punctuation_like(c: char) -> bool {
     )
 }
 
-/// The names to try for one output, best first: `<stem>-seed-<seed>`, then
+/// The names to try for one output, best first: `<stem>-<label>` (the label
+/// is `seed-<seed>`, or `output-<n>` for an output without a seed), then
 /// with the request's short hash, then with a counter. Without an extension.
-pub fn candidates(stem: &str, seed: i64, request_hash: &str) -> impl Iterator<Item = String> {
+pub fn candidates(stem: &str, label: &str, request_hash: &str) -> impl Iterator<Item = String> {
     let short: String = request_hash.chars().take(8).collect();
-    let plain = format!("{stem}-seed-{seed}");
+    let plain = format!("{stem}-{label}");
     let hashed = format!("{plain}-{short}");
     [plain, hashed.clone()]
         .into_iter()
@@ -159,7 +160,9 @@ mod tests {
 
     #[test]
     fn candidates_add_the_hash_then_a_counter() {
-        let names: Vec<String> = candidates("a-dog", 7, "0123456789abcdef").take(4).collect();
+        let names: Vec<String> = candidates("a-dog", "seed-7", "0123456789abcdef")
+            .take(4)
+            .collect();
         assert_eq!(
             names,
             [

@@ -44,12 +44,23 @@ impl Saved {
 /// fetched, and why saving failed.
 #[derive(Debug)]
 pub struct Unsaved {
-    pub seed: i64,
+    /// The output's seed; upscaled images have none.
+    pub seed: Option<i64>,
+    /// The output's place in the job's result, from 1.
+    pub number: usize,
     pub url: Option<String>,
     pub reason: String,
 }
 
 impl Unsaved {
+    /// `seed 7`, or `output 2` for an output without a seed.
+    pub fn which(&self) -> String {
+        match self.seed {
+            Some(seed) => format!("seed {seed}"),
+            None => format!("output {}", self.number),
+        }
+    }
+
     pub fn json(&self) -> Value {
         json!({"seed": self.seed, "url": self.url, "reason": self.reason})
     }
@@ -82,18 +93,15 @@ pub async fn save_outputs(
     dir: &Path,
     naming: &Naming<'_>,
     kept: &BTreeMap<usize, PathBuf>,
-    mut on_saved: impl FnMut(usize, &Path, i64),
+    mut on_saved: impl FnMut(usize, &Path, Option<i64>),
 ) -> SaveReport {
     let mut report = SaveReport::default();
     let created = tokio::fs::create_dir_all(dir).await;
     for (i, output) in result.outputs.iter().enumerate() {
-        let url = output
-            .image
-            .as_ref()
-            .and_then(|file| file.url.as_deref())
-            .or(output.video.as_ref().map(|file| file.url.as_str()));
+        let url = output.url();
         let unsaved = |reason: String| Unsaved {
             seed: output.seed,
+            number: i + 1,
             url: url.map(str::to_owned),
             reason,
         };
@@ -112,7 +120,7 @@ pub async fn save_outputs(
         if let Some(path) = kept.get(&i).filter(|path| path.exists()) {
             report.saved.push(Saved {
                 path: path.clone(),
-                seed: Some(output.seed),
+                seed: output.seed,
                 bytes: 0,
             });
             continue;
@@ -128,16 +136,16 @@ pub async fn save_outputs(
             TEMPORARY_FILES.fetch_add(1, Ordering::Relaxed)
         ));
         let seed = output.seed;
-        match save_one(firefly, url, &download, dir, naming, seed, |path| {
+        let label = match seed {
+            Some(seed) => format!("seed-{seed}"),
+            None => format!("output-{}", i + 1),
+        };
+        match save_one(firefly, url, &download, dir, naming, &label, |path| {
             on_saved(i, path, seed)
         })
         .await
         {
-            Ok((path, bytes)) => report.saved.push(Saved {
-                path,
-                seed: Some(seed),
-                bytes,
-            }),
+            Ok((path, bytes)) => report.saved.push(Saved { path, seed, bytes }),
             Err(reason) => {
                 let _ = tokio::fs::remove_file(&download).await;
                 report.unsaved.push(unsaved(reason));
@@ -155,7 +163,7 @@ async fn save_one(
     download: &Path,
     dir: &Path,
     naming: &Naming<'_>,
-    seed: i64,
+    label: &str,
     mut before_placing: impl FnMut(&Path),
 ) -> Result<(PathBuf, u64), String> {
     let bytes = firefly
@@ -163,7 +171,7 @@ async fn save_one(
         .await
         .map_err(|e| e.to_string())?;
     let extension = extension_of(download).await;
-    for name in naming::candidates(naming.stem, seed, naming.request_hash) {
+    for name in naming::candidates(naming.stem, label, naming.request_hash) {
         let path = dir.join(format!("{name}.{extension}"));
         // A name that is taken is never recorded: a rerun would take the
         // file there for this output's.

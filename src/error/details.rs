@@ -195,8 +195,8 @@ impl fmt::Display for ApiError {
                 })
                 .collect();
             write!(f, "; {}", location.join("."))?;
-            if !detail.msg.is_empty() {
-                write!(f, ": {}", Printable(&detail.msg))?;
+            if let Some(msg) = detail.msg.as_deref().filter(|m| !m.is_empty()) {
+                write!(f, ": {}", Printable(msg))?;
             }
         }
         write!(f, " ({})", self.advice())?;

@@ -129,6 +129,17 @@ fn string(schema: &Value, text: &str, path: &str) -> Checked {
 }
 
 fn range(schema: &Value, n: f64, path: &str) -> Checked {
+    // A number enum (`upscaleFactor`: 2, 3, 4, 6) is checked here: build.rs
+    // leaves it out of the generated type, as it does the other limits.
+    if let Some(values) = schema["enum"].as_array()
+        && !values.iter().any(|v| v.as_f64() == Some(n))
+    {
+        let allowed: Vec<String> = values.iter().map(Value::to_string).collect();
+        return Err(ValidationError::new(
+            path,
+            format!("is {n}; it must be one of {}", allowed.join(", ")),
+        ));
+    }
     let min = limit(schema, "minimum");
     let max = limit(schema, "maximum");
     let exclusive = |key: &str| schema[key].as_bool().unwrap_or(false);

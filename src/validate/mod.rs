@@ -186,7 +186,17 @@ pub(crate) fn object_composite(
     not_blank("prompt", &request.prompt)?;
     seeds(request.num_variations, &request.seeds)?;
     if let Some(mask) = &request.mask {
-        source("mask.source", &mask.source)?;
+        // The schema leaves the mask's source optional; a mask without one
+        // masks nothing, so it is refused here rather than by Firefly.
+        match &mask.source {
+            Some(mask_source) => source("mask.source", mask_source)?,
+            None => {
+                return Err(ValidationError::new(
+                    "mask.source",
+                    "is required with a mask",
+                ));
+            }
+        }
     }
     style(request.style.as_ref())?;
     placement_or_mask(
@@ -238,15 +248,11 @@ pub(crate) fn generate_video(request: &GenerateVideoRequest, sizes: SizePolicy) 
     }
     for (i, condition) in conditions.iter().enumerate() {
         let source = &condition.source;
-        let given = [
-            source.upload_id.is_some(),
-            source.url.is_some(),
-            source.creative_cloud_file_id.is_some(),
-        ];
+        let given = [source.upload_id.is_some(), source.url.is_some()];
         if given.iter().filter(|g| **g).count() != 1 {
             return Err(ValidationError::new(
                 format!("image.conditions.{i}.source"),
-                "takes exactly one of uploadId, url or creativeCloudFileId",
+                "takes exactly one of uploadId or url",
             ));
         }
     }

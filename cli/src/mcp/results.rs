@@ -88,11 +88,7 @@ pub async fn finished(
         .outputs
         .iter()
         .map(|output| {
-            let url = output
-                .image
-                .as_ref()
-                .and_then(|file| file.url.clone())
-                .or(output.video.as_ref().map(|file| file.url.clone()));
+            let url = output.url();
             json!({"seed": output.seed, "url": url})
         })
         .collect();
@@ -110,8 +106,8 @@ pub async fn finished(
         .collect();
     for unsaved in &report.unsaved {
         summary.push(format!(
-            "NOT saved: seed {} ({}); fetch it within about an hour from {}",
-            unsaved.seed,
+            "NOT saved: {} ({}); fetch it within about an hour from {}",
+            unsaved.which(),
             unsaved.reason,
             unsaved.url.as_deref().unwrap_or("(no URL given)")
         ));

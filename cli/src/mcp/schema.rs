@@ -29,7 +29,11 @@ upload_image, or an https URL Firefly can fetch (such as a pre-signed URL).";
 
 /// The SDK's definitions of an image source (`{uploadId}` or `{url}`),
 /// each replaced by the image string.
-const SOURCE_DEFINITIONS: &[&str] = &["InputSource", "VideoSource"];
+const SOURCE_DEFINITIONS: &[&str] = &[
+    "InputSource",
+    "ReferenceImageSource",
+    "CompositeImageSource",
+];
 
 /// Top-level properties that may also be given as an image string alone.
 const SHORTHAND_PROPERTIES: &[&str] = &["image", "mask"];
@@ -232,7 +236,7 @@ mod tests {
     #[test]
     fn a_video_source_is_a_string_too() {
         let schema = Value::Object((*input_schema::<GenerateVideoRequest>()).clone());
-        assert_eq!(schema["$defs"]["VideoSource"]["type"], "string");
+        assert_eq!(schema["$defs"]["InputSource"]["type"], "string");
     }
 
     #[test]
