@@ -261,17 +261,13 @@ fn deep_form(
 }
 
 /// Renames every `#/components/schemas/…` reference in `value` through
-/// `names`; any other or unknown reference is an error.
+/// `names`, the targets of a discriminator's mapping included; any other or
+/// unknown reference is an error.
 pub fn rename_refs(value: &mut Value, names: &BTreeMap<String, String>) -> Result<(), String> {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                let name = walk::schema_ref_name(reference)
-                    .ok_or_else(|| format!("unsupported reference {reference}"))?;
-                let new = names
-                    .get(name)
-                    .ok_or_else(|| format!("dangling reference {reference}"))?;
-                *reference = format!("#/components/schemas/{new}");
+                rename_ref(reference, names)?;
             }
             // A discriminator names its schemas by reference too.
             if let Some(Value::Object(mapping)) = map
@@ -282,12 +278,7 @@ pub fn rename_refs(value: &mut Value, names: &BTreeMap<String, String>) -> Resul
                     let Value::String(reference) = target else {
                         return Err("a discriminator mapping must map to references".into());
                     };
-                    let name = walk::schema_ref_name(reference)
-                        .ok_or_else(|| format!("unsupported reference {reference}"))?;
-                    let new = names
-                        .get(name)
-                        .ok_or_else(|| format!("dangling reference {reference}"))?;
-                    *reference = format!("#/components/schemas/{new}");
+                    rename_ref(reference, names)?;
                 }
             }
             map.iter_mut()
@@ -297,6 +288,17 @@ pub fn rename_refs(value: &mut Value, names: &BTreeMap<String, String>) -> Resul
         Value::Array(items) => items.iter_mut().try_for_each(|v| rename_refs(v, names)),
         _ => Ok(()),
     }
+}
+
+/// Renames one `#/components/schemas/…` reference through `names`.
+fn rename_ref(reference: &mut String, names: &BTreeMap<String, String>) -> Result<(), String> {
+    let name = walk::schema_ref_name(reference)
+        .ok_or_else(|| format!("unsupported reference {reference}"))?;
+    let new = names
+        .get(name)
+        .ok_or_else(|| format!("dangling reference {reference}"))?;
+    *reference = format!("#/components/schemas/{new}");
+    Ok(())
 }
 
 #[cfg(test)]
@@ -394,5 +396,29 @@ mod tests {
         assert!(err.contains("differ"), "{err}");
         let err = assign(&sources, &config(json!({}), json!({"Gone": "X"}))).unwrap_err();
         assert!(err.contains("Gone"), "{err}");
+    }
+
+    #[test]
+    fn a_discriminators_mapping_is_renamed_with_the_schemas() {
+        let names = BTreeMap::from([
+            ("A".to_string(), "Renamed".to_string()),
+            ("B".to_string(), "B".to_string()),
+        ]);
+        let mut schema = json!({
+            "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+            "discriminator": {"propertyName": "k", "mapping": {
+                "a": "#/components/schemas/A", "b": "#/components/schemas/B"
+            }}
+        });
+        rename_refs(&mut schema, &names).unwrap();
+        assert_eq!(
+            schema["discriminator"]["mapping"],
+            json!({"a": "#/components/schemas/Renamed", "b": "#/components/schemas/B"})
+        );
+        assert_eq!(schema["oneOf"][0]["$ref"], "#/components/schemas/Renamed");
+
+        let mut dangling = json!({"discriminator": {"mapping": {"c": "#/components/schemas/C"}}});
+        let err = rename_refs(&mut dangling, &names).unwrap_err();
+        assert!(err.contains("dangling") && err.contains("/C"), "{err}");
     }
 }
