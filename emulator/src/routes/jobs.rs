@@ -35,14 +35,34 @@ enum Answer {
 
 /// A job endpoint: the operation, its answer, whether it upscales.
 #[derive(Clone, Copy)]
-struct JobOperation {
-    operation: Operation,
+pub(super) struct JobOperation {
+    pub(super) operation: Operation,
     answer: Answer,
     upscaled: bool,
 }
 
-/// The endpoints of the 2026 API, beside the v3 ones in [`OPERATIONS`].
-const NEWER_OPERATIONS: &[JobOperation] = &[
+/// An endpoint answering 202 with a job id and its URLs, as the v3 ones do.
+const fn with_job_urls(path: &'static str, output: OutputKind) -> JobOperation {
+    JobOperation {
+        operation: Operation { path, output },
+        answer: Answer::JobUrls(202),
+        upscaled: false,
+    }
+}
+
+/// The endpoints that answer with a job.
+pub(super) const OPERATIONS: &[JobOperation] = &[
+    with_job_urls("/v3/images/generate-async", OutputKind::Image),
+    with_job_urls("/v3/images/generate-similar-async", OutputKind::Image),
+    with_job_urls("/v3/images/expand-async", OutputKind::Image),
+    with_job_urls("/v3/images/fill-async", OutputKind::Image),
+    with_job_urls(
+        "/v3/images/generate-object-composite-async",
+        OutputKind::Image,
+    ),
+    with_job_urls("/v3/videos/generate", OutputKind::Video),
+    with_job_urls("/v3/images/precise-composite", OutputKind::Image),
+    with_job_urls("/v3/images/adaptive-composite", OutputKind::Image),
     JobOperation {
         operation: Operation {
             path: "/v4/images/generate-async",
@@ -59,65 +79,11 @@ const NEWER_OPERATIONS: &[JobOperation] = &[
         answer: Answer::Links(202),
         upscaled: true,
     },
-    JobOperation {
-        operation: Operation {
-            path: "/v3/images/precise-composite",
-            output: OutputKind::Image,
-        },
-        answer: Answer::JobUrls(202),
-        upscaled: false,
-    },
-    JobOperation {
-        operation: Operation {
-            path: "/v3/images/adaptive-composite",
-            output: OutputKind::Image,
-        },
-        answer: Answer::JobUrls(202),
-        upscaled: false,
-    },
-];
-
-/// The paths of [`NEWER_OPERATIONS`].
-pub(super) fn newer_paths() -> impl Iterator<Item = &'static str> {
-    NEWER_OPERATIONS.iter().map(|o| o.operation.path)
-}
-
-/// The endpoints that answer 202 with a job id and its URLs.
-pub(super) const OPERATIONS: &[Operation] = &[
-    Operation {
-        path: "/v3/images/generate-async",
-        output: OutputKind::Image,
-    },
-    Operation {
-        path: "/v3/images/generate-similar-async",
-        output: OutputKind::Image,
-    },
-    Operation {
-        path: "/v3/images/expand-async",
-        output: OutputKind::Image,
-    },
-    Operation {
-        path: "/v3/images/fill-async",
-        output: OutputKind::Image,
-    },
-    Operation {
-        path: "/v3/images/generate-object-composite-async",
-        output: OutputKind::Image,
-    },
-    Operation {
-        path: "/v3/videos/generate",
-        output: OutputKind::Video,
-    },
 ];
 
 pub(super) fn routes() -> Routes {
     let mut routes = Routes::new();
-    let classic = OPERATIONS.iter().map(|&operation| JobOperation {
-        operation,
-        answer: Answer::JobUrls(202),
-        upscaled: false,
-    });
-    for job_operation in classic.chain(NEWER_OPERATIONS.iter().copied()) {
+    for &job_operation in OPERATIONS {
         routes = routes.route(
             METHOD,
             job_operation.operation.path,

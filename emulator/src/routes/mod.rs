@@ -109,12 +109,11 @@ pub(crate) fn served() -> Vec<(Verb, &'static str)> {
 /// The generation operations (method and path): their request bodies and
 /// `x-model-version` headers are checked against their entries in the spec.
 pub(crate) fn generation_operations() -> Vec<(Verb, &'static str)> {
-    sync::OPERATIONS
-        .iter()
-        .chain(jobs::OPERATIONS)
-        .map(|operation| operation.path)
-        .chain(jobs::newer_paths())
-        .map(|path| (generation::METHOD, path))
+    let synchronous = sync::OPERATIONS.iter();
+    let with_a_job = jobs::OPERATIONS.iter().map(|job| &job.operation);
+    synchronous
+        .chain(with_a_job)
+        .map(|operation| (generation::METHOD, operation.path))
         .collect()
 }
 
