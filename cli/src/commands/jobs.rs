@@ -55,17 +55,13 @@ fn status_document(job_id: &str, status: &JobStatusResponse) -> Value {
         .result
         .as_ref()
         .and_then(|result| serde_json::to_value(result).ok());
-    let outputs: Vec<Value> = result
-        .as_ref()
-        .and_then(|result| result["outputs"].as_array())
-        .into_iter()
-        .flatten()
-        .map(|output| {
-            let url = ["image", "video", "mask"]
-                .iter()
-                .find_map(|kind| output[kind]["url"].as_str());
-            json!({"seed": output["seed"], "url": url})
-        })
+    // `JobOutput::url` knows every shape an output comes in (`image.url`,
+    // `video.url`, an upscale's `presignedUrl`).
+    let outputs: Vec<Value> = status
+        .result
+        .iter()
+        .flat_map(|result| &result.outputs)
+        .map(|output| json!({"seed": output.seed, "url": output.url()}))
         .collect();
     json!({
         "job_id": status.job_id.as_deref().unwrap_or(job_id),
@@ -76,4 +72,42 @@ fn status_document(job_id: &str, status: &JobStatusResponse) -> Value {
         "message": status.message,
         "result": result,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(body: Value) -> Value {
+        let status: JobStatusResponse = serde_json::from_value(body).unwrap();
+        status_document("job-1", &status)
+    }
+
+    #[test]
+    fn outputs_of_every_shape_have_their_url() {
+        let images = document(json!({"jobId": "job-1", "status": "succeeded", "result": {
+            "outputs": [{"seed": 7, "image": {"url": "https://x.example/a.png"}},
+                        {"seed": 8, "video": {"url": "https://x.example/b.mp4"}}]
+        }}));
+        assert_eq!(
+            images["outputs"],
+            json!([{"seed": 7, "url": "https://x.example/a.png"},
+                   {"seed": 8, "url": "https://x.example/b.mp4"}])
+        );
+        let upscaled = document(json!({"jobId": "job-1", "status": "succeeded", "result": {
+            "version": "1", "outputs": [{"id": "o1", "presignedUrl": "https://x.example/u.png"}]
+        }}));
+        assert_eq!(
+            upscaled["outputs"],
+            json!([{"seed": null, "url": "https://x.example/u.png"}])
+        );
+        assert_eq!(upscaled["result"]["version"], "1");
+    }
+
+    #[test]
+    fn a_running_job_has_no_outputs() {
+        let running = document(json!({"jobId": "job-1", "status": "running"}));
+        assert_eq!(running["outputs"], json!([]));
+        assert_eq!(running["status"], "running");
+    }
 }
