@@ -47,6 +47,7 @@ pub struct JobStatusResponse {
 
 /// What a finished job produced: images, upscaled images or videos.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct JobResult {
     /// The files, one per variation or seed.
@@ -56,29 +57,17 @@ pub struct JobResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<OutputSize>,
     /// Whether the images were made to look like photos or art.
-    #[serde(
-        rename = "contentClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_class: Option<ContentClass>,
     /// A description of the image (Image Model 5 with the `quality` prompt
     /// reasoner); empty or absent otherwise.
-    #[serde(rename = "altText", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Whether the prompt contained words Firefly ignored.
-    #[serde(
-        rename = "promptHasDeniedWords",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_has_denied_words: Option<bool>,
     /// Whether the prompt named artists Firefly will not imitate.
-    #[serde(
-        rename = "promptHasBlockedArtists",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_has_blocked_artists: Option<bool>,
     /// The version of the model that made an upscaled image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,6 +92,7 @@ pub struct OutputSize {
 /// jobs give an id and `presignedUrl`. [`url`](Self::url) gives whichever is
 /// there.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct JobOutput {
     /// The seed that made it; pass it again for a similar result.
@@ -118,18 +108,10 @@ pub struct JobOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Where to download the output (upscale jobs).
-    #[serde(
-        rename = "presignedUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub presigned_url: Option<String>,
     /// The Creative Cloud file the output was saved to, when one was asked for.
-    #[serde(
-        rename = "creativeCloudFileId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creative_cloud_file_id: Option<String>,
 }
 
