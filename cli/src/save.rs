@@ -55,14 +55,21 @@ pub struct Unsaved {
 impl Unsaved {
     /// `seed 7`, or `output 2` for an output without a seed.
     pub fn which(&self) -> String {
-        match self.seed {
-            Some(seed) => format!("seed {seed}"),
-            None => format!("output {}", self.number),
-        }
+        which_output(self.seed, self.number, ' ')
     }
 
     pub fn json(&self) -> Value {
         json!({"seed": self.seed, "url": self.url, "reason": self.reason})
+    }
+}
+
+/// Which output of a job this is, in the words of messages (`seed 7`) and
+/// of file names (`seed-7`): its seed, or for an output without one (an
+/// upscaled image) its place in the result, from 1 (`output 2`).
+fn which_output(seed: Option<i64>, number: usize, separator: char) -> String {
+    match seed {
+        Some(seed) => format!("seed{separator}{seed}"),
+        None => format!("output{separator}{number}"),
     }
 }
 
@@ -136,10 +143,7 @@ pub async fn save_outputs(
             TEMPORARY_FILES.fetch_add(1, Ordering::Relaxed)
         ));
         let seed = output.seed;
-        let label = match seed {
-            Some(seed) => format!("seed-{seed}"),
-            None => format!("output-{}", i + 1),
-        };
+        let label = which_output(seed, i + 1, '-');
         match save_one(firefly, url, &download, dir, naming, &label, |path| {
             on_saved(i, path, seed)
         })
@@ -242,6 +246,19 @@ pub fn check_folder(dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_output_is_named_by_its_seed_or_else_its_place() {
+        assert_eq!(which_output(Some(7), 1, '-'), "seed-7");
+        assert_eq!(which_output(None, 2, '-'), "output-2");
+        let unsaved = Unsaved {
+            seed: None,
+            number: 3,
+            url: None,
+            reason: String::new(),
+        };
+        assert_eq!(unsaved.which(), "output 3");
+    }
 
     #[test]
     fn folder_checks_at_once_in_one_process_do_not_trip_over_each_other() {
