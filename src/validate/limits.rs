@@ -215,6 +215,20 @@ mod tests {
     }
 
     #[test]
+    fn a_number_enum_is_checked_from_the_spec() {
+        let upscale = |factor: u32| json!({"image": {"source": {"uploadId": "u"}}, "seeds": [1], "upscaleFactor": factor});
+        for factor in [2, 3, 4, 6] {
+            assert!(
+                check("preciseUpsamplerV3Async", &upscale(factor)).is_ok(),
+                "{factor}"
+            );
+        }
+        let error = check("preciseUpsamplerV3Async", &upscale(5)).unwrap_err();
+        assert_eq!(error.field(), "upscaleFactor");
+        assert!(error.problem().contains("2, 3, 4, 6"), "{error}");
+    }
+
+    #[test]
     fn lengths_counts_ranges_and_unique_items_are_checked() {
         let long = "x".repeat(1025);
         let error = check("generateImagesV3Async", &json!({"prompt": long})).unwrap_err();
