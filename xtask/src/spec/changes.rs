@@ -349,12 +349,9 @@ fn responses(
     lines: &mut Vec<String>,
 ) -> Result<(), String> {
     let (ra, rb) = (named(a.get("responses")), named(b.get("responses")));
-    for code in rb.keys().filter(|c| !ra.contains_key(*c)) {
-        lines.push(format!("- response added: `{code}`"));
-    }
-    for code in ra.keys().filter(|c| !rb.contains_key(*c)) {
-        lines.push(format!("- response removed: `{code}`"));
-    }
+    added_and_removed(&ra, &rb, lines, |code, how| {
+        format!("- response {how}: `{code}`")
+    });
     for (code, x) in &ra {
         let Some(y) = rb.get(code) else {
             continue;
@@ -362,12 +359,9 @@ fn responses(
         let (x, y) = (resolve(old, x)?, resolve(new, y)?);
         let what = format!("response `{code}`");
         let (ha, hb) = (named(x.get("headers")), named(y.get("headers")));
-        for h in hb.keys().filter(|h| !ha.contains_key(*h)) {
-            lines.push(format!("- {what} header added: `{h}`"));
-        }
-        for h in ha.keys().filter(|h| !hb.contains_key(*h)) {
-            lines.push(format!("- {what} header removed: `{h}`"));
-        }
+        added_and_removed(&ha, &hb, lines, |h, how| {
+            format!("- {what} header {how}: `{h}`")
+        });
         for (h, p) in &ha {
             if let Some(q) = hb.get(h) {
                 let (p, q) = (resolve(old, p)?, resolve(new, q)?);
@@ -425,6 +419,22 @@ fn part<'a>(doc: &'a Value, op: &'a Value, key: &str) -> Result<Option<&'a Value
     op.get(key).map(|v| resolve(doc, v)).transpose()
 }
 
+/// One line per key only `b` has (`added`), then per key only `a` has
+/// (`removed`), each in sorted order.
+fn added_and_removed(
+    a: &BTreeMap<String, &Value>,
+    b: &BTreeMap<String, &Value>,
+    lines: &mut Vec<String>,
+    line: impl Fn(&str, &str) -> String,
+) {
+    for key in b.keys().filter(|k| !a.contains_key(*k)) {
+        lines.push(line(key, "added"));
+    }
+    for key in a.keys().filter(|k| !b.contains_key(*k)) {
+        lines.push(line(key, "removed"));
+    }
+}
+
 fn named(map: Option<&Value>) -> BTreeMap<String, &Value> {
     let entries = map.and_then(Value::as_object).into_iter().flatten();
     entries.map(|(k, v)| (k.clone(), v)).collect()
@@ -442,12 +452,9 @@ fn content(
     lines: &mut Vec<String>,
 ) -> Result<(), String> {
     let (ma, mb) = (named(a.get("content")), named(b.get("content")));
-    for m in mb.keys().filter(|m| !ma.contains_key(*m)) {
-        lines.push(format!("- {what} media type added: `{m}`"));
-    }
-    for m in ma.keys().filter(|m| !mb.contains_key(*m)) {
-        lines.push(format!("- {what} media type removed: `{m}`"));
-    }
+    added_and_removed(&ma, &mb, lines, |m, how| {
+        format!("- {what} media type {how}: `{m}`")
+    });
     let several = ma.keys().chain(mb.keys()).collect::<BTreeSet<_>>().len() > 1;
     for (m, x) in &ma {
         if let Some(y) = mb.get(m) {

@@ -111,30 +111,31 @@ mod tests {
         check(&repo_root(), &dir).unwrap();
     }
 
-    /// A copy of Adobe's files in a temporary folder.
-    fn copy_of(dir: &Path) -> tempfile::TempDir {
+    /// The check's error on a copy of Adobe's files in which `edit` changed
+    /// `file`.
+    fn check_error_after(dir: &Path, file: &str, edit: impl FnOnce(&mut Value)) -> String {
         let copy = tempfile::tempdir().unwrap();
         for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             fs::copy(&path, copy.path().join(path.file_name().unwrap())).unwrap();
         }
-        copy
+        let file = copy.path().join(file);
+        let mut doc: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+        edit(&mut doc);
+        fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+        check(&repo_root(), copy.path()).unwrap_err()
     }
 
     #[test]
     fn a_changed_enum_in_adobes_file_fails_the_check_naming_the_path() {
         let Some(dir) = adobe_dir() else { return };
-        let copy = copy_of(&dir);
-        let file = copy.path().join("firefly-api.json");
-        let mut doc: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
-        let values = doc
-            .pointer_mut("/components/schemas/AspectRatio/enum")
-            .and_then(Value::as_array_mut)
-            .expect("Image Model 5's aspect ratios are an enum");
-        assert_eq!(values.pop(), Some(Value::from("auto")));
-        fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
-
-        let err = check(&repo_root(), copy.path()).unwrap_err();
+        let err = check_error_after(&dir, "firefly-api.json", |doc| {
+            let values = doc
+                .pointer_mut("/components/schemas/AspectRatio/enum")
+                .and_then(Value::as_array_mut)
+                .expect("Image Model 5's aspect ratios are an enum");
+            assert_eq!(values.pop(), Some(Value::from("auto")));
+        });
         assert!(
             err.contains("$.components.schemas.AspectRatio.enum"),
             "{err}"
@@ -144,17 +145,15 @@ mod tests {
     #[test]
     fn a_changed_limit_in_adobes_files_fails_the_check_naming_the_path() {
         let Some(dir) = adobe_dir() else { return };
-        let copy = copy_of(&dir);
-        let file = copy.path().join("FFApiOpenApi3.json");
-        let mut doc: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
-        let limit = doc
-            .pointer_mut("/components/schemas/GenerateImagesRequest/properties/prompt/maxLength")
-            .expect("the sync prompt has a maxLength");
-        assert_eq!(*limit, 1024);
-        *limit = 1000.into();
-        fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
-
-        let err = check(&repo_root(), copy.path()).unwrap_err();
+        let err = check_error_after(&dir, "FFApiOpenApi3.json", |doc| {
+            let limit = doc
+                .pointer_mut(
+                    "/components/schemas/GenerateImagesRequest/properties/prompt/maxLength",
+                )
+                .expect("the sync prompt has a maxLength");
+            assert_eq!(*limit, 1024);
+            *limit = 1000.into();
+        });
         assert!(
             err.contains("$.components.schemas.GenerateImagesSyncRequest.properties.prompt.maxLength: 1024 <> 1000"),
             "{err}"
