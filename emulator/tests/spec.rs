@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 mod support;
 
-use support::*;
+use support::{client::Client, *};
 
 #[tokio::test]
 async fn the_emulator_serves_exactly_the_operations_of_the_spec() {

@@ -162,7 +162,8 @@ async fn status(
     job.polls = job.polls.saturating_add(1);
     let phase = job.phase(&state.settings);
     let body = match (job.state, phase) {
-        (JobState::Canceled, _) => json!({"jobId": job_id, "status": "canceled"}),
+        // Adobe's 2026 spelling; the 2025 files said `canceled`.
+        (JobState::Canceled, _) => json!({"jobId": job_id, "status": "cancelled"}),
         (_, Phase::Pending) => json!({"jobId": job_id, "status": "pending"}),
         (_, Phase::Running(progress)) => {
             json!({"jobId": job_id, "status": "running", "progress": progress})

@@ -1,10 +1,16 @@
-//! What the spec tests share: the spec as the emulator embeds it, a client
-//! that talks raw HTTP to a started emulator, and request bodies written from
-//! the schemas, independently of the emulator's code.
+//! What the tests share: the spec as the emulator embeds it, a client
+//! that talks raw HTTP to a started emulator (`client`), real images to
+//! upload (`images`), and request bodies written from the schemas,
+//! independently of the emulator's code.
+
+// Each test file is its own crate and uses a part of this module.
+#![allow(dead_code)]
+
+pub mod client;
+pub mod images;
 
 use std::collections::BTreeSet;
 
-use adobe_firefly_emulator::Emulator;
 use serde_json::{Value, json};
 
 /// The spec the emulator embeds.
@@ -98,48 +104,11 @@ pub fn answers_with_links(path: &str) -> bool {
 
 /// The `x-model-version` an operation requires, sent unless a case names
 /// another.
-fn required_model(path: &str) -> Option<&'static str> {
+pub fn required_model(path: &str) -> Option<&'static str> {
     match path {
         "/v3/videos/generate" => Some("video1_standard"),
         "/v4/images/generate-async" => Some("image5"),
         _ => None,
-    }
-}
-
-/// A started emulator and a valid token for it.
-pub struct Client {
-    pub emulator: Emulator,
-    pub http: reqwest::Client,
-    pub token: String,
-}
-
-impl Client {
-    pub async fn start() -> Self {
-        let emulator = Emulator::start().await.expect("the emulator starts");
-        let token = emulator.issue_token("openid,firefly_api");
-        Self {
-            emulator,
-            http: reqwest::Client::new(),
-            token,
-        }
-    }
-
-    /// `POST path` with credentials, a JSON body and maybe an
-    /// `x-model-version`; the status and the JSON answer.
-    pub async fn post(&self, path: &str, model: Option<&str>, body: &Value) -> (u16, Value) {
-        let mut request = self
-            .http
-            .post(format!("{}{path}", self.emulator.url()))
-            .bearer_auth(&self.token)
-            .header("x-api-key", self.emulator.client_id())
-            .json(body);
-        if let Some(model) = model {
-            request = request.header("x-model-version", model);
-        }
-        let response = request.send().await.expect("the emulator answers");
-        let status = response.status().as_u16();
-        let body = response.json().await.unwrap_or(Value::Null);
-        (status, body)
     }
 }
 
