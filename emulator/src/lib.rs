@@ -6,12 +6,16 @@
 //! - `POST /ims/token/v3`: the client-credentials grant, checking the client
 //!   id and secret (400 `invalid_client` otherwise);
 //! - every generation endpoint of the vendored spec: images (text,
-//!   similar, expand, fill, object composite; each synchronous and as a job)
-//!   and video jobs;
+//!   similar, expand, fill, object composite; each synchronous and as a job),
+//!   Image Model 5, upscale, precise and adaptive composites, and video jobs;
+//!   an upscale is its input's size times `upscaleFactor`, a composite its
+//!   background's size;
 //! - `GET /v3/status/{jobId}` (pending, then running, then succeeded) and
 //!   `PUT /v3/cancel/{jobId}`;
-//! - `POST /v2/storage/image` (uploads, checked for type and size) and
-//!   `GET /v3/custom-models` (paginated);
+//! - `POST /v2/storage/image` (uploads, checked for type and size; the
+//!   width and height in an upload's header are remembered, for the jobs
+//!   that follow their input's size) and `GET /v3/custom-models`
+//!   (paginated);
 //! - the Adobe I/O Management API's secret rotation (list, create, delete
 //!   client secrets; IMS accepts every secret not deleted);
 //! - `GET /storage/{file}`: the generated images, behind pre-signed-style

@@ -54,6 +54,24 @@ impl EmulatorState {
             }),
         )
     }
+
+    /// A 400 for a body that validates but names an input Firefly cannot
+    /// use, with the field (a path in the body) in the message and in
+    /// `validation_errors`: the shape of upscale's documented 400
+    /// (`ValidationErrorResponse`), which the composites' (`error_code` and
+    /// `message`) also allows.
+    pub(crate) fn bad_input(&self, field: &[&str], msg: &str) -> Response {
+        let mut loc = vec!["body"];
+        loc.extend_from_slice(field);
+        json_response(
+            400,
+            json!({
+                "error_code": "validation_error",
+                "message": format!("{}: {msg}", field.join(".")),
+                "validation_errors": [{"loc": loc, "msg": msg, "type": "value_error"}],
+            }),
+        )
+    }
 }
 
 /// A JSON answer.

@@ -139,6 +139,9 @@ impl EmulatorBuilder {
 
     /// Longest side of the rendered PNGs (default 1024); larger requested
     /// sizes keep their aspect ratio. The job result reports the requested size.
+    /// Upscaled images are rendered at their full size whatever this says
+    /// (at most 6144 a side, Adobe's documented limit), since the image is
+    /// the only place an upscale result gives its size.
     pub fn max_image_side(mut self, pixels: u32) -> Self {
         self.max_image_side = pixels.max(1);
         self

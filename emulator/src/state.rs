@@ -24,6 +24,7 @@ use crate::{
     EmulatorBuilder, RetryAfter,
     faults::{FaultCounters, Fired},
     responses::cut_connection,
+    routes::UploadSizes,
     validation::SpecValidator,
 };
 
@@ -62,6 +63,7 @@ pub(crate) struct Data {
     pub(crate) secrets: Vec<StoredSecret>,
     pub(crate) jobs: HashMap<String, Job>,
     pub(crate) images: HashMap<String, StoredImage>,
+    pub(crate) uploads: UploadSizes,
     recent_requests: HashMap<String, VecDeque<Instant>>,
     pub(crate) log: Vec<ReceivedRequest>,
 }
@@ -122,12 +124,23 @@ pub(crate) enum JobState {
     Canceled,
 }
 
+/// The size of a result's outputs, and the longest side their PNGs are
+/// rendered at (larger sizes are scaled down, keeping the aspect ratio).
+#[derive(Clone, Copy)]
+pub(crate) struct OutputSize {
+    pub(crate) size: (u32, u32),
+    pub(crate) render_side: u32,
+}
+
 /// An output behind a signed storage URL, rendered on first download.
 pub(crate) struct StoredImage {
     pub(crate) kind: OutputKind,
     pub(crate) prompt: String,
     pub(crate) seed: i64,
+    /// The size the result says the output has.
     pub(crate) size: (u32, u32),
+    /// The longest side of the rendered PNG.
+    pub(crate) render_side: u32,
     pub(crate) expires_at: Instant,
     pub(crate) png: Option<Bytes>,
 }

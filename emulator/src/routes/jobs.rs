@@ -17,11 +17,12 @@ use tokio::time::Instant;
 use super::{
     Routes, Verb,
     generation::{METHOD, Operation, result_body},
+    inputs::MAX_UPSCALED_SIDE,
 };
 use crate::{
     faults::Fired,
     responses::json_response,
-    state::{EmulatorState, Job, JobState, OutputKind, Phase},
+    state::{EmulatorState, Job, JobState, OutputKind, OutputSize, Phase},
 };
 
 /// How an endpoint answers a job it accepted.
@@ -33,12 +34,24 @@ enum Answer {
     Links(u16),
 }
 
-/// A job endpoint: the operation, its answer, whether it upscales.
+/// Where the size of a job's outputs comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sizing {
+    /// The request's `size` (or `sizes`), else Firefly's default.
+    Requested,
+    /// The input image's, times `upscaleFactor`; rendered at full size,
+    /// since the size is all an upscale result tells.
+    Upscaled,
+    /// The background image's (the composites).
+    Background,
+}
+
+/// A job endpoint: the operation, its answer, its outputs' size.
 #[derive(Clone, Copy)]
 pub(super) struct JobOperation {
     pub(super) operation: Operation,
     answer: Answer,
-    upscaled: bool,
+    sizing: Sizing,
 }
 
 /// An endpoint answering 202 with a job id and its URLs, as the v3 ones do.
@@ -46,7 +59,15 @@ const fn with_job_urls(path: &'static str, output: OutputKind) -> JobOperation {
     JobOperation {
         operation: Operation { path, output },
         answer: Answer::JobUrls(202),
-        upscaled: false,
+        sizing: Sizing::Requested,
+    }
+}
+
+/// A composite: 202 with a job id, outputs the size of the background.
+const fn composite(path: &'static str) -> JobOperation {
+    JobOperation {
+        sizing: Sizing::Background,
+        ..with_job_urls(path, OutputKind::Image)
     }
 }
 
@@ -61,15 +82,15 @@ pub(super) const OPERATIONS: &[JobOperation] = &[
         OutputKind::Image,
     ),
     with_job_urls("/v3/videos/generate", OutputKind::Video),
-    with_job_urls("/v3/images/precise-composite", OutputKind::Image),
-    with_job_urls("/v3/images/adaptive-composite", OutputKind::Image),
+    composite("/v3/images/precise-composite"),
+    composite("/v3/images/adaptive-composite"),
     JobOperation {
         operation: Operation {
             path: "/v4/images/generate-async",
             output: OutputKind::Image,
         },
         answer: Answer::Links(200),
-        upscaled: false,
+        sizing: Sizing::Requested,
     },
     JobOperation {
         operation: Operation {
@@ -77,7 +98,7 @@ pub(super) const OPERATIONS: &[JobOperation] = &[
             output: OutputKind::Image,
         },
         answer: Answer::Links(202),
-        upscaled: true,
+        sizing: Sizing::Upscaled,
     },
 ];
 
@@ -106,9 +127,24 @@ async fn submit(
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
+    let size = match job_operation.sizing {
+        Sizing::Requested => Ok(state.requested_size(&request, operation.output)),
+        Sizing::Upscaled => state.upscaled_size(&request).map(|size| OutputSize {
+            size,
+            render_side: MAX_UPSCALED_SIDE,
+        }),
+        Sizing::Background => state.composite_size(&request).map(|size| OutputSize {
+            size,
+            render_side: state.settings.max_image_side,
+        }),
+    };
+    let size = match size {
+        Ok(size) => size,
+        Err(refusal) => return refusal,
+    };
     let n = state.jobs_submitted.fetch_add(1, Ordering::Relaxed) + 1;
     let job_id = format!("urn:ff:jobs:emulator:{n:08}");
-    let (outputs, size) = state.outputs(&request, operation.output);
+    let outputs = state.outputs(&request, operation.output, size);
     let failing = state.settings.faults.fails_job(n);
     state.lock().jobs.insert(
         job_id.clone(),
@@ -121,9 +157,9 @@ async fn submit(
                 JobState::Active
             },
             outputs,
-            size,
+            size: size.size,
             content_class: request["contentClass"].as_str().map(str::to_owned),
-            upscaled: job_operation.upscaled,
+            upscaled: job_operation.sizing == Sizing::Upscaled,
         },
     );
     let status_url = format!("{}/v3/status/{job_id}", state.url);

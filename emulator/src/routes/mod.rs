@@ -3,6 +3,7 @@
 
 mod generation;
 mod ims;
+mod inputs;
 mod jobs;
 mod models;
 mod secrets;
@@ -20,6 +21,8 @@ use axum::{
 };
 
 use crate::state::EmulatorState;
+
+pub(crate) use inputs::UploadSizes;
 
 /// An HTTP method the emulator serves.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]

@@ -14,11 +14,11 @@ use axum::{
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::{Routes, Verb};
+use super::{Routes, Verb, inputs};
 use crate::{
     image,
     responses::{json_response, respond},
-    state::{EmulatorState, Output, OutputKind, StoredImage, new_uuid},
+    state::{Data, EmulatorState, Output, OutputKind, OutputSize, StoredImage, new_uuid},
     upload_check,
 };
 
@@ -29,9 +29,38 @@ pub(super) fn routes() -> Routes {
 }
 
 impl EmulatorState {
-    /// Outputs for a generation request: one per seed or variation, each
-    /// behind a signed storage URL.
-    pub(crate) fn outputs(&self, request: &Value, kind: OutputKind) -> (Vec<Output>, (u32, u32)) {
+    /// The size a generation request asks for (or Firefly's default),
+    /// rendered at most `max_image_side` a side.
+    pub(crate) fn requested_size(&self, request: &Value, kind: OutputKind) -> OutputSize {
+        let requested = match kind {
+            OutputKind::Image => &request["size"],
+            OutputKind::Video => &request["sizes"][0],
+        };
+        let default_side = if kind == OutputKind::Video {
+            1080
+        } else {
+            2048
+        };
+        let side = |name: &str| {
+            requested[name]
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(default_side)
+        };
+        OutputSize {
+            size: (side("width"), side("height")),
+            render_side: self.settings.max_image_side,
+        }
+    }
+
+    /// Outputs of this size for a generation request: one per seed or
+    /// variation, each behind a signed storage URL.
+    pub(crate) fn outputs(
+        &self,
+        request: &Value,
+        kind: OutputKind,
+        size: OutputSize,
+    ) -> Vec<Output> {
         // What the output depends on: the prompt, else the input image.
         let key = [
             &request["prompt"],
@@ -42,17 +71,7 @@ impl EmulatorState {
         .find_map(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-        let requested = match kind {
-            OutputKind::Image => &request["size"],
-            OutputKind::Video => &request["sizes"][0],
-        };
-        let default_side = if kind == OutputKind::Video {
-            1080
-        } else {
-            2048
-        };
-        let width = requested["width"].as_u64().unwrap_or(default_side) as u32;
-        let height = requested["height"].as_u64().unwrap_or(default_side) as u32;
+        let (width, height) = size.size;
         let seeds: Vec<i64> = match request["seeds"].as_array() {
             Some(seeds) if !seeds.is_empty() => seeds.iter().filter_map(Value::as_i64).collect(),
             _ => {
@@ -72,7 +91,7 @@ impl EmulatorState {
             .unwrap_or_default()
             .as_secs();
         let mut data = self.lock();
-        let outputs = seeds
+        seeds
             .into_iter()
             .map(|seed| {
                 let id = format!(
@@ -92,7 +111,8 @@ impl EmulatorState {
                         kind,
                         prompt: key.clone(),
                         seed,
-                        size: (width, height),
+                        size: size.size,
+                        render_side: size.render_side,
                         expires_at,
                         png: None,
                     },
@@ -103,8 +123,28 @@ impl EmulatorState {
                 );
                 Output { seed, url, kind }
             })
-            .collect();
-        (outputs, (width, height))
+            .collect()
+    }
+}
+
+impl Data {
+    /// The output stored as `file`, if `signature` is the one its URL was
+    /// signed with; `Err` is the reason to deny it (expiry is not checked).
+    pub(crate) fn signed_output(
+        &mut self,
+        file: &str,
+        signature: Option<&str>,
+    ) -> Result<&mut StoredImage, &'static str> {
+        let signed = signature.is_some_and(|signature| {
+            file.ends_with(&format!("-{signature}.png"))
+                || file.ends_with(&format!("-{signature}.mp4"))
+        });
+        if !signed {
+            return Err("Query-string authentication requires the signature");
+        }
+        self.images
+            .get_mut(file)
+            .ok_or("The resource does not exist")
     }
 }
 
@@ -144,7 +184,15 @@ async fn upload(
             );
         }
     }
-    json_response(200, json!({"images": [{"id": new_uuid()}]}))
+    // Remembered for the jobs that follow the input's size (upscale,
+    // composites); an unreadable header is remembered as such, for their
+    // refusal to say so.
+    let id = new_uuid();
+    state
+        .lock()
+        .uploads
+        .remember(id.clone(), inputs::header_size(&body));
+    json_response(200, json!({"images": [{"id": id}]}))
 }
 
 #[derive(serde::Deserialize)]
@@ -169,16 +217,10 @@ async fn download(
             ),
         )
     };
-    let signed = query.signature.as_deref().is_some_and(|signature| {
-        file.ends_with(&format!("-{signature}.png")) || file.ends_with(&format!("-{signature}.mp4"))
-    });
-    if !signed {
-        return denied("Query-string authentication requires the signature");
-    }
-    let max_side = state.settings.max_image_side;
     let mut data = state.lock();
-    let Some(image) = data.images.get_mut(&file) else {
-        return denied("The resource does not exist");
+    let image = match data.signed_output(&file, query.signature.as_deref()) {
+        Ok(image) => image,
+        Err(reason) => return denied(reason),
     };
     if Instant::now() >= image.expires_at {
         return denied("Request has expired");
@@ -188,7 +230,8 @@ async fn download(
         .png
         .get_or_insert_with(|| match kind {
             OutputKind::Image => {
-                let (width, height) = image::rendered_size(image.size.0, image.size.1, max_side);
+                let (width, height) =
+                    image::rendered_size(image.size.0, image.size.1, image.render_side);
                 Bytes::from(image::render_png(&image.prompt, image.seed, width, height))
             }
             OutputKind::Video => Bytes::from(image::stand_in_mp4(&image.prompt, image.seed)),

@@ -61,9 +61,10 @@ async fn generate(
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
-    let (outputs, size) = state.outputs(&request, operation.output);
+    let size = state.requested_size(&request, operation.output);
+    let outputs = state.outputs(&request, operation.output, size);
     json_response(
         200,
-        result_body(&outputs, size, request["contentClass"].as_str()),
+        result_body(&outputs, size.size, request["contentClass"].as_str()),
     )
 }

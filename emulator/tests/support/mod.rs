@@ -1,13 +1,14 @@
 //! What the tests share: the spec as the emulator embeds it, a client
 //! that talks raw HTTP to a started emulator (`client`), real images to
-//! upload (`images`), and request bodies written from the schemas,
-//! independently of the emulator's code.
+//! upload (`images`) and inputs the emulator knows (`inputs`), and request
+//! bodies written from the schemas, independently of the emulator's code.
 
 // Each test file is its own crate and uses a part of this module.
 #![allow(dead_code)]
 
 pub mod client;
 pub mod images;
+pub mod inputs;
 
 use std::collections::BTreeSet;
 
