@@ -126,6 +126,13 @@ fn settings() -> progenitor::GenerationSettings {
             "ContentClass",
             "crate::types::ContentClass",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        )
+        // Read from 451 bodies: a code Adobe adds later must still explain
+        // the refusal rather than fail to decode.
+        .with_replacement(
+            "ContentPolicyErrorCode",
+            "crate::types::ContentPolicyErrorCode",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     settings
 }

@@ -6,19 +6,23 @@
 //! a value Adobe adds later decodes as `Unknown(..)` instead of failing.
 
 pub use crate::generated::types::{
-    Alignment, BaseModel, CameraMotion, CustomModel, CustomModelPage, CustomModelSortOrder,
+    AdaptiveCompositeObject, AdaptiveCompositeRequest, Alignment, AspectRatio, BaseModel,
+    CameraMotion, CompositeBackground, CompositeImage, CompositeImageSource, CompositeMediaType,
+    CompositeObject, CompositeOutput, CustomModel, CustomModelPage, CustomModelSortOrder,
     ExpandImageRequest, ExpandImageResponse, ExpandImageSyncRequest, FillImageRequest,
     FillImageResponse, FillImageSyncRequest, GenerateImagesRequest, GenerateImagesResponse,
     GenerateImagesSyncRequest, GenerateObjectCompositeRequest, GenerateObjectCompositeResponse,
     GenerateObjectCompositeSyncRequest, GenerateSimilarImagesRequest,
     GenerateSimilarImagesResponse, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
-    GeneratedImage, HorizontalAlignment, ImageModelVersion, ImageReference, InputImage,
-    InputSource, Inset, JobAccepted, Mask, PageLink, PageLinks, Placement, PublishedStateFilter,
-    ShotAngle, ShotSize, SimilarImageModelVersion, Size, SizeSync, SourceImage, SourceMask,
-    StructureOptions, StyleOptions, SyncFillInputImage, SyncInputImage, TimelinePlacement,
-    UploadResponse, UploadedImage, UpsamplerType, ValidationErrorDetail, VerticalAlignment,
-    VideoImageCondition, VideoImageInput, VideoModelVersion, VideoPromptStyle, VideoSettings,
-    VideoSize,
+    GeneratedImage, HorizontalAlignment, Image5ModelId, Image5Options, Image5Request,
+    ImageModelVersion, ImageReference, InputImage, InputSource, Inset, JobAccepted, Mask, PageLink,
+    PageLinks, Placement, PreciseCompositeRequest, PromptReasoner, PublishedStateFilter,
+    ReferenceImage, ReferenceImageSource, ReferenceImageUsage, ResolutionLevel, ShotAngle,
+    ShotSize, SimilarImageModelVersion, Size, SizeSync, SourceImage, SourceMask, StructureOptions,
+    StyleOptions, SyncFillInputImage, SyncInputImage, TimelinePlacement, UploadResponse,
+    UploadedImage, UpsamplerType, UpscaleFactor, UpscaleRequest, ValidationErrorDetail,
+    VerticalAlignment, VideoImageCondition, VideoImageInput, VideoModelVersion, VideoPromptStyle,
+    VideoSettings, VideoSize,
 };
 
 pub use crate::job_status::{JobOutput, JobResult, JobStatusResponse, OutputFile, OutputSize};
@@ -27,14 +31,16 @@ pub use crate::job_status::{JobOutput, JobResult, JobStatusResponse, OutputFile,
 /// `GenerateImagesRequest::builder().prompt("a cat")`.
 pub mod builder {
     pub use crate::generated::types::builder::{
-        Alignment, ExpandImageRequest, ExpandImageSyncRequest, FillImageRequest,
-        FillImageSyncRequest, GenerateImagesRequest, GenerateImagesSyncRequest,
-        GenerateObjectCompositeRequest, GenerateObjectCompositeSyncRequest,
-        GenerateSimilarImagesRequest, GenerateSimilarImagesSyncRequest, GenerateVideoRequest,
-        ImageReference, InputImage, InputSource, Inset, Mask, Placement, Size, SizeSync,
-        SourceImage, SourceMask, StructureOptions, StyleOptions, SyncFillInputImage,
-        SyncInputImage, TimelinePlacement, VideoImageCondition, VideoImageInput, VideoSettings,
-        VideoSize,
+        AdaptiveCompositeObject, AdaptiveCompositeRequest, Alignment, CompositeBackground,
+        CompositeImage, CompositeImageSource, CompositeObject, CompositeOutput, ExpandImageRequest,
+        ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest, GenerateImagesRequest,
+        GenerateImagesSyncRequest, GenerateObjectCompositeRequest,
+        GenerateObjectCompositeSyncRequest, GenerateSimilarImagesRequest,
+        GenerateSimilarImagesSyncRequest, GenerateVideoRequest, Image5Options, Image5Request,
+        ImageReference, InputImage, InputSource, Inset, Mask, Placement, PreciseCompositeRequest,
+        ReferenceImage, ReferenceImageSource, Size, SizeSync, SourceImage, SourceMask,
+        StructureOptions, StyleOptions, SyncFillInputImage, SyncInputImage, TimelinePlacement,
+        UpscaleRequest, VideoImageCondition, VideoImageInput, VideoSettings, VideoSize,
     };
 }
 
@@ -140,5 +146,116 @@ open_enum! {
         Photo = "photo",
         /// Fine art, illustration.
         Art = "art",
+    }
+}
+
+open_enum! {
+    /// Why Firefly refused content (HTTP 451): the rule Adobe's content
+    /// policy says was broken. Read it with [`crate::ApiError::content_policy`].
+    pub enum ContentPolicyErrorCode {
+        /// The request breaks a legal restriction.
+        LegalError = "legal_error",
+        /// The prompt asks for content the policy does not allow.
+        PromptUnsafe = "prompt_unsafe",
+        /// The prompt names a person, brand or other entity that is refused.
+        PromptEntityDenied = "prompt_entity_denied",
+        /// An input image is refused.
+        ImageUnsafe = "image_unsafe",
+        /// An input video is refused.
+        VideoUnsafe = "video_unsafe",
+        /// The reference image is refused.
+        ReferenceImageUnsafeError = "reference_image_unsafe_error",
+        /// An input file is refused.
+        InputMediaUnsafe = "input_media_unsafe",
+    }
+}
+
+impl ContentPolicyErrorCode {
+    /// A sentence saying what was refused and what to change.
+    pub fn explanation(&self) -> &'static str {
+        match self {
+            Self::LegalError => "Adobe refused the request for legal reasons",
+            Self::PromptUnsafe => {
+                "Adobe's content policy refused the prompt; reword it and try again"
+            }
+            Self::PromptEntityDenied => {
+                "the prompt names a person, brand or entity Adobe does not allow; remove it"
+            }
+            Self::ImageUnsafe => "Adobe's content policy refused an input image; use another",
+            Self::VideoUnsafe => "Adobe's content policy refused an input video; use another",
+            Self::ReferenceImageUnsafeError => {
+                "Adobe's content policy refused the reference image; use another"
+            }
+            Self::InputMediaUnsafe => "Adobe's content policy refused an input file; use another",
+            Self::Unknown(_) => "Adobe's content policy refused the request",
+        }
+    }
+}
+
+impl CompositeImage {
+    /// An image uploaded to Firefly storage, by its upload id.
+    pub fn upload(id: impl Into<String>) -> Self {
+        Self {
+            source: CompositeImageSource {
+                upload_id: Some(id.into()),
+                url: None,
+            },
+        }
+    }
+
+    /// An image at a pre-signed URL on a host Adobe allows.
+    pub fn url(url: impl Into<String>) -> Self {
+        Self {
+            source: CompositeImageSource {
+                upload_id: None,
+                url: Some(url.into()),
+            },
+        }
+    }
+}
+
+impl ReferenceImage {
+    /// An image uploaded to Firefly storage, by its upload id.
+    pub fn upload(id: impl Into<String>) -> Self {
+        Self {
+            source: ReferenceImageSource {
+                upload_id: Some(id.into()),
+                url: None,
+            },
+            usage: None,
+        }
+    }
+
+    /// An image at a pre-signed URL on a host Adobe allows.
+    pub fn url(url: impl Into<String>) -> Self {
+        Self {
+            source: ReferenceImageSource {
+                upload_id: None,
+                url: Some(url.into()),
+            },
+            usage: None,
+        }
+    }
+}
+
+impl SourceImage {
+    /// An image uploaded to Firefly storage, by its upload id.
+    pub fn upload(id: impl Into<String>) -> Self {
+        Self {
+            source: InputSource {
+                upload_id: Some(id.into()),
+                url: None,
+            },
+        }
+    }
+
+    /// An image at a pre-signed URL on a host Adobe allows.
+    pub fn url(url: impl Into<String>) -> Self {
+        Self {
+            source: InputSource {
+                upload_id: None,
+                url: Some(url.into()),
+            },
+        }
     }
 }

@@ -98,7 +98,7 @@ fn recorded_bodies() -> Vec<(String, String, String, Value)> {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if !name.starts_with("request_shapes__") {
+        if !name.starts_with("request_shapes__") && !name.starts_with("request_shapes_2026__") {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();

@@ -308,6 +308,7 @@ where
     insta::assert_json_snapshot!(name, request.shape());
 }
 
+#[allow(deprecated)] // the synchronous endpoints still work and are tested
 #[tokio::test(start_paused = true)]
 async fn generate_similar_images() {
     snapshot_of(
@@ -337,6 +338,7 @@ async fn generate_similar_images() {
     .await;
 }
 
+#[allow(deprecated)] // the synchronous endpoints still work and are tested
 #[tokio::test(start_paused = true)]
 async fn expand_image() {
     snapshot_of(
@@ -367,6 +369,7 @@ async fn expand_image() {
     .await;
 }
 
+#[allow(deprecated)] // the synchronous endpoints still work and are tested
 #[tokio::test(start_paused = true)]
 async fn fill_image() {
     snapshot_of(
@@ -399,6 +402,7 @@ async fn fill_image() {
     .await;
 }
 
+#[allow(deprecated)] // the synchronous endpoints still work and are tested
 #[tokio::test(start_paused = true)]
 async fn generate_object_composite() {
     snapshot_of(

@@ -163,6 +163,7 @@ async fn every_async_operation_runs_end_to_end() {
     );
 }
 
+#[allow(deprecated)] // the synchronous endpoints still work and are tested
 #[tokio::test(start_paused = true)]
 async fn every_sync_operation_answers_with_images() {
     let emulator = Emulator::start().await.unwrap();
@@ -234,6 +235,7 @@ async fn every_sync_operation_answers_with_images() {
 
 // The newer operations' limits, checked before sending.
 
+#[allow(deprecated)] // the synchronous endpoints still work and are tested
 #[tokio::test(start_paused = true)]
 async fn newer_operations_check_their_limits_before_sending() {
     let emulator = Emulator::start().await.unwrap();

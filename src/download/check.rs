@@ -12,6 +12,13 @@ const PNG_END: &[u8] = b"\0\0\0\0IEND\xae\x42\x60\x82";
 /// end-of-image marker.
 const JPEG_START: &[u8] = b"\xff\xd8\xff";
 const JPEG_END: &[u8] = b"\xff\xd9";
+/// WebP: a RIFF file whose header gives the length of the rest.
+const RIFF: &[u8] = b"RIFF";
+const WEBP: &[u8] = b"WEBP";
+/// JPEG XL in its ISO-BMFF container (the signature box), and the bare
+/// codestream's signature, which has no end marker and no length.
+const JXL_CONTAINER: &[u8] = b"\0\0\0\x0cJXL \r\n\x87\n";
+const JXL_CODESTREAM: &[u8] = b"\xff\x0a";
 /// How many bytes of the start and of the end are kept.
 const KEPT: usize = 12;
 
@@ -39,9 +46,33 @@ impl Completeness {
     }
 
     /// `Err` with what is wrong when the structure shows the file cut short.
-    /// Formats other than PNG, JPEG and ISO-BMFF (MP4, MOV) are accepted.
+    ///
+    /// PNG, JPEG, WebP, ISO-BMFF (MP4, MOV) and JPEG XL in its container
+    /// are judged. A bare JPEG XL codestream cannot be: it has neither an
+    /// end marker nor a length, so only `Content-Length` shows it whole,
+    /// and it passes here (as do formats this check does not know), with a
+    /// debug log saying so.
     pub(super) fn finish(&self) -> Result<(), &'static str> {
         let head = self.head.as_slice();
+        if head.starts_with(RIFF) && head.get(8..12) == Some(WEBP) {
+            let declared = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+            return (self.length == u64::from(declared) + 8)
+                .then_some(())
+                .ok_or("the WebP's length differs from the one its RIFF header gives");
+        }
+        if head.starts_with(JXL_CONTAINER) {
+            return self
+                .boxes
+                .complete(self.length)
+                .then_some(())
+                .ok_or("the JPEG XL container's boxes do not add up to its length");
+        }
+        if head.starts_with(JXL_CODESTREAM) {
+            tracing::debug!(
+                "a bare JPEG XL codestream has no end marker; only Content-Length can show it whole"
+            );
+            return Ok(());
+        }
         if head.starts_with(PNG_SIGNATURE) {
             return self
                 .tail
@@ -178,10 +209,29 @@ mod tests {
         file
     }
 
+    fn webp() -> Vec<u8> {
+        let body = b"WEBPVP8L\x05\0\0\0abcde\0";
+        let mut file = RIFF.to_vec();
+        file.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        file.extend_from_slice(body);
+        file
+    }
+
+    /// A JPEG XL container: the signature box, `ftyp`, then a `jxlc` box
+    /// holding the codestream.
+    fn jxl() -> Vec<u8> {
+        let mut file = JXL_CONTAINER.to_vec();
+        file.extend_from_slice(&20u32.to_be_bytes());
+        file.extend_from_slice(b"ftypjxl \0\0\0\0jxl ");
+        file.extend_from_slice(&(8u32 + 6).to_be_bytes());
+        file.extend_from_slice(b"jxlc\xff\x0a1234");
+        file
+    }
+
     #[test]
     fn whole_files_pass_whatever_the_chunking() {
         let jpeg = b"\xff\xd8\xff\xe0 jpeg data \xff\xd9".to_vec();
-        for file in [png(), jpeg, mp4(false), mp4(true)] {
+        for file in [png(), jpeg, mp4(false), mp4(true), webp(), jxl()] {
             for chunk_size in [1, 2, 3, 7, 8, 16, 1000] {
                 assert_eq!(check(&file, chunk_size), Ok(()), "{file:?} by {chunk_size}");
             }
@@ -196,6 +246,10 @@ mod tests {
             (jpeg, &[]),
             (mp4(false), &[16][..]),
             (mp4(true), &[16]),
+            (webp(), &[]),
+            // Between the signature box and `ftyp`, and between `ftyp`
+            // and `jxlc`.
+            (jxl(), &[12, 32]),
         ] {
             // Shorter than the signature, a file is of no known format; an
             // MP4 cut exactly between two boxes looks whole.
@@ -229,6 +283,18 @@ mod tests {
         file[16..20].copy_from_slice(&0u32.to_be_bytes());
         file.extend_from_slice(b"more video");
         assert_eq!(check(&file, 3), Ok(()));
+    }
+
+    #[test]
+    fn a_webp_longer_than_its_header_says_fails() {
+        let mut longer = webp();
+        longer.extend_from_slice(b"xx");
+        assert!(check(&longer, 3).is_err());
+    }
+
+    #[test]
+    fn a_bare_jpeg_xl_codestream_cannot_be_judged_and_passes() {
+        assert_eq!(check(b"\xff\x0a any length at all", 4), Ok(()));
     }
 
     #[test]

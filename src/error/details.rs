@@ -5,7 +5,7 @@
 use std::{fmt, time::Duration};
 
 use super::{Printable, printable};
-use crate::types::ValidationErrorDetail;
+use crate::types::{ContentPolicyErrorCode, ValidationErrorDetail};
 
 /// A request field breaks one of Firefly's documented limits.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -142,6 +142,24 @@ impl ApiError {
         self.access_error.as_deref()
     }
 
+    /// The content-policy rule Adobe says was broken, when Firefly answered
+    /// 451 (`prompt_unsafe`, `image_unsafe`, ...). Such a request is never
+    /// retried: the same content is refused again.
+    ///
+    /// ```
+    /// use adobe_firefly::types::ContentPolicyErrorCode;
+    /// let code: ContentPolicyErrorCode = "prompt_unsafe".parse().unwrap();
+    /// assert_eq!(code, ContentPolicyErrorCode::PromptUnsafe);
+    /// assert!(code.explanation().contains("reword"));
+    /// ```
+    pub fn content_policy(&self) -> Option<ContentPolicyErrorCode> {
+        if self.status != 451 {
+            return None;
+        }
+        let code = self.error_code.as_deref().unwrap_or_default();
+        Some(code.parse().unwrap_or_else(|never| match never {}))
+    }
+
     /// The start of a body that was not Adobe's JSON error shape (an HTML
     /// gateway page, for example).
     pub fn body_excerpt(&self) -> Option<&str> {
@@ -160,6 +178,10 @@ impl ApiError {
                     .into(),
             },
             404 => "check the id".into(),
+            451 => self
+                .content_policy()
+                .map(|code| code.explanation().to_owned())
+                .unwrap_or_default(),
             408 | 500..=599 => "Firefly had a problem; retry later".into(),
             429 => match self.retry_after {
                 Some(wait) => format!("rate limited; retry in {}s", wait.as_secs()),

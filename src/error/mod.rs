@@ -126,13 +126,15 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// A job finished without a result (`failed`, `canceled` or `timeout`).
+    /// A job finished without a result (`failed`, `canceled` or `timeout`;
+    /// [`Error::is_job_timeout`] tells the last apart).
     #[error(
-        "job {} ended `{}`{}{}",
+        "job {} ended `{}`{}{}{}",
         Printable(job_id),
         Printable(status.as_str()),
         error_code.as_deref().map(|c| format!(" with error_code `{}`", Printable(c))).unwrap_or_default(),
-        message.as_deref().map(|m| format!(": {}", Printable(m))).unwrap_or_default()
+        message.as_deref().map(|m| format!(": {}", Printable(m))).unwrap_or_default(),
+        job_end_advice(status)
     )]
     #[non_exhaustive]
     JobFailed {
@@ -229,6 +231,17 @@ pub enum Error {
         /// Why it is not followed.
         reason: &'static str,
     },
+}
+
+/// What a job's end means for the user, after Adobe's own words.
+fn job_end_advice(status: &crate::types::JobStatus) -> &'static str {
+    match status {
+        crate::types::JobStatus::Timeout => {
+            " (Firefly timed out on its side, not the wait here; submitting the job again may \
+             succeed)"
+        }
+        _ => "",
+    }
 }
 
 fn storage_advice(status: u16) -> &'static str {
@@ -377,6 +390,33 @@ impl Error {
             }
             _ => false,
         }
+    }
+
+    /// Whether Firefly refused the content (HTTP 451: the prompt or an
+    /// input broke Adobe's content policy). [`Error::content_policy`] says
+    /// which rule. Never retried.
+    pub fn is_content_policy(&self) -> bool {
+        self.content_policy().is_some()
+    }
+
+    /// The content-policy rule Adobe says was broken (HTTP 451).
+    pub fn content_policy(&self) -> Option<crate::types::ContentPolicyErrorCode> {
+        match self {
+            Self::Api(api) => api.content_policy(),
+            _ => None,
+        }
+    }
+
+    /// Whether a job ended `timeout`: Firefly gave up on it on its side
+    /// (unlike [`Error::WaitTimeout`], where this client stopped waiting).
+    pub fn is_job_timeout(&self) -> bool {
+        matches!(
+            self,
+            Self::JobFailed {
+                status: crate::types::JobStatus::Timeout,
+                ..
+            }
+        )
     }
 
     /// Whether Firefly answered 429.

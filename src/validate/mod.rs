@@ -7,11 +7,13 @@
 //! fields go with which model, one seed per image, an upload id or a URL but
 //! not both, the output sizes each model supports: `sizes.rs`).
 
+mod image5_and_composites;
 mod limits;
 pub(crate) mod sizes;
 
 use std::collections::HashSet;
 
+pub(crate) use image5_and_composites::{adaptive_composite, image5, precise_composite, upscale};
 pub(crate) use sizes::SizePolicy;
 
 use crate::{
@@ -41,6 +43,10 @@ pub(crate) const VALIDATED_OPERATIONS: &[&str] = &[
     "generateObjectCompositeV3Async",
     "generateObjectComposite",
     "generateVideoV3",
+    "firefly_image_v5_generate_async_v4",
+    "preciseUpsamplerV3Async",
+    "preciseComposite",
+    "adaptiveComposite",
 ];
 
 /// Checks an asynchronous generation request for the given model.
@@ -329,7 +335,13 @@ fn optional_source(field: &str, given: Option<&InputSource>) -> Checked {
 
 /// An upload id or a URL, not both and not neither.
 fn source(field: &str, source: &InputSource) -> Checked {
-    match (source.upload_id.as_deref(), source.url.as_deref()) {
+    upload_or_url(field, source.upload_id.as_deref(), source.url.as_deref())
+}
+
+/// An upload id or a URL, not both and not neither, whatever the source
+/// type (each operation has its own).
+fn upload_or_url(field: &str, upload_id: Option<&str>, url: Option<&str>) -> Checked {
+    match (upload_id, url) {
         (None, None) => Err(ValidationError::new(field, "needs an uploadId or a url")),
         (Some(_), Some(_)) => Err(ValidationError::new(
             field,

@@ -1,12 +1,11 @@
-//! The generation operations: text to image, similar, expand, fill, object
-//! composite and video. Each accepts its request type or that type's
-//! builder, checks it against Firefly's limits, and sends nothing if it
-//! breaks one.
+//! The v3 generation operations: text to image, similar, expand, fill,
+//! object composite and video, with the deprecated synchronous forms.
 
 use std::fmt;
 
+use super::{checked, prepare};
 use crate::{
-    Error, Firefly, ValidationError,
+    Error, Firefly,
     decode::outcome,
     types::{
         ExpandImageRequest, ExpandImageResponse, ExpandImageSyncRequest, FillImageRequest,
@@ -122,6 +121,12 @@ impl Firefly {
     }
 
     /// Generates variations of an input image synchronously.
+    ///
+    /// Adobe deprecated this endpoint; prefer [`Firefly::generate_similar_images`]
+    /// with [`Firefly::wait_for_job`].
+    #[deprecated(
+        note = "Adobe deprecated the synchronous endpoint; use generate_similar_images and wait_for_job"
+    )]
     pub async fn generate_similar_images_sync<R>(
         &self,
         request: R,
@@ -147,6 +152,12 @@ impl Firefly {
     }
 
     /// Expands an image synchronously.
+    ///
+    /// Adobe deprecated this endpoint; prefer [`Firefly::expand_image`]
+    /// with [`Firefly::wait_for_job`].
+    #[deprecated(
+        note = "Adobe deprecated the synchronous endpoint; use expand_image and wait_for_job"
+    )]
     pub async fn expand_image_sync<R>(&self, request: R) -> Result<ExpandImageResponse, Error>
     where
         R: TryInto<ExpandImageSyncRequest>,
@@ -169,6 +180,12 @@ impl Firefly {
     }
 
     /// Fills the masked area of an image synchronously.
+    ///
+    /// Adobe deprecated this endpoint; prefer [`Firefly::fill_image`]
+    /// with [`Firefly::wait_for_job`].
+    #[deprecated(
+        note = "Adobe deprecated the synchronous endpoint; use fill_image and wait_for_job"
+    )]
     pub async fn fill_image_sync<R>(&self, request: R) -> Result<FillImageResponse, Error>
     where
         R: TryInto<FillImageSyncRequest>,
@@ -191,6 +208,12 @@ impl Firefly {
     }
 
     /// Places the object in an image into a generated scene, synchronously.
+    ///
+    /// Adobe deprecated this endpoint; prefer [`Firefly::generate_object_composite`]
+    /// with [`Firefly::wait_for_job`].
+    #[deprecated(
+        note = "Adobe deprecated the synchronous endpoint; use generate_object_composite and wait_for_job"
+    )]
     pub async fn generate_object_composite_sync<R>(
         &self,
         request: R,
@@ -220,29 +243,4 @@ impl Firefly {
             .body(request);
         outcome("generateVideoV3", call.send().await).await
     }
-}
-
-/// Builds the request (from the type or its builder).
-fn prepare<T, R>(request: R) -> Result<T, Error>
-where
-    R: TryInto<T>,
-    R::Error: fmt::Display,
-{
-    request
-        .try_into()
-        .map_err(|e| ValidationError::from_builder(&e.to_string()).into())
-}
-
-/// Builds the request and checks it against Firefly's limits.
-fn checked<T, R>(
-    request: R,
-    check: impl FnOnce(&T) -> Result<(), ValidationError>,
-) -> Result<T, Error>
-where
-    R: TryInto<T>,
-    R::Error: fmt::Display,
-{
-    let request = prepare(request)?;
-    check(&request)?;
-    Ok(request)
 }
