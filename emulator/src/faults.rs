@@ -61,13 +61,18 @@ impl ServerErrorBurst {
 /// assert_eq!(faults.to_string(), "rate_limit_every=3,server_errors=503x2/10,slow_ms=250");
 /// ```
 ///
+/// Job faults count jobs instead: `fail_jobs_every` and `timeout_jobs_every`
+/// count submitted jobs, `content_policy_every` counts the submissions it
+/// can refuse (see each field).
+///
 /// From the environment, `FIREFLY_EMULATOR_FAULTS` holds comma-separated
 /// items: `rate_limit_every=3`, `retry_after=5` or `retry_after=date:5`,
 /// `server_errors=503x2/10` (2 in every 10 requests), `slow_ms=250`,
 /// `drop_every=7`, `html_errors`, `fail_jobs_every=2`, `token_valid_secs=30`, `ims_slow_ms=500`,
 /// `rate_limit_per_minute=4`, `quota_window_ms=1000`,
-/// `quota_submissions_only`. [`Faults::parse`] reads that form and
-/// `Display` writes it.
+/// `quota_submissions_only`, `content_policy_every=3`,
+/// `timeout_jobs_every=2`, `cancel_pending`. [`Faults::parse`] reads that
+/// form and `Display` writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Faults {
@@ -100,6 +105,19 @@ pub struct Faults {
     /// Whether the quota counts only job submissions (POST), not status
     /// polls (whether Adobe counts polls is not documented).
     pub quota_submissions_only: bool,
+    /// Answer every n-th job submission with 451 `prompt_unsafe`, Adobe's
+    /// content-policy refusal. Only the endpoints whose operation in the
+    /// spec lists a 451 answer are refused (Image Model 5 and the precise
+    /// and adaptive composites in the 2026 spec), and only their
+    /// submissions are counted, after their body and inputs were accepted.
+    pub content_policy_every: Option<u32>,
+    /// Make every n-th submitted job end `timeout` (with an `error_code`
+    /// and a `message`) instead of succeeding.
+    pub timeout_jobs_every: Option<u32>,
+    /// After a cancel, answer the job's next status poll with
+    /// `cancel_pending`, and `cancelled` from then on (instead of
+    /// `cancelled` at once).
+    pub cancel_pending: bool,
 }
 
 impl Default for Faults {
@@ -124,6 +142,9 @@ impl Faults {
             rate_limit_per_minute: None,
             quota_window: Duration::from_secs(60),
             quota_submissions_only: false,
+            content_policy_every: None,
+            timeout_jobs_every: None,
+            cancel_pending: false,
         }
     }
 
@@ -207,6 +228,25 @@ impl Faults {
         self
     }
 
+    /// Answer every n-th job submission that can be refused for content
+    /// (its operation lists a 451 in the spec) with 451 `prompt_unsafe`.
+    pub fn content_policy_every(mut self, n: u32) -> Self {
+        self.content_policy_every = Some(n);
+        self
+    }
+
+    /// Make every n-th submitted job end `timeout`.
+    pub fn timeout_jobs_every(mut self, n: u32) -> Self {
+        self.timeout_jobs_every = Some(n);
+        self
+    }
+
+    /// Answer the first status poll after a cancel with `cancel_pending`.
+    pub fn cancel_pending(mut self, pending: bool) -> Self {
+        self.cancel_pending = pending;
+        self
+    }
+
     /// Whether the n-th request (from 1) gets an injected 429.
     pub(crate) fn rate_limits(&self, n: u64) -> bool {
         every_nth(self.rate_limit_every, n)
@@ -227,6 +267,17 @@ impl Faults {
     /// Whether the n-th job (from 1) fails.
     pub(crate) fn fails_job(&self, n: u64) -> bool {
         every_nth(self.fail_jobs_every, n)
+    }
+
+    /// Whether the n-th job (from 1) times out.
+    pub(crate) fn times_out_job(&self, n: u64) -> bool {
+        every_nth(self.timeout_jobs_every, n)
+    }
+
+    /// Whether the n-th submission (from 1) that can be refused for
+    /// content is.
+    pub(crate) fn refuses_content(&self, n: u64) -> bool {
+        every_nth(self.content_policy_every, n)
     }
 }
 
@@ -260,6 +311,12 @@ pub struct FaultsServed {
     /// [`Emulator::revoke_tokens`](crate::Emulator::revoke_tokens) revoked
     /// them.
     pub expired_tokens: u64,
+    /// 451s injected by `content_policy_every`.
+    pub content_policy_refusals: u64,
+    /// `timeout` job statuses answered for jobs `timeout_jobs_every` picked.
+    pub timed_out_jobs: u64,
+    /// `cancel_pending` job statuses answered (`cancel_pending`).
+    pub cancel_pending_answers: u64,
 }
 
 /// A fault that fired, as counted in [`FaultsServed`].
@@ -273,11 +330,14 @@ pub(crate) enum Fired {
     HtmlError,
     FailedJob,
     ExpiredToken,
+    ContentPolicy,
+    TimedOutJob,
+    CancelPending,
 }
 
-/// The running counts behind [`FaultsServed`].
+/// The running counts behind [`FaultsServed`], one per [`Fired`].
 #[derive(Default)]
-pub(crate) struct FaultCounters([AtomicU64; 8]);
+pub(crate) struct FaultCounters([AtomicU64; 11]);
 
 impl FaultCounters {
     pub(crate) fn record(&self, fired: Fired) {
@@ -295,120 +355,12 @@ impl FaultCounters {
             html_errors: count(Fired::HtmlError),
             failed_jobs: count(Fired::FailedJob),
             expired_tokens: count(Fired::ExpiredToken),
+            content_policy_refusals: count(Fired::ContentPolicy),
+            timed_out_jobs: count(Fired::TimedOutJob),
+            cancel_pending_answers: count(Fired::CancelPending),
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_setters_build_what_the_text_form_says() {
-        let parsed = Faults::parse(
-            "rate_limit_every=3, retry_after=date:5, server_errors=503x2/10, slow_ms=250, \
-             drop_every=7, html_errors, fail_jobs_every=2, token_valid_secs=30, rate_limit_per_minute=4",
-        )
-        .unwrap();
-        let built = Faults::none()
-            .rate_limit_every(3)
-            .retry_after(RetryAfter::HttpDate(5))
-            .server_errors(ServerErrorBurst::new(503, 2, 10))
-            .slow(Duration::from_millis(250))
-            .drop_connection_every(7)
-            .html_errors(true)
-            .fail_jobs_every(2)
-            .token_valid_for(Duration::from_secs(30))
-            .rate_limit_per_minute(4);
-        assert_eq!(parsed, built);
-        assert_eq!(
-            built.server_errors.map(|b| (b.status, b.count, b.every)),
-            Some((503, 2, 10))
-        );
-        assert_eq!(built.token_valid_for, Some(Duration::from_secs(30)));
-        assert_eq!(Faults::parse("").unwrap(), Faults::none());
-        assert_eq!(Faults::default(), Faults::none());
-    }
-
-    /// The request (or job) numbers from 1 to `last` that `fires` picks.
-    fn picked(last: u64, fires: impl Fn(u64) -> bool) -> Vec<u64> {
-        (1..=last).filter(|n| fires(*n)).collect()
-    }
-
-    #[test]
-    fn each_fault_falls_on_the_requests_it_names() {
-        let faults = Faults::none()
-            .rate_limit_every(3)
-            .server_errors(ServerErrorBurst::new(502, 2, 5))
-            .drop_connection_every(4)
-            .fail_jobs_every(2);
-        assert_eq!(picked(10, |n| faults.rate_limits(n)), [3, 6, 9]);
-        assert_eq!(picked(12, |n| faults.drops(n)), [4, 8, 12]);
-        assert_eq!(picked(7, |n| faults.fails_job(n)), [2, 4, 6]);
-        let statuses: Vec<Option<u16>> = (1..=11).map(|n| faults.server_error(n)).collect();
-        let (fail, pass) = (Some(502), None);
-        assert_eq!(
-            statuses,
-            [
-                fail, fail, pass, pass, pass, fail, fail, pass, pass, pass, fail
-            ]
-        );
-    }
-
-    #[test]
-    fn a_burst_as_long_as_its_cycle_fails_every_request() {
-        for burst in [
-            ServerErrorBurst::new(503, 3, 3),
-            ServerErrorBurst::new(503, 3, 1),
-        ] {
-            assert_eq!(burst.every, 3);
-            let faults = Faults::none().server_errors(burst);
-            assert_eq!(picked(9, |n| faults.server_error(n).is_some()).len(), 9);
-        }
-    }
-
-    #[test]
-    fn no_faults_fire_nothing() {
-        let faults = Faults::none();
-        let fired = picked(1000, |n| {
-            faults.rate_limits(n)
-                || faults.drops(n)
-                || faults.fails_job(n)
-                || faults.server_error(n).is_some()
-        });
-        assert!(fired.is_empty(), "{fired:?}");
-    }
-
-    #[test]
-    fn each_fired_fault_is_counted_under_its_own_name() {
-        let counters = FaultCounters::default();
-        let kinds = [
-            Fired::RateLimit,
-            Fired::Quota,
-            Fired::ServerError,
-            Fired::Slow,
-            Fired::DroppedConnection,
-            Fired::HtmlError,
-            Fired::FailedJob,
-            Fired::ExpiredToken,
-        ];
-        for (times, fired) in kinds.into_iter().enumerate() {
-            for _ in 0..=times {
-                counters.record(fired);
-            }
-        }
-        assert_eq!(
-            counters.served(),
-            FaultsServed {
-                rate_limits: 1,
-                quota_rejections: 2,
-                server_errors: 3,
-                slow_answers: 4,
-                dropped_connections: 5,
-                html_errors: 6,
-                failed_jobs: 7,
-                expired_tokens: 8,
-            }
-        );
-    }
-}
+mod tests;

@@ -10,8 +10,8 @@
 //!   Image Model 5, upscale, precise and adaptive composites, and video jobs;
 //!   an upscale is its input's size times `upscaleFactor`, a composite its
 //!   background's size;
-//! - `GET /v3/status/{jobId}` (pending, then running, then succeeded) and
-//!   `PUT /v3/cancel/{jobId}`;
+//! - `GET /v3/status/{jobId}` (pending, then running, then succeeded;
+//!   `cancelled` once cancelled) and `PUT /v3/cancel/{jobId}`;
 //! - `POST /v2/storage/image` (uploads, checked for type and size; the
 //!   width and height in an upload's header are remembered, for the jobs
 //!   that follow their input's size) and `GET /v3/custom-models`
@@ -30,8 +30,9 @@
 //! every route, for comparing with the spec. Images are deterministic PNGs
 //! per (prompt, seed, size).
 //! [`Faults`] injects rate limiting, server errors, slow answers, cut
-//! connections, HTML error pages, failed jobs, early-expiring tokens and
-//! Adobe's per-minute quota; [`Emulator::faults_served`] counts the faults
+//! connections, HTML error pages, failed and timed-out jobs, content-policy
+//! refusals (451), `cancel_pending` after a cancel, early-expiring tokens
+//! and Adobe's per-minute quota; [`Emulator::faults_served`] counts the faults
 //! that fired.
 //!
 //! ```no_run

@@ -51,6 +51,8 @@ pub(crate) struct EmulatorState {
     pub(crate) validator: SpecValidator,
     api_requests: AtomicU64,
     pub(crate) jobs_submitted: AtomicU64,
+    /// Job submissions that `content_policy_every` may refuse, so far.
+    pub(crate) content_checked: AtomicU64,
     pub(crate) tokens_issued: AtomicU64,
     pub(crate) faults_fired: FaultCounters,
     data: Mutex<Data>,
@@ -120,7 +122,12 @@ pub(crate) enum Phase {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum JobState {
     Active,
+    /// Ends `failed` (`fail_jobs_every`).
     Failing,
+    /// Ends `timeout` (`timeout_jobs_every`).
+    TimingOut,
+    /// Cancelled; the next poll answers `cancel_pending` (`cancel_pending`).
+    CancelPending,
     Canceled,
 }
 
@@ -185,6 +192,7 @@ impl EmulatorState {
             validator,
             api_requests: AtomicU64::new(0),
             jobs_submitted: AtomicU64::new(0),
+            content_checked: AtomicU64::new(0),
             tokens_issued: AtomicU64::new(0),
             faults_fired: FaultCounters::default(),
             data: Mutex::new(Data {
@@ -203,7 +211,7 @@ impl EmulatorState {
         self.lock()
             .jobs
             .iter()
-            .filter(|(_, job)| job.state == JobState::Canceled)
+            .filter(|(_, job)| matches!(job.state, JobState::Canceled | JobState::CancelPending))
             .map(|(id, _)| id.clone())
             .collect()
     }

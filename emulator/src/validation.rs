@@ -56,10 +56,12 @@ pub(crate) struct SpecValidator {
     operations: HashMap<(Verb, &'static str), OperationCheck>,
 }
 
-/// What one operation's entry in the spec says about its requests.
+/// What one operation's entry in the spec says about its requests, and
+/// the statuses it documents answering with.
 struct OperationCheck {
     body: jsonschema::Validator,
     model_version: Option<HeaderCheck>,
+    statuses: Vec<u16>,
 }
 
 /// A header parameter of an operation.
@@ -101,6 +103,14 @@ impl SpecValidator {
                 "type": "value_error",
             })],
         }
+    }
+
+    /// Whether the spec lists `status` among the answers of `method path`,
+    /// so that an injected fault answers only what the operation can.
+    pub(crate) fn documents_status(&self, method: Verb, path: &str, status: u16) -> bool {
+        self.operations
+            .get(&(method, path))
+            .is_some_and(|check| check.statuses.contains(&status))
     }
 
     /// Problems with the headers the spec describes for `method path`:
@@ -172,9 +182,17 @@ impl OperationCheck {
                 })
             }
         };
+        // Keys such as `default` or `4XX` name no one status: skipped.
+        let statuses = operation["responses"]
+            .as_object()
+            .into_iter()
+            .flat_map(|responses| responses.keys())
+            .filter_map(|status| status.parse().ok())
+            .collect();
         Ok(Self {
             body,
             model_version,
+            statuses,
         })
     }
 }

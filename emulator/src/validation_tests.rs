@@ -25,6 +25,7 @@ fn little_spec() -> Value {
                         "additionalProperties": false,
                         "properties": {"name": {"type": "string", "maxLength": 3}},
                     }}}},
+                    "responses": {"202": {}, "451": {}, "4XX": {}, "default": {}},
                 },
             },
             "/v3/form": {
@@ -202,4 +203,21 @@ fn path_parameter_names_do_not_matter() {
     assert_eq!(path_shape("/v3/status/{jobId}"), "/v3/status/{}");
     assert_eq!(path_shape("/v3/status/{job_id}"), "/v3/status/{}");
     assert_eq!(path_shape("/a/{b}/c/{d}"), "/a/{}/c/{}");
+}
+
+#[test]
+fn the_statuses_an_operation_documents_are_read_from_its_responses() {
+    let spec = little_spec();
+    let operations = [(Verb::Post, "/v3/inline"), (Verb::Post, "/v3/things")];
+    let validator = SpecValidator::from_spec(&spec, &operations).unwrap();
+    assert!(validator.documents_status(Verb::Post, "/v3/inline", 451));
+    assert!(validator.documents_status(Verb::Post, "/v3/inline", 202));
+    assert!(!validator.documents_status(Verb::Post, "/v3/inline", 400));
+    assert!(!validator.documents_status(Verb::Post, "/v3/things", 451));
+    assert!(!validator.documents_status(Verb::Post, "/v3/gone", 451));
+    // In the embedded spec: Image Model 5 can be refused for content, the
+    // v3 text-to-image job cannot.
+    let validator = SpecValidator::new(&crate::routes::generation_operations()).unwrap();
+    assert!(validator.documents_status(Verb::Post, "/v4/images/generate-async", 451));
+    assert!(!validator.documents_status(Verb::Post, "/v3/images/generate-async", 451));
 }

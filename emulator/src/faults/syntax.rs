@@ -153,6 +153,33 @@ const ITEMS: &[Item] = &[
         },
         get: |faults| faults.quota_submissions_only.then(String::new),
     },
+    Item {
+        name: "content_policy_every",
+        value: "N",
+        set: |faults, value| {
+            faults.content_policy_every = Some(positive(value)?);
+            Ok(())
+        },
+        get: |faults| faults.content_policy_every.map(|n| n.to_string()),
+    },
+    Item {
+        name: "timeout_jobs_every",
+        value: "N",
+        set: |faults, value| {
+            faults.timeout_jobs_every = Some(positive(value)?);
+            Ok(())
+        },
+        get: |faults| faults.timeout_jobs_every.map(|n| n.to_string()),
+    },
+    Item {
+        name: "cancel_pending",
+        value: "",
+        set: |faults, _| {
+            faults.cancel_pending = true;
+            Ok(())
+        },
+        get: |faults| faults.cancel_pending.then(String::new),
+    },
 ];
 
 /// A number from 1 up.
@@ -231,6 +258,9 @@ mod tests {
         "rate_limit_per_minute=4",
         "quota_window_ms=1500",
         "quota_submissions_only",
+        "content_policy_every=3",
+        "timeout_jobs_every=2",
+        "cancel_pending",
     ];
 
     #[test]
@@ -324,10 +354,24 @@ mod tests {
             (n(), option::of(retry_after), option::of(burst)),
             (n(), n(), any::<bool>()),
             (n(), n(), n()),
+            (n(), n(), any::<bool>()),
         )
             .prop_map(
-                |((rate, retry, burst), (slow, drop, html), (fail, token, quota))| {
-                    let mut faults = Faults::none().html_errors(html);
+                |(
+                    (rate, retry, burst),
+                    (slow, drop, html),
+                    (fail, token, quota),
+                    (policy, timeout, cancel_pending),
+                )| {
+                    let mut faults = Faults::none()
+                        .html_errors(html)
+                        .cancel_pending(cancel_pending);
+                    if let Some(n) = policy {
+                        faults = faults.content_policy_every(n);
+                    }
+                    if let Some(n) = timeout {
+                        faults = faults.timeout_jobs_every(n);
+                    }
                     if let Some(n) = rate {
                         faults = faults.rate_limit_every(n);
                     }

@@ -142,20 +142,39 @@ async fn submit(
         Ok(size) => size,
         Err(refusal) => return refusal,
     };
+    let faults = &state.settings.faults;
+    // Only an operation whose spec lists a 451 can be refused for content,
+    // so only its submissions are counted.
+    if state
+        .validator
+        .documents_status(METHOD, operation.path, 451)
+    {
+        let n = state.content_checked.fetch_add(1, Ordering::Relaxed) + 1;
+        if faults.refuses_content(n) {
+            state.faults_fired.record(Fired::ContentPolicy);
+            return state.error(
+                451,
+                "prompt_unsafe",
+                "The prompt was refused by content policy (injected by the emulator).",
+            );
+        }
+    }
     let n = state.jobs_submitted.fetch_add(1, Ordering::Relaxed) + 1;
     let job_id = format!("urn:ff:jobs:emulator:{n:08}");
     let outputs = state.outputs(&request, operation.output, size);
-    let failing = state.settings.faults.fails_job(n);
+    let job_state = if faults.fails_job(n) {
+        JobState::Failing
+    } else if faults.times_out_job(n) {
+        JobState::TimingOut
+    } else {
+        JobState::Active
+    };
     state.lock().jobs.insert(
         job_id.clone(),
         Job {
             submitted_at: Instant::now(),
             polls: 0,
-            state: if failing {
-                JobState::Failing
-            } else {
-                JobState::Active
-            },
+            state: job_state,
             outputs,
             size: size.size,
             content_class: request["contentClass"].as_str().map(str::to_owned),
@@ -200,6 +219,15 @@ async fn status(
     let body = match (job.state, phase) {
         // Adobe's 2026 spelling; the 2025 files said `canceled`.
         (JobState::Canceled, _) => json!({"jobId": job_id, "status": "cancelled"}),
+        (JobState::CancelPending, _) => {
+            job.state = JobState::Canceled;
+            state.faults_fired.record(Fired::CancelPending);
+            json!({
+                "jobId": job_id,
+                "status": "cancel_pending",
+                "message": "The job is being cancelled.",
+            })
+        }
         (_, Phase::Pending) => json!({"jobId": job_id, "status": "pending"}),
         (_, Phase::Running(progress)) => {
             json!({"jobId": job_id, "status": "running", "progress": progress})
@@ -211,6 +239,15 @@ async fn status(
                 "status": "failed",
                 "error_code": "runtime_error",
                 "message": "The job failed (injected by the emulator).",
+            })
+        }
+        (JobState::TimingOut, Phase::Done) => {
+            state.faults_fired.record(Fired::TimedOutJob);
+            json!({
+                "jobId": job_id,
+                "status": "timeout",
+                "error_code": "timeout",
+                "message": "The job did not finish in time (injected by the emulator).",
             })
         }
         (JobState::Active, Phase::Done) if job.upscaled => {
@@ -243,14 +280,18 @@ async fn cancel(
     let mut data = state.lock();
     let conflict = match data.jobs.get_mut(&job_id) {
         None => Some((404, "unknown_job_id", "The job id is unknown.")),
-        Some(job) if job.state == JobState::Canceled => {
+        Some(job) if matches!(job.state, JobState::Canceled | JobState::CancelPending) => {
             Some((409, "job_already_canceled", "The job was already canceled."))
         }
         Some(job) if job.phase(&state.settings) == Phase::Done => {
             Some((409, "job_completed", "The job has completed."))
         }
         Some(job) => {
-            job.state = JobState::Canceled;
+            job.state = if state.settings.faults.cancel_pending {
+                JobState::CancelPending
+            } else {
+                JobState::Canceled
+            };
             None
         }
     };
