@@ -100,13 +100,14 @@ impl CliError {
     }
 
     /// What kind of failure this is, for scripts: `usage`, `request`,
-    /// `job_failed`, `unsaved`, `input_file`, `output_file`, `batch_file`,
+    /// `job_failed`, `content_policy` (451), `unsaved`, `input_file`, `output_file`, `batch_file`,
     /// `batch_input`, `interrupted`, `emulator`, `runtime`, `fleet`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::AboutJob { error, .. } => error.kind(),
             Self::Sdk(Error::Validation(_)) | Self::Usage(_) | Self::FaultsSpec { .. } => "usage",
             Self::Sdk(Error::JobFailed { .. }) => "job_failed",
+            Self::Sdk(error) if error.is_content_policy() => "content_policy",
             Self::Sdk(_) => "request",
             Self::BatchFile { .. } => "batch_file",
             Self::BatchLine { .. } => "batch_input",

@@ -134,6 +134,44 @@ pub fn video() -> String {
     )
 }
 
+fn listed<T: std::fmt::Display>(values: &[T]) -> String {
+    values
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `image5`: its shapes, resolutions and reasoners.
+pub fn image5() -> String {
+    format!(
+        "{}\nAspect ratios (--aspect-ratio; with --reference only auto): {}\n\
+         Resolutions (--resolution): {}\nReasoners (--reasoner): {}\n",
+        environment(credentials()),
+        listed(catalog::IMAGE5_ASPECT_RATIOS),
+        listed(catalog::IMAGE5_RESOLUTIONS),
+        listed(catalog::IMAGE5_PROMPT_REASONERS),
+    )
+}
+
+/// `upscale`: its factors, as the spec lists them.
+pub fn upscale() -> String {
+    format!(
+        "{}\nFactors (--factor): {}\n",
+        environment(credentials()),
+        listed(&catalog::upscale_factors())
+    )
+}
+
+/// `precise-composite`, `adaptive-composite`: their output types.
+pub fn composites() -> String {
+    format!(
+        "{}\nOutput types (--format): {}\n",
+        environment(credentials()),
+        listed(catalog::COMPOSITE_MEDIA_TYPES)
+    )
+}
+
 /// `upload`, `status`, `cancel`, `models`, `token`, `mcp`.
 pub fn api() -> String {
     environment(credentials())

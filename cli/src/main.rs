@@ -42,8 +42,8 @@ use clap::Parser;
 use crate::{
     args::{Cli, Command},
     commands::{
-        batch, emulator, gallery, generate, image_ops, jobs, models, quota, secrets, shell, token,
-        upload, video,
+        batch, emulator, gallery, generate, image_ops, image5_and_composites, jobs, models, quota,
+        secrets, shell, token, upload, video,
     },
     error::CliError,
     output::Output,
@@ -119,6 +119,14 @@ async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitC
         Command::Fill(args) => image_ops::fill(args, out, wait).await,
         Command::Similar(args) => image_ops::similar(args, out, wait).await,
         Command::Composite(args) => image_ops::composite(args, out, wait).await,
+        Command::Image5(args) => image5_and_composites::image5(args, out, wait).await,
+        Command::Upscale(args) => image5_and_composites::upscale(args, out, wait).await,
+        Command::PreciseComposite(args) => {
+            image5_and_composites::precise_composite(args, out, wait).await
+        }
+        Command::AdaptiveComposite(args) => {
+            image5_and_composites::adaptive_composite(args, out, wait).await
+        }
         Command::Upload { path } => upload::run(&path, out).await,
         Command::Video(args) => video::run(args, out, wait).await,
         Command::Status { job_id } => jobs::status(&job_id, out).await,

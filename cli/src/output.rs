@@ -65,6 +65,21 @@ impl Output {
     }
 }
 
+/// Text from a server made safe for a terminal: control characters
+/// (escape sequences, carriage returns, bells) are shown escaped instead of
+/// acting on the terminal.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A job's state as Firefly named it, or `unknown` when the answer had none.
 pub fn status_word(status: &JobStatusResponse) -> &str {
     status.status.as_ref().map_or("unknown", |s| s.as_str())
@@ -72,9 +87,10 @@ pub fn status_word(status: &JobStatusResponse) -> &str {
 
 /// A job's state for a progress line: `running 40%`.
 pub fn describe(status: &JobStatusResponse) -> String {
+    let word = terminal_safe(status_word(status));
     match status.progress {
-        Some(progress) => format!("{} {progress:.0}%", status_word(status)),
-        None => status_word(status).to_owned(),
+        Some(progress) => format!("{word} {progress:.0}%"),
+        None => word,
     }
 }
 
@@ -118,6 +134,13 @@ pub fn duration(span: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_text_cannot_drive_the_terminal() {
+        let safe = terminal_safe("ok\x1b[2J\rdone\u{7}");
+        assert!(!safe.chars().any(char::is_control), "{safe:?}");
+        assert_eq!(safe, "ok\\u{1b}[2J\\rdone\\u{7}");
+    }
 
     #[test]
     fn a_table_lines_up_wide_characters_as_a_terminal_draws_them() {

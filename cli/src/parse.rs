@@ -110,6 +110,37 @@ pub fn model() -> impl TypedValueParser<Value = ImageModelVersion> {
     PossibleValuesParser::new(names).try_map(|name| name.parse::<ImageModelVersion>())
 }
 
+/// One value of a list the SDK's catalog gives (aspect ratios, resolutions,
+/// output types), by its wire name, offered as such to help and
+/// completions.
+pub fn one_of<T>(list: &'static [T]) -> impl TypedValueParser<Value = T>
+where
+    T: std::fmt::Display + std::str::FromStr + Clone + Send + Sync + 'static,
+{
+    let names: Vec<String> = list.iter().map(ToString::to_string).collect();
+    PossibleValuesParser::new(names).try_map(|name| {
+        name.parse::<T>()
+            .map_err(|_| format!("`{name}` is not one of the listed values"))
+    })
+}
+
+/// An upscale factor: one of those the spec lists (2, 3, 4, 6).
+pub fn upscale_factor() -> impl TypedValueParser<Value = i64> {
+    let names: Vec<String> = catalog::upscale_factors()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    PossibleValuesParser::new(names).try_map(|name| name.parse::<i64>())
+}
+
+/// A number from 0 to 1 (`--blend`, `--harmonization`, `--shadow`).
+pub fn unit_interval(value: &str) -> Result<f32, String> {
+    match value.trim().parse::<f32>() {
+        Ok(n) if (0.0..=1.0).contains(&n) => Ok(n),
+        _ => Err(format!("`{value}` is not a number from 0 to 1")),
+    }
+}
+
 /// `photo` or `art`.
 pub fn content_class(value: &str) -> Result<ContentClass, String> {
     match value {

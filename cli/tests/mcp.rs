@@ -27,6 +27,7 @@ async fn tools_are_listed_and_images_come_back_as_previews_and_files() {
     let tools = server.client.list_all_tools().await.unwrap();
     let names: BTreeSet<String> = tools.iter().map(|tool| tool.name.to_string()).collect();
     let expected = [
+        "adaptive_composite",
         "cancel_job",
         "expand_image",
         "fill_image",
@@ -34,9 +35,12 @@ async fn tools_are_listed_and_images_come_back_as_previews_and_files() {
         "generate_object_composite",
         "generate_similar_images",
         "generate_video",
+        "image5",
         "job_status",
         "list_custom_models",
+        "precise_composite",
         "upload_image",
+        "upscale_image",
     ];
     assert_eq!(names, expected.iter().map(|s| s.to_string()).collect());
     let generate = tools.iter().find(|t| t.name == "generate_images").unwrap();
@@ -364,7 +368,7 @@ async fn calls_at_once_wait_out_each_others_rate_limits() {
 async fn missing_credentials_are_named_by_every_call() {
     let dir = scratch("mcp-unconfigured");
     let server = serve_with(Vec::new(), &dir).await;
-    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 10);
+    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 14);
     let result = server
         .call("generate_images", json!({"prompt": "a cat"}))
         .await;

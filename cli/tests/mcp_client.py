@@ -35,6 +35,10 @@ EXPECTED_TOOLS = {
     "job_status",
     "cancel_job",
     "list_custom_models",
+    "image5",
+    "upscale_image",
+    "precise_composite",
+    "adaptive_composite",
 }
 
 # Every wait of this script has a deadline.

@@ -94,6 +94,9 @@ pub(crate) struct Job {
     pub(crate) content_class: Option<String>,
     /// An upscale job: its outputs are answered as `{id, presignedUrl}`.
     pub(crate) upscaled: bool,
+    /// The result's `altText`: Image Model 5 writes one when asked to
+    /// reason about the prompt for quality.
+    pub(crate) alt_text: Option<String>,
 }
 
 /// One generated image or video of a result.

@@ -33,6 +33,15 @@ pub(crate) fn request_schema(operation_id: &str) -> Option<&'static Value> {
         .filter(|schema| !schema.is_null())
 }
 
+/// The `enum` of a component schema of the embedded spec (empty when it
+/// has none).
+pub(crate) fn component_enum(name: &str) -> Vec<Value> {
+    spec()["components"]["schemas"][name]["enum"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Checks `request` against every limit of `operation_id`'s request schema.
 pub(crate) fn check<T: Serialize>(operation_id: &str, request: &T) -> Checked {
     let schema = request_schema(operation_id).ok_or_else(|| {

@@ -14,6 +14,7 @@ pub(crate) mod sizes;
 use std::collections::HashSet;
 
 pub(crate) use image5_and_composites::{adaptive_composite, image5, precise_composite, upscale};
+pub(crate) use limits::component_enum as spec_enum;
 pub(crate) use sizes::SizePolicy;
 
 use crate::{

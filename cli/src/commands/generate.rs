@@ -34,7 +34,7 @@ pub async fn run(
             .style(style),
     )?;
     let destination = Destination::of_images(
-        options,
+        &options.saving,
         naming::slug(&args.prompt),
         &request,
         args.model.map(|m| m.to_string()).as_deref(),

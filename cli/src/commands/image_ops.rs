@@ -37,7 +37,7 @@ pub async fn expand(
             .seeds(options.seeds.clone())
             .size(options.size.clone()),
     )?;
-    let destination = Destination::of_images(options, "expanded".into(), &request, None)?;
+    let destination = Destination::of_images(&options.saving, "expanded".into(), &request, None)?;
     let job = firefly.expand_image(request).await?;
     finish(&firefly, job, &destination, out, wait).await
 }
@@ -58,7 +58,7 @@ pub async fn fill(args: FillArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
             .seeds(options.seeds.clone())
             .size(options.size.clone()),
     )?;
-    let destination = Destination::of_images(options, "filled".into(), &request, None)?;
+    let destination = Destination::of_images(&options.saving, "filled".into(), &request, None)?;
     let job = firefly.fill_image(request).await?;
     finish(&firefly, job, &destination, out, wait).await
 }
@@ -79,7 +79,7 @@ pub async fn similar(
             .seeds(options.seeds.clone())
             .size(options.size.clone()),
     )?;
-    let destination = Destination::of_images(options, "similar".into(), &request, None)?;
+    let destination = Destination::of_images(&options.saving, "similar".into(), &request, None)?;
     let job = firefly.generate_similar_images(request).await?;
     finish(&firefly, job, &destination, out, wait).await
 }
@@ -99,7 +99,8 @@ pub async fn composite(
             .seeds(options.seeds.clone())
             .size(options.size.clone()),
     )?;
-    let destination = Destination::of_images(options, naming::slug(&args.prompt), &request, None)?;
+    let destination =
+        Destination::of_images(&options.saving, naming::slug(&args.prompt), &request, None)?;
     let job = firefly.generate_object_composite(request).await?;
     finish(&firefly, job, &destination, out, wait).await
 }
@@ -107,19 +108,31 @@ pub async fn composite(
 /// The request's input image: a file is uploaded first; an upload id or a
 /// URL is passed on as it is.
 async fn input_image(firefly: &Firefly, given: &ImageInput) -> Result<InputImage, CliError> {
-    let source = match given {
-        ImageInput::Upload(id) => InputSource {
-            upload_id: Some(id.clone()),
+    let source = match located(firefly, given).await? {
+        Located::Upload(id) => InputSource {
+            upload_id: Some(id),
             url: None,
         },
-        ImageInput::Url(url) => InputSource {
+        Located::Url(url) => InputSource {
             upload_id: None,
-            url: Some(url.clone()),
-        },
-        ImageInput::File(path) => InputSource {
-            upload_id: Some(upload::upload_file(firefly, path).await?.id),
-            url: None,
+            url: Some(url),
         },
     };
     Ok(InputImage { source, mask: None })
+}
+
+/// Where Firefly reads an input image from: an upload id or a URL.
+pub enum Located {
+    Upload(String),
+    Url(String),
+}
+
+/// An image argument, as Firefly will read it: a file is uploaded first
+/// (and its upload id used); an upload id or a URL is passed on as it is.
+pub async fn located(firefly: &Firefly, given: &ImageInput) -> Result<Located, CliError> {
+    Ok(match given {
+        ImageInput::Upload(id) => Located::Upload(id.clone()),
+        ImageInput::Url(url) => Located::Url(url.clone()),
+        ImageInput::File(path) => Located::Upload(upload::upload_file(firefly, path).await?.id),
+    })
 }

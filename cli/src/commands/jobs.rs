@@ -19,7 +19,10 @@ pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
         .map(|p| format!(" ({p:.0}%)"))
         .unwrap_or_default();
     out.done(
-        format!("{}{progress}", crate::output::status_word(&status)),
+        format!(
+            "{}{progress}",
+            crate::output::terminal_safe(crate::output::status_word(&status))
+        ),
         status_document(job_id, &status),
     );
     Ok(ExitCode::SUCCESS)

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod emulator;
 pub mod gallery;
 pub mod generate;
+pub mod image5_and_composites;
 pub mod image_ops;
 pub mod jobs;
 pub mod models;
@@ -24,7 +25,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::{
-    args::{FleetArgs, ImageOptions},
+    args::{FleetArgs, Saving},
     error::CliError,
     naming,
     output::{self, Output},
@@ -110,7 +111,7 @@ impl<'a> Destination<'a> {
     /// The destination of an image command: its `-o`, `--force` and
     /// `--show`.
     pub fn of_images(
-        options: &'a ImageOptions,
+        options: &'a Saving,
         stem: String,
         request: &impl Serialize,
         model: Option<&str>,
@@ -142,11 +143,18 @@ pub async fn finish(
         _ = tokio::signal::ctrl_c() => Err(CliError::Interrupted { job_id: job.job_id.clone() }),
     };
     spinner.finish_and_clear();
-    let saved = finished?;
-    let lines: Vec<String> = saved.iter().map(Saved::line).collect();
+    let (saved, alt_text) = finished?;
+    let mut lines: Vec<String> = saved.iter().map(Saved::line).collect();
+    if let Some(alt_text) = &alt_text {
+        lines.push(format!("alt text: {}", output::terminal_safe(alt_text)));
+    }
     out.done(
         lines.join("\n"),
-        json!({"job_id": job.job_id, "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>()}),
+        json!({
+            "job_id": job.job_id,
+            "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>(),
+            "alt_text": alt_text,
+        }),
     );
     if destination.show && show::available(out.json) {
         show::images(saved.iter().map(|s| s.path.as_path()));
@@ -160,7 +168,7 @@ async fn wait_and_save(
     destination: &Destination<'_>,
     wait: &WaitOptions,
     spinner: &indicatif::ProgressBar,
-) -> Result<Vec<Saved>, CliError> {
+) -> Result<(Vec<Saved>, Option<String>), CliError> {
     let result = firefly
         .wait_for_job_with(job, wait, |status| {
             spinner.set_message(output::describe(status))
@@ -187,5 +195,5 @@ async fn wait_and_save(
             unsaved: report.unsaved,
         });
     }
-    Ok(report.saved)
+    Ok((report.saved, result.alt_text))
 }

@@ -13,6 +13,8 @@
 //! - `results`: what a call answers: saved paths, URLs, seeds, previews,
 //!   and errors an agent can act on.
 
+mod call;
+mod lookups;
 mod preview;
 mod progress;
 mod results;

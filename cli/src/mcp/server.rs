@@ -18,11 +18,7 @@ use rmcp::{
     service::RequestContext,
 };
 
-use super::{
-    progress::Progress,
-    results,
-    tools::{self, Call},
-};
+use super::{call::Call, progress::Progress, results, tools};
 use crate::{
     args::{FleetArgs, McpArgs},
     commands,

@@ -1,29 +1,30 @@
 //! The tools: their names, what they tell the model (including what they
 //! cost), their input schemas, and what each call does.
 
-use std::{future::Future, path::PathBuf, sync::Arc};
+use std::{future::Future, sync::Arc};
 
 use adobe_firefly::{
-    CustomModelsQuery, Error, Firefly, WaitOptions,
+    Error, Firefly,
     types::{
-        ExpandImageRequest, FillImageRequest, GenerateImagesRequest,
+        AdaptiveCompositeRequest, ExpandImageRequest, FillImageRequest, GenerateImagesRequest,
         GenerateObjectCompositeRequest, GenerateSimilarImagesRequest, GenerateVideoRequest,
-        ImageModelVersion, JobAccepted, PublishedStateFilter, SimilarImageModelVersion,
+        Image5Request, ImageModelVersion, JobAccepted, PreciseCompositeRequest,
+        SimilarImageModelVersion, UpscaleRequest,
     },
 };
-use futures::TryStreamExt;
 use rmcp::model::{CallToolResult, JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
-use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
+use serde_json::Value;
 
 use super::{
-    progress::{self, Progress, Waited},
+    call::Call,
+    lookups::{self, JobId, ListCustomModels, UploadImage},
+    progress::{self, Waited},
     results::{self, Made},
     schema,
 };
-use crate::{commands::upload, error::CliError, naming, output, save::Naming};
+use crate::{error::CliError, naming, save::Naming};
 
 /// Said of every tool that makes something.
 const COSTS: &str = "Each call spends Firefly generative credits of the configured Adobe \
@@ -54,29 +55,6 @@ struct GenerateSimilar {
     /// The Firefly image model (default image3).
     #[serde(default)]
     model: Option<SimilarImageModelVersion>,
-}
-
-/// The image file to upload.
-#[derive(Deserialize, JsonSchema)]
-struct UploadImage {
-    /// The absolute path of a JPEG, PNG or WEBP file, at most 15 MiB.
-    path: PathBuf,
-}
-
-/// A Firefly job.
-#[derive(Deserialize, JsonSchema)]
-struct JobId {
-    /// The job id a generation tool reported, such as `urn:ff:jobs:...`.
-    job_id: String,
-}
-
-/// Which custom models to list.
-#[derive(Deserialize, JsonSchema)]
-struct ListCustomModels {
-    /// Which models: all (default), ready, published, unpublished, queued,
-    /// training, failed, cancelled.
-    #[serde(default)]
-    published_state: Option<PublishedStateFilter>,
 }
 
 /// Every tool, as `tools/list` answers.
@@ -137,6 +115,42 @@ pub fn catalog() -> Vec<Tool> {
              minutes; returns the saved path and URL, no preview.",
             schema::input_schema::<GenerateVideoRequest>(),
         ),
+        generating(
+            "image5",
+            &format!(
+                "Generate one image from a prompt with Firefly Image Model 5, or edit an image: \
+                 give one image in referenceBlobs and say in the prompt how to change it (the \
+                 edit keeps the image's shape: leave aspectRatio out or set it to auto). \
+                 prompt_reasoner `quality` also describes the image (altText). {IMAGES_RESULT}"
+            ),
+            schema::input_schema::<Image5Request>(),
+        ),
+        generating(
+            "upscale_image",
+            &format!(
+                "Make an image 2, 3, 4 or 6 times (upscaleFactor) wider and taller; one output \
+                 per seed (1 to 4 seeds, required). {IMAGES_RESULT}"
+            ),
+            schema::input_schema::<UpscaleRequest>(),
+        ),
+        generating(
+            "precise_composite",
+            &format!(
+                "Place an object image, unchanged, into the area of a background image that \
+                 fillAreaMask marks; blend (0 to 1) sets how its edges meet the scene. 1 to 3 \
+                 variations. {IMAGES_RESULT}"
+            ),
+            schema::input_schema::<PreciseCompositeRequest>(),
+        ),
+        generating(
+            "adaptive_composite",
+            &format!(
+                "Place an object image into the area of a background image that fillAreaMask \
+                 marks, adapting its light and colour (harmonization) and shadow \
+                 (shadowIntensity) to the scene. 1 to 3 variations. {IMAGES_RESULT}"
+            ),
+            schema::input_schema::<AdaptiveCompositeRequest>(),
+        ),
         Tool::new(
             "upload_image",
             "Upload a local image (JPEG, PNG or WEBP, at most 15 MiB) to Firefly's storage and \
@@ -162,15 +176,6 @@ pub fn catalog() -> Vec<Tool> {
             schema::input_schema::<ListCustomModels>(),
         ),
     ]
-}
-
-/// What one call works with.
-pub struct Call<'a> {
-    pub firefly: &'a Firefly,
-    pub output_dir: &'a std::path::Path,
-    pub wait: &'a WaitOptions,
-    pub progress: Progress,
-    pub cancelled: CancellationToken,
 }
 
 /// Runs the tool `name`; `None` when there is no such tool.
@@ -261,10 +266,50 @@ pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Opti
             )
             .await
         }
-        "upload_image" => upload_image(&call, arguments).await,
-        "job_status" => job_status(&call, arguments).await,
-        "cancel_job" => cancel_job(&call, arguments).await,
-        "list_custom_models" => list_custom_models(&call, arguments).await,
+        "image5" => job(
+            &mut call,
+            arguments,
+            Made::Images,
+            |request: &Image5Request| naming::slug(&request.prompt),
+            |firefly, request: Image5Request| async move { firefly.generate_image5(request).await },
+        )
+        .await,
+        "upscale_image" => job(
+            &mut call,
+            arguments,
+            Made::Images,
+            |_: &UpscaleRequest| "upscaled".into(),
+            |firefly, request: UpscaleRequest| async move { firefly.upscale_image(request).await },
+        )
+        .await,
+        "precise_composite" => {
+            job(
+                &mut call,
+                arguments,
+                Made::Images,
+                |_: &PreciseCompositeRequest| "composite".into(),
+                |firefly, request: PreciseCompositeRequest| async move {
+                    firefly.precise_composite(request).await
+                },
+            )
+            .await
+        }
+        "adaptive_composite" => {
+            job(
+                &mut call,
+                arguments,
+                Made::Images,
+                |_: &AdaptiveCompositeRequest| "composite".into(),
+                |firefly, request: AdaptiveCompositeRequest| async move {
+                    firefly.adaptive_composite(request).await
+                },
+            )
+            .await
+        }
+        "upload_image" => lookups::upload_image(&call, arguments).await,
+        "job_status" => lookups::job_status(&call, arguments).await,
+        "cancel_job" => lookups::cancel_job(&call, arguments).await,
+        "list_custom_models" => lookups::list_custom_models(&call, arguments).await,
         _ => return None,
     };
     Some(result)
@@ -349,82 +394,5 @@ where
         }
         Waited::Finished(Err(error)) => results::failure(&error.into()),
         Waited::Cancelled(cancel) => results::cancelled(&job.job_id, cancel),
-    }
-}
-
-async fn upload_image(call: &Call<'_>, arguments: Value) -> CallToolResult {
-    let args: UploadImage = match schema::parse_arguments(arguments) {
-        Ok(args) => args,
-        Err(message) => return results::invalid(message),
-    };
-    match upload::upload_file(call.firefly, &args.path).await {
-        Ok(uploaded) => {
-            let reference = format!("upload:{}", uploaded.id);
-            results::success(
-                format!(
-                    "uploaded {}; pass `{reference}` as an image",
-                    args.path.display()
-                ),
-                json!({"upload_id": uploaded.id, "image": reference}),
-            )
-        }
-        Err(error @ CliError::InputFile { .. }) => results::invalid(error.to_string()),
-        Err(CliError::Sdk(error)) if error.is_validation() => results::invalid(error.to_string()),
-        Err(error) => results::failure(&error),
-    }
-}
-
-async fn job_status(call: &Call<'_>, arguments: Value) -> CallToolResult {
-    let args: JobId = match schema::parse_arguments(arguments) {
-        Ok(args) => args,
-        Err(message) => return results::invalid(message),
-    };
-    if let Err(problem) = crate::parse::job_id(&args.job_id) {
-        return results::invalid(problem);
-    }
-    let firefly = call.firefly;
-    match firefly.job_status(&firefly.job(&args.job_id)).await {
-        Ok(status) => results::success(
-            format!("job {}: {}", args.job_id, output::describe(&status)),
-            serde_json::to_value(&status).unwrap_or_default(),
-        ),
-        Err(error) => results::failure(&error.into()),
-    }
-}
-
-async fn cancel_job(call: &Call<'_>, arguments: Value) -> CallToolResult {
-    let args: JobId = match schema::parse_arguments(arguments) {
-        Ok(args) => args,
-        Err(message) => return results::invalid(message),
-    };
-    if let Err(problem) = crate::parse::job_id(&args.job_id) {
-        return results::invalid(problem);
-    }
-    let firefly = call.firefly;
-    match firefly.cancel_job(&firefly.job(&args.job_id)).await {
-        Ok(()) => results::success(
-            format!("cancellation of job {} requested", args.job_id),
-            json!({"job_id": args.job_id, "canceled": true}),
-        ),
-        Err(error) => results::failure(&error.into()),
-    }
-}
-
-async fn list_custom_models(call: &Call<'_>, arguments: Value) -> CallToolResult {
-    let args: ListCustomModels = match schema::parse_arguments(arguments) {
-        Ok(args) => args,
-        Err(message) => return results::invalid(message),
-    };
-    let mut query = CustomModelsQuery::new();
-    if let Some(state) = args.published_state {
-        query = query.published_state(state);
-    }
-    let listed: Result<Vec<_>, Error> = call.firefly.custom_models(query).try_collect().await;
-    match listed {
-        Ok(models) => results::success(
-            format!("{} custom models", models.len()),
-            json!({"models": models}),
-        ),
-        Err(error) => results::failure(&error.into()),
     }
 }

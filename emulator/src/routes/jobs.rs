@@ -179,6 +179,14 @@ async fn submit(
             size: size.size,
             content_class: request["contentClass"].as_str().map(str::to_owned),
             upscaled: job_operation.sizing == Sizing::Upscaled,
+            alt_text: (request["modelSpecificPayload"]["prompt_reasoner"] == "quality").then(
+                || {
+                    format!(
+                        "An image of {}.",
+                        request["prompt"].as_str().unwrap_or("it")
+                    )
+                },
+            ),
         },
     );
     let status_url = format!("{}/v3/status/{job_id}", state.url);
@@ -258,7 +266,10 @@ async fn status(
             json!({"jobId": job_id, "status": "succeeded", "result": result})
         }
         (JobState::Active, Phase::Done) => {
-            let result = result_body(&job.outputs, job.size, job.content_class.as_deref());
+            let mut result = result_body(&job.outputs, job.size, job.content_class.as_deref());
+            if let Some(alt_text) = &job.alt_text {
+                result["altText"] = json!(alt_text);
+            }
             json!({"jobId": job_id, "status": "succeeded", "progress": 100.0, "result": result})
         }
     };

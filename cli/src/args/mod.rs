@@ -2,6 +2,12 @@
 //! (clap definitions only; the values are parsed by `parse` and acted on by
 //! `commands`).
 
+mod image5_and_composites;
+
+pub use image5_and_composites::{
+    AdaptiveCompositeArgs, Image5Args, PreciseCompositeArgs, UpscaleArgs,
+};
+
 use std::{ffi::OsString, path::PathBuf, time::Duration};
 
 use adobe_firefly::{
@@ -60,6 +66,19 @@ pub enum Command {
     /// Place the object of an image into a generated scene.
     #[command(after_help = help::edits())]
     Composite(CompositeArgs),
+    /// Generate an image with Image Model 5, or edit one (--reference).
+    #[command(after_help = help::image5())]
+    Image5(Image5Args),
+    /// Make an image 2, 3, 4 or 6 times wider and taller.
+    #[command(after_help = help::upscale())]
+    Upscale(UpscaleArgs),
+    /// Place an object, unchanged, into an area of a background image.
+    #[command(after_help = help::composites())]
+    PreciseComposite(PreciseCompositeArgs),
+    /// Place an object into an area of a background image, adapting its
+    /// light, colour and shadow to the scene.
+    #[command(after_help = help::composites())]
+    AdaptiveComposite(AdaptiveCompositeArgs),
     /// Upload an image (JPEG, PNG or WEBP) and print its upload id.
     #[command(after_help = help::api())]
     Upload {
@@ -167,12 +186,16 @@ impl Command {
     /// start none).
     pub fn wait_options(&self) -> WaitOptions {
         let polling = match self {
-            Self::Generate(args) => Some(&args.image.polling),
+            Self::Generate(args) => Some(&args.image.saving.polling),
             Self::Batch(args) => Some(&args.polling),
-            Self::Expand(args) => Some(&args.image_options.polling),
-            Self::Fill(args) => Some(&args.image_options.polling),
-            Self::Similar(args) => Some(&args.image_options.polling),
-            Self::Composite(args) => Some(&args.image_options.polling),
+            Self::Expand(args) => Some(&args.image_options.saving.polling),
+            Self::Fill(args) => Some(&args.image_options.saving.polling),
+            Self::Similar(args) => Some(&args.image_options.saving.polling),
+            Self::Composite(args) => Some(&args.image_options.saving.polling),
+            Self::Image5(args) => Some(&args.saving.polling),
+            Self::Upscale(args) => Some(&args.saving.polling),
+            Self::PreciseComposite(args) => Some(&args.saving.polling),
+            Self::AdaptiveComposite(args) => Some(&args.saving.polling),
             Self::Video(args) => Some(&args.polling),
             Self::Mcp(args) => Some(&args.polling),
             _ => None,
@@ -240,6 +263,13 @@ pub struct ImageOptions {
     /// Seeds, one per image.
     #[arg(long = "seed")]
     pub seeds: Vec<i64>,
+    #[command(flatten)]
+    pub saving: Saving,
+}
+
+/// Where an image command saves what it made, and how it waits for it.
+#[derive(Args, Clone)]
+pub struct Saving {
     /// Directory to save the images in.
     #[arg(short = 'o', long = "output", default_value = ".")]
     pub output: PathBuf,

@@ -1,0 +1,114 @@
+//! The tools that make nothing and spend no credits: upload, job status,
+//! cancel, custom models.
+
+use std::path::PathBuf;
+
+use adobe_firefly::{CustomModelsQuery, Error, types::PublishedStateFilter};
+use futures::TryStreamExt;
+use rmcp::model::CallToolResult;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{call::Call, results, schema};
+use crate::{commands::upload, error::CliError, output};
+
+/// The image file to upload.
+#[derive(Deserialize, JsonSchema)]
+pub(super) struct UploadImage {
+    /// The absolute path of a JPEG, PNG or WEBP file, at most 15 MiB.
+    path: PathBuf,
+}
+
+/// A Firefly job.
+#[derive(Deserialize, JsonSchema)]
+pub(super) struct JobId {
+    /// The job id a generation tool reported, such as `urn:ff:jobs:...`.
+    job_id: String,
+}
+
+/// Which custom models to list.
+#[derive(Deserialize, JsonSchema)]
+pub(super) struct ListCustomModels {
+    /// Which models: all (default), ready, published, unpublished, queued,
+    /// training, failed, cancelled.
+    #[serde(default)]
+    published_state: Option<PublishedStateFilter>,
+}
+
+pub(super) async fn upload_image(call: &Call<'_>, arguments: Value) -> CallToolResult {
+    let args: UploadImage = match schema::parse_arguments(arguments) {
+        Ok(args) => args,
+        Err(message) => return results::invalid(message),
+    };
+    match upload::upload_file(call.firefly, &args.path).await {
+        Ok(uploaded) => {
+            let reference = format!("upload:{}", uploaded.id);
+            results::success(
+                format!(
+                    "uploaded {}; pass `{reference}` as an image",
+                    args.path.display()
+                ),
+                json!({"upload_id": uploaded.id, "image": reference}),
+            )
+        }
+        Err(error @ CliError::InputFile { .. }) => results::invalid(error.to_string()),
+        Err(CliError::Sdk(error)) if error.is_validation() => results::invalid(error.to_string()),
+        Err(error) => results::failure(&error),
+    }
+}
+
+pub(super) async fn job_status(call: &Call<'_>, arguments: Value) -> CallToolResult {
+    let args: JobId = match schema::parse_arguments(arguments) {
+        Ok(args) => args,
+        Err(message) => return results::invalid(message),
+    };
+    if let Err(problem) = crate::parse::job_id(&args.job_id) {
+        return results::invalid(problem);
+    }
+    let firefly = call.firefly;
+    match firefly.job_status(&firefly.job(&args.job_id)).await {
+        Ok(status) => results::success(
+            format!("job {}: {}", args.job_id, output::describe(&status)),
+            serde_json::to_value(&status).unwrap_or_default(),
+        ),
+        Err(error) => results::failure(&error.into()),
+    }
+}
+
+pub(super) async fn cancel_job(call: &Call<'_>, arguments: Value) -> CallToolResult {
+    let args: JobId = match schema::parse_arguments(arguments) {
+        Ok(args) => args,
+        Err(message) => return results::invalid(message),
+    };
+    if let Err(problem) = crate::parse::job_id(&args.job_id) {
+        return results::invalid(problem);
+    }
+    let firefly = call.firefly;
+    match firefly.cancel_job(&firefly.job(&args.job_id)).await {
+        Ok(()) => results::success(
+            format!("cancellation of job {} requested", args.job_id),
+            json!({"job_id": args.job_id, "canceled": true}),
+        ),
+        Err(error) => results::failure(&error.into()),
+    }
+}
+
+pub(super) async fn list_custom_models(call: &Call<'_>, arguments: Value) -> CallToolResult {
+    let args: ListCustomModels = match schema::parse_arguments(arguments) {
+        Ok(args) => args,
+        Err(message) => return results::invalid(message),
+    };
+    let mut query = CustomModelsQuery::new();
+    if let Some(state) = args.published_state {
+        query = query.published_state(state);
+    }
+    let listed: Result<Vec<_>, Error> = call.firefly.custom_models(query).try_collect().await;
+    match listed {
+        Ok(models) => results::success(
+            format!("{} custom models", models.len()),
+            json!({"models": models}),
+        ),
+        Err(error) => results::failure(&error.into()),
+    }
+}
