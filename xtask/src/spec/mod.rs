@@ -22,8 +22,12 @@
 //! 7. [`lint`]: everything documented, every reference resolves.
 //! 8. [`emit`]: deterministic YAML under a header naming the inputs.
 //!
-//! [`check`] re-runs all of it in memory and compares.
+//! [`check`] re-runs all of it in memory and compares. The tests of
+//! `adobe_examples` decode every example in Adobe's file into the SDK's
+//! types, with the names this import gives.
 
+#[cfg(test)]
+mod adobe_examples;
 mod changes;
 mod check;
 mod config;
@@ -68,15 +72,7 @@ pub fn import(root: &Path, dir: &Path) -> Result<Imported, String> {
         .collect();
     inputs.push((load::OVERLAY_PATH.into(), overlay.sha256.clone()));
 
-    let mut sources = load::in_precedence_order(sources, &overlay.config)?;
-    for source in &mut sources {
-        check_top_level(source)?;
-        if let Some(operations) = overlay.config.operations(&source.file) {
-            select::only_operations(&mut source.doc, operations, &source.file)?;
-        }
-        convert::strip_prose(&mut source.doc);
-        convert::convert_schemas(&mut source.doc).map_err(|e| format!("{}: {e}", source.file))?;
-    }
+    let sources = prepare(sources, &overlay.config)?;
     let naming = names::assign(&sources, &overlay.config)?;
     let mut notes = naming.notes.clone();
 
@@ -129,6 +125,21 @@ pub fn import(root: &Path, dir: &Path) -> Result<Imported, String> {
         ));
     }
     Ok(Imported { yaml, notes })
+}
+
+/// Steps 1 and 2: `sources` in the overlay's precedence order, each reduced
+/// to the operations taken from it, without prose and in OpenAPI 3.0.3.
+fn prepare(sources: Vec<Source>, config: &config::ImportConfig) -> Result<Vec<Source>, String> {
+    let mut sources = load::in_precedence_order(sources, config)?;
+    for source in &mut sources {
+        check_top_level(source)?;
+        if let Some(operations) = config.operations(&source.file) {
+            select::only_operations(&mut source.doc, operations, &source.file)?;
+        }
+        convert::strip_prose(&mut source.doc);
+        convert::convert_schemas(&mut source.doc).map_err(|e| format!("{}: {e}", source.file))?;
+    }
+    Ok(sources)
 }
 
 /// Top-level members the import understands. `info`, `servers`, `security`,
