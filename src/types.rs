@@ -238,24 +238,77 @@ impl ReferenceImage {
     }
 }
 
-impl SourceImage {
+impl InputSource {
     /// An image uploaded to Firefly storage, by its upload id.
     pub fn upload(id: impl Into<String>) -> Self {
         Self {
-            source: InputSource {
-                upload_id: Some(id.into()),
-                url: None,
-            },
+            upload_id: Some(id.into()),
+            url: None,
         }
     }
 
     /// An image at a pre-signed URL on a host Adobe allows.
     pub fn url(url: impl Into<String>) -> Self {
         Self {
-            source: InputSource {
-                upload_id: None,
-                url: Some(url.into()),
-            },
+            upload_id: None,
+            url: Some(url.into()),
+        }
+    }
+}
+
+impl InputImage {
+    /// An image uploaded to Firefly storage, without a mask.
+    ///
+    /// ```
+    /// use adobe_firefly::types::{ExpandImageRequest, InputImage};
+    /// let request = ExpandImageRequest::builder().image(InputImage::upload("3b1f0a4e-upload-id"));
+    /// ```
+    pub fn upload(id: impl Into<String>) -> Self {
+        Self {
+            source: InputSource::upload(id),
+            mask: None,
+        }
+    }
+
+    /// An image at a pre-signed URL on a host Adobe allows, without a mask.
+    pub fn url(url: impl Into<String>) -> Self {
+        Self {
+            source: InputSource::url(url),
+            mask: None,
+        }
+    }
+}
+
+impl Mask {
+    /// A mask uploaded to Firefly storage (white is the masked area).
+    pub fn upload(id: impl Into<String>) -> Self {
+        Self {
+            source: InputSource::upload(id),
+            invert: None,
+        }
+    }
+
+    /// A mask at a pre-signed URL on a host Adobe allows.
+    pub fn url(url: impl Into<String>) -> Self {
+        Self {
+            source: InputSource::url(url),
+            invert: None,
+        }
+    }
+}
+
+impl SourceImage {
+    /// An image uploaded to Firefly storage, by its upload id.
+    pub fn upload(id: impl Into<String>) -> Self {
+        Self {
+            source: InputSource::upload(id),
+        }
+    }
+
+    /// An image at a pre-signed URL on a host Adobe allows.
+    pub fn url(url: impl Into<String>) -> Self {
+        Self {
+            source: InputSource::url(url),
         }
     }
 }

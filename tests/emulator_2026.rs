@@ -94,7 +94,7 @@ async fn image5_jobs_wait_cancel_and_carry_alt_text() {
 
     let job = firefly.generate_image5(request()).await.unwrap();
     firefly.cancel_job(&job).await.unwrap();
-    assert_eq!(emulator.canceled_jobs(), [job.job_id.clone()]);
+    assert_eq!(emulator.canceled_jobs(), std::slice::from_ref(&job.job_id));
     let status = firefly.job_status(&job).await.unwrap();
     assert_eq!(status.status, Some(JobStatus::Canceled));
 }

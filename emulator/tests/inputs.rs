@@ -227,3 +227,33 @@ async fn inputs_of_unknown_size_are_refused_naming_the_field() {
         .await;
     assert_eq!(status, 404, "{body}");
 }
+
+#[tokio::test]
+async fn image5_has_its_shape_at_its_megapixels_and_an_edit_its_references_size() {
+    let client = Client::start().await;
+    let size_of = |finished: &Value| {
+        let size = &finished["result"]["size"];
+        (
+            size["width"].as_u64().unwrap(),
+            size["height"].as_u64().unwrap(),
+        )
+    };
+    for (body, expected) in [
+        (json!({"prompt": "a"}), (1552, 1552)),
+        (
+            json!({"prompt": "a", "aspectRatio": "16:9", "resolutionLevel": "1MP"}),
+            (1328, 752),
+        ),
+        (
+            json!({"prompt": "a", "aspectRatio": "3:4", "resolutionLevel": "4MP"}),
+            (1728, 2304),
+        ),
+    ] {
+        let finished = client.run_job("/v4/images/generate-async", &body).await;
+        assert_eq!(size_of(&finished), expected, "{body}");
+    }
+    let id = client.upload("image/png", png_of(320, 200)).await;
+    let edit = json!({"prompt": "night", "referenceBlobs": [{"source": {"uploadId": id}}]});
+    let finished = client.run_job("/v4/images/generate-async", &edit).await;
+    assert_eq!(size_of(&finished), (320, 200));
+}

@@ -99,10 +99,43 @@ impl EmulatorState {
         self.input_size(request, &["background", "image", "source"])
     }
 
+    /// The size of an Image Model 5 image. Adobe documents the megapixels
+    /// of each `resolutionLevel` and the shapes, not exact pixel sizes: the
+    /// emulator gives the shape at that many megapixels, in multiples of 16.
+    /// An edit without a shape (`auto` or none) keeps its reference's size.
+    pub(super) fn image5_size(&self, request: &Value) -> Result<(u32, u32), Response> {
+        let ratio = request["aspectRatio"].as_str().unwrap_or("auto");
+        let reference = &request["referenceBlobs"][0]["source"];
+        if ratio == "auto" && !reference.is_null() {
+            return self.source_size(reference, &["referenceBlobs", "0", "source"]);
+        }
+        let megapixels: f64 = match request["resolutionLevel"].as_str() {
+            Some("1MP") => 1.0,
+            Some("4MP") => 4.0,
+            _ => 2.4,
+        };
+        let (wide, high) = match ratio {
+            "4:3" => (4.0, 3.0),
+            "3:4" => (3.0, 4.0),
+            "16:9" => (16.0, 9.0),
+            "9:16" => (9.0, 16.0),
+            _ => (1.0, 1.0),
+        };
+        let width = (megapixels * 1e6 * wide / high).sqrt();
+        let sixteens = |side: f64| ((side / 16.0).round() * 16.0) as u32;
+        Ok((sixteens(width), sixteens(width * high / wide)))
+    }
+
     /// The size of the image whose source (`{uploadId}` or `{url}`) is at
     /// `field` in the body; `Err` is a 400 naming the field.
     fn input_size(&self, request: &Value, field: &[&str]) -> Result<(u32, u32), Response> {
         let source = field.iter().fold(request, |value, name| &value[*name]);
+        self.source_size(source, field)
+    }
+
+    /// The size of the image `source` (`{uploadId}` or `{url}`), found at
+    /// `field`; `Err` is a 400 naming the field.
+    fn source_size(&self, source: &Value, field: &[&str]) -> Result<(u32, u32), Response> {
         let refuse = |msg: String| Err(self.bad_input(field, &msg));
         if let Some(id) = source["uploadId"].as_str() {
             return match self.lock().uploads.get(id) {

@@ -44,6 +44,8 @@ enum Sizing {
     Upscaled,
     /// The background image's (the composites).
     Background,
+    /// Image Model 5's shape and megapixels, or its reference's size.
+    Image5,
 }
 
 /// A job endpoint: the operation, its answer, its outputs' size.
@@ -90,7 +92,7 @@ pub(super) const OPERATIONS: &[JobOperation] = &[
             output: OutputKind::Image,
         },
         answer: Answer::Links(200),
-        sizing: Sizing::Requested,
+        sizing: Sizing::Image5,
     },
     JobOperation {
         operation: Operation {
@@ -134,6 +136,10 @@ async fn submit(
             render_side: MAX_UPSCALED_SIDE,
         }),
         Sizing::Background => state.composite_size(&request).map(|size| OutputSize {
+            size,
+            render_side: state.settings.max_image_side,
+        }),
+        Sizing::Image5 => state.image5_size(&request).map(|size| OutputSize {
             size,
             render_side: state.settings.max_image_side,
         }),
