@@ -34,7 +34,11 @@ fn saved_sizes(result: &CallToolResult) -> Vec<(u32, u32)> {
 }
 
 fn previews(result: &CallToolResult) -> usize {
-    result.content.iter().filter(|b| b.as_image().is_some()).count()
+    result
+        .content
+        .iter()
+        .filter(|b| b.as_image().is_some())
+        .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -118,7 +122,11 @@ async fn bad_input_and_content_policy_refusals_are_tool_errors() {
         )
         .await;
     assert!(is_error(&refused));
-    assert!(text(&refused).contains("upscaleFactor"), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("upscaleFactor"),
+        "{}",
+        text(&refused)
+    );
 
     let edit = server
         .call(
@@ -130,7 +138,10 @@ async fn bad_input_and_content_policy_refusals_are_tool_errors() {
     assert!(is_error(&edit));
     assert!(text(&edit).contains("aspectRatio"), "{}", text(&edit));
     assert!(
-        emulator.requests().iter().all(|r| r.method != "POST" || r.path.starts_with("/ims")),
+        emulator
+            .requests()
+            .iter()
+            .all(|r| r.method != "POST" || r.path.starts_with("/ims")),
         "nothing was submitted: {:?}",
         emulator.requests()
     );
@@ -138,7 +149,10 @@ async fn bad_input_and_content_policy_refusals_are_tool_errors() {
     let unsafe_prompt = server.call("image5", json!({"prompt": "refused"})).await;
     assert!(is_error(&unsafe_prompt));
     let said = text(&unsafe_prompt);
-    assert!(said.contains("451") && said.contains("prompt_unsafe"), "{said}");
+    assert!(
+        said.contains("451") && said.contains("prompt_unsafe"),
+        "{said}"
+    );
     assert!(said.contains("reword"), "{said}");
     server.close().await;
 }
