@@ -1,4 +1,4 @@
-//! Compiles `openapi/firefly.yaml` into the Firefly client with progenitor.
+//! Compiles `openapi/firefly/firefly.yaml` into the Firefly client with progenitor.
 //!
 //! The spec is ours and stays faithful to Adobe's documentation; a few
 //! mechanical rewrites happen here, in memory, before generation (see
@@ -9,7 +9,7 @@ use std::{env, fs, path::Path};
 
 use sha2::{Digest, Sha256};
 
-const SPEC_PATH: &str = "openapi/firefly.yaml";
+const SPEC_PATH: &str = "openapi/firefly/firefly.yaml";
 
 /// Operations with this tag are served by another host (Adobe IMS) and are
 /// called through the oauth2 crate, so no client code is generated for them.
@@ -72,7 +72,7 @@ fn run() -> Result<(), String> {
     let digest = Sha256::digest(text.as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     code.push_str(&format!(
-        "\n/// SHA-256 of the `openapi/firefly.yaml` this client was generated from.\n\
+        "\n/// SHA-256 of the `openapi/firefly/firefly.yaml` this client was generated from.\n\
          pub const SPEC_SHA256: &str = \"{hex}\";\n"
     ));
 

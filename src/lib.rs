@@ -46,7 +46,7 @@ pub mod types;
 // A job's status, read leniently whatever the shape of its result.
 mod job_status;
 
-// Generated from openapi/firefly.yaml by build.rs; not public.
+// Generated from openapi/firefly/firefly.yaml by build.rs; not public.
 mod generated;
 
 // Credentials, retries and the 401 replay for every request.
@@ -95,7 +95,7 @@ pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
 /// The `User-Agent` the SDK sends.
 pub const USER_AGENT: &str = concat!("adobe-firefly-rust/", env!("CARGO_PKG_VERSION"));
 
-/// SHA-256 of the `openapi/firefly.yaml` the client was generated from.
+/// SHA-256 of the `openapi/firefly/firefly.yaml` the client was generated from.
 pub const SPEC_SHA256: &str = generated::SPEC_SHA256;
 
 /// The vendored OpenAPI spec the client was generated from, as JSON.

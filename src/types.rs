@@ -1,6 +1,6 @@
 //! Request and response types of the Firefly API.
 //!
-//! Most types are generated from `openapi/firefly.yaml` and re-exported here
+//! Most types are generated from `openapi/firefly/firefly.yaml` and re-exported here
 //! under their spec names; each has a `builder()` for the optional fields.
 //! Enums that Firefly sends back are open ([`JobStatus`], [`ContentClass`]):
 //! a value Adobe adds later decodes as `Unknown(..)` instead of failing.

@@ -87,7 +87,7 @@ fn every_public_generated_type_field_and_setter_is_documented() {
     missing.retain(|item| !item.starts_with("types::error"));
     assert!(
         missing.is_empty(),
-        "{} public generated items have no docs; describe them in openapi/overlay.yaml:\n{}",
+        "{} public generated items have no docs; describe them in openapi/firefly/overlay.yaml:\n{}",
         missing.len(),
         missing.join("\n")
     );

@@ -2,7 +2,7 @@
 //! spec, as Firefly checks them, and problems are reported in Adobe's
 //! `validation_errors` shape.
 //!
-//! The spec is the project's `openapi/firefly.yaml` (imported from Adobe's
+//! The spec is the project's `openapi/firefly/firefly.yaml` (imported from Adobe's
 //! published files), embedded here at compile time. The emulator reads it
 //! itself, with no code shared with the SDK, so it can catch the SDK's
 //! mistakes instead of repeating them.
@@ -86,7 +86,7 @@ impl SpecValidator {
         for &(method, path) in operations {
             let name = format!("{} {path}", method.as_str());
             let check = OperationCheck::read(spec, method, path).map_err(|e| {
-                format!("openapi/firefly.yaml, {name} (an operation the emulator serves): {e}")
+                format!("openapi/firefly/firefly.yaml, {name} (an operation the emulator serves): {e}")
             })?;
             checks.insert((method, path), check);
         }

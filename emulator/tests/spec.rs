@@ -1,4 +1,4 @@
-//! The emulator against the spec it reads (`openapi/firefly.yaml`): it
+//! The emulator against the spec it reads (`openapi/firefly/firefly.yaml`): it
 //! serves exactly the operations of the spec's `paths`, and each generation
 //! operation accepts the bodies its own schema documents and refuses the
 //! ones it forbids, with 422 and `validation_errors` naming the field.

@@ -1,5 +1,5 @@
 //! The emulator's answers against the response schemas of the spec it
-//! serves (`openapi/firefly.yaml`), checked here with `jsonschema` and the
+//! serves (`openapi/firefly/firefly.yaml`), checked here with `jsonschema` and the
 //! spec's own `$ref`s, independently of the emulator's validator (which
 //! reads request schemas only): every status body of every kind of job,
 //! and the 400 and 451 refusals of the job endpoints.

@@ -2,13 +2,14 @@
 //! `cargo run --manifest-path xtask/Cargo.toml -- <task>`).
 //!
 //! Tasks:
-//! - `spec import DIR`: reads Adobe's OpenAPI files in DIR and writes
-//!   `openapi/firefly.yaml` (see [`spec`]).
-//! - `spec check DIR`: fails when `openapi/firefly.yaml` is not what
-//!   `spec import DIR` would write.
+//! - `spec import API DIR`: reads Adobe's OpenAPI files for API (`firefly`,
+//!   `photoshop`, ...) in DIR and writes `openapi/API/API.yaml` (see
+//!   [`spec`]).
+//! - `spec check API DIR`: fails when `openapi/API/API.yaml` is not what
+//!   `spec import API DIR` would write.
 //! - `spec diff OLD NEW`: prints, as Markdown, what changed for a user of
 //!   the API between two OpenAPI 3.0 documents (YAML or JSON), e.g. the
-//!   committed `openapi/firefly.yaml` and a fresh import.
+//!   committed `openapi/firefly/firefly.yaml` and a fresh import.
 //! - `package-check`: packages every publishable crate and builds the SDK's
 //!   tests, examples and benchmarks from its `.crate`, as a registry user gets
 //!   them (see [`package_check`]).
@@ -23,11 +24,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask spec import DIR   write openapi/firefly.yaml from Adobe's files in DIR
-       cargo xtask spec check DIR    fail if openapi/firefly.yaml differs from a fresh import
+usage: cargo xtask spec import API DIR  write openapi/API/API.yaml from Adobe's files in DIR
+       cargo xtask spec check API DIR   fail if openapi/API/API.yaml differs from a fresh import
        cargo xtask spec diff OLD NEW print (Markdown) what changed for API users from OLD to NEW
        cargo xtask package-check     package the publishable crates and build them from their .crate files
 
+API is firefly, photoshop, audio-video, indesign or substance3d (each has openapi/API/overlay.yaml).
 DIR, OLD and NEW are relative to the repository root, e.g. ../shared/reference/specs/firefly";
 
 fn main() -> ExitCode {
@@ -35,8 +37,12 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let root = repo_root();
     let result = match args.as_slice() {
-        ["spec", "import", dir] => spec::run_import(&root, &root.join(dir)),
-        ["spec", "check", dir] => spec::run_check(&root, &root.join(dir)),
+        ["spec", "import", api, dir] => {
+            spec::Api::named(api).and_then(|api| spec::run_import(&root, api, &root.join(dir)))
+        }
+        ["spec", "check", api, dir] => {
+            spec::Api::named(api).and_then(|api| spec::run_check(&root, api, &root.join(dir)))
+        }
         ["spec", "diff", old, new] => spec::run_diff(&root, &root.join(old), &root.join(new)),
         ["package-check"] => package_check::run(&root),
         ["help" | "--help" | "-h"] => {

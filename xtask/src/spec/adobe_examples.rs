@@ -456,7 +456,7 @@ fn setup() -> Option<(Value, Ours)> {
         eprintln!("skipped: no Adobe files at {dir} (set FIREFLY_ADOBE_SPECS)");
         return None;
     }
-    let overlay = load::overlay(root).unwrap();
+    let overlay = load::overlay(root, super::Api::FIREFLY).unwrap();
     // Examples of operations the import leaves out would not be ours.
     assert!(
         overlay.config.operations(AUTHORITY).is_none(),

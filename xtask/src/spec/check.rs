@@ -1,4 +1,4 @@
-//! `spec check`: is the committed `openapi/firefly.yaml` what a fresh import
+//! `spec check`: is the committed `openapi/<api>/<api>.yaml` what a fresh import
 //! writes? When not, say where: the first differing lines, and the first
 //! differing places in the document as JSON paths.
 
@@ -7,24 +7,26 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{OUTPUT_PATH, diff, import};
+use super::{Api, diff, import};
 
 /// Fails with a readable report when the committed document is stale.
-pub fn check(root: &Path, dir: &Path) -> Result<(), String> {
-    let fresh = import(root, dir)?.yaml;
-    let path = root.join(OUTPUT_PATH);
+pub fn check(root: &Path, api: Api, dir: &Path) -> Result<(), String> {
+    let fresh = import(root, api, dir)?.yaml;
+    let path = root.join(api.spec_path());
     let committed =
         fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    compare(&committed, &fresh)
+    compare(api, &committed, &fresh)
 }
 
 /// Compares the committed text with a fresh import.
-pub fn compare(committed: &str, fresh: &str) -> Result<(), String> {
+pub fn compare(api: Api, committed: &str, fresh: &str) -> Result<(), String> {
     if committed == fresh {
         return Ok(());
     }
     let mut report = format!(
-        "{OUTPUT_PATH} is not what `cargo xtask spec import` writes now; rerun it (and review the diff)."
+        "{} is not what `{}` writes now; rerun it (and review the diff).",
+        api.spec_path(),
+        api.import_command()
     );
     let (old, new): (Vec<&str>, Vec<&str>) = (committed.lines().collect(), fresh.lines().collect());
     if let Some(first) = (0..old.len().max(new.len())).find(|&i| old.get(i) != new.get(i)) {
@@ -70,15 +72,15 @@ mod tests {
     fn compare_names_lines_and_paths() {
         let a = "# h1\nx:\n  maxLength: 1024\n";
         let b = "# h2\nx:\n  maxLength: 1000\n";
-        let err = compare(a, b).unwrap_err();
+        let err = compare(Api::FIREFLY, a, b).unwrap_err();
         assert!(err.contains("from line 1"), "{err}");
         assert!(err.contains("$.x.maxLength: 1024 <> 1000"), "{err}");
         assert!(
-            compare("# h1\nx: 1\n", "# h2\nx: 1\n")
+            compare(Api::FIREFLY, "# h1\nx: 1\n", "# h2\nx: 1\n")
                 .unwrap_err()
                 .contains("only the header")
         );
-        compare(a, a).unwrap();
+        compare(Api::FIREFLY, a, a).unwrap();
     }
 
     fn repo_root() -> PathBuf {
@@ -108,7 +110,7 @@ mod tests {
     #[test]
     fn the_committed_document_is_current() {
         let Some(dir) = adobe_dir() else { return };
-        check(&repo_root(), &dir).unwrap();
+        check(&repo_root(), Api::FIREFLY, &dir).unwrap();
     }
 
     /// The check's error on a copy of Adobe's files in which `edit` changed
@@ -123,7 +125,7 @@ mod tests {
         let mut doc: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
         edit(&mut doc);
         fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
-        check(&repo_root(), copy.path()).unwrap_err()
+        check(&repo_root(), Api::FIREFLY, copy.path()).unwrap_err()
     }
 
     #[test]

@@ -7,10 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::config::ImportConfig;
-
-/// Where the overlay lives, relative to the repository root.
-pub const OVERLAY_PATH: &str = "openapi/overlay.yaml";
+use super::{Api, config::ImportConfig};
 
 /// One of Adobe's files.
 #[derive(Debug, Clone)]
@@ -72,13 +69,14 @@ pub fn sources(dir: &Path) -> Result<Vec<Source>, String> {
     Ok(sources)
 }
 
-/// Reads and parses the overlay under `root`.
-pub fn overlay(root: &Path) -> Result<Overlay, String> {
-    let path = root.join(OVERLAY_PATH);
+/// Reads and parses `api`'s overlay under `root`.
+pub fn overlay(root: &Path, api: Api) -> Result<Overlay, String> {
+    let name = api.overlay_path();
+    let path = root.join(&name);
     let bytes = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let doc: Value =
-        serde_norway::from_slice(&bytes).map_err(|e| format!("{OVERLAY_PATH}: not YAML: {e}"))?;
-    let config = ImportConfig::from_overlay(&doc).map_err(|e| format!("{OVERLAY_PATH}: {e}"))?;
+        serde_norway::from_slice(&bytes).map_err(|e| format!("{name}: not YAML: {e}"))?;
+    let config = ImportConfig::from_overlay(&doc).map_err(|e| format!("{name}: {e}"))?;
     Ok(Overlay {
         sha256: sha256_hex(&bytes),
         doc,
@@ -99,7 +97,7 @@ pub fn in_precedence_order(
         .collect();
     if !unlisted.is_empty() {
         return Err(format!(
-            "new Adobe file(s) {unlisted:?}: list them under `x-import.sources` in {OVERLAY_PATH}"
+            "new Adobe file(s) {unlisted:?}: list them under `x-import.sources` in the overlay"
         ));
     }
     let mut ordered = Vec::new();
@@ -108,7 +106,7 @@ pub fn in_precedence_order(
         let i = rest
             .iter()
             .position(|s| s.file == entry.file)
-            .ok_or_else(|| format!("{}: listed in {OVERLAY_PATH} but missing", entry.file))?;
+            .ok_or_else(|| format!("{}: listed in the overlay but missing", entry.file))?;
         ordered.push(rest.remove(i));
     }
     Ok(ordered)

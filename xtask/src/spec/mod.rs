@@ -1,6 +1,6 @@
 //! `spec import` and `spec check`: Adobe's published OpenAPI 3.1 files plus
-//! our overlay become `openapi/firefly.yaml`, the OpenAPI 3.0.3 document
-//! `build.rs` compiles with progenitor.
+//! our overlay become `openapi/<api>/<api>.yaml` (`openapi/firefly/firefly.yaml`,
+//! ...), the OpenAPI 3.0.3 document `build.rs` compiles with progenitor.
 //!
 //! The pipeline, one module per step:
 //! 1. [`load`]: read Adobe's files and the overlay (with their SHA-256);
@@ -28,6 +28,7 @@
 
 #[cfg(test)]
 mod adobe_examples;
+mod api;
 mod changes;
 mod check;
 mod config;
@@ -53,8 +54,7 @@ use serde_json::{Map, Value, json};
 use load::Source;
 use names::Naming;
 
-/// Where the generated document lives, relative to the repository root.
-pub const OUTPUT_PATH: &str = "openapi/firefly.yaml";
+pub use api::Api;
 
 /// The generated document and what the import decided on the way.
 pub struct Imported {
@@ -62,15 +62,16 @@ pub struct Imported {
     pub notes: Vec<String>,
 }
 
-/// Imports Adobe's files in `dir` with the overlay under `root`, in memory.
-pub fn import(root: &Path, dir: &Path) -> Result<Imported, String> {
-    let overlay = load::overlay(root)?;
+/// Imports Adobe's files for `api` in `dir` with its overlay under `root`,
+/// in memory.
+pub fn import(root: &Path, api: Api, dir: &Path) -> Result<Imported, String> {
+    let overlay = load::overlay(root, api)?;
     let sources = load::sources(dir)?;
     let mut inputs: Vec<(String, String)> = sources
         .iter()
         .map(|s| (s.file.clone(), s.sha256.clone()))
         .collect();
-    inputs.push((load::OVERLAY_PATH.into(), overlay.sha256.clone()));
+    inputs.push((api.overlay_path(), overlay.sha256.clone()));
 
     let sources = prepare(sources, &overlay.config)?;
     let naming = names::assign(&sources, &overlay.config)?;
@@ -115,7 +116,7 @@ pub fn import(root: &Path, dir: &Path) -> Result<Imported, String> {
     ));
     lint::lint(&mut doc)?;
 
-    let yaml = format!("{}\n{}", emit::header(&inputs), emit::to_yaml(&doc));
+    let yaml = format!("{}\n{}", emit::header(api, &inputs), emit::to_yaml(&doc));
     // The emitter is ours: prove the text reads back as the document.
     let back: Value = serde_norway::from_str(&yaml).map_err(|e| format!("emitted YAML: {e}"))?;
     if back != doc {
@@ -204,23 +205,25 @@ fn other_components(sources: &[Source], naming: &Naming) -> Result<Map<String, V
     Ok(out)
 }
 
-/// `spec import DIR`: writes the document and reports the decisions.
-pub fn run_import(root: &Path, dir: &Path) -> Result<(), String> {
-    let imported = import(root, dir)?;
+/// `spec import API DIR`: writes the API's document and reports the
+/// decisions.
+pub fn run_import(root: &Path, api: Api, dir: &Path) -> Result<(), String> {
+    let imported = import(root, api, dir)?;
     for note in &imported.notes {
         eprintln!("{note}");
     }
-    let path = root.join(OUTPUT_PATH);
+    let path = root.join(api.spec_path());
     fs::write(&path, &imported.yaml)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    eprintln!("wrote {OUTPUT_PATH}");
+    eprintln!("wrote {}", api.spec_path());
     Ok(())
 }
 
-/// `spec check DIR`: fails when the committed document is not current.
-pub fn run_check(root: &Path, dir: &Path) -> Result<(), String> {
-    check::check(root, dir)?;
-    eprintln!("{OUTPUT_PATH} is up to date");
+/// `spec check API DIR`: fails when the API's committed document is not
+/// current.
+pub fn run_check(root: &Path, api: Api, dir: &Path) -> Result<(), String> {
+    check::check(root, api, dir)?;
+    eprintln!("{} is up to date", api.spec_path());
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! Applying our overlay (`openapi/overlay.yaml`) to the merged document.
+//! Applying our overlay (`openapi/<api>/overlay.yaml`) to the merged document.
 //!
 //! First the `x-import.extract` entries give names to inline schemas (so the
 //! SDK can name, document or replace them: `JobStatus`, `ImageModelVersion`);
