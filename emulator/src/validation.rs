@@ -86,7 +86,9 @@ impl SpecValidator {
         for &(method, path) in operations {
             let name = format!("{} {path}", method.as_str());
             let check = OperationCheck::read(spec, method, path).map_err(|e| {
-                format!("openapi/firefly/firefly.yaml, {name} (an operation the emulator serves): {e}")
+                format!(
+                    "openapi/firefly/firefly.yaml, {name} (an operation the emulator serves): {e}"
+                )
             })?;
             checks.insert((method, path), check);
         }
