@@ -1,6 +1,8 @@
-//! Compiles `openapi/firefly/firefly.yaml` into the Firefly client with progenitor.
+//! Compiles each enabled API's spec (`openapi/<api>/<api>.yaml`) into its
+//! client with progenitor: Firefly always, the other Firefly Services APIs
+//! when their feature is on.
 //!
-//! The spec is ours and stays faithful to Adobe's documentation; a few
+//! The specs are ours and stay faithful to Adobe's documentation; a few
 //! mechanical rewrites happen here, in memory, before generation (see
 //! `normalize_for_codegen`). Every failure is reported as a build error that
 //! names the spec, never as a bare panic from deep inside progenitor.
@@ -9,7 +11,20 @@ use std::{env, fs, path::Path};
 
 use sha2::{Digest, Sha256};
 
-const SPEC_PATH: &str = "openapi/firefly/firefly.yaml";
+/// One API compiled here: its folder under `openapi/`, the Cargo feature
+/// that turns it on (`None`: always), and its type replacements.
+struct ApiBuild {
+    name: &'static str,
+    feature: Option<&'static str>,
+    replacements: fn(&mut progenitor::GenerationSettings),
+}
+
+/// Every API this crate can compile, by folder and feature.
+const APIS: &[ApiBuild] = &[ApiBuild {
+    name: "firefly",
+    feature: None,
+    replacements: firefly_replacements,
+}];
 
 /// Operations with this tag are served by another host (Adobe IMS) and are
 /// called through the oauth2 crate, so no client code is generated for them.
@@ -35,20 +50,37 @@ const VALIDATION_KEYWORDS: &[&str] = &[
 ];
 
 fn main() {
-    println!("cargo:rerun-if-changed={SPEC_PATH}");
     println!("cargo:rerun-if-changed=build.rs");
-
-    if let Err(message) = run() {
-        // A build script reports errors by exiting non-zero; the message is
-        // what a developer editing the spec needs to read.
-        eprintln!("error: cannot generate the Firefly client from {SPEC_PATH}: {message}");
-        std::process::exit(1);
+    for api in APIS {
+        let spec_path = format!("openapi/{0}/{0}.yaml", api.name);
+        println!("cargo:rerun-if-changed={spec_path}");
+        let enabled = api.feature.is_none_or(|feature| {
+            env::var_os(format!(
+                "CARGO_FEATURE_{}",
+                feature.to_uppercase().replace('-', "_")
+            ))
+            .is_some()
+        });
+        if !enabled {
+            continue;
+        }
+        if let Err(message) = generate(api, &spec_path) {
+            // A build script reports errors by exiting non-zero; the message
+            // is what a developer editing the spec needs to read.
+            eprintln!(
+                "error: cannot generate the {} client from {spec_path}: {message}",
+                api.name
+            );
+            std::process::exit(1);
+        }
     }
 }
 
-fn run() -> Result<(), String> {
+/// Writes `<api>_codegen.rs` (the client) and `<api>_spec.json` (the spec
+/// the SDK's checks read) into `OUT_DIR`.
+fn generate(api: &ApiBuild, spec_path: &str) -> Result<(), String> {
     let out_dir = env::var("OUT_DIR").map_err(|e| format!("OUT_DIR is not set: {e}"))?;
-    let text = fs::read_to_string(SPEC_PATH).map_err(|e| format!("cannot read it: {e}"))?;
+    let text = fs::read_to_string(spec_path).map_err(|e| format!("cannot read it: {e}"))?;
     let spec: serde_json::Value =
         serde_norway::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))?;
     if spec.get("openapi").and_then(|v| v.as_str()) != Some("3.0.3") {
@@ -60,7 +92,9 @@ fn run() -> Result<(), String> {
     let openapi: openapiv3::OpenAPI = serde_json::from_value(codegen_spec)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
 
-    let mut generator = progenitor::Generator::new(&settings());
+    let mut settings = settings();
+    (api.replacements)(&mut settings);
+    let mut generator = progenitor::Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&openapi)
         .map_err(|e| format!("progenitor failed: {e}"))?;
@@ -72,13 +106,13 @@ fn run() -> Result<(), String> {
     let digest = Sha256::digest(text.as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     code.push_str(&format!(
-        "\n/// SHA-256 of the `openapi/firefly/firefly.yaml` this client was generated from.\n\
+        "\n/// SHA-256 of the `{spec_path}` this client was generated from.\n\
          pub const SPEC_SHA256: &str = \"{hex}\";\n"
     ));
 
     let spec_json = serde_json::to_string(&spec).map_err(|e| e.to_string())?;
-    write(&out_dir, "firefly_codegen.rs", &code)?;
-    write(&out_dir, "firefly_spec.json", &spec_json)
+    write(&out_dir, &format!("{}_codegen.rs", api.name), &code)?;
+    write(&out_dir, &format!("{}_spec.json", api.name), &spec_json)
 }
 
 fn write(out_dir: &str, name: &str, contents: &str) -> Result<(), String> {
@@ -88,7 +122,7 @@ fn write(out_dir: &str, name: &str, contents: &str) -> Result<(), String> {
 
 /// The progenitor settings of the crate, in one place.
 fn settings() -> progenitor::GenerationSettings {
-    use progenitor::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+    use progenitor::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle};
 
     let mut settings = GenerationSettings::new();
     settings
@@ -100,7 +134,15 @@ fn settings() -> progenitor::GenerationSettings {
         .with_hooks(HooksMode::Expected)
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
-        .with_map_type("std::collections::BTreeMap")
+        .with_map_type("std::collections::BTreeMap");
+    settings
+}
+
+/// Firefly's hand-written types in place of generated ones.
+fn firefly_replacements(settings: &mut progenitor::GenerationSettings) {
+    use progenitor::TypeImpl;
+
+    settings
         // Enums that appear in responses are open: a value Adobe adds later
         // decodes as `Unknown(..)` instead of failing the whole response.
         .with_replacement(
@@ -134,7 +176,6 @@ fn settings() -> progenitor::GenerationSettings {
             "crate::types::ContentPolicyErrorCode",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
-    settings
 }
 
 fn quote_path(path: &str) -> proc_macro2::TokenStream {

@@ -8,7 +8,7 @@ use crate::{
     DownloadTimeouts, Error, Firefly,
     auth::{ImsTokenManager, StaticToken, TokenPolicy, TokenSource},
     config::{self, ConfigError, env},
-    generated,
+    generated::firefly as generated,
     limiter::RateLimit,
     retry::RetryPolicy,
     transport::Transport,

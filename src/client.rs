@@ -9,7 +9,7 @@ use url::Url;
 use crate::{
     Error, FireflyBuilder,
     decode::outcome,
-    generated,
+    generated::firefly as generated,
     transport::{ClientStats, Transport},
     types::{JobAccepted, JobStatusResponse},
 };

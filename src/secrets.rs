@@ -15,7 +15,7 @@ use crate::{
     auth::{ImsTokenManager, TokenPolicy},
     config::{self, env},
     decode::outcome,
-    generated,
+    generated::firefly as generated,
     retry::RetryPolicy,
     transport::Transport,
 };

@@ -5,7 +5,7 @@
 //! Enums that Firefly sends back are open ([`JobStatus`], [`ContentClass`]):
 //! a value Adobe adds later decodes as `Unknown(..)` instead of failing.
 
-pub use crate::generated::types::{
+pub use crate::generated::firefly::types::{
     AdaptiveCompositeObject, AdaptiveCompositeRequest, Alignment, AspectRatio, BaseModel,
     CameraMotion, CompositeBackground, CompositeImage, CompositeImageSource, CompositeMediaType,
     CompositeObject, CompositeOutput, CustomModel, CustomModelPage, CustomModelSortOrder,
@@ -30,7 +30,7 @@ pub use crate::job_status::{JobOutput, JobResult, JobStatusResponse, OutputFile,
 /// Builders for the generated request types, e.g.
 /// `GenerateImagesRequest::builder().prompt("a cat")`.
 pub mod builder {
-    pub use crate::generated::types::builder::{
+    pub use crate::generated::firefly::types::builder::{
         AdaptiveCompositeObject, AdaptiveCompositeRequest, Alignment, CompositeBackground,
         CompositeImage, CompositeImageSource, CompositeObject, CompositeOutput, ExpandImageRequest,
         ExpandImageSyncRequest, FillImageRequest, FillImageSyncRequest, GenerateImagesRequest,
@@ -46,10 +46,10 @@ pub mod builder {
 
 /// One element of a [`ValidationErrorDetail`]'s `loc`: a field name or an
 /// array index.
-pub use crate::generated::types::ValidationErrorDetailLocItem as ValidationErrorLocation;
+pub use crate::generated::firefly::types::ValidationErrorDetailLocItem as ValidationErrorLocation;
 
 /// The error a generated builder returns when a required field is missing.
-pub use crate::generated::types::error::ConversionError;
+pub use crate::generated::firefly::types::error::ConversionError;
 
 /// Declares an enum whose unknown wire values are kept rather than rejected.
 macro_rules! open_enum {

@@ -5,7 +5,7 @@
 use percent_encoding::percent_decode_str;
 use url::Url;
 
-use crate::{Error, Firefly, generated::types::CompositeJobAccepted, types::JobAccepted};
+use crate::{Error, Firefly, generated::firefly::types::CompositeJobAccepted, types::JobAccepted};
 
 impl Firefly {
     /// The handle of a job answered with links. The job id is the last path

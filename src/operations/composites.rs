@@ -7,7 +7,7 @@ use super::checked;
 use crate::{
     Error, Firefly,
     decode::outcome,
-    generated::types::UpscaleModelVersion,
+    generated::firefly::types::UpscaleModelVersion,
     types::{AdaptiveCompositeRequest, JobAccepted, PreciseCompositeRequest, UpscaleRequest},
     validate,
 };

@@ -7,7 +7,7 @@ use super::checked;
 use crate::{
     Error, Firefly,
     decode::outcome,
-    generated::types::Image5ModelVersion,
+    generated::firefly::types::Image5ModelVersion,
     types::{Image5Request, JobAccepted},
     validate,
 };
@@ -53,7 +53,7 @@ impl Firefly {
             .body(request);
         let answer = outcome(OPERATION, call.send().await).await?;
         let links = answer.links;
-        let href = |link: Option<crate::generated::types::JobLink>| link.map(|l| l.href);
+        let href = |link: Option<crate::generated::firefly::types::JobLink>| link.map(|l| l.href);
         self.accepted_from_links(
             OPERATION,
             href(links.result).as_deref(),

@@ -39,7 +39,7 @@ use crate::{
     auth::TokenSource,
     config::{self, ConfigError},
     decode::{REQUEST_ID, Refusal, header, refused},
-    generated,
+    generated::firefly as generated,
     limiter::{Limiter, RateLimit},
     retry::RetryPolicy,
 };
