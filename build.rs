@@ -147,7 +147,7 @@ fn firefly_replacements(settings: &mut progenitor::GenerationSettings) {
         // decodes as `Unknown(..)` instead of failing the whole response.
         .with_replacement(
             "JobStatus",
-            "crate::types::JobStatus",
+            "crate::open_enums::JobStatus",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         )
         // Adobe's status body is a `oneOf` keyed on `status` whose result
@@ -166,14 +166,14 @@ fn firefly_replacements(settings: &mut progenitor::GenerationSettings) {
         )
         .with_replacement(
             "ContentClass",
-            "crate::types::ContentClass",
+            "crate::open_enums::ContentClass",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         )
         // Read from 451 bodies: a code Adobe adds later must still explain
         // the refusal rather than fail to decode.
         .with_replacement(
             "ContentPolicyErrorCode",
-            "crate::types::ContentPolicyErrorCode",
+            "crate::open_enums::ContentPolicyErrorCode",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
 }

@@ -162,7 +162,7 @@ pub(crate) fn transport_error(
 ) -> Error {
     let error: Arc<reqwest::Error> = error.into();
     let timed_out = error.is_timeout();
-    let retry_safe = crate::transport::retryable_failure(&error, creates);
+    let retry_safe = crate::retry::retryable_failure(&error, creates);
     let detail = if timed_out {
         "timed out"
     } else if error.is_connect() {
@@ -224,7 +224,7 @@ async fn from_response(operation: &'static str, response: Response) -> Error {
         Err(e) => return transport_error(operation, e, creates),
     };
     let mut error = api_error(operation, status.as_u16(), &headers, &body);
-    error.retry_safe = crate::transport::retryable_status(status, creates);
+    error.retry_safe = crate::retry::retryable_status(status, creates);
     error.into()
 }
 

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::types::{ContentClass, JobStatus};
+use crate::open_enums::{ContentClass, JobStatus};
 
 /// The state of a job, as the status endpoint reports it.
 ///

@@ -3,7 +3,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{
+    StatusCode,
+    header::{HeaderMap, RETRY_AFTER},
+};
 
 /// When a failed Firefly request is sent again.
 ///
@@ -217,4 +220,21 @@ mod tests {
             assert!(full_jitter(Duration::from_millis(200)) <= Duration::from_millis(200));
         }
     }
+}
+
+/// Statuses worth another attempt. For requests that create something, only
+/// those that say nothing was created.
+pub(crate) fn retryable_status(status: StatusCode, creates: bool) -> bool {
+    match status.as_u16() {
+        429 | 503 => true,
+        408 | 502 | 504 => !creates,
+        _ => false,
+    }
+}
+
+/// Transport failures worth another attempt. A request that creates
+/// something is only re-sent when the connection was never made.
+pub(crate) fn retryable_failure(error: &reqwest::Error, creates: bool) -> bool {
+    error.is_connect()
+        || (!creates && (error.is_timeout() || error.is_request() || error.is_body()))
 }

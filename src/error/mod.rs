@@ -371,7 +371,7 @@ impl Error {
             Self::Auth(auth) => auth.is_retryable(),
             Self::Api(api) => api.retry_safe,
             Self::Storage { status, .. } => reqwest::StatusCode::from_u16(*status)
-                .is_ok_and(|status| crate::transport::retryable_status(status, false)),
+                .is_ok_and(|status| crate::retry::retryable_status(status, false)),
             // Downloads are GETs of the same URL: safe to repeat.
             Self::DownloadTimeout { .. } | Self::TruncatedDownload { .. } => true,
             _ => false,

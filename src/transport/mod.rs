@@ -17,8 +17,6 @@
 
 mod send;
 
-pub(crate) use send::{retryable_failure, retryable_status};
-
 use std::{
     fmt,
     sync::{

@@ -13,6 +13,7 @@ use super::{API_KEY, Transport};
 use crate::{
     auth::AccessToken,
     decode::{MAX_ERROR_BODY, REQUEST_ID, Refusal, Sent, header, read_capped, refused, rejected},
+    retry::{retryable_failure, retryable_status},
 };
 
 /// The custom-models header carrying a user's own access token.
@@ -182,23 +183,6 @@ fn trace_response(operation: &str, response: &Response, started: Instant) {
 /// caller brought follows redirects, and credentials must not.
 fn redirected(creates: bool) -> Response {
     refused(Refusal::Redirected, creates)
-}
-
-/// Statuses worth another attempt. For requests that create something, only
-/// those that say nothing was created.
-pub(crate) fn retryable_status(status: StatusCode, creates: bool) -> bool {
-    match status.as_u16() {
-        429 | 503 => true,
-        408 | 502 | 504 => !creates,
-        _ => false,
-    }
-}
-
-/// Transport failures worth another attempt. A request that creates
-/// something is only re-sent when the connection was never made.
-pub(crate) fn retryable_failure(error: &reqwest::Error, creates: bool) -> bool {
-    error.is_connect()
-        || (!creates && (error.is_timeout() || error.is_request() || error.is_body()))
 }
 
 /// Reads the body now, so a connection cut mid-answer is a transport
