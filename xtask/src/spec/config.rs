@@ -110,7 +110,8 @@ impl Disagreement {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Extract {
-    /// An RFC 9535 JSONPath selecting exactly one schema.
+    /// An RFC 9535 JSONPath selecting one schema, or several places that
+    /// hold the same schema (all become references to `name`).
     pub target: String,
     pub name: String,
 }

@@ -3,7 +3,9 @@
 //! First the `x-import.extract` entries give names to inline schemas (so the
 //! SDK can name, document or replace them: `JobStatus`, `ImageModelVersion`);
 //! an inline schema identical to an existing named one becomes a reference
-//! to it.
+//! to it, and so does every place a target selects: one target may name a
+//! schema repeated inline in several places (Photoshop's layer enums), as
+//! long as every copy is the same.
 //! Then the Overlay 1.0.0 actions run in order through the `roas-overlay`
 //! crate (RFC 9535 JSONPath by `serde_json_path`); an action whose target
 //! selects nothing fails the import. Last, a `$ref` that an action gave
@@ -38,32 +40,45 @@ pub fn extract(
             .into_iter()
             .map(|n| n.location().to_json_pointer())
             .collect();
-        let [pointer] = pointers.as_slice() else {
-            return Err(fail(format!("selects {} nodes, not one", pointers.len())));
+        let Some(first) = pointers.first() else {
+            return Err(fail("selects nothing".into()));
         };
-        let existing = doc
-            .pointer(&format!("/components/schemas/{}", entry.name))
-            .cloned();
-        let node = doc.pointer_mut(pointer).expect("located just now");
-        if node.get("$ref").is_some() {
+        // Several places may share the name only when they hold one schema.
+        let schema = doc.pointer(first).expect("located just now").clone();
+        if schema.get("$ref").is_some() {
             return Err(fail("already a reference".into()));
         }
+        if let Some(other) = pointers
+            .iter()
+            .find(|p| doc.pointer(p).is_some_and(|node| *node != schema))
+        {
+            return Err(fail(format!(
+                "selects {} nodes that differ: {first} and {other}",
+                pointers.len()
+            )));
+        }
         let reference = json!({ "$ref": format!("#/components/schemas/{}", entry.name) });
-        match existing {
+        match doc.pointer(&format!("/components/schemas/{}", entry.name)) {
             // An identical named schema exists: reference it.
-            Some(existing) if existing == *node => {
-                *node = reference;
+            Some(existing) if *existing == schema => notes.push(format!(
+                "extract {}: same as `{}`",
+                entry.target, entry.name
+            )),
+            Some(_) => return Err(fail("a different schema of that name exists".into())),
+            None => {
+                doc["components"]["schemas"][&entry.name] = schema;
+                let places = match pointers.len() {
+                    1 => String::new(),
+                    n => format!(" ({n} places)"),
+                };
                 notes.push(format!(
-                    "extract {}: same as `{}`",
+                    "extract {}{places} → `{}`",
                     entry.target, entry.name
                 ));
             }
-            Some(_) => return Err(fail("a different schema of that name exists".into())),
-            None => {
-                let schema = std::mem::replace(node, reference);
-                doc["components"]["schemas"][&entry.name] = schema;
-                notes.push(format!("extract {} → `{}`", entry.target, entry.name));
-            }
+        }
+        for pointer in &pointers {
+            *doc.pointer_mut(pointer).expect("located just now") = reference.clone();
         }
     }
     Ok(())
@@ -157,5 +172,44 @@ mod tests {
         );
         doc["components"]["schemas"]["R"]["properties"]["other"] = json!({"type": "integer"});
         assert!(extract(&mut doc, &[same], &mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn one_target_names_a_schema_repeated_in_several_places() {
+        let mode = json!({"type": "string", "enum": ["fit", "fill"]});
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"allOf": [{}, {"properties": {"mode": mode.clone()}}]},
+            "B": {"allOf": [{}, {"properties": {"mode": mode.clone()}}]}
+        }}});
+        let entry = Extract {
+            target: "$.components.schemas.*.allOf[1].properties.mode".into(),
+            name: "Mode".into(),
+        };
+        let mut notes = Vec::new();
+        extract(&mut doc, std::slice::from_ref(&entry), &mut notes).unwrap();
+        let reference = json!({"$ref": "#/components/schemas/Mode"});
+        for name in ["A", "B"] {
+            assert_eq!(
+                doc["components"]["schemas"][name]["allOf"][1]["properties"]["mode"],
+                reference
+            );
+        }
+        assert_eq!(doc["components"]["schemas"]["Mode"], mode);
+        assert!(notes[0].contains("(2 places)"), "{notes:?}");
+
+        // Copies that differ cannot share a name; a target selecting
+        // nothing fails too.
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"allOf": [{}, {"properties": {"mode": mode}}]},
+            "B": {"allOf": [{}, {"properties": {"mode": {"type": "string"}}}]}
+        }}});
+        let err = extract(&mut doc, std::slice::from_ref(&entry), &mut Vec::new()).unwrap_err();
+        assert!(err.contains("2 nodes that differ"), "{err}");
+        let none = Extract {
+            target: "$.components.schemas.C".into(),
+            name: "C".into(),
+        };
+        let err = extract(&mut doc, &[none], &mut Vec::new()).unwrap_err();
+        assert!(err.contains("selects nothing"), "{err}");
     }
 }
