@@ -52,6 +52,7 @@
 // boxing the refusals would only add an allocation.
 #![allow(clippy::result_large_err)]
 
+mod api; // which API a route belongs to, HTTP methods: words every layer shares
 mod faults; // the faults, which request they fall on, their text form
 mod image; // deterministic stand-in PNGs and MP4s
 mod responses; // answers in Adobe's shapes, HTML pages, cut connections

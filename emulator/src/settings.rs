@@ -3,7 +3,7 @@
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use crate::{Emulator, Faults, routes, state::EmulatorState, validation::SpecValidator};
+use crate::{Emulator, Faults, routes, state::EmulatorState, validation::Validators};
 
 /// Environment variable holding the faults to inject (see [`Faults`]).
 pub const FAULTS_ENV: &str = "FIREFLY_EMULATOR_FAULTS";
@@ -179,11 +179,11 @@ impl EmulatorBuilder {
     pub async fn start(self) -> std::io::Result<Emulator> {
         // An operation the spec does not describe is an error here, before any
         // request: the emulator would not know what to accept.
-        let validator =
-            SpecValidator::new(&routes::generation_operations()).map_err(std::io::Error::other)?;
+        let validators =
+            Validators::new(routes::validated_operations).map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let url = format!("http://{}", listener.local_addr()?);
-        let state = Arc::new(EmulatorState::new(self, url.clone(), validator));
+        let state = Arc::new(EmulatorState::new(self, url.clone(), validators));
         let app = routes::router(state.clone());
         let server = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {

@@ -25,7 +25,7 @@ use crate::{
     faults::{FaultCounters, Fired},
     responses::cut_connection,
     routes::UploadSizes,
-    validation::SpecValidator,
+    validation::Validators,
 };
 
 /// One request the emulator received, for tests to inspect.
@@ -48,7 +48,7 @@ pub struct ReceivedRequest {
 pub(crate) struct EmulatorState {
     pub(crate) settings: EmulatorBuilder,
     pub(crate) url: String,
-    pub(crate) validator: SpecValidator,
+    pub(crate) validators: Validators,
     api_requests: AtomicU64,
     pub(crate) jobs_submitted: AtomicU64,
     /// Job submissions that `content_policy_every` may refuse, so far.
@@ -187,12 +187,12 @@ impl Job {
 impl EmulatorState {
     /// A fresh state: no tokens, no jobs, and the configured client secret
     /// as the credential's only secret.
-    pub(crate) fn new(settings: EmulatorBuilder, url: String, validator: SpecValidator) -> Self {
+    pub(crate) fn new(settings: EmulatorBuilder, url: String, validators: Validators) -> Self {
         let first_secret = settings.client_secret.clone();
         Self {
             settings,
             url,
-            validator,
+            validators,
             api_requests: AtomicU64::new(0),
             jobs_submitted: AtomicU64::new(0),
             content_checked: AtomicU64::new(0),

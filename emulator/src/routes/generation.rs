@@ -5,8 +5,10 @@
 use axum::{body::Bytes, http::HeaderMap, response::Response};
 use serde_json::{Value, json};
 
-use super::Verb;
-use crate::state::{EmulatorState, Output, OutputKind};
+use crate::{
+    api::{Api, Verb},
+    state::{EmulatorState, Output, OutputKind},
+};
 
 /// The method of every generation endpoint.
 pub(super) const METHOD: Verb = Verb::Post;
@@ -29,12 +31,17 @@ impl EmulatorState {
         body: &Bytes,
     ) -> Result<Value, Response> {
         self.admit(METHOD.as_str(), operation.path, headers).await?;
-        let problems = self.validator.headers(METHOD, operation.path, headers);
+        let problems = self
+            .validators
+            .of(Api::Firefly)
+            .headers(METHOD, operation.path, headers);
         if !problems.is_empty() {
             return Err(self.validation_error(problems));
         }
         self.body(headers, body, |v| {
-            self.validator.body(METHOD, operation.path, v)
+            self.validators
+                .of(Api::Firefly)
+                .body(METHOD, operation.path, v)
         })
     }
 }

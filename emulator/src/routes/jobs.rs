@@ -15,11 +15,12 @@ use serde_json::json;
 use tokio::time::Instant;
 
 use super::{
-    Routes, Verb,
+    Routes,
     generation::{METHOD, Operation, result_body},
     inputs::MAX_UPSCALED_SIDE,
 };
 use crate::{
+    api::{Api, Verb},
     faults::Fired,
     responses::json_response,
     state::{EmulatorState, Job, JobState, OutputKind, OutputSize, Phase},
@@ -152,7 +153,8 @@ async fn submit(
     // Only an operation whose spec lists a 451 can be refused for content,
     // so only its submissions are counted.
     if state
-        .validator
+        .validators
+        .of(Api::Firefly)
         .documents_status(METHOD, operation.path, 451)
     {
         let n = state.content_checked.fetch_add(1, Ordering::Relaxed) + 1;

@@ -20,37 +20,20 @@ use axum::{
     routing::{MethodFilter, on},
 };
 
-use crate::state::EmulatorState;
+use crate::{
+    api::{Api, Verb},
+    state::EmulatorState,
+};
 
 pub(crate) use inputs::UploadSizes;
 
-/// An HTTP method the emulator serves.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub(crate) enum Verb {
-    Get,
-    Post,
-    Put,
-    Delete,
-}
-
-impl Verb {
-    /// The method as HTTP (and the request log) spells it.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Verb::Get => "GET",
-            Verb::Post => "POST",
-            Verb::Put => "PUT",
-            Verb::Delete => "DELETE",
-        }
-    }
-
-    fn filter(self) -> MethodFilter {
-        match self {
-            Verb::Get => MethodFilter::GET,
-            Verb::Post => MethodFilter::POST,
-            Verb::Put => MethodFilter::PUT,
-            Verb::Delete => MethodFilter::DELETE,
-        }
+/// The axum filter of a method.
+fn method_filter(verb: Verb) -> MethodFilter {
+    match verb {
+        Verb::Get => MethodFilter::GET,
+        Verb::Post => MethodFilter::POST,
+        Verb::Put => MethodFilter::PUT,
+        Verb::Delete => MethodFilter::DELETE,
     }
 }
 
@@ -76,7 +59,7 @@ impl Routes {
         H: Handler<T, Arc<EmulatorState>>,
         T: 'static,
     {
-        self.router = self.router.route(path, on(method.filter(), handler));
+        self.router = self.router.route(path, on(method_filter(method), handler));
         self.served.push((method, path));
         self
     }
@@ -109,17 +92,43 @@ pub(crate) fn served() -> Vec<(Verb, &'static str)> {
     all().served
 }
 
-/// The generation operations (method and path): their request bodies and
-/// `x-model-version` headers are checked against their entries in the spec.
-pub(crate) fn generation_operations() -> Vec<(Verb, &'static str)> {
-    let synchronous = sync::OPERATIONS.iter();
-    let with_a_job = jobs::OPERATIONS.iter().map(|job| &job.operation);
-    synchronous
-        .chain(with_a_job)
-        .map(|operation| (generation::METHOD, operation.path))
-        .collect()
+/// The operations of `api` whose requests are checked against its spec
+/// (method and path): the generation operations' bodies and
+/// `x-model-version` headers.
+pub(crate) fn validated_operations(api: Api) -> Vec<(Verb, &'static str)> {
+    match api {
+        Api::Firefly => {
+            let synchronous = sync::OPERATIONS.iter();
+            let with_a_job = jobs::OPERATIONS.iter().map(|job| &job.operation);
+            synchronous
+                .chain(with_a_job)
+                .map(|operation| (generation::METHOD, operation.path))
+                .collect()
+        }
+    }
 }
 
 async fn not_found(State(state): State<Arc<EmulatorState>>) -> Response {
     state.error(404, "not_found", "The emulator does not serve this path.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validation::SpecValidator;
+
+    #[test]
+    fn the_embedded_spec_describes_every_generation_operation() {
+        let operations = validated_operations(Api::Firefly);
+        assert!(operations.len() >= 11, "{operations:?}");
+        SpecValidator::new(Api::Firefly, &operations).unwrap();
+    }
+
+    #[test]
+    fn only_the_operations_whose_spec_lists_a_451_can_be_refused_for_content() {
+        let validator =
+            SpecValidator::new(Api::Firefly, &validated_operations(Api::Firefly)).unwrap();
+        assert!(validator.documents_status(Verb::Post, "/v4/images/generate-async", 451));
+        assert!(!validator.documents_status(Verb::Post, "/v3/images/generate-async", 451));
+    }
 }

@@ -10,8 +10,8 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::{Routes, Verb};
-use crate::{responses::json_response, state::EmulatorState};
+use super::Routes;
+use crate::{api::Verb, responses::json_response, state::EmulatorState};
 
 pub(super) fn routes() -> Routes {
     Routes::new().route(Verb::Get, "/v3/custom-models", custom_models)

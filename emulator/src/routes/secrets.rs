@@ -12,8 +12,9 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::{Routes, Verb};
+use super::Routes;
 use crate::{
+    api::Verb,
     responses::{json_response, respond},
     state::{EmulatorState, StoredSecret, new_uuid},
 };

@@ -14,8 +14,9 @@ use axum::{
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::{Routes, Verb, inputs};
+use super::{Routes, inputs};
 use crate::{
+    api::Verb,
     image,
     responses::{json_response, respond},
     state::{Data, EmulatorState, Output, OutputKind, OutputSize, StoredImage, new_uuid},

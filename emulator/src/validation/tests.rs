@@ -1,4 +1,4 @@
-use super::*;
+use super::{openapi::path_shape, *};
 
 /// A spec in the shapes the real one may take: inline schemas, a
 /// `$ref`'d request body and parameter, path-level parameters.
@@ -92,20 +92,13 @@ fn model_header(value: &str) -> HeaderMap {
 }
 
 #[test]
-fn the_embedded_spec_describes_every_generation_operation() {
-    let operations = crate::routes::generation_operations();
-    assert!(operations.len() >= 11, "{operations:?}");
-    SpecValidator::new(&operations).unwrap();
-}
-
-#[test]
 fn an_operation_missing_from_the_spec_is_an_error_naming_it() {
     let spec = little_spec();
-    let error = SpecValidator::from_spec(&spec, &[(Verb::Post, "/v3/gone")])
+    let error = SpecValidator::from_spec(Api::Firefly, &spec, &[(Verb::Post, "/v3/gone")])
         .err()
         .unwrap();
     assert!(error.contains("POST /v3/gone"), "{error}");
-    let error = SpecValidator::from_spec(&spec, &[(Verb::Put, "/v3/things")])
+    let error = SpecValidator::from_spec(Api::Firefly, &spec, &[(Verb::Put, "/v3/things")])
         .err()
         .unwrap();
     assert!(error.contains("PUT /v3/things"), "{error}");
@@ -120,7 +113,7 @@ fn an_operation_without_a_json_body_schema_is_an_error() {
         } else {
             Verb::Get
         };
-        let error = SpecValidator::from_spec(&spec, &[(method, path)])
+        let error = SpecValidator::from_spec(Api::Firefly, &spec, &[(method, path)])
             .err()
             .unwrap();
         assert!(error.contains("application/json"), "{error}");
@@ -130,7 +123,8 @@ fn an_operation_without_a_json_body_schema_is_an_error() {
 #[test]
 fn nullable_lets_null_through_and_nothing_else() {
     let spec = little_spec();
-    let validator = SpecValidator::from_spec(&spec, &[(Verb::Post, "/v3/things")]).unwrap();
+    let validator =
+        SpecValidator::from_spec(Api::Firefly, &spec, &[(Verb::Post, "/v3/things")]).unwrap();
     let check = |body: Value| fields(&validator.body(Verb::Post, "/v3/things", &body));
     let nothing: Vec<String> = Vec::new();
     assert_eq!(
@@ -153,6 +147,7 @@ fn nullable_lets_null_through_and_nothing_else() {
 fn any_of_and_additional_properties_mean_what_they_say() {
     let spec = little_spec();
     let validator = SpecValidator::from_spec(
+        Api::Firefly,
         &spec,
         &[(Verb::Post, "/v3/things"), (Verb::Post, "/v3/inline")],
     )
@@ -176,6 +171,7 @@ fn any_of_and_additional_properties_mean_what_they_say() {
 fn the_model_version_header_follows_the_operations_own_parameter() {
     let spec = little_spec();
     let validator = SpecValidator::from_spec(
+        Api::Firefly,
         &spec,
         &[(Verb::Post, "/v3/things"), (Verb::Post, "/v3/inline")],
     )
@@ -209,15 +205,22 @@ fn path_parameter_names_do_not_matter() {
 fn the_statuses_an_operation_documents_are_read_from_its_responses() {
     let spec = little_spec();
     let operations = [(Verb::Post, "/v3/inline"), (Verb::Post, "/v3/things")];
-    let validator = SpecValidator::from_spec(&spec, &operations).unwrap();
+    let validator = SpecValidator::from_spec(Api::Firefly, &spec, &operations).unwrap();
     assert!(validator.documents_status(Verb::Post, "/v3/inline", 451));
     assert!(validator.documents_status(Verb::Post, "/v3/inline", 202));
     assert!(!validator.documents_status(Verb::Post, "/v3/inline", 400));
     assert!(!validator.documents_status(Verb::Post, "/v3/things", 451));
     assert!(!validator.documents_status(Verb::Post, "/v3/gone", 451));
-    // In the embedded spec: Image Model 5 can be refused for content, the
-    // v3 text-to-image job cannot.
-    let validator = SpecValidator::new(&crate::routes::generation_operations()).unwrap();
-    assert!(validator.documents_status(Verb::Post, "/v4/images/generate-async", 451));
-    assert!(!validator.documents_status(Verb::Post, "/v3/images/generate-async", 451));
+}
+
+#[test]
+fn firefly_bodies_give_as_many_seeds_as_variations() {
+    let spec = little_spec();
+    let validator =
+        SpecValidator::from_spec(Api::Firefly, &spec, &[(Verb::Post, "/v3/things")]).unwrap();
+    let body = json!({"numVariations": 2, "seeds": [1]});
+    assert_eq!(
+        fields(&validator.body(Verb::Post, "/v3/things", &body)),
+        ["body.seeds"]
+    );
 }
