@@ -12,9 +12,7 @@
 
 use std::{collections::HashMap, path::PathBuf};
 
-use adobe_firefly::{
-    Firefly, FireflyBuilder, WaitOptions, config::env, types::GenerateImagesRequest,
-};
+use adobe_firefly::{Firefly, FireflyBuilder, WaitOptions, config::env, types::Image5Request};
 use adobe_firefly_emulator::Emulator;
 
 #[tokio::main]
@@ -44,9 +42,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         client
     };
 
+    // Firefly Image Model 5; `generate_images` reaches the earlier models.
     let job = firefly
-        .generate_images(
-            GenerateImagesRequest::builder().prompt("a realistic illustration of a cat coding"),
+        .generate_image5(
+            Image5Request::builder().prompt("a realistic illustration of a cat coding"),
         )
         .await?;
     println!("submitted job {}", job.job_id);

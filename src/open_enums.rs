@@ -58,8 +58,9 @@ macro_rules! open_enum {
 open_enum! {
     /// The state of an asynchronous job.
     ///
-    /// Adobe spells the cancelled state both `canceled` and `cancelled`; both
-    /// decode as [`JobStatus::Canceled`].
+    /// Adobe spells the cancelled state `cancelled` since 2026 and `canceled`
+    /// before; both decode as [`JobStatus::Canceled`], which is written
+    /// `cancelled`.
     pub enum JobStatus {
         /// Accepted, not started.
         Pending = "pending",
@@ -70,7 +71,7 @@ open_enum! {
         /// Finished without a result; the status response says why.
         Failed = "failed",
         /// Cancelled on request.
-        Canceled = "canceled" | "cancelled",
+        Canceled = "cancelled" | "canceled",
         /// A cancellation was requested and has not taken effect yet.
         CancelPending = "cancel_pending",
         /// Firefly gave up on the job.

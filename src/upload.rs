@@ -29,6 +29,11 @@ pub enum ImageFormat {
     Png,
     /// `image/webp`.
     Webp,
+    /// `image/jxl`: JPEG XL, bare codestream or in its container (the
+    /// composites can return it).
+    Jxl,
+    /// `image/tiff`, either byte order.
+    Tiff,
 }
 
 impl ImageFormat {
@@ -52,6 +57,8 @@ impl ImageFormat {
                 b'P',
                 ..,
             ] => Some(Self::Webp),
+            [0xff, 0x0a, ..] | [0, 0, 0, 0x0c, b'J', b'X', b'L', b' ', ..] => Some(Self::Jxl),
+            [b'I', b'I', 0x2a, 0, ..] | [b'M', b'M', 0, 0x2a, ..] => Some(Self::Tiff),
             _ => None,
         }
     }
@@ -62,6 +69,8 @@ impl ImageFormat {
             Self::Jpeg => "image/jpeg",
             Self::Png => "image/png",
             Self::Webp => "image/webp",
+            Self::Jxl => "image/jxl",
+            Self::Tiff => "image/tiff",
         }
     }
 }
@@ -158,7 +167,7 @@ fn detect(image: &[u8]) -> Result<ImageFormat, Error> {
         ValidationError::new(
             "image",
             format!(
-                "is not a JPEG, PNG or WEBP image (it starts with `{}`)",
+                "is not a JPEG, PNG, WebP, JPEG XL or TIFF image (it starts with `{}`)",
                 start.join(" ")
             ),
         )

@@ -456,3 +456,33 @@ async fn links_without_a_result_are_a_decode_error() {
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
     assert!(error.to_string().contains("no `result` link"), "{error}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn relative_links_are_read_against_the_api_and_odd_ids_refused() {
+    let server = answering(
+        200,
+        json!({"links": {"result": {"href": "/v3/status/job-7"}, "cancel": {"href": "/v3/cancel/job-7"}}}),
+    )
+    .await;
+    let job = client(&server)
+        .generate_image5(Image5Request::builder().prompt("a"))
+        .await
+        .unwrap();
+    assert_eq!(job.job_id, "job-7");
+    assert_eq!(job.status_url, format!("{}/v3/status/job-7", server.url));
+    assert_eq!(job.cancel_url, format!("{}/v3/cancel/job-7", server.url));
+
+    // An id that would drive a terminal, or climb a path, is not an id.
+    for href in [
+        "/v3/status/%1B%5D0;x%07",
+        "/v3/status/..",
+        "/v3/status/a%20b",
+    ] {
+        let server = answering(200, json!({"links": {"result": {"href": href}}})).await;
+        let error = client(&server)
+            .generate_image5(Image5Request::builder().prompt("a"))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Decode { .. }), "{href}: {error:?}");
+    }
+}

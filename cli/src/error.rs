@@ -6,7 +6,7 @@ use std::{fmt, path::PathBuf, process::ExitCode};
 use adobe_firefly::{ConfigError, Error, auth::AuthError};
 use serde_json::{Value, json};
 
-use crate::save;
+use crate::{save, terminal::terminal_safe};
 
 /// A failed command.
 #[derive(Debug)]
@@ -207,9 +207,11 @@ impl fmt::Display for CliError {
             ),
             Self::Interrupted { job_id } => write!(
                 f,
-                "interrupted: job {job_id} goes on at Firefly and is paid for; \
-                 `firefly status {job_id}` shows it and its outputs' URLs (valid about an hour), \
-                 `firefly cancel {job_id}` stops it"
+                // Ids come from the server: shown inert.
+                "interrupted: job {0} goes on at Firefly and is paid for; \
+                 `firefly status {0}` shows it and its outputs' URLs (valid about an hour), \
+                 `firefly cancel {0}` stops it",
+                terminal_safe(job_id)
             ),
             Self::BatchInterrupted { journal, job_ids } => write!(
                 f,
@@ -227,6 +229,7 @@ impl fmt::Display for CliError {
                 saved,
                 unsaved,
             } => {
+                let job_id = terminal_safe(job_id);
                 write!(
                     f,
                     "job {job_id} succeeded, but {} of its {} outputs could not be saved",
@@ -237,7 +240,7 @@ impl fmt::Display for CliError {
                     write!(f, "\n  saved: {}", file.line())?;
                 }
                 for output in unsaved {
-                    let url = output.url.as_deref().unwrap_or("(no URL given)");
+                    let url = terminal_safe(output.url.as_deref().unwrap_or("(no URL given)"));
                     write!(
                         f,
                         "\n  not saved: {} ({}); fetch it within about an hour from {url}, \

@@ -14,7 +14,8 @@
 //! - `naming`, `save`: file names (readable, never taken twice) and saving
 //!   a job's outputs under them;
 //! - `contact_sheet`: the contact sheet (`index.html`) of a batch's folder;
-//! - `output`: text or JSON, progress, tables;
+//! - `output`: text or JSON, progress, tables; `terminal`: server text made
+//!   inert;
 //! - `logging`: the library's warnings on stderr;
 //! - `mcp`: `firefly mcp`, the same work as Model Context Protocol tools;
 //! - `show`: `--show`, images printed in the terminal;
@@ -33,6 +34,7 @@ mod output;
 mod parse;
 mod save;
 mod show;
+mod terminal;
 
 use std::process::ExitCode;
 

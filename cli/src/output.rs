@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
-use crate::error::CliError;
+use crate::{error::CliError, terminal::terminal_safe};
 
 /// Where results go: text for people, or one JSON document for programs.
 pub struct Output {
@@ -58,26 +58,11 @@ impl Output {
             ProgressStyle::with_template("{spinner} {prefix} {msg} [{elapsed}]")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
-        spinner.set_prefix(job_id.to_owned());
+        spinner.set_prefix(terminal_safe(job_id));
         spinner.set_message("submitted");
         spinner.enable_steady_tick(Duration::from_millis(120));
         spinner
     }
-}
-
-/// Text from a server made safe for a terminal: control characters
-/// (escape sequences, carriage returns, bells) are shown escaped instead of
-/// acting on the terminal.
-pub fn terminal_safe(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// A job's state as Firefly named it, or `unknown` when the answer had none.
@@ -134,13 +119,6 @@ pub fn duration(span: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn server_text_cannot_drive_the_terminal() {
-        let safe = terminal_safe("ok\x1b[2J\rdone\u{7}");
-        assert!(!safe.chars().any(char::is_control), "{safe:?}");
-        assert_eq!(safe, "ok\\u{1b}[2J\\rdone\\u{7}");
-    }
 
     #[test]
     fn a_table_lines_up_wide_characters_as_a_terminal_draws_them() {

@@ -216,9 +216,8 @@ async fn extension_of(path: &Path) -> &'static str {
         Some(ImageFormat::Png) => "png",
         Some(ImageFormat::Jpeg) => "jpg",
         Some(ImageFormat::Webp) => "webp",
-        // JPEG XL, bare codestream or ISO-BMFF container (composites
-        // can return it).
-        _ if head.starts_with(b"\xff\x0a") || head.starts_with(b"\0\0\0\x0cJXL ") => "jxl",
+        Some(ImageFormat::Jxl) => "jxl",
+        Some(ImageFormat::Tiff) => "tif",
         _ if head.get(4..8) == Some(b"ftyp") => "mp4",
         _ => "bin",
     }

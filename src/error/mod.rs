@@ -199,9 +199,9 @@ pub enum Error {
     },
 
     /// A download ended before the whole file arrived: shorter than its
-    /// `Content-Length`, cut mid-body, or (without a length) a PNG, JPEG or
-    /// MP4 whose own structure shows it incomplete. `download_to_file`
-    /// saved nothing.
+    /// `Content-Length`, cut mid-body, or (without a length) a PNG, JPEG,
+    /// WebP, MP4 or contained JPEG XL whose own structure shows it
+    /// incomplete. `download_to_file` saved nothing.
     #[error(
         "download: the file arrived incomplete ({received} bytes{}{}); try the download again",
         expected.map(|e| format!(" of {e} announced")).unwrap_or_default(),

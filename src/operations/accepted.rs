@@ -19,16 +19,23 @@ impl Firefly {
         cancel: Option<&str>,
     ) -> Result<JobAccepted, Error> {
         let result = result.ok_or_else(|| unreadable(operation, "it has no `result` link"))?;
-        let job_id = last_segment(result).ok_or_else(|| {
+        // A relative link is relative to the API, as a browser would read it.
+        let absolute = |link: &str| self.api_url.join(link).ok();
+        let result = absolute(result)
+            .ok_or_else(|| unreadable(operation, "its `result` link is not a URL"))?;
+        let job_id = last_segment(&result).ok_or_else(|| {
             unreadable(
                 operation,
-                "its `result` link is not a URL ending in a job id",
+                "its `result` link does not end in `status/` and a job id (one path \
+                 segment without spaces or control characters)",
             )
         })?;
         let made = self.job(job_id);
         Ok(JobAccepted {
-            status_url: result.to_owned(),
-            cancel_url: cancel.map_or(made.cancel_url, str::to_owned),
+            status_url: result.to_string(),
+            cancel_url: cancel
+                .and_then(absolute)
+                .map_or(made.cancel_url, |url| url.to_string()),
             job_id: made.job_id,
         })
     }
@@ -53,12 +60,19 @@ impl Firefly {
     }
 }
 
-/// The last non-empty path segment of a URL, percent-decoded.
-fn last_segment(link: &str) -> Option<String> {
-    let url = Url::parse(link).ok()?;
-    let segment = url.path_segments()?.rev().find(|s| !s.is_empty())?;
+/// The job id in a status link (`.../status/{jobId}`, the last non-empty
+/// segment, percent-decoded), without whitespace or control characters: it
+/// is printed, and sent back as one path segment.
+fn last_segment(url: &Url) -> Option<String> {
+    let mut segments = url.path_segments()?.filter(|s| !s.is_empty()).rev();
+    let (segment, before) = (segments.next()?, segments.next()?);
+    if before != "status" {
+        return None;
+    }
     let decoded = percent_decode_str(segment).decode_utf8().ok()?;
-    (!decoded.trim().is_empty()).then(|| decoded.into_owned())
+    let usable = !matches!(&*decoded, "." | "..")
+        && !decoded.chars().any(|c| c.is_whitespace() || c.is_control());
+    usable.then(|| decoded.into_owned())
 }
 
 fn unreadable(operation: &'static str, why: &str) -> Error {
@@ -85,13 +99,17 @@ mod tests {
                 "https://firefly-api.adobe.io/v3/status/urn:ff:jobs:x:1/",
                 Some("urn:ff:jobs:x:1"),
             ),
-            ("https://h/v3/status/a%2Fb%20c", Some("a/b c")),
+            ("https://h/v3/status/a%2Fb", Some("a/b")),
+            ("https://h/v3/status/a%20b", None),
+            ("https://h/v3/status/%1B%5B2J", None),
+            ("https://h/v3/status/%2e%2e", None),
             ("https://h/", None),
-            ("not a url", None),
+            ("https://h/v3/other/job-1", None),
             ("https://h/v3/status/%FF", None),
         ];
         for (link, expected) in cases {
-            assert_eq!(last_segment(link).as_deref(), expected, "{link}");
+            let url = Url::parse(link).unwrap();
+            assert_eq!(last_segment(&url).as_deref(), expected, "{link}");
         }
     }
 }

@@ -235,7 +235,7 @@ impl Firefly {
         R::Error: fmt::Display,
     {
         let request = checked(request, |r| validate::generate_video(r, self.sizes))?;
-        // One of Adobe's specs marks the header required: always send it.
+        // Adobe's spec requires the header, with this one model.
         let call = self
             .raw
             .generate_video_v3()

@@ -45,9 +45,10 @@ impl Firefly {
         self.accepted_from_links(OPERATION, href("result"), href("cancel"))
     }
 
-    /// Submits a precise composite job: the object placed, unchanged, in
-    /// the area of the background that `fillAreaMask` marks, with `blend`
-    /// deciding how its edges meet the scene. 1 to 3 variations; the output
+    /// Submits a precise composite job: the object placed in the area of
+    /// the background that `fillAreaMask` marks, `blend` deciding how much
+    /// of its own look it keeps (0: fully adapted to the scene, 1: as it
+    /// is). 1 to 3 variations; the output
     /// type is PNG, JPEG, WebP or JPEG XL (`output.mediaType`).
     ///
     /// ```no_run

@@ -82,7 +82,9 @@ pub struct CompositeInputs {
 pub struct PreciseCompositeArgs {
     #[command(flatten)]
     pub inputs: CompositeInputs,
-    /// How much the object's edges blend into the scene, 0 to 1.
+    /// How much of the object's own look is kept, 0 to 1: 0 adapts its light
+    /// and colour fully to the scene, 1 keeps it as it is (0.5 when not
+    /// given).
     #[arg(long, value_parser = parse::unit_interval)]
     pub blend: Option<f32>,
     #[command(flatten)]
@@ -102,7 +104,7 @@ pub struct AdaptiveCompositeArgs {
     /// How strong the object's shadow is, 0 to 1.
     #[arg(long, value_parser = parse::unit_interval)]
     pub shadow: Option<f32>,
-    /// Keep the background outside the area exactly as it is.
+    /// Keep the background's own detail inside the masked area.
     #[arg(long)]
     pub preserve_background: bool,
     #[command(flatten)]

@@ -72,14 +72,15 @@ pub enum Command {
     /// Make an image 2, 3, 4 or 6 times wider and taller.
     #[command(after_help = help::upscale())]
     Upscale(UpscaleArgs),
-    /// Place an object, unchanged, into an area of a background image.
+    /// Place an object into an area of a background image, choosing how
+    /// much of its own look it keeps (--blend).
     #[command(after_help = help::composites())]
     PreciseComposite(PreciseCompositeArgs),
     /// Place an object into an area of a background image, adapting its
     /// light, colour and shadow to the scene.
     #[command(after_help = help::composites())]
     AdaptiveComposite(AdaptiveCompositeArgs),
-    /// Upload an image (JPEG, PNG or WEBP) and print its upload id.
+    /// Upload an image (JPEG, PNG, WebP, JPEG XL or TIFF) and print its upload id.
     #[command(after_help = help::api())]
     Upload {
         /// The image file.

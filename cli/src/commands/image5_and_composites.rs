@@ -17,6 +17,7 @@ use adobe_firefly::{
 use super::{
     Destination, built, client, finish,
     image_ops::{Located, located},
+    usable_folder,
 };
 use crate::{
     args::{AdaptiveCompositeArgs, Image5Args, PreciseCompositeArgs, UpscaleArgs},
@@ -40,6 +41,7 @@ pub async fn image5(
                 .into(),
         ));
     }
+    usable_folder(&args.saving.output)?;
     let firefly = client()?;
     let options = (args.reasoner.is_some() || args.locale.is_some()).then(|| Image5Options {
         locale_code: args.locale.clone(),
@@ -76,6 +78,7 @@ pub async fn upscale(
     out: &Output,
     wait: &WaitOptions,
 ) -> Result<ExitCode, CliError> {
+    usable_folder(&args.saving.output)?;
     let firefly = client()?;
     // Adobe requires 1 to 4 seeds; one random seed stands for "any".
     let seeds = if args.seeds.is_empty() {
@@ -104,6 +107,7 @@ pub async fn precise_composite(
     out: &Output,
     wait: &WaitOptions,
 ) -> Result<ExitCode, CliError> {
+    usable_folder(&args.saving.output)?;
     let firefly = client()?;
     let inputs = &args.inputs;
     let request: PreciseCompositeRequest = built(
@@ -129,6 +133,7 @@ pub async fn adaptive_composite(
     out: &Output,
     wait: &WaitOptions,
 ) -> Result<ExitCode, CliError> {
+    usable_folder(&args.saving.output)?;
     let firefly = client()?;
     let inputs = &args.inputs;
     let mask = match &args.object_mask {

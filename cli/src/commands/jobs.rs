@@ -21,7 +21,7 @@ pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
     out.done(
         format!(
             "{}{progress}",
-            crate::output::terminal_safe(crate::output::status_word(&status))
+            crate::terminal::terminal_safe(crate::output::status_word(&status))
         ),
         status_document(job_id, &status),
     );

@@ -70,6 +70,15 @@ where
         .map_err(|e| CliError::Usage(format!("incomplete request: {e}")))
 }
 
+/// Checks that `dir` can take the outputs (making it if needed), before
+/// anything is uploaded or paid for.
+pub fn usable_folder(dir: &Path) -> Result<(), CliError> {
+    save::check_folder(dir).map_err(|source| CliError::OutputFolder {
+        path: dir.to_owned(),
+        source,
+    })
+}
+
 /// Where a command saves its outputs and how it names them.
 pub struct Destination<'a> {
     pub dir: &'a Path,
@@ -94,10 +103,7 @@ impl<'a> Destination<'a> {
         model: Option<&str>,
         force: bool,
     ) -> Result<Self, CliError> {
-        save::check_folder(dir).map_err(|source| CliError::OutputFolder {
-            path: dir.to_owned(),
-            source,
-        })?;
+        usable_folder(dir)?;
         let body = serde_json::to_value(request).unwrap_or_default();
         Ok(Self {
             dir,
@@ -146,7 +152,10 @@ pub async fn finish(
     let (saved, alt_text) = finished?;
     let mut lines: Vec<String> = saved.iter().map(Saved::line).collect();
     if let Some(alt_text) = &alt_text {
-        lines.push(format!("alt text: {}", output::terminal_safe(alt_text)));
+        lines.push(format!(
+            "alt text: {}",
+            crate::terminal::terminal_safe(alt_text)
+        ));
     }
     out.done(
         lines.join("\n"),
@@ -195,5 +204,7 @@ async fn wait_and_save(
             unsaved: report.unsaved,
         });
     }
-    Ok((report.saved, result.alt_text))
+    // Adobe sends an empty alt text when it wrote none.
+    let alt_text = result.alt_text.filter(|text| !text.trim().is_empty());
+    Ok((report.saved, alt_text))
 }

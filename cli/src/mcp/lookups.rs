@@ -16,7 +16,7 @@ use crate::{commands::upload, error::CliError, output};
 /// The image file to upload.
 #[derive(Deserialize, JsonSchema)]
 pub(super) struct UploadImage {
-    /// The absolute path of a JPEG, PNG or WEBP file, at most 15 MiB.
+    /// The absolute path of a JPEG, PNG, WebP, JPEG XL or TIFF file, at most 15 MiB.
     path: PathBuf,
 }
 

@@ -98,7 +98,7 @@ pub async fn finished(
         "saved": report.saved.iter().map(Saved::json).collect::<Vec<_>>(),
         "unsaved": report.unsaved.iter().map(Unsaved::json).collect::<Vec<_>>(),
         "urls_valid_for": "about an hour",
-        "alt_text": result.alt_text,
+        "alt_text": result.alt_text.as_deref().filter(|text| !text.trim().is_empty()),
     });
     let mut summary: Vec<String> = report
         .saved

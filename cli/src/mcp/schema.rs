@@ -23,8 +23,8 @@ use crate::{
 };
 
 /// What an image string may be, as the tools' schemas say it.
-pub const IMAGE_STRING: &str = "An image: the absolute path of a local JPEG, PNG or WEBP \
-file (uploaded first, at most 15 MiB), `upload:<id>` for an image uploaded with \
+pub const IMAGE_STRING: &str = "An image: the absolute path of a local JPEG, PNG, WebP, JPEG XL \
+or TIFF file (uploaded first, at most 15 MiB), `upload:<id>` for an image uploaded with \
 upload_image, or an https URL Firefly can fetch (such as a pre-signed URL).";
 
 /// The SDK's definitions of an image source (`{uploadId}` or `{url}`),

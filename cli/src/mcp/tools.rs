@@ -136,9 +136,9 @@ pub fn catalog() -> Vec<Tool> {
         generating(
             "precise_composite",
             &format!(
-                "Place an object image, unchanged, into the area of a background image that \
-                 fillAreaMask marks; blend (0 to 1) sets how its edges meet the scene. 1 to 3 \
-                 variations. {IMAGES_RESULT}"
+                "Place an object image into the area of a background image that fillAreaMask \
+                 marks; blend (0 to 1) sets how much of the object's own look is kept (0: fully \
+                 adapted to the scene, 1: as it is). 1 to 3 variations. {IMAGES_RESULT}"
             ),
             schema::input_schema::<PreciseCompositeRequest>(),
         ),
@@ -153,15 +153,16 @@ pub fn catalog() -> Vec<Tool> {
         ),
         Tool::new(
             "upload_image",
-            "Upload a local image (JPEG, PNG or WEBP, at most 15 MiB) to Firefly's storage and \
+            "Upload a local image (JPEG, PNG, WebP, JPEG XL or TIFF, at most 15 MiB) to Firefly's storage and \
              return `upload:<id>`, usable as the image of the other tools for about a day. \
              Uploading spends no credits; the image tools also accept the path directly.",
             schema::input_schema::<UploadImage>(),
         ),
         looking(
             "job_status",
-            "Read the status of a Firefly job by id (pending, running with a percentage, \
-             succeeded with its output URLs, failed, canceled). Spends no credits.",
+            "Read the status of a Firefly job by id: pending, running, succeeded (with its \
+             output URLs), failed, cancel_pending, cancelled or timeout (Firefly gave up on \
+             it). Spends no credits.",
             schema::input_schema::<JobId>(),
         ),
         Tool::new(
