@@ -14,6 +14,9 @@ pub(crate) enum Api {
 }
 
 impl Api {
+    /// Every API the emulator serves, in the order their routes are built.
+    pub(crate) const ALL: [Api; 1] = [Api::Firefly];
+
     /// Where the workspace keeps this API's imported spec, for messages
     /// that send a reader to it.
     pub(crate) fn spec_path(self) -> &'static str {

@@ -56,10 +56,9 @@ mod api; // which API a route belongs to, HTTP methods: words every layer shares
 mod faults; // the faults, which request they fall on, their text form
 mod image; // deterministic stand-in PNGs and MP4s
 mod responses; // answers in Adobe's shapes, HTML pages, cut connections
-mod routes; // one module per API family: ims, jobs, sync, storage, models, secrets
+mod routes; // one family of routes per API (routes/firefly/), and the shared ones (routes/shared/)
 mod settings; // EmulatorBuilder: settings, defaults, starting a server
 mod state; // tokens, secrets, jobs, images, the request log; admission checks
-mod upload_check; // what the upload endpoint accepts
 mod validation; // request bodies against the spec
 
 pub use faults::{Faults, FaultsServed, RetryAfter, ServerErrorBurst};

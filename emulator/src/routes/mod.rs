@@ -1,14 +1,9 @@
-//! The HTTP surface: one module per API family, each registering its own
-//! routes, and the 404 for everything else.
+//! The HTTP surface: one family of routes per API (`firefly`, and each
+//! API added beside it), the routes every API shares (`shared`: IMS, the
+//! Management API's secrets, downloads), and the 404 for everything else.
 
-mod generation;
-mod ims;
-mod inputs;
-mod jobs;
-mod models;
-mod secrets;
-mod storage;
-mod sync;
+mod firefly; // the Firefly API
+mod shared; // IMS, client secrets, the emulator's storage
 
 use std::sync::Arc;
 
@@ -25,7 +20,7 @@ use crate::{
     state::EmulatorState,
 };
 
-pub(crate) use inputs::UploadSizes;
+pub(crate) use firefly::UploadSizes;
 
 /// The axum filter of a method.
 fn method_filter(verb: Verb) -> MethodFilter {
@@ -71,15 +66,18 @@ impl Routes {
     }
 }
 
-/// Every route of every API family.
+/// Every route: the shared ones, then each API's family.
 fn all() -> Routes {
-    Routes::new()
-        .merge(ims::routes())
-        .merge(jobs::routes())
-        .merge(sync::routes())
-        .merge(storage::routes())
-        .merge(models::routes())
-        .merge(secrets::routes())
+    Api::ALL
+        .into_iter()
+        .fold(shared::routes(), |routes, api| routes.merge(family(api)))
+}
+
+/// The routes of `api`.
+fn family(api: Api) -> Routes {
+    match api {
+        Api::Firefly => firefly::routes(),
+    }
 }
 
 /// Every route the emulator serves.
@@ -97,14 +95,7 @@ pub(crate) fn served() -> Vec<(Verb, &'static str)> {
 /// `x-model-version` headers.
 pub(crate) fn validated_operations(api: Api) -> Vec<(Verb, &'static str)> {
     match api {
-        Api::Firefly => {
-            let synchronous = sync::OPERATIONS.iter();
-            let with_a_job = jobs::OPERATIONS.iter().map(|job| &job.operation);
-            synchronous
-                .chain(with_a_job)
-                .map(|operation| (generation::METHOD, operation.path))
-                .collect()
-        }
+        Api::Firefly => firefly::validated_operations(),
     }
 }
 

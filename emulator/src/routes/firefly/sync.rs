@@ -5,12 +5,10 @@ use std::sync::Arc;
 
 use axum::{body::Bytes, extract::State, http::HeaderMap, response::Response};
 
-use super::{
-    Routes,
-    generation::{METHOD, Operation, result_body},
-};
+use super::generation::{METHOD, Operation, result_body};
 use crate::{
     responses::json_response,
+    routes::Routes,
     state::{EmulatorState, OutputKind},
 };
 

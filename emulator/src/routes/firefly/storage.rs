@@ -1,32 +1,29 @@
-//! Storage: `POST /v2/storage/image` (uploads, checked for type and size),
-//! and the generated outputs behind pre-signed-style URLs, which need no
-//! credentials and expire: issuing them for a result and serving
-//! `GET /storage/{file}`.
+//! Firefly's storage: `POST /v2/storage/image` (uploads, checked for type
+//! and size), and the generated outputs put in the emulator's storage,
+//! behind pre-signed-style URLs (served by the shared `storage` routes).
 
 use std::{sync::Arc, time::SystemTime};
 
 use axum::{
-    body::{Body, Bytes},
-    extract::{Path, Query, State},
-    http::{HeaderMap, HeaderValue, header},
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, header},
     response::Response,
 };
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::{Routes, inputs};
+use super::upload_check;
 use crate::{
     api::Verb,
     image,
     responses::{json_response, respond},
-    state::{Data, EmulatorState, Output, OutputKind, OutputSize, StoredImage, new_uuid},
-    upload_check,
+    routes::Routes,
+    state::{EmulatorState, Output, OutputKind, OutputSize, StoredImage, new_uuid},
 };
 
 pub(super) fn routes() -> Routes {
-    Routes::new()
-        .route(Verb::Post, "/v2/storage/image", upload)
-        .route(Verb::Get, "/storage/{file}", download)
+    Routes::new().route(Verb::Post, "/v2/storage/image", upload)
 }
 
 impl EmulatorState {
@@ -128,27 +125,6 @@ impl EmulatorState {
     }
 }
 
-impl Data {
-    /// The output stored as `file`, if `signature` is the one its URL was
-    /// signed with; `Err` is the reason to deny it (expiry is not checked).
-    pub(crate) fn signed_output(
-        &mut self,
-        file: &str,
-        signature: Option<&str>,
-    ) -> Result<&mut StoredImage, &'static str> {
-        let signed = signature.is_some_and(|signature| {
-            file.ends_with(&format!("-{signature}.png"))
-                || file.ends_with(&format!("-{signature}.mp4"))
-        });
-        if !signed {
-            return Err("Query-string authentication requires the signature");
-        }
-        self.images
-            .get_mut(file)
-            .ok_or("The resource does not exist")
-    }
-}
-
 async fn upload(
     State(state): State<Arc<EmulatorState>>,
     headers: HeaderMap,
@@ -192,60 +168,6 @@ async fn upload(
     state
         .lock()
         .uploads
-        .remember(id.clone(), inputs::header_size(&body));
+        .remember(id.clone(), upload_check::header_size(&body));
     json_response(200, json!({"images": [{"id": id}]}))
-}
-
-#[derive(serde::Deserialize)]
-struct Signature {
-    #[serde(rename = "X-Signature")]
-    signature: Option<String>,
-}
-
-async fn download(
-    State(state): State<Arc<EmulatorState>>,
-    Path(file): Path<String>,
-    Query(query): Query<Signature>,
-    headers: HeaderMap,
-) -> Response {
-    state.log("GET", &format!("/storage/{file}"), &headers);
-    let denied = |reason: &str| {
-        respond(
-            403,
-            "application/xml",
-            format!(
-                "<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code><Message>{reason}</Message></Error>"
-            ),
-        )
-    };
-    let mut data = state.lock();
-    let image = match data.signed_output(&file, query.signature.as_deref()) {
-        Ok(image) => image,
-        Err(reason) => return denied(reason),
-    };
-    if Instant::now() >= image.expires_at {
-        return denied("Request has expired");
-    }
-    let kind = image.kind;
-    let content = image
-        .png
-        .get_or_insert_with(|| match kind {
-            OutputKind::Image => {
-                let (width, height) =
-                    image::rendered_size(image.size.0, image.size.1, image.render_side);
-                Bytes::from(image::render_png(&image.prompt, image.seed, width, height))
-            }
-            OutputKind::Video => Bytes::from(image::stand_in_mp4(&image.prompt, image.seed)),
-        })
-        .clone();
-    drop(data);
-    let content_type = match kind {
-        OutputKind::Image => "image/png",
-        OutputKind::Video => "video/mp4",
-    };
-    let mut response = Response::new(Body::from(content));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
 }

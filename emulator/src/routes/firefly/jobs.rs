@@ -15,7 +15,6 @@ use serde_json::json;
 use tokio::time::Instant;
 
 use super::{
-    Routes,
     generation::{METHOD, Operation, result_body},
     inputs::MAX_UPSCALED_SIDE,
 };
@@ -23,6 +22,7 @@ use crate::{
     api::{Api, Verb},
     faults::Fired,
     responses::json_response,
+    routes::Routes,
     state::{EmulatorState, Job, JobState, OutputKind, OutputSize, Phase},
 };
 

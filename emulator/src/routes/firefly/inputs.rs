@@ -58,15 +58,6 @@ impl UploadSizes {
     }
 }
 
-/// The width and height an image's header gives (PNG, JPEG or WebP), if
-/// both are readable and not zero.
-pub(crate) fn header_size(image: &[u8]) -> Option<(u32, u32)> {
-    let size = imagesize::blob_size(image).ok()?;
-    let width = u32::try_from(size.width).ok().filter(|w| *w > 0)?;
-    let height = u32::try_from(size.height).ok().filter(|h| *h > 0)?;
-    Some((width, height))
-}
-
 impl EmulatorState {
     /// The size of an upscale's outputs: its input's, times `upscaleFactor`.
     pub(super) fn upscaled_size(&self, request: &Value) -> Result<(u32, u32), Response> {
@@ -188,41 +179,6 @@ impl EmulatorState {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The start of a baseline JPEG: SOI, then a SOF0 segment giving the
-    /// height and width.
-    fn jpeg_header(width: u16, height: u16) -> Vec<u8> {
-        let mut jpeg = vec![0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08];
-        jpeg.extend_from_slice(&height.to_be_bytes());
-        jpeg.extend_from_slice(&width.to_be_bytes());
-        jpeg.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
-        jpeg
-    }
-
-    /// The start of an extended WebP: a RIFF header and a `VP8X` chunk
-    /// giving the canvas size minus one, in 24 bits each.
-    fn webp_header(width: u32, height: u32) -> Vec<u8> {
-        let mut webp = b"RIFF\x24\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0".to_vec();
-        webp.extend_from_slice(&(width - 1).to_le_bytes()[..3]);
-        webp.extend_from_slice(&(height - 1).to_le_bytes()[..3]);
-        webp
-    }
-
-    #[test]
-    fn reads_the_size_from_png_jpeg_and_webp_headers() {
-        let png = crate::image::render_png("input", 1, 300, 200);
-        assert_eq!(header_size(&png), Some((300, 200)));
-        assert_eq!(header_size(&jpeg_header(640, 480)), Some((640, 480)));
-        assert_eq!(header_size(&webp_header(4000, 3000)), Some((4000, 3000)));
-    }
-
-    #[test]
-    fn a_header_without_a_size_gives_none() {
-        assert_eq!(header_size(b"\x89PNG\r\n\x1a\n0123"), None);
-        assert_eq!(header_size(&[0xff, 0xd8, 0xff]), None);
-        assert_eq!(header_size(b""), None);
-        assert_eq!(header_size(&jpeg_header(0, 480)), None);
-    }
 
     #[test]
     fn the_oldest_uploads_are_forgotten_first() {

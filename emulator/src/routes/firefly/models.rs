@@ -10,8 +10,7 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::Routes;
-use crate::{api::Verb, responses::json_response, state::EmulatorState};
+use crate::{api::Verb, responses::json_response, routes::Routes, state::EmulatorState};
 
 pub(super) fn routes() -> Routes {
     Routes::new().route(Verb::Get, "/v3/custom-models", custom_models)

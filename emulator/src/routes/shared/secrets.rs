@@ -12,10 +12,10 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::Routes;
 use crate::{
     api::Verb,
     responses::{json_response, respond},
+    routes::Routes,
     state::{EmulatorState, StoredSecret, new_uuid},
 };
 

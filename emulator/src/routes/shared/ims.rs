@@ -7,8 +7,9 @@ use std::{collections::HashMap, sync::Arc};
 use axum::{body::Bytes, extract::State, http::HeaderMap, response::Response};
 use serde_json::json;
 
-use super::Routes;
-use crate::{api::Verb, responses::json_response, settings::scope_list, state::EmulatorState};
+use crate::{
+    api::Verb, responses::json_response, routes::Routes, settings::scope_list, state::EmulatorState,
+};
 
 pub(super) fn routes() -> Routes {
     Routes::new().route(Verb::Post, "/ims/token/v3", token)
