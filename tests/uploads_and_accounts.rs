@@ -29,7 +29,10 @@ async fn uploads_detect_and_check_the_image_before_sending() {
 
     let sent_before = emulator.requests().len();
     for (image, problem) in [
-        (b"GIF89a....".to_vec(), "not a JPEG, PNG, WebP, JPEG XL or TIFF"),
+        (
+            b"GIF89a....".to_vec(),
+            "not a JPEG, PNG, WebP, JPEG XL or TIFF",
+        ),
         (Vec::new(), "empty"),
         ([PNG, &vec![0u8; 16 * 1024 * 1024]].concat(), "at most"),
     ] {
