@@ -22,6 +22,10 @@ impl Api {
     #[cfg(test)]
     pub const FIREFLY: Api = Api("firefly");
 
+    /// Photoshop, whose committed spec the tests also check.
+    #[cfg(test)]
+    pub const PHOTOSHOP: Api = Api("photoshop");
+
     /// The API called `name`; the error lists the names there are.
     pub fn named(name: &str) -> Result<Api, String> {
         APIS.iter()

@@ -90,17 +90,22 @@ mod tests {
             .to_path_buf()
     }
 
-    /// Adobe's files live outside the repository; tests that need them are
-    /// skipped (with a message) where they are absent.
-    fn adobe_dir() -> Option<PathBuf> {
-        let dir = std::env::var_os("FIREFLY_ADOBE_SPECS")
+    /// Adobe's files for `api` live outside the repository (or where
+    /// `<API>_ADOBE_SPECS` says, such as `FIREFLY_ADOBE_SPECS`); tests that
+    /// need them are skipped (with a message) where they are absent.
+    fn adobe_dir(api: Api) -> Option<PathBuf> {
+        let variable = format!(
+            "{}_ADOBE_SPECS",
+            api.to_string().to_uppercase().replace('-', "_")
+        );
+        let dir = std::env::var_os(&variable)
             .map(PathBuf::from)
-            .unwrap_or_else(|| repo_root().join("../shared/reference/specs/firefly"));
+            .unwrap_or_else(|| repo_root().join(api.reference_dir()));
         if dir.is_dir() {
             Some(dir)
         } else {
             eprintln!(
-                "skipped: no Adobe files at {} (set FIREFLY_ADOBE_SPECS)",
+                "skipped: no Adobe files at {} (set {variable})",
                 dir.display()
             );
             None
@@ -109,13 +114,28 @@ mod tests {
 
     #[test]
     fn the_committed_document_is_current() {
-        let Some(dir) = adobe_dir() else { return };
+        let Some(dir) = adobe_dir(Api::FIREFLY) else {
+            return;
+        };
         check(&repo_root(), Api::FIREFLY, &dir).unwrap();
     }
 
-    /// The check's error on a copy of Adobe's files in which `edit` changed
-    /// `file`.
-    fn check_error_after(dir: &Path, file: &str, edit: impl FnOnce(&mut Value)) -> String {
+    #[test]
+    fn the_committed_photoshop_document_is_current() {
+        let Some(dir) = adobe_dir(Api::PHOTOSHOP) else {
+            return;
+        };
+        check(&repo_root(), Api::PHOTOSHOP, &dir).unwrap();
+    }
+
+    /// The check's error for `api` on a copy of Adobe's files in which
+    /// `edit` changed `file`.
+    fn check_error_after(
+        api: Api,
+        dir: &Path,
+        file: &str,
+        edit: impl FnOnce(&mut Value),
+    ) -> String {
         let copy = tempfile::tempdir().unwrap();
         for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -125,13 +145,15 @@ mod tests {
         let mut doc: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
         edit(&mut doc);
         fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
-        check(&repo_root(), Api::FIREFLY, copy.path()).unwrap_err()
+        check(&repo_root(), api, copy.path()).unwrap_err()
     }
 
     #[test]
     fn a_changed_enum_in_adobes_file_fails_the_check_naming_the_path() {
-        let Some(dir) = adobe_dir() else { return };
-        let err = check_error_after(&dir, "firefly-api.json", |doc| {
+        let Some(dir) = adobe_dir(Api::FIREFLY) else {
+            return;
+        };
+        let err = check_error_after(Api::FIREFLY, &dir, "firefly-api.json", |doc| {
             let values = doc
                 .pointer_mut("/components/schemas/AspectRatio/enum")
                 .and_then(Value::as_array_mut)
@@ -146,8 +168,10 @@ mod tests {
 
     #[test]
     fn a_changed_limit_in_adobes_files_fails_the_check_naming_the_path() {
-        let Some(dir) = adobe_dir() else { return };
-        let err = check_error_after(&dir, "FFApiOpenApi3.json", |doc| {
+        let Some(dir) = adobe_dir(Api::FIREFLY) else {
+            return;
+        };
+        let err = check_error_after(Api::FIREFLY, &dir, "FFApiOpenApi3.json", |doc| {
             let limit = doc
                 .pointer_mut(
                     "/components/schemas/GenerateImagesRequest/properties/prompt/maxLength",
@@ -158,6 +182,45 @@ mod tests {
         });
         assert!(
             err.contains("$.components.schemas.GenerateImagesSyncRequest.properties.prompt.maxLength: 1024 <> 1000"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_changed_enum_in_adobes_photoshop_file_fails_the_check_naming_the_path() {
+        let Some(dir) = adobe_dir(Api::PHOTOSHOP) else {
+            return;
+        };
+        let err = check_error_after(Api::PHOTOSHOP, &dir, "photoshopv2-api.json", |doc| {
+            let values = doc
+                .pointer_mut("/components/schemas/AutoCropAspectRatio/enum")
+                .and_then(Value::as_array_mut)
+                .expect("auto-crop's aspect ratios are an enum");
+            assert_eq!(values.pop(), Some(Value::from("21:9")));
+        });
+        assert!(
+            err.contains("$.components.schemas.AutoCropAspectRatio.enum"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_changed_copy_of_a_repeated_layer_enum_fails_the_photoshop_import() {
+        let Some(dir) = adobe_dir(Api::PHOTOSHOP) else {
+            return;
+        };
+        // Adobe repeats the transform modes in every layer schema; the
+        // overlay names them once, which holds only while every copy is
+        // the same.
+        let err = check_error_after(Api::PHOTOSHOP, &dir, "photoshopv2-api.json", |doc| {
+            let values = doc
+                .pointer_mut("/components/schemas/EditLayer/allOf/1/properties/transformMode/enum")
+                .and_then(Value::as_array_mut)
+                .expect("an edited layer's transform modes are an enum");
+            values.push(Value::from("stretch"));
+        });
+        assert!(
+            err.contains("LayerTransformMode") && err.contains("nodes that differ"),
             "{err}"
         );
     }
