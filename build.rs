@@ -20,11 +20,18 @@ struct ApiBuild {
 }
 
 /// Every API this crate can compile, by folder and feature.
-const APIS: &[ApiBuild] = &[ApiBuild {
-    name: "firefly",
-    feature: None,
-    replacements: firefly_replacements,
-}];
+const APIS: &[ApiBuild] = &[
+    ApiBuild {
+        name: "firefly",
+        feature: None,
+        replacements: firefly_replacements,
+    },
+    ApiBuild {
+        name: "photoshop",
+        feature: Some("photoshop"),
+        replacements: no_replacements,
+    },
+];
 
 /// Operations with this tag are served by another host (Adobe IMS) and are
 /// called through the oauth2 crate, so no client code is generated for them.
@@ -47,6 +54,7 @@ const VALIDATION_KEYWORDS: &[&str] = &[
     "minItems",
     "maxItems",
     "uniqueItems",
+    "pattern",
 ];
 
 fn main() {
@@ -137,6 +145,9 @@ fn settings() -> progenitor::GenerationSettings {
         .with_map_type("std::collections::BTreeMap");
     settings
 }
+
+/// For an API whose generated types are all used as they are.
+fn no_replacements(_: &mut progenitor::GenerationSettings) {}
 
 /// Firefly's hand-written types in place of generated ones.
 fn firefly_replacements(settings: &mut progenitor::GenerationSettings) {
@@ -262,8 +273,13 @@ fn strip_validation_keywords(value: &mut serde_json::Value, in_properties: bool)
                     map.remove("enum");
                 }
                 // Upload ids stay the strings the upload call returns, not
-                // `uuid::Uuid`s a caller would have to parse.
-                if map.get("format").is_some_and(|f| f == "uuid") {
+                // `uuid::Uuid`s a caller would have to parse; times stay the
+                // strings Adobe sends (no date-time crate in the public API,
+                // and a time in an unexpected form must not fail a status).
+                if map
+                    .get("format")
+                    .is_some_and(|f| f == "uuid" || f == "date-time")
+                {
                     map.remove("format");
                 }
             }

@@ -6,6 +6,38 @@
 //! request and response types are re-exported, from each API's `types`
 //! module ([`crate::types`] for Firefly).
 
+use reqwest::{Request, Response};
+
+use crate::transport::Transport;
+
+/// Sends every request of a generated client through the SDK's transport
+/// (credentials, retries, the 401 replay), naming it by its spec operation
+/// id. One impl per API's client: they are distinct types.
+macro_rules! send_through_transport {
+    ($client:ty) => {
+        impl progenitor_client::ClientHooks<Transport> for $client {
+            async fn exec(
+                &self,
+                request: Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<Response> {
+                use progenitor_client::ClientInfo;
+                self.inner()
+                    .execute(
+                        self.client(),
+                        request,
+                        &spec_operation_id(info.operation_id),
+                    )
+                    .await
+            }
+        }
+    };
+}
+
+send_through_transport!(firefly::Client);
+#[cfg(feature = "photoshop")]
+send_through_transport!(photoshop::Client);
+
 /// The Firefly API, from `openapi/firefly/firefly.yaml`.
 pub(crate) mod firefly {
     #![allow(
@@ -20,4 +52,51 @@ pub(crate) mod firefly {
     )]
 
     include!(concat!(env!("OUT_DIR"), "/firefly_codegen.rs"));
+}
+
+/// Photoshop API v2, from `openapi/photoshop/photoshop.yaml`.
+#[cfg(feature = "photoshop")]
+pub(crate) mod photoshop {
+    #![allow(
+        missing_docs,
+        unreachable_pub,
+        clippy::all,
+        clippy::pedantic,
+        rustdoc::all,
+        unused_qualifications,
+        unused,
+        dead_code
+    )]
+
+    include!(concat!(env!("OUT_DIR"), "/photoshop_codegen.rs"));
+}
+
+/// The spec's operationId (`jobResultV3`) for progenitor's method name
+/// (`job_result_v3`), so logs and errors use one vocabulary.
+fn spec_operation_id(method_name: &str) -> String {
+    let mut parts = method_name.split('_');
+    let mut id = parts.next().unwrap_or_default().to_owned();
+    for part in parts {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            id.extend(first.to_uppercase());
+            id.push_str(chars.as_str());
+        }
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_map_back_to_operation_ids() {
+        assert_eq!(spec_operation_id("job_result_v3"), "jobResultV3");
+        assert_eq!(
+            spec_operation_id("generate_images_v3_async"),
+            "generateImagesV3Async"
+        );
+        assert_eq!(spec_operation_id("get_custom_models"), "getCustomModels");
+    }
 }

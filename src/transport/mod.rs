@@ -37,7 +37,6 @@ use crate::{
     auth::TokenSource,
     config::{self, ConfigError},
     decode::{REQUEST_ID, Refusal, header, refused},
-    generated::firefly as generated,
     limiter::{Limiter, RateLimit},
     retry::RetryPolicy,
 };
@@ -181,53 +180,11 @@ impl fmt::Debug for Transport {
     }
 }
 
-impl progenitor_client::ClientHooks<Transport> for generated::Client {
-    async fn exec(
-        &self,
-        request: Request,
-        info: &progenitor_client::OperationInfo,
-    ) -> reqwest::Result<Response> {
-        use progenitor_client::ClientInfo;
-        self.inner()
-            .execute(
-                self.client(),
-                request,
-                &spec_operation_id(info.operation_id),
-            )
-            .await
-    }
-}
-
-/// The spec's operationId (`jobResultV3`) for progenitor's method name
-/// (`job_result_v3`), so logs and errors use one vocabulary.
-fn spec_operation_id(method_name: &str) -> String {
-    let mut parts = method_name.split('_');
-    let mut id = parts.next().unwrap_or_default().to_owned();
-    for part in parts {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            id.extend(first.to_uppercase());
-            id.push_str(chars.as_str());
-        }
-    }
-    id
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::auth::{AccessToken, StaticToken};
     use reqwest::header::AUTHORIZATION;
-
-    #[test]
-    fn method_names_map_back_to_operation_ids() {
-        assert_eq!(spec_operation_id("job_result_v3"), "jobResultV3");
-        assert_eq!(
-            spec_operation_id("generate_images_v3_async"),
-            "generateImagesV3Async"
-        );
-        assert_eq!(spec_operation_id("get_custom_models"), "getCustomModels");
-    }
 
     #[test]
     fn credentials_headers_are_marked_sensitive() {

@@ -134,6 +134,18 @@ fn string(schema: &Value, text: &str, path: &str) -> Checked {
             format!("has {chars} characters; at most {max} are allowed"),
         ));
     }
+    // OpenAPI patterns are ECMAScript regular expressions, which `regress`
+    // implements; one that does not compile is the spec's fault, not the
+    // caller's, so it checks nothing.
+    if let Some(pattern) = schema["pattern"].as_str()
+        && let Ok(regex) = regress::Regex::new(pattern)
+        && regex.find(text).is_none()
+    {
+        return Err(ValidationError::new(
+            path,
+            format!("does not have the form the API requires (pattern `{pattern}`)"),
+        ));
+    }
     Ok(())
 }
 
@@ -235,6 +247,18 @@ mod tests {
         let error = check("preciseUpsamplerV3Async", &upscale(5)).unwrap_err();
         assert_eq!(error.field(), "upscaleFactor");
         assert!(error.problem().contains("2, 3, 4, 6"), "{error}");
+    }
+
+    #[test]
+    fn a_pattern_is_checked_as_an_ecmascript_regular_expression() {
+        let schema: &'static Value = Box::leak(Box::new(json!({
+            "type": "object",
+            "properties": {"id": {"type": "string", "pattern": "^urn:aaid:.*"}}
+        })));
+        assert!(walk(schema, &json!({"id": "urn:aaid:sc:1"}), "").is_ok());
+        let error = walk(schema, &json!({"id": "file.psd"}), "").unwrap_err();
+        assert_eq!(error.field(), "id");
+        assert!(error.problem().contains("^urn:aaid:.*"), "{error}");
     }
 
     #[test]
