@@ -52,145 +52,22 @@
 // boxing the refusals would only add an allocation.
 #![allow(clippy::result_large_err)]
 
+// The modules import one way, never back: `api`, `faults` and `image`
+// import nothing of the crate; `settings` imports `faults`; `store`
+// imports `faults`, `image` and `settings` (and no HTTP); `validation`
+// imports `api`; `responses` imports `faults`; `routes` imports all of
+// the above; `server` imports `routes`.
 mod api; // which API a route belongs to, HTTP methods: words every layer shares
 mod faults; // the faults, which request they fall on, their text form
 mod image; // deterministic stand-in PNGs and MP4s
 mod responses; // answers in Adobe's shapes, HTML pages, cut connections
-mod routes; // one family of routes per API (routes/firefly/), and the shared ones (routes/shared/)
-mod settings; // EmulatorBuilder: settings, defaults, starting a server
-mod state; // tokens, secrets, jobs, images, the request log; admission checks
-mod validation; // request bodies against the spec
+mod routes; // one family of routes per API (routes/firefly/), the shared ones (routes/shared/)
+mod server; // starting a server; the Emulator handle
+mod settings; // EmulatorBuilder: settings and their defaults
+mod store; // tokens, secrets, jobs, files, fault counters, the request log: no HTTP
+mod validation; // requests against their API's own spec, one validator per API
 
 pub use faults::{Faults, FaultsServed, RetryAfter, ServerErrorBurst};
+pub use server::{Emulator, served_routes};
 pub use settings::{EmulatorBuilder, FAULTS_ENV};
-pub use state::ReceivedRequest;
-
-use std::{
-    fmt,
-    sync::{Arc, atomic::Ordering},
-};
-
-use settings::scope_list;
-use state::EmulatorState;
-
-/// A running emulator. Stops when dropped.
-pub struct Emulator {
-    url: String,
-    state: Arc<EmulatorState>,
-    server: tokio::task::JoinHandle<()>,
-}
-
-impl Emulator {
-    /// Starts an emulator with the default settings (no faults).
-    pub async fn start() -> std::io::Result<Self> {
-        EmulatorBuilder::default().start().await
-    }
-
-    /// Settings for an emulator.
-    pub fn builder() -> EmulatorBuilder {
-        EmulatorBuilder::default()
-    }
-
-    /// The base URL of both IMS and Firefly, such as `http://127.0.0.1:41234`.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// The client id IMS accepts (also the expected `x-api-key`).
-    pub fn client_id(&self) -> &str {
-        &self.state.settings.client_id
-    }
-
-    /// The client secret IMS accepts.
-    pub fn client_secret(&self) -> &str {
-        &self.state.settings.client_secret
-    }
-
-    /// The organization id the Management API knows.
-    pub fn organization_id(&self) -> &str {
-        &self.state.settings.organization_id
-    }
-
-    /// The credential id the Management API knows.
-    pub fn credential_id(&self) -> &str {
-        &self.state.settings.credential_id
-    }
-
-    /// The environment variables that point the SDK (or anything reading
-    /// Adobe's variable names) at this emulator.
-    pub fn env_vars(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("FIREFLY_SERVICES_CLIENT_ID", self.client_id().to_owned()),
-            (
-                "FIREFLY_SERVICES_CLIENT_SECRET",
-                self.client_secret().to_owned(),
-            ),
-            ("FIREFLY_SERVICES_API_URL", self.url.clone()),
-            ("FIREFLY_SERVICES_IMS_URL", self.url.clone()),
-        ]
-    }
-
-    /// Every request received so far, in order.
-    pub fn requests(&self) -> Vec<ReceivedRequest> {
-        self.state.lock().log.clone()
-    }
-
-    /// A token as IMS would issue it for these comma-separated scopes, for
-    /// tests that talk to the emulator without the SDK.
-    pub fn issue_token(&self, scopes: &str) -> String {
-        self.state.issue_token(scope_list(scopes))
-    }
-
-    /// Revokes every token issued so far, as an administrator would: Firefly
-    /// answers 401 to them from now on; tokens issued later are valid.
-    pub fn revoke_tokens(&self) {
-        self.state.revoke_tokens();
-    }
-
-    /// How many tokens IMS has issued.
-    pub fn tokens_issued(&self) -> u64 {
-        self.state.tokens_issued.load(Ordering::Relaxed)
-    }
-
-    /// The ids of the jobs cancelled so far (through `PUT /v3/cancel`),
-    /// sorted, so a test can check that a client cancelled its job.
-    pub fn canceled_jobs(&self) -> Vec<String> {
-        let mut ids = self.state.canceled_jobs();
-        ids.sort();
-        ids
-    }
-
-    /// How many times each injected fault has fired so far, so a test can
-    /// check that the faults it configured did happen.
-    pub fn faults_served(&self) -> FaultsServed {
-        self.state.faults_fired.served()
-    }
-}
-
-/// The method and path template of every route the emulator serves, such
-/// as `("GET", "/v3/status/{job_id}")`, for comparing them with a spec.
-/// Path parameter names are the emulator's own; the paths are those of the
-/// Firefly API, IMS, the Management API and the download URLs
-/// (`/storage/{file}`).
-pub fn served_routes() -> Vec<(&'static str, &'static str)> {
-    routes::served()
-        .into_iter()
-        .map(|(method, path)| (method.as_str(), path))
-        .collect()
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
-impl fmt::Debug for Emulator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Emulator")
-            .field("url", &self.url)
-            .field("client_id", &self.state.settings.client_id)
-            .field("faults", &self.state.settings.faults)
-            .finish_non_exhaustive()
-    }
-}
+pub use store::ReceivedRequest;

@@ -1,6 +1,8 @@
 //! Answers in the shapes Adobe's services send: JSON errors (or HTML pages
 //! when that fault is on), 429s with `Retry-After`, 422s with
 //! `validation_errors`, and a connection cut in the middle of an answer.
+//! Nothing here decides what to answer: the routes do, from the store's
+//! verdicts.
 
 use std::time::{Duration, SystemTime};
 
@@ -11,67 +13,65 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use crate::{RetryAfter, faults::Fired, state::EmulatorState};
+use crate::faults::RetryAfter;
 
-impl EmulatorState {
-    /// A 429 with this `Retry-After`.
-    pub(crate) fn rate_limited(&self, retry_after: RetryAfter) -> Response {
-        let value = match retry_after {
-            RetryAfter::Seconds(seconds) => seconds.to_string(),
-            RetryAfter::HttpDate(seconds) => {
-                httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(seconds))
-            }
-        };
-        let mut response = self.error(
-            429,
-            "rate_limited",
-            "Too many requests. Please try again later.",
-        );
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
+/// A 429 with this `Retry-After`; an HTML page if `html`.
+pub(crate) fn rate_limited(html: bool, retry_after: RetryAfter) -> Response {
+    let value = match retry_after {
+        RetryAfter::Seconds(seconds) => seconds.to_string(),
+        RetryAfter::HttpDate(seconds) => {
+            httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(seconds))
         }
-        response
+    };
+    let mut response = error(
+        html,
+        429,
+        "rate_limited",
+        "Too many requests. Please try again later.",
+    );
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
     }
+    response
+}
 
-    /// An error in Adobe's JSON shape, or as an HTML page when asked.
-    pub(crate) fn error(&self, status: u16, code: &str, message: &str) -> Response {
-        if self.settings.faults.html_errors {
-            self.faults_fired.record(Fired::HtmlError);
-            let page = format!("<html><body><h1>{status}</h1><p>{message}</p></body></html>");
-            return respond(status, "text/html", page);
-        }
-        json_response(status, json!({"error_code": code, "message": message}))
+/// An error in Adobe's JSON shape, or as an HTML page if `html`.
+pub(crate) fn error(html: bool, status: u16, code: &str, message: &str) -> Response {
+    if html {
+        let page = format!("<html><body><h1>{status}</h1><p>{message}</p></body></html>");
+        return respond(status, "text/html", page);
     }
+    json_response(status, json!({"error_code": code, "message": message}))
+}
 
-    /// A 422 listing what is wrong with the request.
-    pub(crate) fn validation_error(&self, problems: Vec<Value>) -> Response {
-        json_response(
-            422,
-            json!({
-                "error_code": "validation_error",
-                "message": "The request is not valid.",
-                "validation_errors": problems,
-            }),
-        )
-    }
+/// A 422 listing what is wrong with the request.
+pub(crate) fn validation_error(problems: Vec<Value>) -> Response {
+    json_response(
+        422,
+        json!({
+            "error_code": "validation_error",
+            "message": "The request is not valid.",
+            "validation_errors": problems,
+        }),
+    )
+}
 
-    /// A 400 for a body that validates but names an input Firefly cannot
-    /// use, with the field (a path in the body) in the message and in
-    /// `validation_errors`: the shape of upscale's documented 400
-    /// (`ValidationErrorResponse`), which the composites' (`error_code` and
-    /// `message`) also allows.
-    pub(crate) fn bad_input(&self, field: &[&str], msg: &str) -> Response {
-        let mut loc = vec!["body"];
-        loc.extend_from_slice(field);
-        json_response(
-            400,
-            json!({
-                "error_code": "validation_error",
-                "message": format!("{}: {msg}", field.join(".")),
-                "validation_errors": [{"loc": loc, "msg": msg, "type": "value_error"}],
-            }),
-        )
-    }
+/// A 400 for a body that validates but names an input Firefly cannot
+/// use, with the field (a path in the body) in the message and in
+/// `validation_errors`: the shape of upscale's documented 400
+/// (`ValidationErrorResponse`), which the composites' (`error_code` and
+/// `message`) also allows.
+pub(crate) fn bad_input(field: &[&str], msg: &str) -> Response {
+    let mut loc = vec!["body"];
+    loc.extend_from_slice(field);
+    json_response(
+        400,
+        json!({
+            "error_code": "validation_error",
+            "message": format!("{}: {msg}", field.join(".")),
+            "validation_errors": [{"loc": loc, "msg": msg, "type": "value_error"}],
+        }),
+    )
 }
 
 /// A JSON answer.

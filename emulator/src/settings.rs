@@ -1,9 +1,10 @@
-//! [`EmulatorBuilder`]: the emulator's settings, their defaults, the
-//! environment they can come from, and starting a server with them.
+//! [`EmulatorBuilder`]: the emulator's settings, their defaults and the
+//! environment they can come from. Starting a server with them is
+//! `server`'s work, so the settings stay plain data every layer can read.
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{fmt, time::Duration};
 
-use crate::{Emulator, Faults, routes, state::EmulatorState, validation::Validators};
+use crate::faults::Faults;
 
 /// Environment variable holding the faults to inject (see [`Faults`]).
 pub const FAULTS_ENV: &str = "FIREFLY_EMULATOR_FAULTS";
@@ -23,7 +24,7 @@ pub(crate) fn scope_list(scopes: &str) -> Vec<String> {
         .collect()
 }
 
-/// Settings for an [`Emulator`].
+/// Settings for an [`Emulator`](crate::Emulator).
 #[derive(Clone)]
 pub struct EmulatorBuilder {
     pub(crate) client_id: String,
@@ -169,27 +170,5 @@ impl EmulatorBuilder {
     pub fn faults(mut self, faults: Faults) -> Self {
         self.faults = faults;
         self
-    }
-
-    /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
-    ///
-    /// Fails, before binding, if the embedded spec does not describe a
-    /// generation operation the emulator serves (no entry in its `paths`, or
-    /// no JSON request body schema): the error names the operation.
-    pub async fn start(self) -> std::io::Result<Emulator> {
-        // An operation the spec does not describe is an error here, before any
-        // request: the emulator would not know what to accept.
-        let validators =
-            Validators::new(routes::validated_operations).map_err(std::io::Error::other)?;
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
-        let url = format!("http://{}", listener.local_addr()?);
-        let state = Arc::new(EmulatorState::new(self, url.clone(), validators));
-        let app = routes::router(state.clone());
-        let server = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app).await {
-                tracing::error!(%error, "the emulator stopped");
-            }
-        });
-        Ok(Emulator { url, state, server })
     }
 }

@@ -1,9 +1,14 @@
 //! The HTTP surface: one family of routes per API (`firefly`, and each
 //! API added beside it), the routes every API shares (`shared`: IMS, the
 //! Management API's secrets, downloads), and the 404 for everything else.
+//! Handlers are glue: they read a request, ask the store (through [`App`])
+//! and write what it says in their API's shapes.
 
+mod app; // the handlers' shared state; admission and JSON bodies
 mod firefly; // the Firefly API
 mod shared; // IMS, client secrets, the emulator's storage
+
+pub(crate) use app::App;
 
 use std::sync::Arc;
 
@@ -15,12 +20,7 @@ use axum::{
     routing::{MethodFilter, on},
 };
 
-use crate::{
-    api::{Api, Verb},
-    state::EmulatorState,
-};
-
-pub(crate) use firefly::UploadSizes;
+use crate::api::{Api, Verb};
 
 /// The axum filter of a method.
 fn method_filter(verb: Verb) -> MethodFilter {
@@ -36,7 +36,7 @@ fn method_filter(verb: Verb) -> MethodFilter {
 /// method and path of each: the router and the list of what it serves are
 /// built by the same calls, so they cannot disagree.
 pub(super) struct Routes {
-    router: Router<Arc<EmulatorState>>,
+    router: Router<Arc<App>>,
     served: Vec<(Verb, &'static str)>,
 }
 
@@ -51,7 +51,7 @@ impl Routes {
     /// Serves `method path` with `handler`.
     fn route<H, T>(mut self, method: Verb, path: &'static str, handler: H) -> Self
     where
-        H: Handler<T, Arc<EmulatorState>>,
+        H: Handler<T, Arc<App>>,
         T: 'static,
     {
         self.router = self.router.route(path, on(method_filter(method), handler));
@@ -81,8 +81,8 @@ fn family(api: Api) -> Routes {
 }
 
 /// Every route the emulator serves.
-pub(crate) fn router(state: Arc<EmulatorState>) -> Router {
-    all().router.fallback(not_found).with_state(state)
+pub(crate) fn router(app: Arc<App>) -> Router {
+    all().router.fallback(not_found).with_state(app)
 }
 
 /// The method and path template of every route, in registration order.
@@ -99,8 +99,8 @@ pub(crate) fn validated_operations(api: Api) -> Vec<(Verb, &'static str)> {
     }
 }
 
-async fn not_found(State(state): State<Arc<EmulatorState>>) -> Response {
-    state.error(404, "not_found", "The emulator does not serve this path.")
+async fn not_found(State(app): State<Arc<App>>) -> Response {
+    app.error(404, "not_found", "The emulator does not serve this path.")
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! cancel URLs), to Image Model 5 (200 with links) or upscale (202 with
 //! links), `GET /v3/status/{jobId}` and `PUT /v3/cancel/{jobId}`.
 
-use std::sync::{Arc, atomic::Ordering};
+use std::sync::Arc;
 
 use axum::{
     body::Bytes,
@@ -12,18 +12,17 @@ use axum::{
     response::Response,
 };
 use serde_json::json;
-use tokio::time::Instant;
 
 use super::{
-    generation::{METHOD, Operation, result_body},
-    inputs::MAX_UPSCALED_SIDE,
+    SCOPE,
+    generation::{METHOD, Operation, checked_request, outputs, requested_size, result_body},
+    inputs::{MAX_UPSCALED_SIDE, composite_size, image5_size, upscaled_size},
 };
 use crate::{
     api::{Api, Verb},
-    faults::Fired,
     responses::json_response,
-    routes::Routes,
-    state::{EmulatorState, Job, JobState, OutputKind, OutputSize, Phase},
+    routes::{App, Routes},
+    store::{CancelOutcome, FireflyJob, JobStatus, OutputKind, OutputSize, ResultShape},
 };
 
 /// How an endpoint answers a job it accepted.
@@ -111,7 +110,7 @@ pub(super) fn routes() -> Routes {
         routes = routes.route(
             METHOD,
             job_operation.operation.path,
-            move |State(state), headers, body| submit(state, job_operation, headers, body),
+            move |State(app), headers, body| submit(app, job_operation, headers, body),
         );
     }
     routes
@@ -120,85 +119,70 @@ pub(super) fn routes() -> Routes {
 }
 
 async fn submit(
-    state: Arc<EmulatorState>,
+    app: Arc<App>,
     job_operation: JobOperation,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let operation = job_operation.operation;
-    let request = match state.generation_request(operation, &headers, &body).await {
+    let request = match checked_request(&app, operation, &headers, &body).await {
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
+    let max_image_side = app.store.settings.max_image_side;
     let size = match job_operation.sizing {
-        Sizing::Requested => Ok(state.requested_size(&request, operation.output)),
-        Sizing::Upscaled => state.upscaled_size(&request).map(|size| OutputSize {
+        Sizing::Requested => Ok(requested_size(&app, &request, operation.output)),
+        Sizing::Upscaled => upscaled_size(&app, &request).map(|size| OutputSize {
             size,
             render_side: MAX_UPSCALED_SIDE,
         }),
-        Sizing::Background => state.composite_size(&request).map(|size| OutputSize {
+        Sizing::Background => composite_size(&app, &request).map(|size| OutputSize {
             size,
-            render_side: state.settings.max_image_side,
+            render_side: max_image_side,
         }),
-        Sizing::Image5 => state.image5_size(&request).map(|size| OutputSize {
+        Sizing::Image5 => image5_size(&app, &request).map(|size| OutputSize {
             size,
-            render_side: state.settings.max_image_side,
+            render_side: max_image_side,
         }),
     };
     let size = match size {
         Ok(size) => size,
         Err(refusal) => return refusal,
     };
-    let faults = &state.settings.faults;
     // Only an operation whose spec lists a 451 can be refused for content,
     // so only its submissions are counted.
-    if state
-        .validators
-        .of(Api::Firefly)
-        .documents_status(METHOD, operation.path, 451)
-    {
-        let n = state.content_checked.fetch_add(1, Ordering::Relaxed) + 1;
-        if faults.refuses_content(n) {
-            state.faults_fired.record(Fired::ContentPolicy);
-            return state.error(
-                451,
-                "prompt_unsafe",
-                "The prompt was refused by content policy (injected by the emulator).",
-            );
-        }
+    let can_be_refused =
+        app.validators
+            .of(Api::Firefly)
+            .documents_status(METHOD, operation.path, 451);
+    if can_be_refused && app.store.refuses_content() {
+        return app.error(
+            451,
+            "prompt_unsafe",
+            "The prompt was refused by content policy (injected by the emulator).",
+        );
     }
-    let n = state.jobs_submitted.fetch_add(1, Ordering::Relaxed) + 1;
-    let job_id = format!("urn:ff:jobs:emulator:{n:08}");
-    let outputs = state.outputs(&request, operation.output, size);
-    let job_state = if faults.fails_job(n) {
-        JobState::Failing
-    } else if faults.times_out_job(n) {
-        JobState::TimingOut
-    } else {
-        JobState::Active
-    };
-    state.lock().jobs.insert(
-        job_id.clone(),
-        Job {
-            submitted_at: Instant::now(),
-            polls: 0,
-            state: job_state,
-            outputs,
-            size: size.size,
-            content_class: request["contentClass"].as_str().map(str::to_owned),
-            upscaled: job_operation.sizing == Sizing::Upscaled,
-            alt_text: (request["modelSpecificPayload"]["prompt_reasoner"] == "quality").then(
-                || {
-                    format!(
-                        "An image of {}.",
-                        request["prompt"].as_str().unwrap_or("it")
-                    )
-                },
-            ),
+    let job = FireflyJob {
+        outputs: outputs(&app, &request, operation.output, size),
+        size: size.size,
+        content_class: request["contentClass"].as_str().map(str::to_owned),
+        alt_text: (request["modelSpecificPayload"]["prompt_reasoner"] == "quality").then(|| {
+            format!(
+                "An image of {}.",
+                request["prompt"].as_str().unwrap_or("it")
+            )
+        }),
+        shape: if job_operation.sizing == Sizing::Upscaled {
+            ResultShape::Upscaled
+        } else {
+            ResultShape::Generated
         },
-    );
-    let status_url = format!("{}/v3/status/{job_id}", state.url);
-    let cancel_url = format!("{}/v3/cancel/{job_id}", state.url);
+    };
+    let job_id = app
+        .store
+        .submit_job(|n| format!("urn:ff:jobs:emulator:{n:08}"), job);
+    let status_url = format!("{}/v3/status/{job_id}", app.url);
+    let cancel_url = format!("{}/v3/cancel/{job_id}", app.url);
     match job_operation.answer {
         Answer::JobUrls(status) => json_response(
             status,
@@ -215,65 +199,49 @@ async fn submit(
 }
 
 async fn status(
-    State(state): State<Arc<EmulatorState>>,
+    State(app): State<Arc<App>>,
     Path(job_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refusal) = state
-        .admit("GET", &format!("/v3/status/{job_id}"), &headers)
-        .await
-    {
+    let path = format!("/v3/status/{job_id}");
+    if let Err(refusal) = app.admit("GET", &path, &headers, SCOPE).await {
         return refusal;
     }
-    let mut data = state.lock();
-    let Some(job) = data.jobs.get_mut(&job_id) else {
-        drop(data);
-        return state.error(404, "unknown_job_id", "The job id is unknown.");
+    let Some(status) = app.store.poll_job::<FireflyJob>(&job_id) else {
+        return app.error(404, "unknown_job_id", "The job id is unknown.");
     };
-    job.polls = job.polls.saturating_add(1);
-    let phase = job.phase(&state.settings);
-    let body = match (job.state, phase) {
+    let body = match status {
         // Adobe's 2026 spelling; the 2025 files said `canceled`.
-        (JobState::Canceled, _) => json!({"jobId": job_id, "status": "cancelled"}),
-        (JobState::CancelPending, _) => {
-            job.state = JobState::Canceled;
-            state.faults_fired.record(Fired::CancelPending);
-            json!({
-                "jobId": job_id,
-                "status": "cancel_pending",
-                "message": "The job is being cancelled.",
-            })
-        }
-        (_, Phase::Pending) => json!({"jobId": job_id, "status": "pending"}),
-        (_, Phase::Running(progress)) => {
+        JobStatus::Cancelled => json!({"jobId": job_id, "status": "cancelled"}),
+        JobStatus::CancelPending => json!({
+            "jobId": job_id,
+            "status": "cancel_pending",
+            "message": "The job is being cancelled.",
+        }),
+        JobStatus::Pending => json!({"jobId": job_id, "status": "pending"}),
+        JobStatus::Running(progress) => {
             json!({"jobId": job_id, "status": "running", "progress": progress})
         }
-        (JobState::Failing, Phase::Done) => {
-            state.faults_fired.record(Fired::FailedJob);
-            json!({
-                "jobId": job_id,
-                "status": "failed",
-                "error_code": "runtime_error",
-                "message": "The job failed (injected by the emulator).",
-            })
-        }
-        (JobState::TimingOut, Phase::Done) => {
-            state.faults_fired.record(Fired::TimedOutJob);
-            json!({
-                "jobId": job_id,
-                "status": "timeout",
-                "error_code": "timeout",
-                "message": "The job did not finish in time (injected by the emulator).",
-            })
-        }
-        (JobState::Active, Phase::Done) if job.upscaled => {
+        JobStatus::Failed => json!({
+            "jobId": job_id,
+            "status": "failed",
+            "error_code": "runtime_error",
+            "message": "The job failed (injected by the emulator).",
+        }),
+        JobStatus::TimedOut => json!({
+            "jobId": job_id,
+            "status": "timeout",
+            "error_code": "timeout",
+            "message": "The job did not finish in time (injected by the emulator).",
+        }),
+        JobStatus::Succeeded(job) if job.shape == ResultShape::Upscaled => {
             let outputs: Vec<_> = (job.outputs.iter().enumerate())
                 .map(|(i, output)| json!({"id": format!("output-{}", i + 1), "presignedUrl": output.url}))
                 .collect();
             let result = json!({"outputs": outputs, "version": "precise_upsampler_v1"});
             json!({"jobId": job_id, "status": "succeeded", "result": result})
         }
-        (JobState::Active, Phase::Done) => {
+        JobStatus::Succeeded(job) => {
             let mut result = result_body(&job.outputs, job.size, job.content_class.as_deref());
             if let Some(alt_text) = &job.alt_text {
                 result["altText"] = json!(alt_text);
@@ -281,42 +249,24 @@ async fn status(
             json!({"jobId": job_id, "status": "succeeded", "progress": 100.0, "result": result})
         }
     };
-    drop(data);
     json_response(200, body)
 }
 
 async fn cancel(
-    State(state): State<Arc<EmulatorState>>,
+    State(app): State<Arc<App>>,
     Path(job_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refusal) = state
-        .admit("PUT", &format!("/v3/cancel/{job_id}"), &headers)
-        .await
-    {
+    let path = format!("/v3/cancel/{job_id}");
+    if let Err(refusal) = app.admit("PUT", &path, &headers, SCOPE).await {
         return refusal;
     }
-    let mut data = state.lock();
-    let conflict = match data.jobs.get_mut(&job_id) {
-        None => Some((404, "unknown_job_id", "The job id is unknown.")),
-        Some(job) if matches!(job.state, JobState::Canceled | JobState::CancelPending) => {
-            Some((409, "job_already_canceled", "The job was already canceled."))
+    match app.store.cancel_job::<FireflyJob>(&job_id) {
+        CancelOutcome::Cancelled => json_response(200, json!({})),
+        CancelOutcome::Unknown => app.error(404, "unknown_job_id", "The job id is unknown."),
+        CancelOutcome::AlreadyCancelled => {
+            app.error(409, "job_already_canceled", "The job was already canceled.")
         }
-        Some(job) if job.phase(&state.settings) == Phase::Done => {
-            Some((409, "job_completed", "The job has completed."))
-        }
-        Some(job) => {
-            job.state = if state.settings.faults.cancel_pending {
-                JobState::CancelPending
-            } else {
-                JobState::Canceled
-            };
-            None
-        }
-    };
-    drop(data);
-    match conflict {
-        Some((status, code, message)) => state.error(status, code, message),
-        None => json_response(200, json!({})),
+        CancelOutcome::Completed => app.error(409, "job_completed", "The job has completed."),
     }
 }

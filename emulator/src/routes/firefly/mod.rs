@@ -12,11 +12,11 @@ mod storage; // `/v2/storage/image`: uploads
 mod sync; // the synchronous image endpoints
 mod upload_check; // what an upload must be: its type, its size, its header
 
+use super::Routes;
 use crate::api::Verb;
 
-pub(crate) use inputs::UploadSizes;
-
-use super::Routes;
+/// The scope a token needs for every Firefly request.
+const SCOPE: &str = "firefly_api";
 
 /// Every route of the Firefly API.
 pub(super) fn routes() -> Routes {

@@ -10,7 +10,12 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use crate::{api::Verb, responses::json_response, routes::Routes, state::EmulatorState};
+use super::SCOPE;
+use crate::{
+    api::Verb,
+    responses::json_response,
+    routes::{App, Routes},
+};
 
 pub(super) fn routes() -> Routes {
     Routes::new().route(Verb::Get, "/v3/custom-models", custom_models)
@@ -23,11 +28,11 @@ struct CustomModelsParams {
 }
 
 async fn custom_models(
-    State(state): State<Arc<EmulatorState>>,
+    State(app): State<Arc<App>>,
     Query(params): Query<CustomModelsParams>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refusal) = state.admit("GET", "/v3/custom-models", &headers).await {
+    if let Err(refusal) = app.admit("GET", "/v3/custom-models", &headers, SCOPE).await {
         return refusal;
     }
     let reason =
@@ -40,7 +45,7 @@ async fn custom_models(
         Some(Ok(limit)) if (1..=50).contains(&limit) => limit,
         Some(_) => return reason("limit must be between 1 and 50"),
     };
-    let total = state.settings.custom_models as usize;
+    let total = app.store.settings.custom_models as usize;
     let end = (start + limit).min(total);
     let models: Vec<Value> = (start.min(end)..end)
         .map(|i| {
@@ -62,7 +67,7 @@ async fn custom_models(
             })
         })
         .collect();
-    let page = |from: usize| json!({"href": format!("{}/v3/custom-models?start={from}&limit={limit}", state.url), "rel": "page", "templated": false});
+    let page = |from: usize| json!({"href": format!("{}/v3/custom-models?start={from}&limit={limit}", app.url), "rel": "page", "templated": false});
     let mut links = json!({"page": page(start)});
     if end < total {
         links["next"] = page(end);

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use axum::{body::Bytes, extract::State, http::HeaderMap, response::Response};
 
-use super::generation::{METHOD, Operation, result_body};
+use super::generation::{METHOD, Operation, checked_request, outputs, requested_size, result_body};
 use crate::{
     responses::json_response,
-    routes::Routes,
-    state::{EmulatorState, OutputKind},
+    routes::{App, Routes},
+    store::OutputKind,
 };
 
 /// The endpoints that answer with the result.
@@ -40,27 +40,25 @@ pub(super) fn routes() -> Routes {
     let mut routes = Routes::new();
     for operation in OPERATIONS {
         let operation = *operation;
-        routes = routes.route(
-            METHOD,
-            operation.path,
-            move |State(state), headers, body| generate(state, operation, headers, body),
-        );
+        routes = routes.route(METHOD, operation.path, move |State(app), headers, body| {
+            generate(app, operation, headers, body)
+        });
     }
     routes
 }
 
 async fn generate(
-    state: Arc<EmulatorState>,
+    app: Arc<App>,
     operation: Operation,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request = match state.generation_request(operation, &headers, &body).await {
+    let request = match checked_request(&app, operation, &headers, &body).await {
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
-    let size = state.requested_size(&request, operation.output);
-    let outputs = state.outputs(&request, operation.output, size);
+    let size = requested_size(&app, &request, operation.output);
+    let outputs = outputs(&app, &request, operation.output, size);
     json_response(
         200,
         result_body(&outputs, size.size, request["contentClass"].as_str()),

@@ -8,19 +8,19 @@ use axum::{body::Bytes, extract::State, http::HeaderMap, response::Response};
 use serde_json::json;
 
 use crate::{
-    api::Verb, responses::json_response, routes::Routes, settings::scope_list, state::EmulatorState,
+    api::Verb,
+    responses::json_response,
+    routes::{App, Routes},
+    settings::scope_list,
+    store::GrantRefusal,
 };
 
 pub(super) fn routes() -> Routes {
     Routes::new().route(Verb::Post, "/ims/token/v3", token)
 }
 
-async fn token(
-    State(state): State<Arc<EmulatorState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    state.log("POST", "/ims/token/v3", &headers);
+async fn token(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    app.log("POST", "/ims/token/v3", &headers);
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let oauth_error = |error: &str, description: &str| {
         json_response(
@@ -34,39 +34,41 @@ async fn token(
             "grant_type must be client_credentials",
         );
     }
-    if form.get("client_id") != Some(&state.settings.client_id) {
-        return oauth_error("invalid_client", "invalid client_id parameter");
+    let field = |name: &str| form.get(name).map(String::as_str);
+    let requested = scope_list(field("scope").unwrap_or_default());
+    let granted = app.store.grant(
+        field("client_id"),
+        field("client_secret").unwrap_or_default(),
+        &requested,
+    );
+    match granted {
+        Ok(()) => {}
+        Err(GrantRefusal::UnknownClient) => {
+            return oauth_error("invalid_client", "invalid client_id parameter");
+        }
+        Err(GrantRefusal::WrongSecret) => {
+            return oauth_error("invalid_client", "invalid client_secret parameter");
+        }
+        Err(GrantRefusal::NoScope) => return oauth_error("invalid_scope", "scope is required"),
+        Err(GrantRefusal::ScopeNotAllowed(extra)) => {
+            return oauth_error(
+                "invalid_scope",
+                &format!("the credential does not have the scope {extra}"),
+            );
+        }
     }
-    let secret = form
-        .get("client_secret")
-        .map(String::as_str)
-        .unwrap_or_default();
-    if !state.lock().secrets.iter().any(|s| s.value == secret) {
-        return oauth_error("invalid_client", "invalid client_secret parameter");
-    }
-    let requested = scope_list(form.get("scope").map(String::as_str).unwrap_or_default());
-    if requested.is_empty() {
-        return oauth_error("invalid_scope", "scope is required");
-    }
-    if let Some(extra) = requested
-        .iter()
-        .find(|scope| !state.settings.allowed_scopes.contains(scope))
-    {
-        return oauth_error(
-            "invalid_scope",
-            &format!("the credential does not have the scope {extra}"),
-        );
-    }
-    if let Some(delay) = state.settings.faults.ims_slow {
+    let settings = &app.store.settings;
+    if let Some(delay) = settings.faults.ims_slow {
         tokio::time::sleep(delay).await;
     }
-    let token = state.issue_token(requested);
+    let lifetime = settings.token_lifetime.as_secs();
+    let token = app.store.issue_token(requested);
     json_response(
         200,
         json!({
             "access_token": token,
             "token_type": "bearer",
-            "expires_in": state.settings.token_lifetime.as_secs(),
+            "expires_in": lifetime,
         }),
     )
 }

@@ -4,7 +4,7 @@
 
 mod ims; // `POST /ims/token/v3`: the client-credentials grant
 mod secrets; // `/console/organizations/.../secrets`: secret rotation
-mod storage; // `GET /storage/{file}`: outputs behind signed URLs that expire
+pub(super) mod storage; // `GET /storage/{file}`: outputs behind signed URLs that expire
 
 use super::Routes;
 

@@ -15,12 +15,17 @@ use serde_json::{Value, json};
 use crate::{
     api::Verb,
     responses::{json_response, respond},
-    routes::Routes,
-    state::{EmulatorState, StoredSecret, new_uuid},
+    routes::{App, Routes},
 };
 
 /// The secrets of a credential.
 const SECRETS: &str = "/console/organizations/{org}/credentials/{credential}/secrets";
+
+/// The scope that lets a token read the secrets.
+const READ: &str = "read_client_secret";
+
+/// The scope that lets a token create and delete secrets.
+const MANAGE: &str = "manage_client_secrets";
 
 pub(super) fn routes() -> Routes {
     Routes::new()
@@ -35,71 +40,51 @@ pub(super) fn routes() -> Routes {
 
 /// The Management API's secrets of the emulated credential.
 async fn secrets(
-    State(state): State<Arc<EmulatorState>>,
+    State(app): State<Arc<App>>,
     Path((org, credential)): Path<(String, String)>,
     method: Method,
     headers: HeaderMap,
 ) -> Response {
     let path = format!("/console/organizations/{org}/credentials/{credential}/secrets");
-    let scope = if method == Method::GET {
-        "read_client_secret"
-    } else {
-        "manage_client_secrets"
-    };
-    if let Err(refusal) = state
-        .admit_with_scope(method.as_str(), &path, &headers, scope)
-        .await
-    {
+    let scope = if method == Method::GET { READ } else { MANAGE };
+    if let Err(refusal) = app.admit(method.as_str(), &path, &headers, scope).await {
         return refusal;
     }
-    if org != state.settings.organization_id || credential != state.settings.credential_id {
-        return state.error(404, "not_found", "No such organization or credential");
-    }
-    let mut data = state.lock();
+    let no_such_credential = || app.error(404, "not_found", "No such organization or credential");
     if method == Method::GET {
-        let list: Vec<Value> = data
-            .secrets
+        let Ok(secrets) = app.store.secrets(&org, &credential) else {
+            return no_such_credential();
+        };
+        let list: Vec<Value> = secrets
             .iter()
             .map(|s| json!({"uuid": s.uuid, "created": s.created}))
             .collect();
         return json_response(
             200,
-            json!({"client_id": state.settings.client_id, "client_secrets": list}),
+            json!({"client_id": app.store.settings.client_id, "client_secrets": list}),
         );
     }
-    let secret = StoredSecret {
-        uuid: new_uuid(),
-        value: format!("p8e-{:032x}", fastrand::u128(..)),
-        created: httpdate::fmt_http_date(SystemTime::now()),
-    };
-    let body = json!({"client_secret": secret.value, "uuid": secret.uuid});
-    data.secrets.push(secret);
-    json_response(200, body)
+    let created = httpdate::fmt_http_date(SystemTime::now());
+    match app.store.create_secret(&org, &credential, created) {
+        Ok(secret) => json_response(
+            200,
+            json!({"client_secret": secret.value, "uuid": secret.uuid}),
+        ),
+        Err(_) => no_such_credential(),
+    }
 }
 
 async fn delete_secret(
-    State(state): State<Arc<EmulatorState>>,
+    State(app): State<Arc<App>>,
     Path((org, credential, uuid)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
     let path = format!("/console/organizations/{org}/credentials/{credential}/secrets/{uuid}");
-    if let Err(refusal) = state
-        .admit_with_scope("DELETE", &path, &headers, "manage_client_secrets")
-        .await
-    {
+    if let Err(refusal) = app.admit("DELETE", &path, &headers, MANAGE).await {
         return refusal;
     }
-    let mut data = state.lock();
-    let before = data.secrets.len();
-    data.secrets.retain(|s| s.uuid != uuid);
-    let deleted = data.secrets.len() < before;
-    drop(data);
-    if deleted
-        && org == state.settings.organization_id
-        && credential == state.settings.credential_id
-    {
-        respond(200, "application/json", String::new())
-    } else {
-        state.error(404, "not_found", "No such secret")
+    match app.store.delete_secret(&org, &credential, &uuid) {
+        Ok(()) => respond(200, "application/json", String::new()),
+        Err(_) => app.error(404, "not_found", "No such secret"),
     }
 }

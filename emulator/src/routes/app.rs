@@ -1,0 +1,138 @@
+//! [`App`]: what every handler is given (the store, each API's validator,
+//! the emulator's URL), and the glue every API's routes share: logging a
+//! request, admitting it through the store and writing the store's refusal
+//! as an answer, and reading a JSON body.
+
+use axum::{
+    body::Bytes,
+    http::{HeaderMap, HeaderValue, header},
+    response::Response,
+};
+use serde_json::Value;
+
+use crate::{
+    faults::RetryAfter,
+    responses::{cut_connection, error, rate_limited, validation_error},
+    store::{Credentials, Refusal, Store},
+    validation::Validators,
+};
+
+/// The state every handler shares.
+pub(crate) struct App {
+    pub(crate) store: Store,
+    pub(crate) validators: Validators,
+    /// The base URL of every API the emulator serves, such as
+    /// `http://127.0.0.1:41234`: job and download URLs start with it.
+    pub(crate) url: String,
+}
+
+impl App {
+    /// An error in Adobe's shape (an HTML page under `html_errors`).
+    pub(crate) fn error(&self, status: u16, code: &str, message: &str) -> Response {
+        error(self.store.errors_as_html(), status, code, message)
+    }
+
+    /// A 429 with this `Retry-After`.
+    fn rate_limited(&self, retry_after: RetryAfter) -> Response {
+        rate_limited(self.store.errors_as_html(), retry_after)
+    }
+
+    /// Records a request in the log.
+    pub(crate) fn log(&self, method: &str, path: &str, headers: &HeaderMap) {
+        self.store.log(
+            method,
+            path,
+            headers.contains_key(header::AUTHORIZATION),
+            headers.contains_key("x-api-key"),
+        );
+    }
+
+    /// What every API request goes through, with a token that must carry
+    /// `scope`: the log, the injected faults, then the checks Adobe's
+    /// gateway makes. `Err` is the answer to send instead.
+    pub(crate) async fn admit(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &HeaderMap,
+        scope: &str,
+    ) -> Result<(), Response> {
+        self.log(method, path, headers);
+        let arrival = self.store.arrive();
+        if let Some(delay) = arrival.delay {
+            tokio::time::sleep(delay).await;
+        }
+        let credentials = Credentials {
+            token: headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer ")),
+            api_key: headers.get("x-api-key").and_then(|v| v.to_str().ok()),
+        };
+        self.store
+            .admit(arrival, credentials, scope, method == "POST")
+            .map_err(|refusal| self.refused(refusal, scope))
+    }
+
+    /// The answer to a request the store refused.
+    fn refused(&self, refusal: Refusal, scope: &str) -> Response {
+        match refusal {
+            Refusal::ConnectionCut => cut_connection(),
+            Refusal::InvalidToken => self.error(401, "401013", "Oauth token is not valid"),
+            Refusal::MissingApiKey => self.error(403, "403000", "Api Key is required"),
+            Refusal::WrongApiKey => self.error(403, "403003", "Api Key is invalid"),
+            Refusal::MissingScope => {
+                let message = format!("The token lacks the scope {scope}");
+                let mut response = self.error(403, "access_error", &message);
+                response.headers_mut().insert(
+                    "x-access-error",
+                    HeaderValue::from_static("invalid_ims_scope"),
+                );
+                response
+            }
+            Refusal::OverQuota { retry_after_secs } => {
+                let mut response = self.rate_limited(RetryAfter::Seconds(retry_after_secs));
+                response
+                    .headers_mut()
+                    .insert("x-access-rate-limit-level", HeaderValue::from_static("org"));
+                response
+            }
+            Refusal::RateLimited(retry_after) => self.rate_limited(retry_after),
+            Refusal::ServerError(status) => {
+                self.error(status, "runtime_error", "injected server error")
+            }
+        }
+    }
+
+    /// Parses a JSON body and checks it with `check` (the problems it
+    /// finds); `Err` is the 4xx answer.
+    pub(crate) fn json_body(
+        &self,
+        headers: &HeaderMap,
+        body: &Bytes,
+        check: impl Fn(&Value) -> Vec<Value>,
+    ) -> Result<Value, Response> {
+        let json_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json_type {
+            return Err(self.error(
+                415,
+                "invalid_content_type",
+                "Content-Type must be application/json",
+            ));
+        }
+        if body.is_empty() {
+            return Err(self.error(400, "empty_input_body", "The request body is empty"));
+        }
+        let value: Value = serde_json::from_slice(body)
+            .map_err(|_| self.error(400, "bad_request", "The request body is not JSON"))?;
+        let problems = check(&value);
+        if problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(validation_error(problems))
+        }
+    }
+}
