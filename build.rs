@@ -158,7 +158,7 @@ fn firefly_replacements(settings: &mut progenitor::GenerationSettings) {
         // decodes as `Unknown(..)` instead of failing the whole response.
         .with_replacement(
             "JobStatus",
-            "crate::open_enums::JobStatus",
+            "crate::wire::JobStatus",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         )
         // Adobe's status body is a `oneOf` keyed on `status` whose result
@@ -172,19 +172,25 @@ fn firefly_replacements(settings: &mut progenitor::GenerationSettings) {
         // Holds a client secret: the hand-written type never shows it.
         .with_replacement(
             "NewClientSecret",
-            "crate::secrets::NewClientSecret",
+            "crate::wire::NewClientSecret",
             std::iter::empty(),
         )
         .with_replacement(
             "ContentClass",
-            "crate::open_enums::ContentClass",
+            "crate::wire::ContentClass",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        )
+        // Read by the errors too, which must not depend on generated code.
+        .with_replacement(
+            "ValidationErrorDetail",
+            "crate::wire::ValidationErrorDetail",
+            std::iter::empty(),
         )
         // Read from 451 bodies: a code Adobe adds later must still explain
         // the refusal rather than fail to decode.
         .with_replacement(
             "ContentPolicyErrorCode",
-            "crate::open_enums::ContentPolicyErrorCode",
+            "crate::wire::ContentPolicyErrorCode",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
 }

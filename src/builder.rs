@@ -325,3 +325,17 @@ impl fmt::Debug for FireflyBuilder {
             .finish_non_exhaustive()
     }
 }
+
+/// The two ways to a client, beside `Firefly::builder().build()`.
+impl Firefly {
+    /// A client configured from the environment; see [`config::env`](crate::config::env) for
+    /// the variables. A missing variable is an error that names it.
+    pub fn from_env() -> Result<Self, Error> {
+        FireflyBuilder::from_env()?.build()
+    }
+
+    /// A builder for a client configured in code.
+    pub fn builder() -> FireflyBuilder {
+        FireflyBuilder::default()
+    }
+}

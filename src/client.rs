@@ -7,7 +7,7 @@ use std::fmt;
 use url::Url;
 
 use crate::{
-    Error, FireflyBuilder,
+    Error,
     decode::outcome,
     generated::firefly as generated,
     transport::{ClientStats, Transport},
@@ -40,7 +40,7 @@ pub struct Firefly {
     /// For pre-signed storage URLs: no credentials, ever.
     pub(crate) storage_http: reqwest::Client,
     /// Limits for every download.
-    pub(crate) download_timeouts: crate::DownloadTimeouts,
+    pub(crate) download_timeouts: crate::download::timeouts::DownloadTimeouts,
     pub(crate) transport: Transport,
     pub(crate) api_url: Url,
     /// Whether sizes outside Adobe's lists are refused before sending.
@@ -48,17 +48,6 @@ pub struct Firefly {
 }
 
 impl Firefly {
-    /// A client configured from the environment; see [`config::env`](crate::config::env) for
-    /// the variables. A missing variable is an error that names it.
-    pub fn from_env() -> Result<Self, Error> {
-        FireflyBuilder::from_env()?.build()
-    }
-
-    /// A builder for a client configured in code.
-    pub fn builder() -> FireflyBuilder {
-        FireflyBuilder::default()
-    }
-
     /// The current state of a job, read from the `statusUrl` Firefly gave.
     pub async fn job_status(&self, job: &JobAccepted) -> Result<JobStatusResponse, Error> {
         let client = self.client_for(&job.status_url, "/v3/status/");

@@ -297,7 +297,7 @@ pub(crate) fn api_error_hiding(
 
 /// One entry of `validation_errors` (or FastAPI's `detail`), read leniently:
 /// a missing `msg` or `type` does not drop the field location.
-fn validation_detail(item: &serde_json::Value) -> Option<crate::types::ValidationErrorDetail> {
+fn validation_detail(item: &serde_json::Value) -> Option<crate::wire::ValidationErrorDetail> {
     if let Ok(detail) = serde_json::from_value(item.clone()) {
         return Some(detail);
     }

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::open_enums::{ContentClass, JobStatus};
+use crate::wire::{ContentClass, JobStatus};
 
 /// The state of a job, as the status endpoint reports it.
 ///

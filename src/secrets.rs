@@ -8,7 +8,6 @@
 use std::{fmt, sync::Arc};
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
 
 use crate::{
     ConfigError, Error, ValidationError,
@@ -28,34 +27,7 @@ pub const MANAGEMENT_SCOPES: &str = "AdobeID,openid,read_organizations,\
 additional_info.projectedProductContext,additional_info.roles,adobeio_api,\
 read_client_secret,manage_client_secrets";
 
-/// A client secret just generated. Its value never appears in `Debug`.
-#[derive(Clone, Deserialize)]
-pub struct NewClientSecret {
-    #[serde(rename = "client_secret")]
-    secret: SecretString,
-    uuid: String,
-}
-
-impl NewClientSecret {
-    /// The id to delete it by later.
-    pub fn uuid(&self) -> &str {
-        &self.uuid
-    }
-
-    /// The secret itself. Store it in your secret store; never log it.
-    pub fn expose_secret(&self) -> &str {
-        self.secret.expose_secret()
-    }
-}
-
-impl fmt::Debug for NewClientSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("NewClientSecret")
-            .field("uuid", &self.uuid)
-            .field("secret", &"[redacted]")
-            .finish()
-    }
-}
+pub use crate::wire::NewClientSecret;
 
 /// One existing secret of a credential: its id and whatever metadata Adobe
 /// sends (never its value).

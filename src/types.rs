@@ -20,13 +20,13 @@ pub use crate::generated::firefly::types::{
     ReferenceImage, ReferenceImageSource, ReferenceImageUsage, ResolutionLevel, ShotAngle,
     ShotSize, SimilarImageModelVersion, Size, SizeSync, SourceImage, SourceMask, StructureOptions,
     StyleOptions, SyncFillInputImage, SyncInputImage, TimelinePlacement, UploadResponse,
-    UploadedImage, UpsamplerType, UpscaleFactor, UpscaleRequest, ValidationErrorDetail,
-    VerticalAlignment, VideoImageCondition, VideoImageInput, VideoModelVersion, VideoPromptStyle,
-    VideoSettings, VideoSize,
+    UploadedImage, UpsamplerType, UpscaleFactor, UpscaleRequest, VerticalAlignment,
+    VideoImageCondition, VideoImageInput, VideoModelVersion, VideoPromptStyle, VideoSettings,
+    VideoSize,
 };
 
 pub use crate::job_status::{JobOutput, JobResult, JobStatusResponse, OutputFile, OutputSize};
-pub use crate::open_enums::{ContentClass, ContentPolicyErrorCode, JobStatus};
+pub use crate::wire::{ContentClass, ContentPolicyErrorCode, JobStatus, ValidationErrorDetail};
 
 /// Builders for the generated request types, e.g.
 /// `GenerateImagesRequest::builder().prompt("a cat")`.
@@ -47,7 +47,7 @@ pub mod builder {
 
 /// One element of a [`ValidationErrorDetail`]'s `loc`: a field name or an
 /// array index.
-pub use crate::generated::firefly::types::ValidationErrorDetailLocItem as ValidationErrorLocation;
+pub use crate::wire::ValidationErrorLocation;
 
 /// The error a generated builder returns when a required field is missing.
 pub use crate::generated::firefly::types::error::ConversionError;

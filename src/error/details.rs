@@ -5,7 +5,7 @@
 use std::{fmt, time::Duration};
 
 use super::{Printable, printable};
-use crate::types::{ContentPolicyErrorCode, ValidationErrorDetail};
+use crate::wire::{ContentPolicyErrorCode, ValidationErrorDetail, ValidationErrorLocation};
 
 /// A request field breaks one of Firefly's documented limits.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -212,8 +212,8 @@ impl fmt::Display for ApiError {
                 .loc
                 .iter()
                 .map(|part| match part {
-                    crate::types::ValidationErrorLocation::String(name) => printable(name),
-                    crate::types::ValidationErrorLocation::Integer(index) => index.to_string(),
+                    ValidationErrorLocation::String(name) => printable(name),
+                    ValidationErrorLocation::Integer(index) => index.to_string(),
                 })
                 .collect();
             write!(f, "; {}", location.join("."))?;

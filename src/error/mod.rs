@@ -10,7 +10,7 @@ mod printable;
 pub use details::{ApiError, ValidationError};
 pub(crate) use printable::{Printable, printable, unsafe_to_print};
 
-use crate::{auth::AuthError, config::ConfigError, types::ValidationErrorDetail};
+use crate::{auth::AuthError, config::ConfigError, wire::ValidationErrorDetail};
 
 /// Everything that can go wrong in a Firefly call.
 ///
@@ -141,7 +141,7 @@ pub enum Error {
         /// The job.
         job_id: String,
         /// Its final status.
-        status: crate::types::JobStatus,
+        status: crate::wire::JobStatus,
         /// Adobe's error code, if it gave one.
         error_code: Option<String>,
         /// Adobe's message, if it gave one.
@@ -172,7 +172,7 @@ pub enum Error {
         /// The job, to resume waiting or to cancel.
         job_id: String,
         /// The last status read, if any poll succeeded.
-        last_status: Option<crate::types::JobStatus>,
+        last_status: Option<crate::wire::JobStatus>,
         /// Why the last poll failed, when it did (set only when no poll
         /// succeeded after it).
         last_error: Option<String>,
@@ -234,9 +234,9 @@ pub enum Error {
 }
 
 /// What a job's end means for the user, after Adobe's own words.
-fn job_end_advice(status: &crate::types::JobStatus) -> &'static str {
+fn job_end_advice(status: &crate::wire::JobStatus) -> &'static str {
     match status {
-        crate::types::JobStatus::Timeout => {
+        crate::wire::JobStatus::Timeout => {
             " (Firefly timed out on its side, not the wait here; submitting the job again may \
              succeed)"
         }
@@ -400,7 +400,7 @@ impl Error {
     }
 
     /// The content-policy rule Adobe says was broken (HTTP 451).
-    pub fn content_policy(&self) -> Option<crate::types::ContentPolicyErrorCode> {
+    pub fn content_policy(&self) -> Option<crate::wire::ContentPolicyErrorCode> {
         match self {
             Self::Api(api) => api.content_policy(),
             _ => None,
@@ -413,7 +413,7 @@ impl Error {
         matches!(
             self,
             Self::JobFailed {
-                status: crate::types::JobStatus::Timeout,
+                status: crate::wire::JobStatus::Timeout,
                 ..
             }
         )

@@ -16,7 +16,6 @@ use std::time::Duration;
 use redis::Script;
 
 use super::Fleet;
-use crate::limiter::{DAY, RateLimit};
 
 /// `KEYS[1]`: the window log, `KEYS[2]`: the day log. `ARGV`: window limit,
 /// window (µs), day limit (0: none), day window (µs), this request's
@@ -102,6 +101,18 @@ pub(crate) struct SharedBudget {
     script: Script,
 }
 
+/// The numbers of a budget, as the shared script counts them: how many
+/// requests per window, and per day if limited. Given by the limiter, so the
+/// fleet needs nothing of its settings types.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BudgetShape {
+    pub(crate) requests: u32,
+    pub(crate) per: Duration,
+    pub(crate) per_day: Option<u32>,
+    /// The day window (24 hours; shorter only in tests).
+    pub(crate) day: Duration,
+}
+
 impl SharedBudget {
     pub(crate) fn new(fleet: Fleet, client_id: &str) -> Self {
         // The key names the credential without showing it.
@@ -122,7 +133,7 @@ impl SharedBudget {
     /// `max_wait` away. One script call, whatever the answer.
     pub(crate) async fn reserve(
         &self,
-        limit: &RateLimit,
+        limit: BudgetShape,
         max_wait: Duration,
     ) -> Result<Admission, String> {
         let member = format!("{:016x}", fastrand::u64(..));
@@ -136,7 +147,7 @@ impl SharedBudget {
     }
 
     /// What is left, taking nothing.
-    pub(crate) async fn left(&self, limit: &RateLimit) -> Result<QuotaLeft, String> {
+    pub(crate) async fn left(&self, limit: BudgetShape) -> Result<QuotaLeft, String> {
         let Answer {
             wait,
             used,
@@ -160,7 +171,7 @@ impl SharedBudget {
     /// away than this, `None`: only look.
     async fn call(
         &self,
-        limit: &RateLimit,
+        limit: BudgetShape,
         member: &str,
         reserve_within: Option<Duration>,
     ) -> Result<Answer, String> {
@@ -172,7 +183,7 @@ impl SharedBudget {
             .arg(limit.requests)
             .arg(micros(limit.per))
             .arg(limit.per_day.unwrap_or(0))
-            .arg(micros(DAY))
+            .arg(micros(limit.day))
             .arg(member)
             .arg(if reserve_within.is_some() { "1" } else { "0" })
             .arg(reserve_within.map_or(0, micros));

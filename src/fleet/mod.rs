@@ -35,7 +35,7 @@ mod budget;
 mod tokens;
 
 pub use budget::QuotaLeft;
-pub(crate) use budget::{Admission, SharedBudget};
+pub(crate) use budget::{Admission, BudgetShape, SharedBudget};
 pub(crate) use tokens::{SharedToken, SharedTokens};
 
 use std::{
@@ -271,28 +271,6 @@ impl Fleet {
     /// What happens when Redis cannot be reached.
     pub fn when_down(&self) -> WhenRedisDown {
         self.inner.when_down
-    }
-
-    /// What is left of a shared budget now, read from Redis without taking
-    /// anything from it. `client_id` names the organization's credential,
-    /// as in [`FireflyBuilder::client_id`](crate::FireflyBuilder::client_id).
-    pub async fn quota_left(
-        &self,
-        client_id: &str,
-        limit: &crate::RateLimit,
-    ) -> Result<QuotaLeft, crate::RateLimitError> {
-        SharedBudget::new(self.clone(), client_id)
-            .left(limit)
-            .await
-            .map_err(|reason| self.unavailable(reason))
-    }
-
-    /// The error for requests that cannot be counted because Redis is down.
-    pub(crate) fn unavailable(&self, reason: String) -> crate::RateLimitError {
-        crate::RateLimitError::RedisUnavailable {
-            location: self.inner.location.clone(),
-            reason,
-        }
     }
 
     /// `PREFIX:part`.

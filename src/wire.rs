@@ -1,7 +1,17 @@
-//! The enums Firefly sends back, kept open: a value Adobe adds later decodes
-//! as `Unknown(..)` instead of failing the whole response. The generated
-//! code uses these in place of its own (see `build.rs`), so this module
-//! depends on nothing of the crate; [`crate::types`] re-exports them.
+//! Wire types written by hand, which the generated code uses in place of
+//! its own (see `build.rs`), so this module depends on nothing of the
+//! crate:
+//! - the enums Firefly sends back, kept open: a value Adobe adds later
+//!   decodes as `Unknown(..)` instead of failing the whole response;
+//! - one problem of a 422 body, read by the errors as well as the types;
+//! - a newly created client secret, whose value never shows in `Debug`.
+//!
+//! [`crate::types`] and [`crate::secrets`] re-export them.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
 
 /// Declares an enum whose unknown wire values are kept rather than rejected.
 macro_rules! open_enum {
@@ -142,5 +152,71 @@ impl ContentPolicyErrorCode {
             Self::InputMediaUnsafe => "Adobe's content policy refused an input file; use another",
             Self::Unknown(_) => "Adobe's content policy refused the request",
         }
+    }
+}
+
+/// One problem with a request, as a 422 body lists it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ValidationErrorDetail {
+    /// Details of the problem, such as the values an enum accepts.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub ctx: serde_json::Map<String, serde_json::Value>,
+    /// Where the problem is, as a path such as `["body", "prompt"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loc: Vec<ValidationErrorLocation>,
+    /// What is wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    /// The kind of problem, such as `type_error.enum`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+
+/// One element of a [`ValidationErrorDetail`]'s `loc`: a field name or an
+/// array index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum ValidationErrorLocation {
+    /// A field name.
+    String(String),
+    /// An index in an array.
+    Integer(i64),
+}
+
+impl fmt::Display for ValidationErrorLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::String(name) => f.write_str(name),
+            Self::Integer(index) => write!(f, "{index}"),
+        }
+    }
+}
+
+/// A client secret just generated. Its value never appears in `Debug`.
+#[derive(Clone, Deserialize)]
+pub struct NewClientSecret {
+    #[serde(rename = "client_secret")]
+    secret: SecretString,
+    uuid: String,
+}
+
+impl NewClientSecret {
+    /// The id to delete it by later.
+    pub fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    /// The secret itself. Store it in your secret store; never log it.
+    pub fn expose_secret(&self) -> &str {
+        self.secret.expose_secret()
+    }
+}
+
+impl fmt::Debug for NewClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewClientSecret")
+            .field("uuid", &self.uuid)
+            .field("secret", &"[redacted]")
+            .finish()
     }
 }

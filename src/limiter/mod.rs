@@ -1,6 +1,9 @@
 //! How fast Firefly requests may be sent: the [`RateLimit`] budget, counted
 //! by this process alone or, with the `redis` feature, by a whole fleet.
 
+#[cfg(feature = "redis")]
+mod shared_budget;
+
 use std::{collections::VecDeque, time::Duration};
 
 use tokio::time::Instant;
@@ -221,7 +224,10 @@ impl Limiter {
         let max_wait = self.limit.max_wait.unwrap_or(DAY);
         let waited = started.elapsed();
         let within = max_wait.saturating_sub(waited);
-        match shared.reserve(&self.limit, within).await {
+        match shared
+            .reserve(shared_budget::shape(&self.limit), within)
+            .await
+        {
             // Capped: a slot is never further than the caller allowed.
             Ok(Admission::Reserved(wait)) => Ok(Some(wait.min(within))),
             Ok(Admission::TooLate(wait)) => Err(RateLimitError::WaitTooLong {
@@ -231,7 +237,7 @@ impl Limiter {
             Err(reason) => {
                 let fleet = shared.fleet();
                 match fleet.when_down() {
-                    WhenRedisDown::Fail => Err(fleet.unavailable(reason)),
+                    WhenRedisDown::Fail => Err(shared_budget::unavailable(fleet, reason)),
                     _ => {
                         fleet.warn_degraded(&reason);
                         Ok(None)
