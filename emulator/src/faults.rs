@@ -105,7 +105,8 @@ pub struct Faults {
     /// Whether the quota counts only job submissions (POST), not status
     /// polls (whether Adobe counts polls is not documented).
     pub quota_submissions_only: bool,
-    /// Answer every n-th job submission with 451 `prompt_unsafe`, Adobe's
+    /// Answer every n-th job submission with 451 (`prompt_unsafe`, or
+    /// `input_media_unsafe` where there is no prompt), Adobe's
     /// content-policy refusal. Only the endpoints whose operation in the
     /// spec lists a 451 answer are refused (Image Model 5 and the precise
     /// and adaptive composites in the 2026 spec), and only their
@@ -229,7 +230,8 @@ impl Faults {
     }
 
     /// Answer every n-th job submission that can be refused for content
-    /// (its operation lists a 451 in the spec) with 451 `prompt_unsafe`.
+    /// (its operation lists a 451 in the spec) with 451 `prompt_unsafe`
+    /// (`input_media_unsafe` without a prompt).
     pub fn content_policy_every(mut self, n: u32) -> Self {
         self.content_policy_every = Some(n);
         self

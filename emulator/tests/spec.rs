@@ -361,6 +361,16 @@ async fn shapes_the_schemas_forbid_are_refused_naming_the_field() {
             ),
             "body.aspectRatio",
         ),
+        // An edit keeps its reference's shape: a rule of Adobe's guide that
+        // no schema says.
+        (
+            case(
+                "/v4/images/generate-async",
+                json!({"prompt": "at night", "aspectRatio": "16:9",
+                       "referenceBlobs": [{"source": {"url": IMAGE_URL}}]}),
+            ),
+            "body.aspectRatio",
+        ),
         (
             case("/v3/videos/generate", json!({"bitRateFactor": 64})),
             "body.bitRateFactor",

@@ -11,7 +11,7 @@ use axum::{
     http::HeaderMap,
     response::Response,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{
     SCOPE,
@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     api::{Api, Verb},
-    responses::json_response,
+    responses::{json_response, validation_error},
     routes::{App, Routes},
     store::{CancelOutcome, FireflyJob, JobStatus, OutputKind, OutputSize, ResultShape},
 };
@@ -118,6 +118,27 @@ pub(super) fn routes() -> Routes {
         .route(Verb::Put, "/v3/cancel/{job_id}", cancel)
 }
 
+/// Adobe's rule no schema can say: an Image Model 5 edit (a reference
+/// image given) keeps the reference's shape, so `aspectRatio` is absent or
+/// `auto`; anything else is a 422 naming the field.
+fn image5_edit_refusal(sizing: Sizing, request: &Value) -> Option<Response> {
+    let editing = request["referenceBlobs"]
+        .as_array()
+        .is_some_and(|references| !references.is_empty());
+    let ratio = request["aspectRatio"].as_str();
+    let fixed = ratio.is_some_and(|ratio| ratio != "auto");
+    (sizing == Sizing::Image5 && editing && fixed).then(|| {
+        validation_error(vec![json!({
+            "loc": ["body", "aspectRatio"],
+            "msg": format!(
+                "an edit keeps the reference image's shape: aspectRatio must be absent or auto, not {}",
+                ratio.unwrap_or_default()
+            ),
+            "type": "value_error",
+        })])
+    })
+}
+
 async fn submit(
     app: Arc<App>,
     job_operation: JobOperation,
@@ -129,6 +150,9 @@ async fn submit(
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
+    if let Some(refusal) = image5_edit_refusal(job_operation.sizing, &request) {
+        return refusal;
+    }
     let max_image_side = app.store.settings.max_image_side;
     let size = match job_operation.sizing {
         Sizing::Requested => Ok(requested_size(&app, &request, operation.output)),
@@ -156,10 +180,17 @@ async fn submit(
             .of(Api::Firefly)
             .documents_status(METHOD, operation.path, 451);
     if can_be_refused && app.store.refuses_content() {
+        // What Adobe would blame: the prompt when there is one, else the
+        // input images (the composites have no prompt).
+        let (code, what) = if request["prompt"].is_string() {
+            ("prompt_unsafe", "The prompt")
+        } else {
+            ("input_media_unsafe", "An input image")
+        };
         return app.error(
             451,
-            "prompt_unsafe",
-            "The prompt was refused by content policy (injected by the emulator).",
+            code,
+            &format!("{what} was refused by content policy (injected by the emulator)."),
         );
     }
     let job = FireflyJob {

@@ -34,11 +34,11 @@ async fn upload(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if !["image/jpeg", "image/png", "image/webp"].contains(&declared) {
+    if !upload_check::ACCEPTED.contains(&declared) {
         return app.error(
             415,
             "invalid_content_type",
-            "Upload image/jpeg, image/png or image/webp",
+            "Upload image/jpeg, image/png, image/webp, image/jxl or image/tiff",
         );
     }
     if body.len() > upload_check::MAX_UPLOAD_BYTES {

@@ -6,16 +6,32 @@
 /// Adobe's documented upload limit: 15 MiB.
 pub(crate) const MAX_UPLOAD_BYTES: usize = 15 * 1024 * 1024;
 
-/// The media type a body's first bytes announce, among the three Adobe
-/// accepts (JPEG, PNG, WebP).
+/// The media types the 2026 upload accepts (its request body's media
+/// types in Adobe's spec).
+pub(crate) const ACCEPTED: [&str; 5] = [
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/jxl",
+    "image/tiff",
+];
+
+/// The media type a body's first bytes announce, among those Adobe accepts
+/// (JPEG, PNG, WebP, JPEG XL as a bare codestream or in its container,
+/// TIFF in either byte order).
 pub(crate) fn sniff_media_type(body: &[u8]) -> Option<&'static str> {
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    const JXL_CONTAINER: &[u8] = b"\0\0\0\x0cJXL \r\n\x87\n";
     if body.starts_with(PNG) {
         Some("image/png")
     } else if body.starts_with(&[0xff, 0xd8, 0xff]) {
         Some("image/jpeg")
     } else if body.len() >= 12 && &body[..4] == b"RIFF" && &body[8..12] == b"WEBP" {
         Some("image/webp")
+    } else if body.starts_with(&[0xff, 0x0a]) || body.starts_with(JXL_CONTAINER) {
+        Some("image/jxl")
+    } else if body.starts_with(b"II*\0") || body.starts_with(b"MM\0*") {
+        Some("image/tiff")
     } else {
         None
     }
@@ -48,6 +64,13 @@ mod tests {
             sniff_media_type(b"RIFF\0\0\0\0WEBPVP8 "),
             Some("image/webp")
         );
+        assert_eq!(sniff_media_type(b"\xff\x0a\xfa"), Some("image/jxl"));
+        assert_eq!(
+            sniff_media_type(b"\0\0\0\x0cJXL \r\n\x87\n"),
+            Some("image/jxl")
+        );
+        assert_eq!(sniff_media_type(b"II*\0\x08\0"), Some("image/tiff"));
+        assert_eq!(sniff_media_type(b"MM\0*\0\0"), Some("image/tiff"));
     }
 
     #[test]
