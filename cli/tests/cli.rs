@@ -234,7 +234,7 @@ async fn status_and_cancel_address_a_job_by_its_id() {
     assert!(run(cancel).await.status.success());
     let mut status = firefly(&submit);
     status.args(["--json", "status", &job.job_id]);
-    assert_eq!(json(&run(status).await)["status"], "canceled");
+    assert_eq!(json(&run(status).await)["status"], "cancelled");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

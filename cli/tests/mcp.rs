@@ -189,7 +189,7 @@ async fn cancelling_a_call_cancels_its_job() {
     let status = server
         .call("job_status", json!({"job_id": emulator.canceled_jobs()[0]}))
         .await;
-    assert!(text(&status).contains("canceled"), "{}", text(&status));
+    assert!(text(&status).contains("cancelled"), "{}", text(&status));
     server.close().await;
     let _ = std::fs::remove_dir_all(dir);
 }
