@@ -11,17 +11,21 @@ pub(crate) enum Api {
     /// The Firefly API (`https://firefly-api.adobe.io`), with the IMS and
     /// I/O Management operations its spec's overlay adds.
     Firefly,
+    /// Photoshop API v2 (`https://photoshop-api.adobe.io`): six job
+    /// operations and the status of their jobs.
+    Photoshop,
 }
 
 impl Api {
     /// Every API the emulator serves, in the order their routes are built.
-    pub(crate) const ALL: [Api; 1] = [Api::Firefly];
+    pub(crate) const ALL: [Api; 2] = [Api::Firefly, Api::Photoshop];
 
     /// Where the workspace keeps this API's imported spec, for messages
     /// that send a reader to it.
     pub(crate) fn spec_path(self) -> &'static str {
         match self {
             Api::Firefly => "openapi/firefly/firefly.yaml",
+            Api::Photoshop => "openapi/photoshop/photoshop.yaml",
         }
     }
 }

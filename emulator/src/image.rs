@@ -26,23 +26,29 @@ pub(crate) fn rendered_size(width: u32, height: u32, max_side: u32) -> (u32, u32
     (scale(width), scale(height))
 }
 
-/// An RGB PNG with a gradient and stripes whose colours come from the prompt
-/// and seed.
-pub(crate) fn render_png(prompt: &str, seed: i64, width: u32, height: u32) -> Vec<u8> {
-    let hash = fnv1a(&[prompt.as_bytes(), &seed.to_le_bytes()]);
+/// The pixels of a stand-in image, 8-bit RGB row by row: a gradient and
+/// stripes whose colours come from the key and seed.
+pub(crate) fn stand_in_pixels(key: &str, seed: i64, width: u32, height: u32) -> Vec<u8> {
+    let hash = fnv1a(&[key.as_bytes(), &seed.to_le_bytes()]);
     let [r0, g0, b0, stripe, ..] = hash.to_le_bytes();
     let period = 8 + u32::from(stripe % 24);
-    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
+    let mut pixels = Vec::with_capacity(width as usize * height as usize * 3);
     for y in 0..height {
         for x in 0..width {
             let band = ((x + y) / period) % 2 == 0;
-            let fx = (x * 255 / width.max(1)) as u8;
-            let fy = (y * 255 / height.max(1)) as u8;
+            // In u64: a side of up to 32000 pixels times 255 overflows u32.
+            let fx = (u64::from(x) * 255 / u64::from(width.max(1))) as u8;
+            let fy = (u64::from(y) * 255 / u64::from(height.max(1))) as u8;
             pixels.push(r0 ^ fx);
             pixels.push(g0 ^ fy);
             pixels.push(if band { b0 } else { !b0 });
         }
     }
+    pixels
+}
+
+/// These 8-bit RGB pixels as a PNG.
+pub(crate) fn png_of(pixels: &[u8], width: u32, height: u32) -> Vec<u8> {
     let mut out = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut out, width, height);
@@ -51,10 +57,16 @@ pub(crate) fn render_png(prompt: &str, seed: i64, width: u32, height: u32) -> Ve
         encoder.set_compression(png::Compression::Fast);
         // Writing to a Vec cannot fail, and the dimensions match the buffer.
         if let Ok(mut writer) = encoder.write_header() {
-            let _ = writer.write_image_data(&pixels);
+            let _ = writer.write_image_data(pixels);
         }
     }
     out
+}
+
+/// An RGB PNG with a gradient and stripes whose colours come from the prompt
+/// and seed.
+pub(crate) fn render_png(prompt: &str, seed: i64, width: u32, height: u32) -> Vec<u8> {
+    png_of(&stand_in_pixels(prompt, seed, width, height), width, height)
 }
 
 /// A stand-in video file: an ISO-BMFF `ftyp` box followed by a `free` box

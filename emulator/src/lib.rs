@@ -53,13 +53,14 @@
 #![allow(clippy::result_large_err)]
 
 // The modules import one way, never back: `api`, `faults` and `image`
-// import nothing of the crate; `settings` imports `faults`; `store`
-// imports `faults`, `image` and `settings` (and no HTTP); `validation`
-// imports `api`; `responses` imports `faults`; `routes` imports all of
-// the above; `server` imports `routes`.
+// import nothing of the crate; `formats` imports `image`; `settings`
+// imports `faults`; `store` imports `faults`, `image` and `settings` (and
+// no HTTP); `validation` imports `api`; `responses` imports `faults`;
+// `routes` imports all of the above; `server` imports `routes`.
 mod api; // which API a route belongs to, HTTP methods: words every layer shares
 mod faults; // the faults, which request they fall on, their text form
-mod image; // deterministic stand-in PNGs and MP4s
+mod formats; // the files Photoshop jobs write (PNG, JPEG, TIFF, DNG, PSD, XMP); PSD layers read
+mod image; // deterministic stand-in pixels, PNGs and MP4s
 mod responses; // answers in Adobe's shapes, HTML pages, cut connections
 mod routes; // one family of routes per API (routes/firefly/), the shared ones (routes/shared/)
 mod server; // starting a server; the Emulator handle

@@ -15,8 +15,10 @@ use serde_json::{Value, json};
 
 use crate::faults::RetryAfter;
 
-/// A 429 with this `Retry-After`; an HTML page if `html`.
-pub(crate) fn rate_limited(html: bool, retry_after: RetryAfter) -> Response {
+/// A 429 with this `Retry-After` and error code (each API has its own:
+/// Firefly's `rate_limited`, Photoshop's `unauthorized_rate_limited`); an
+/// HTML page if `html`.
+pub(crate) fn rate_limited(html: bool, code: &str, retry_after: RetryAfter) -> Response {
     let value = match retry_after {
         RetryAfter::Seconds(seconds) => seconds.to_string(),
         RetryAfter::HttpDate(seconds) => {
@@ -26,7 +28,7 @@ pub(crate) fn rate_limited(html: bool, retry_after: RetryAfter) -> Response {
     let mut response = error(
         html,
         429,
-        "rate_limited",
+        code,
         "Too many requests. Please try again later.",
     );
     if let Ok(value) = HeaderValue::from_str(&value) {

@@ -24,12 +24,14 @@ impl EmulatorBuilder {
         // request: the emulator would not know what to accept.
         let validators =
             Validators::new(routes::validated_operations).map_err(std::io::Error::other)?;
+        let storage = routes::storage_client().map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let app = Arc::new(App {
             store: Store::new(self),
             validators,
             url: url.clone(),
+            storage,
         });
         let router = routes::router(app.clone());
         let server = tokio::spawn(async move {
@@ -59,7 +61,8 @@ impl Emulator {
         EmulatorBuilder::default()
     }
 
-    /// The base URL of both IMS and Firefly, such as `http://127.0.0.1:41234`.
+    /// The base URL of IMS, Firefly and Photoshop, such as
+    /// `http://127.0.0.1:41234`.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -138,8 +141,8 @@ impl Emulator {
 /// The method and path template of every route the emulator serves, such
 /// as `("GET", "/v3/status/{job_id}")`, for comparing them with a spec.
 /// Path parameter names are the emulator's own; the paths are those of the
-/// Firefly API, IMS, the Management API and the download URLs
-/// (`/storage/{file}`).
+/// Firefly API, Photoshop API v2, IMS, the Management API and the download
+/// URLs (`/storage/{file}`).
 pub fn served_routes() -> Vec<(&'static str, &'static str)> {
     routes::served()
         .into_iter()

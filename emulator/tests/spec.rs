@@ -1,5 +1,6 @@
 //! The emulator against the spec it reads (`openapi/firefly/firefly.yaml`): it
-//! serves exactly the operations of the spec's `paths`, and each generation
+//! serves exactly the operations of the spec's `paths` (and of Photoshop's
+//! spec, whose own tests are in `photoshop_*.rs`), and each generation
 //! operation accepts the bodies its own schema documents and refuses the
 //! ones it forbids, with 422 and `validation_errors` naming the field.
 //!
@@ -18,7 +19,9 @@ use support::{client::Client, inputs::KnownInputs, *};
 #[tokio::test]
 async fn the_emulator_serves_exactly_the_operations_of_the_spec() {
     let spec = spec();
-    let in_spec = spec_operations(&spec);
+    // Firefly's operations and Photoshop's, each from its own spec.
+    let mut in_spec = spec_operations(&spec);
+    in_spec.extend(spec_operations(&photoshop_spec()));
     let served: BTreeSet<(String, String)> = served_routes()
         .into_iter()
         .map(|(method, path)| (method.to_owned(), shape(path)))

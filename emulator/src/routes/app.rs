@@ -11,6 +11,7 @@ use axum::{
 use serde_json::Value;
 
 use crate::{
+    api::Api,
     faults::RetryAfter,
     responses::{cut_connection, error, rate_limited, validation_error},
     store::{Credentials, Refusal, Store},
@@ -24,6 +25,10 @@ pub(crate) struct App {
     /// The base URL of every API the emulator serves, such as
     /// `http://127.0.0.1:41234`: job and download URLs start with it.
     pub(crate) url: String,
+    /// The client that reads a job's inputs from the user's storage and
+    /// writes its outputs there (Photoshop's jobs); it never carries
+    /// credentials and follows no redirect.
+    pub(crate) storage: reqwest::Client,
 }
 
 impl App {
@@ -32,9 +37,13 @@ impl App {
         error(self.store.errors_as_html(), status, code, message)
     }
 
-    /// A 429 with this `Retry-After`.
-    fn rate_limited(&self, retry_after: RetryAfter) -> Response {
-        rate_limited(self.store.errors_as_html(), retry_after)
+    /// A 429 with this `Retry-After`, with `api`'s error code.
+    fn rate_limited(&self, api: Api, retry_after: RetryAfter) -> Response {
+        let code = match api {
+            Api::Firefly => "rate_limited",
+            Api::Photoshop => "unauthorized_rate_limited",
+        };
+        rate_limited(self.store.errors_as_html(), code, retry_after)
     }
 
     /// Records a request in the log.
@@ -47,11 +56,26 @@ impl App {
         );
     }
 
-    /// What every API request goes through, with a token that must carry
-    /// `scope`: the log, the injected faults, then the checks Adobe's
-    /// gateway makes. `Err` is the answer to send instead.
+    /// What every Firefly (and Management API) request goes through: see
+    /// [`App::admit_to`].
     pub(crate) async fn admit(
         &self,
+        method: &str,
+        path: &str,
+        headers: &HeaderMap,
+        scope: &str,
+    ) -> Result<(), Response> {
+        self.admit_to(Api::Firefly, method, path, headers, scope)
+            .await
+    }
+
+    /// What every request to `api` goes through, with a token that must
+    /// carry `scope`: the log, the injected faults, then the checks Adobe's
+    /// gateway makes. `Err` is the answer to send instead, with `api`'s
+    /// error codes.
+    pub(crate) async fn admit_to(
+        &self,
+        api: Api,
         method: &str,
         path: &str,
         headers: &HeaderMap,
@@ -71,11 +95,14 @@ impl App {
         };
         self.store
             .admit(arrival, credentials, scope, method == "POST")
-            .map_err(|refusal| self.refused(refusal, scope))
+            .map_err(|refusal| self.refused(api, refusal, scope))
     }
 
-    /// The answer to a request the store refused.
-    fn refused(&self, refusal: Refusal, scope: &str) -> Response {
+    /// The answer to a request to `api` the store refused. The gateway's
+    /// answers (token, API key) are the same for every API; a missing scope
+    /// and a 429 carry each API's code (Photoshop documents
+    /// `unauthorized_forbidden` and `unauthorized_rate_limited`).
+    fn refused(&self, api: Api, refusal: Refusal, scope: &str) -> Response {
         match refusal {
             Refusal::ConnectionCut => cut_connection(),
             Refusal::InvalidToken => self.error(401, "401013", "Oauth token is not valid"),
@@ -83,7 +110,11 @@ impl App {
             Refusal::WrongApiKey => self.error(403, "403003", "Api Key is invalid"),
             Refusal::MissingScope => {
                 let message = format!("The token lacks the scope {scope}");
-                let mut response = self.error(403, "access_error", &message);
+                let code = match api {
+                    Api::Firefly => "access_error",
+                    Api::Photoshop => "unauthorized_forbidden",
+                };
+                let mut response = self.error(403, code, &message);
                 response.headers_mut().insert(
                     "x-access-error",
                     HeaderValue::from_static("invalid_ims_scope"),
@@ -91,13 +122,13 @@ impl App {
                 response
             }
             Refusal::OverQuota { retry_after_secs } => {
-                let mut response = self.rate_limited(RetryAfter::Seconds(retry_after_secs));
+                let mut response = self.rate_limited(api, RetryAfter::Seconds(retry_after_secs));
                 response
                     .headers_mut()
                     .insert("x-access-rate-limit-level", HeaderValue::from_static("org"));
                 response
             }
-            Refusal::RateLimited(retry_after) => self.rate_limited(retry_after),
+            Refusal::RateLimited(retry_after) => self.rate_limited(api, retry_after),
             Refusal::ServerError(status) => {
                 self.error(status, "runtime_error", "injected server error")
             }

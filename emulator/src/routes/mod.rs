@@ -1,14 +1,16 @@
-//! The HTTP surface: one family of routes per API (`firefly`, and each
-//! API added beside it), the routes every API shares (`shared`: IMS, the
+//! The HTTP surface: one family of routes per API (`firefly`,
+//! `photoshop`), the routes every API shares (`shared`: IMS, the
 //! Management API's secrets, downloads), and the 404 for everything else.
 //! Handlers are glue: they read a request, ask the store (through [`App`])
 //! and write what it says in their API's shapes.
 
 mod app; // the handlers' shared state; admission and JSON bodies
 mod firefly; // the Firefly API
+mod photoshop; // Photoshop API v2
 mod shared; // IMS, client secrets, the emulator's storage
 
 pub(crate) use app::App;
+pub(crate) use photoshop::storage_client;
 
 use std::sync::Arc;
 
@@ -77,6 +79,7 @@ fn all() -> Routes {
 fn family(api: Api) -> Routes {
     match api {
         Api::Firefly => firefly::routes(),
+        Api::Photoshop => photoshop::routes(),
     }
 }
 
@@ -91,11 +94,12 @@ pub(crate) fn served() -> Vec<(Verb, &'static str)> {
 }
 
 /// The operations of `api` whose requests are checked against its spec
-/// (method and path): the generation operations' bodies and
-/// `x-model-version` headers.
+/// (method and path): Firefly's generation operations (bodies and
+/// `x-model-version` headers), Photoshop's six job operations.
 pub(crate) fn validated_operations(api: Api) -> Vec<(Verb, &'static str)> {
     match api {
         Api::Firefly => firefly::validated_operations(),
+        Api::Photoshop => photoshop::validated_operations(),
     }
 }
 
@@ -113,6 +117,13 @@ mod tests {
         let operations = validated_operations(Api::Firefly);
         assert!(operations.len() >= 11, "{operations:?}");
         SpecValidator::new(Api::Firefly, &operations).unwrap();
+    }
+
+    #[test]
+    fn photoshops_spec_describes_its_six_operations() {
+        let operations = validated_operations(Api::Photoshop);
+        assert_eq!(operations.len(), 6, "{operations:?}");
+        SpecValidator::new(Api::Photoshop, &operations).unwrap();
     }
 
     #[test]

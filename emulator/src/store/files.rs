@@ -1,11 +1,12 @@
 //! Files the emulator keeps: the sizes of uploaded images, and outputs in
-//! its own storage under signed names that expire, rendered on their
-//! first download.
+//! its own storage under signed names that expire: Firefly's, rendered on
+//! their first download, and files already made (Photoshop's outputs
+//! hosted for a while).
 
 use std::{
     collections::{HashMap, VecDeque},
     sync::Arc,
-    time::SystemTime,
+    time::{Duration, SystemTime},
 };
 
 use tokio::time::Instant;
@@ -90,15 +91,30 @@ pub(crate) struct OutputSize {
     pub(crate) render_side: u32,
 }
 
-/// An output in the emulator's storage, rendered on first download.
+/// An output in the emulator's storage.
 struct StoredOutput {
-    kind: OutputKind,
-    /// What it depends on: the prompt, else the input image.
-    key: String,
-    seed: i64,
-    size: OutputSize,
+    made: Made,
     expires_at: Instant,
+    /// Its bytes, once made.
     content: Option<Arc<[u8]>>,
+}
+
+/// How a stored output came to be.
+enum Made {
+    /// A stand-in rendered on its first download (Firefly's outputs).
+    Rendered {
+        kind: OutputKind,
+        /// What it depends on: the prompt, else the input image.
+        key: String,
+        seed: i64,
+        size: OutputSize,
+    },
+    /// A file made whole before it was stored, of this media type and,
+    /// for an image whose header says so, this size.
+    Given {
+        media_type: &'static str,
+        size: Option<(u32, u32)>,
+    },
 }
 
 /// An output just stored: its file name, the signature its URL carries,
@@ -123,16 +139,19 @@ pub(crate) enum FileRefusal {
 
 /// What a stored output is, for a job that takes it as its input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct OutputInfo {
-    pub(crate) kind: OutputKind,
-    /// The size its result says it has.
-    pub(crate) size: (u32, u32),
+pub(crate) enum OutputInfo {
+    /// An image of this size (the size its result says it has).
+    Image((u32, u32)),
+    Video,
+    /// Another file, or an image whose size its header does not give.
+    Other,
 }
 
 /// A stored output's content.
 #[derive(Clone, Debug)]
 pub(crate) struct Download {
-    pub(crate) kind: OutputKind,
+    /// Its media type, such as `image/png`.
+    pub(crate) media_type: &'static str,
     pub(crate) content: Arc<[u8]>,
 }
 
@@ -144,10 +163,10 @@ impl Files {
         name: &str,
         signature: Option<&str>,
     ) -> Result<&mut StoredOutput, FileRefusal> {
+        // Names are `<id>-<signature>.<extension>`.
         let signed = signature.is_some_and(|signature| {
-            [OutputKind::Image, OutputKind::Video]
-                .iter()
-                .any(|kind| name.ends_with(&format!("-{signature}.{}", kind.extension())))
+            name.rsplit_once('.')
+                .is_some_and(|(stem, _)| stem.ends_with(&format!("-{signature}")))
         });
         if !signed {
             return Err(FileRefusal::Unsigned);
@@ -189,11 +208,7 @@ impl Store {
         size: OutputSize,
     ) -> Vec<SignedFile> {
         let lifetime = self.settings.url_lifetime;
-        let expires_at = Instant::now() + lifetime;
-        let expires_unix = (SystemTime::now() + lifetime)
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
+        let (expires_at, expires_unix) = expiry(lifetime);
         let (width, height) = size.size;
         let mut data = self.lock();
         seeds
@@ -210,10 +225,12 @@ impl Store {
                 data.files.outputs.insert(
                     name.clone(),
                     StoredOutput {
-                        kind,
-                        key: key.to_owned(),
-                        seed,
-                        size,
+                        made: Made::Rendered {
+                            kind,
+                            key: key.to_owned(),
+                            seed,
+                            size,
+                        },
                         expires_at,
                         content: None,
                     },
@@ -227,6 +244,36 @@ impl Store {
             .collect()
     }
 
+    /// Stores a file already made, of this media type, whose name ends
+    /// with `extension`, for `lifetime` (a Photoshop output hosted for its
+    /// `validityPeriod`); the size is an image's, from its header.
+    pub(crate) fn store_file(
+        &self,
+        content: Vec<u8>,
+        media_type: &'static str,
+        extension: &str,
+        size: Option<(u32, u32)>,
+        lifetime: Duration,
+    ) -> SignedFile {
+        let (expires_at, expires_unix) = expiry(lifetime);
+        let id = image::fnv1a(&[&content]);
+        let signature = format!("{:016x}", fastrand::u64(..));
+        let name = format!("{id:016x}-{signature}.{extension}");
+        self.lock().files.outputs.insert(
+            name.clone(),
+            StoredOutput {
+                made: Made::Given { media_type, size },
+                expires_at,
+                content: Some(content.into()),
+            },
+        );
+        SignedFile {
+            name,
+            signature,
+            expires_unix,
+        }
+    }
+
     /// What the output `name` is, if its URL is signed with `signature`
     /// and has not expired.
     pub(crate) fn output_info(
@@ -236,9 +283,21 @@ impl Store {
     ) -> Result<OutputInfo, FileRefusal> {
         let mut data = self.lock();
         let output = data.files.signed(name, signature)?;
-        Ok(OutputInfo {
-            kind: output.kind,
-            size: output.size.size,
+        Ok(match &output.made {
+            Made::Rendered {
+                kind: OutputKind::Image,
+                size,
+                ..
+            } => OutputInfo::Image(size.size),
+            Made::Rendered {
+                kind: OutputKind::Video,
+                ..
+            } => OutputInfo::Video,
+            Made::Given {
+                media_type,
+                size: Some(size),
+            } if media_type.starts_with("image/") => OutputInfo::Image(*size),
+            Made::Given { .. } => OutputInfo::Other,
         })
     }
 
@@ -251,27 +310,55 @@ impl Store {
         signature: Option<&str>,
     ) -> Result<Download, FileRefusal> {
         let mut data = self.lock();
-        let StoredOutput {
-            kind,
-            key,
-            seed,
-            size,
-            content,
-            ..
-        } = data.files.signed(name, signature)?;
+        let StoredOutput { made, content, .. } = data.files.signed(name, signature)?;
         let content = content
-            .get_or_insert_with(|| match kind {
-                OutputKind::Image => {
+            .get_or_insert_with(|| match made {
+                Made::Rendered {
+                    kind: OutputKind::Image,
+                    key,
+                    seed,
+                    size,
+                } => {
                     let (width, height) =
                         image::rendered_size(size.size.0, size.size.1, size.render_side);
                     image::render_png(key, *seed, width, height).into()
                 }
-                OutputKind::Video => image::stand_in_mp4(key, *seed).into(),
+                Made::Rendered {
+                    kind: OutputKind::Video,
+                    key,
+                    seed,
+                    ..
+                } => image::stand_in_mp4(key, *seed).into(),
+                // Stored with its content, which is never taken out.
+                Made::Given { .. } => Arc::from(Vec::new()),
             })
             .clone();
-        let kind = *kind;
-        Ok(Download { kind, content })
+        let media_type = match made {
+            Made::Rendered {
+                kind: OutputKind::Image,
+                ..
+            } => "image/png",
+            Made::Rendered {
+                kind: OutputKind::Video,
+                ..
+            } => "video/mp4",
+            Made::Given { media_type, .. } => media_type,
+        };
+        Ok(Download {
+            media_type,
+            content,
+        })
     }
+}
+
+/// When a URL valid for `lifetime` from now expires: as an instant, and
+/// in Unix seconds (as its query says).
+fn expiry(lifetime: Duration) -> (Instant, u64) {
+    let expires_unix = (SystemTime::now() + lifetime)
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    (Instant::now() + lifetime, expires_unix)
 }
 
 #[cfg(test)]

@@ -3,7 +3,11 @@
 //! a time, and cancelled on request. What a finished job made is each
 //! API's own record (`R`), kept in that API's table.
 
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::HashMap,
+    mem::{Discriminant, discriminant},
+    time::{Duration, SystemTime},
+};
 
 use tokio::time::Instant;
 
@@ -33,6 +37,13 @@ impl<R> Default for Jobs<R> {
 /// A submitted job.
 struct Job<R> {
     submitted_at: Instant,
+    /// When it was submitted, by the wall clock (for APIs whose status
+    /// says when, such as Photoshop's `createdTime`).
+    created: SystemTime,
+    /// When a poll last found it in another state than the poll before
+    /// (Photoshop's `modifiedTime`), and that state.
+    modified: SystemTime,
+    last_seen: Option<Discriminant<JobStatus<R>>>,
     polls: u32,
     state: JobState,
     /// What it made, answered once it succeeds.
@@ -85,6 +96,15 @@ pub(crate) enum JobStatus<R> {
     Cancelled,
 }
 
+/// A poll's answer with the job's times: when it was submitted, and when
+/// its state last changed (a running job's progress is no change).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Polled<R> {
+    pub(crate) status: JobStatus<R>,
+    pub(crate) created: SystemTime,
+    pub(crate) modified: SystemTime,
+}
+
 /// What a cancel request did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CancelOutcome {
@@ -98,11 +118,36 @@ pub(crate) enum CancelOutcome {
 
 impl<R: Clone> Jobs<R> {
     /// A poll of job `id`: counts the poll, answers where the job stands.
+    #[cfg(test)]
     fn poll(&mut self, id: &str, pacing: Pacing) -> Option<JobStatus<R>> {
+        self.poll_timed(id, pacing).map(|polled| polled.status)
+    }
+
+    /// [`Jobs::poll`], with the job's times.
+    fn poll_timed(&mut self, id: &str, pacing: Pacing) -> Option<Polled<R>> {
         let job = self.jobs.get_mut(id)?;
         job.polls = job.polls.saturating_add(1);
+        let status = job.status(pacing);
+        // A running job's progress changes at every poll; its state does not.
+        let state = discriminant(&status);
+        if job.last_seen.is_some_and(|last| last != state) {
+            job.modified = SystemTime::now();
+        }
+        job.last_seen = Some(state);
+        Some(Polled {
+            status,
+            created: job.created,
+            modified: job.modified,
+        })
+    }
+}
+
+impl<R: Clone> Job<R> {
+    /// Where the job stands now; a pending cancel is answered once.
+    fn status(&mut self, pacing: Pacing) -> JobStatus<R> {
+        let job = self;
         let phase = job.phase(pacing);
-        Some(match (job.state, phase) {
+        match (job.state, phase) {
             (JobState::Canceled, _) => JobStatus::Cancelled,
             (JobState::CancelPending, _) => {
                 job.state = JobState::Canceled;
@@ -113,7 +158,7 @@ impl<R: Clone> Jobs<R> {
             (JobState::Failing, Phase::Done) => JobStatus::Failed,
             (JobState::TimingOut, Phase::Done) => JobStatus::TimedOut,
             (JobState::Active, Phase::Done) => JobStatus::Succeeded(job.record.clone()),
-        })
+        }
     }
 }
 
@@ -214,8 +259,12 @@ impl Store {
             JobState::Active
         };
         let id = id_for(n);
+        let now = SystemTime::now();
         let job = Job {
             submitted_at: Instant::now(),
+            created: now,
+            modified: now,
+            last_seen: None,
             polls: 0,
             state,
             record,
@@ -228,15 +277,20 @@ impl Store {
     /// The fault behind a `failed`, `timeout` or `cancel_pending` status
     /// counts as served each time it is answered.
     pub(crate) fn poll_job<K: JobKind>(&self, id: &str) -> Option<JobStatus<K>> {
+        self.poll_job_timed(id).map(|polled| polled.status)
+    }
+
+    /// [`Store::poll_job`], with the job's times.
+    pub(crate) fn poll_job_timed<K: JobKind>(&self, id: &str) -> Option<Polled<K>> {
         let pacing = self.pacing();
-        let status = K::table(&mut self.lock()).poll(id, pacing)?;
-        match status {
+        let polled = K::table(&mut self.lock()).poll_timed(id, pacing)?;
+        match polled.status {
             JobStatus::CancelPending => self.record(Fired::CancelPending),
             JobStatus::Failed => self.record(Fired::FailedJob),
             JobStatus::TimedOut => self.record(Fired::TimedOutJob),
             _ => {}
         }
-        Some(status)
+        Some(polled)
     }
 
     /// Cancels job `id` of kind `K`.
@@ -257,6 +311,9 @@ mod tests {
             id.into(),
             Job {
                 submitted_at: Instant::now(),
+                created: SystemTime::now(),
+                modified: SystemTime::now(),
+                last_seen: None,
                 polls: 0,
                 state,
                 record: "made",

@@ -1,9 +1,9 @@
 //! [`Store`]: what the emulator remembers between requests, as plain Rust
 //! with no HTTP in it: the issued tokens and the credential's secrets
 //! (`credentials`), which request is admitted and which fault falls on it
-//! (`admission`), jobs of every API (`jobs`, with each API's record, such
-//! as `firefly`), uploads and stored outputs (`files`), the fault counters
-//! and the request log.
+//! (`admission`), jobs of every API (`jobs`, with each API's record:
+//! `firefly`, `photoshop`), uploads and stored outputs (`files`), the fault
+//! counters and the request log.
 //!
 //! Its methods say what happened in typed results (a [`Refusal`], a
 //! [`JobStatus`], a [`FileRefusal`], ...); the routes turn those into
@@ -15,12 +15,14 @@ mod credentials; // tokens, the client-credentials grant, client secrets
 mod files; // uploads and stored outputs behind signed names
 mod firefly; // what the store keeps of a Firefly job
 mod jobs; // jobs of any API: numbering, faults, phases, cancelling
+mod photoshop; // what the store keeps of a Photoshop job
 
 pub(crate) use admission::{Credentials, Refusal};
 pub(crate) use credentials::GrantRefusal;
-pub(crate) use files::{FileRefusal, OutputKind, OutputSize, SignedFile, UploadSize};
+pub(crate) use files::{FileRefusal, OutputInfo, OutputKind, OutputSize, SignedFile, UploadSize};
 pub(crate) use firefly::{FireflyJob, Output, ResultShape};
-pub(crate) use jobs::{CancelOutcome, JobStatus};
+pub(crate) use jobs::{CancelOutcome, JobStatus, Polled};
+pub(crate) use photoshop::{JobProblem, PhotoshopJob, WorkOutcome};
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -78,6 +80,7 @@ pub(crate) struct Data {
     secrets: Vec<Secret>,
     /// One table of jobs per API, each with its own record.
     firefly_jobs: Jobs<FireflyJob>,
+    photoshop_jobs: Jobs<PhotoshopJob>,
     files: Files,
     /// When the client id's recent requests arrived, for the quota.
     recent_requests: HashMap<String, VecDeque<Instant>>,
@@ -100,6 +103,7 @@ impl Store {
                 tokens: HashMap::new(),
                 secrets: vec![first_secret],
                 firefly_jobs: Jobs::default(),
+                photoshop_jobs: Jobs::default(),
                 files: Files::default(),
                 recent_requests: HashMap::new(),
                 log: Vec::new(),
@@ -140,7 +144,8 @@ impl Store {
         self.faults_fired.record(fired);
     }
 
-    /// The ids of the jobs a client cancelled, of every API.
+    /// The ids of the jobs a client cancelled, of every API (Photoshop's
+    /// jobs cannot be cancelled).
     pub(crate) fn canceled_jobs(&self) -> Vec<String> {
         self.lock().firefly_jobs.cancelled_ids()
     }

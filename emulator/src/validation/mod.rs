@@ -22,8 +22,19 @@
 //! `oneOf` and `additionalProperties` mean what they say; where the spec
 //! does not forbid other properties, unknown fields are accepted, as
 //! Firefly accepts them.
+//!
+//! Photoshop's spec needs one more reading. Its alternatives overlap and
+//! are told apart by a `discriminator` whose values no mapping gives (a
+//! PNG output is valid under all six output schemas, which differ only
+//! by the options of their format; an added pixel layer is also a valid
+//! move), so a `oneOf` as JSON Schema reads it would refuse every output
+//! and every layer edit. Photoshop's `oneOf`s are read as `anyOf`: a value
+//! fits at least one alternative. What the overlap hides is checked by
+//! `photoshop_rules`: a file's source and an output's destination name
+//! exactly one kind of storage.
 
 mod openapi; // reading a spec: operations, parameters, `$ref`s, schemas
+mod photoshop_rules; // what Photoshop's schemas cannot say
 mod problems; // violations in Adobe's `{loc, msg, type}` shape
 
 use std::{collections::HashMap, sync::OnceLock};
@@ -32,27 +43,38 @@ use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
 use crate::api::{Api, Verb};
-use openapi::{compile, enumerated, header_parameter, operation, resolve, translate_nullable};
+use openapi::{
+    compile, enumerated, header_parameter, one_of_as_any_of, operation, resolve, translate_nullable,
+};
 use problems::{firefly_rules, schema_problems};
 
 /// Firefly's spec, as YAML text.
 const FIREFLY_YAML: &str = include_str!("../../openapi/firefly.yaml");
 
+/// Photoshop's spec, as YAML text.
+const PHOTOSHOP_YAML: &str = include_str!("../../openapi/photoshop.yaml");
+
 /// The header that picks the model, checked against the operation's enum.
 const MODEL_VERSION: &str = "x-model-version";
 
 /// `api`'s spec, parsed once per process (tests start many emulators),
-/// with `nullable` already translated.
+/// with `nullable` already translated (and Photoshop's `oneOf`s read as
+/// `anyOf`, see the module's documentation).
 fn spec(api: Api) -> Result<&'static Value, String> {
     static FIREFLY: OnceLock<Result<Value, String>> = OnceLock::new();
+    static PHOTOSHOP: OnceLock<Result<Value, String>> = OnceLock::new();
     let (parsed, yaml) = match api {
         Api::Firefly => (&FIREFLY, FIREFLY_YAML),
+        Api::Photoshop => (&PHOTOSHOP, PHOTOSHOP_YAML),
     };
     parsed
         .get_or_init(|| {
             let mut spec: Value =
                 serde_norway::from_str(yaml).map_err(|e| format!("the spec: {e}"))?;
             translate_nullable(&mut spec);
+            if api == Api::Photoshop {
+                one_of_as_any_of(&mut spec);
+            }
             Ok(spec)
         })
         .as_ref()
@@ -62,6 +84,7 @@ fn spec(api: Api) -> Result<&'static Value, String> {
 /// One [`SpecValidator`] per API, each from that API's own spec.
 pub(crate) struct Validators {
     firefly: SpecValidator,
+    photoshop: SpecValidator,
 }
 
 impl Validators {
@@ -73,6 +96,7 @@ impl Validators {
     ) -> Result<Self, String> {
         Ok(Self {
             firefly: SpecValidator::new(Api::Firefly, &operations(Api::Firefly))?,
+            photoshop: SpecValidator::new(Api::Photoshop, &operations(Api::Photoshop))?,
         })
     }
 
@@ -80,6 +104,7 @@ impl Validators {
     pub(crate) fn of(&self, api: Api) -> &SpecValidator {
         match api {
             Api::Firefly => &self.firefly,
+            Api::Photoshop => &self.photoshop,
         }
     }
 }
@@ -143,8 +168,9 @@ impl SpecValidator {
         match self.operations.get(&(method, path)) {
             Some(check) => {
                 let mut found = schema_problems(&check.body, body);
-                if self.api == Api::Firefly {
-                    found.extend(firefly_rules(body));
+                match self.api {
+                    Api::Firefly => found.extend(firefly_rules(body)),
+                    Api::Photoshop => found.extend(photoshop_rules::check(path, body)),
                 }
                 found
             }

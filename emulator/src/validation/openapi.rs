@@ -162,3 +162,24 @@ pub(super) fn translate_nullable(value: &mut Value) {
         _ => {}
     }
 }
+
+/// Every `oneOf` of the spec read as an `anyOf`: a value must fit at least
+/// one alternative, not exactly one. For specs whose alternatives overlap
+/// and are told apart by a `discriminator` without a mapping (Photoshop's).
+pub(super) fn one_of_as_any_of(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(one_of_as_any_of),
+        Value::Object(object) => {
+            object.values_mut().for_each(one_of_as_any_of);
+            // Only where `oneOf` is a keyword (its value a list of
+            // schemas), not a property that happens to be named so.
+            if object.get("oneOf").is_some_and(Value::is_array)
+                && !object.contains_key("anyOf")
+                && let Some(alternatives) = object.remove("oneOf")
+            {
+                object.insert("anyOf".into(), alternatives);
+            }
+        }
+        _ => {}
+    }
+}

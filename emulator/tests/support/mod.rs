@@ -17,6 +17,9 @@ use serde_json::{Value, json};
 /// The spec the emulator embeds.
 pub const SPEC_YAML: &str = include_str!("../../openapi/firefly.yaml");
 
+/// Photoshop's spec, which the emulator embeds for its Photoshop routes.
+pub const PHOTOSHOP_SPEC_YAML: &str = include_str!("../../openapi/photoshop.yaml");
+
 /// An upload id as `POST /v2/storage/image` answers (a version-4 UUID).
 pub const UPLOAD_ID: &str = "6c8c4b4e-8a39-4c36-9a33-5d8f0e2b1a77";
 pub const MASK_UPLOAD_ID: &str = "0f6d2a31-2b7c-4e59-8c1d-93a4b5c6d7e8";
@@ -29,6 +32,10 @@ pub const NOT_IN_THE_SPEC: &[(&str, &str)] = &[("GET", "/storage/{}")];
 
 pub fn spec() -> Value {
     serde_norway::from_str(SPEC_YAML).expect("the spec parses")
+}
+
+pub fn photoshop_spec() -> Value {
+    serde_norway::from_str(PHOTOSHOP_SPEC_YAML).expect("Photoshop's spec parses")
 }
 
 /// A path template with its parameter names dropped: `/v3/status/{}`.

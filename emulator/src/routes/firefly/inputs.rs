@@ -12,7 +12,7 @@ use url::Url;
 use crate::{
     responses::bad_input,
     routes::App,
-    store::{FileRefusal, OutputKind, UploadSize},
+    store::{FileRefusal, OutputInfo, UploadSize},
 };
 
 /// The longest side of an upscaled image: "output up to 6k" (the 2026
@@ -138,8 +138,9 @@ fn own_output_size(app: &App, url: &str) -> Result<(u32, u32), &'static str> {
                 FileRefusal::Missing => "The resource does not exist",
                 FileRefusal::Expired => "the URL has expired",
             })?;
-    if output.kind != OutputKind::Image {
-        return Err("the URL is a video, not an image");
+    match output {
+        OutputInfo::Image(size) => Ok(size),
+        OutputInfo::Video => Err("the URL is a video, not an image"),
+        OutputInfo::Other => Err("the URL is not an image whose size the emulator knows"),
     }
-    Ok(output.size)
 }

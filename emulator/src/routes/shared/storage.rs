@@ -16,7 +16,7 @@ use crate::{
     api::Verb,
     responses::respond,
     routes::{App, Routes},
-    store::{FileRefusal, OutputKind, SignedFile},
+    store::{FileRefusal, SignedFile},
 };
 
 pub(super) fn routes() -> Routes {
@@ -63,13 +63,10 @@ async fn download(
             );
         }
     };
-    let content_type = match download.kind {
-        OutputKind::Image => "image/png",
-        OutputKind::Video => "video/mp4",
-    };
     let mut response = Response::new(Body::from(Bytes::from_owner(download.content)));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(download.media_type),
+    );
     response
 }
