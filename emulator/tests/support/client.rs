@@ -25,6 +25,16 @@ impl Client {
         Self::start_with(Emulator::builder()).await
     }
 
+    /// An emulator with these settings, and a token with the scopes
+    /// Adobe's Photoshop guides ask IMS for.
+    pub async fn photoshop(builder: EmulatorBuilder) -> Self {
+        let mut client = Self::start_with(builder).await;
+        client.token = client
+            .emulator
+            .issue_token("openid,AdobeID,read_organizations");
+        client
+    }
+
     /// An emulator with these settings.
     pub async fn start_with(builder: EmulatorBuilder) -> Self {
         let emulator = builder.start().await.expect("the emulator starts");

@@ -1,14 +1,20 @@
 //! What the tests share: the spec as the emulator embeds it, a client
 //! that talks raw HTTP to a started emulator (`client`), real images to
 //! upload (`images`) and inputs the emulator knows (`inputs`), and request
-//! bodies written from the schemas, independently of the emulator's code.
+//! bodies written from the schemas, independently of the emulator's code;
+//! for Photoshop, a storage server (`storage`), layered PSD documents and
+//! readers of the files jobs write (`files`), and the spec's schemas
+//! (`photoshop`).
 
 // Each test file is its own crate and uses a part of this module.
 #![allow(dead_code)]
 
 pub mod client;
+pub mod files;
 pub mod images;
 pub mod inputs;
+pub mod photoshop;
+pub mod storage;
 
 use std::collections::BTreeSet;
 
