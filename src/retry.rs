@@ -92,16 +92,25 @@ impl RetryPolicy {
         match retry_after {
             Some(wait) if wait > self.max_retry_after => None,
             Some(wait) => Some(wait),
-            None => {
-                let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(20));
-                Some(full_jitter(
-                    self.first_backoff
-                        .saturating_mul(factor)
-                        .min(self.max_backoff),
-                ))
-            }
+            None => Some(backoff(self.first_backoff, self.max_backoff, attempt)),
         }
     }
+}
+
+/// `first * 2^(n-1)`, capped at `max`, for the `n`-th failure in a row (the
+/// first failure gives `first`): the one doubling curve of the SDK, for
+/// Firefly retries, IMS retries and the token manager's pauses.
+pub(crate) fn doubling(first: Duration, max: Duration, n: u32) -> Duration {
+    // 2^20 already takes any sensible first pause past any sensible cap.
+    let factor = 2u32.saturating_pow(n.saturating_sub(1).min(20));
+    first.saturating_mul(factor).min(max)
+}
+
+/// The pause after the `n`-th failed attempt: a full-jitter draw under
+/// [`doubling`], for [`RetryPolicy`] and the IMS retries of
+/// [`TokenPolicy`](crate::auth::TokenPolicy) alike.
+pub(crate) fn backoff(first: Duration, max: Duration, n: u32) -> Duration {
+    full_jitter(doubling(first, max, n))
 }
 
 /// The longest wait a server may ask for: a longer `Retry-After` is read as
@@ -134,6 +143,23 @@ pub(crate) fn full_jitter(ceiling: Duration) -> Duration {
     // ceiling near it can do.
     Duration::try_from_secs_f64(ceiling.as_secs_f64() * fastrand::f64())
         .map_or(ceiling, |wait| wait.min(ceiling))
+}
+
+/// Statuses worth another attempt. For requests that create something, only
+/// those that say nothing was created.
+pub(crate) fn retryable_status(status: StatusCode, creates: bool) -> bool {
+    match status.as_u16() {
+        429 | 503 => true,
+        408 | 502 | 504 => !creates,
+        _ => false,
+    }
+}
+
+/// Transport failures worth another attempt. A request that creates
+/// something is only re-sent when the connection was never made.
+pub(crate) fn retryable_failure(error: &reqwest::Error, creates: bool) -> bool {
+    error.is_connect()
+        || (!creates && (error.is_timeout() || error.is_request() || error.is_body()))
 }
 
 #[cfg(test)]
@@ -215,26 +241,25 @@ mod tests {
     }
 
     #[test]
+    fn the_doubling_curve_starts_at_first_and_stops_at_max() {
+        let (first, max) = (Duration::from_millis(200), Duration::from_secs(3));
+        let curve: Vec<u128> = (0..7)
+            .map(|n| doubling(first, max, n).as_millis())
+            .collect();
+        assert_eq!(curve, [200, 200, 400, 800, 1600, 3000, 3000]);
+        assert_eq!(
+            doubling(Duration::MAX, Duration::MAX, u32::MAX),
+            Duration::MAX
+        );
+        for n in 1..6 {
+            assert!(backoff(first, max, n) <= doubling(first, max, n));
+        }
+    }
+
+    #[test]
     fn jitter_stays_below_the_ceiling() {
         for _ in 0..1000 {
             assert!(full_jitter(Duration::from_millis(200)) <= Duration::from_millis(200));
         }
     }
-}
-
-/// Statuses worth another attempt. For requests that create something, only
-/// those that say nothing was created.
-pub(crate) fn retryable_status(status: StatusCode, creates: bool) -> bool {
-    match status.as_u16() {
-        429 | 503 => true,
-        408 | 502 | 504 => !creates,
-        _ => false,
-    }
-}
-
-/// Transport failures worth another attempt. A request that creates
-/// something is only re-sent when the connection was never made.
-pub(crate) fn retryable_failure(error: &reqwest::Error, creates: bool) -> bool {
-    error.is_connect()
-        || (!creates && (error.is_timeout() || error.is_request() || error.is_body()))
 }

@@ -292,7 +292,7 @@ impl Core {
             Err(error) if state.cached.as_ref().is_some_and(|c| now < c.usable_until) => {
                 // A background refresh failed: keep serving the valid token.
                 state.refresh_failures_in_row += 1;
-                let pause = TokenPolicy::doubling(
+                let pause = crate::retry::doubling(
                     self.policy.refresh_retry_first,
                     self.policy.refresh_retry_max,
                     state.refresh_failures_in_row,
@@ -313,7 +313,7 @@ impl Core {
                 let backoff = if matches!(error, AuthError::Permanent { .. }) {
                     self.policy.permanent_failure_backoff
                 } else {
-                    TokenPolicy::doubling(
+                    crate::retry::doubling(
                         self.policy.failure_backoff_first,
                         self.policy.failure_backoff_max,
                         state.failures_in_row,
@@ -487,11 +487,8 @@ impl Core {
             if !error.is_retryable() || attempt >= policy.attempts_at_least_one() {
                 return Err(error);
             }
-            let backoff = crate::retry::full_jitter(TokenPolicy::doubling(
-                policy.first_retry_delay,
-                policy.load_deadline,
-                attempt,
-            ));
+            let backoff =
+                crate::retry::backoff(policy.first_retry_delay, policy.load_deadline, attempt);
             let pause = error.retry_after().unwrap_or(backoff);
             if later(Instant::now(), pause) >= deadline {
                 return Err(error);

@@ -255,12 +255,6 @@ impl TokenPolicy {
         self.connect_timeout.min(self.attempt_timeout)
     }
 
-    /// `first * 2^(n-1)`, capped at `max`, for the `n`-th consecutive failure.
-    pub(crate) fn doubling(first: Duration, max: Duration, n: u32) -> Duration {
-        let factor = 2u32.saturating_pow(n.saturating_sub(1).min(20));
-        first.saturating_mul(factor).min(max)
-    }
-
     /// How long before expiry a token of this lifetime stops being handed out.
     pub(crate) fn expiry_buffer(&self, lifetime: Duration) -> Duration {
         self.max_expiry_buffer.min(lifetime / 10)
