@@ -20,6 +20,7 @@ mod ims;
 mod policy;
 #[cfg(feature = "redis")]
 mod redis_cache;
+pub(crate) mod token_rule;
 
 pub use builder::ImsTokenManagerBuilder;
 pub use error::AuthError;

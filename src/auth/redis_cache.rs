@@ -8,14 +8,17 @@
 //! with a doubling pause. The wait ends shortly before the load deadline,
 //! leaving time for one IMS attempt of its own, and a lock whose holder died
 //! frees itself when its lease runs out. Any Redis failure turns the load
-//! into a plain IMS request: Redis being down never costs a token.
+//! into a plain IMS request: Redis being down never costs a token. A value
+//! in the token key that is not a token (see `fleet::tokens`) is dropped and
+//! replaced like a missing one; a token from IMS that does not look like one
+//! is used but not shared.
 
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::{AccessToken, AuthError, TokenPolicy, cache::Cached};
-use crate::fleet::{SharedToken, SharedTokens};
+use super::{AccessToken, AuthError, TokenPolicy, cache::Cached, token_rule::looks_like_token};
+use crate::fleet::{SharedToken, SharedTokens, Stored};
 
 /// The first pause between reads while another process fetches the token.
 const POLL_FIRST: Duration = Duration::from_millis(10);
@@ -88,6 +91,11 @@ where
     Fut: Future<Output = Result<Cached, AuthError>>,
 {
     let cached = from_ims().await?;
+    if !looks_like_token(cached.token.expose_secret()) {
+        // Every other process would drop it on sight and ask IMS in turn.
+        tracing::warn!("IMS issued a token that is not shaped like one; not sharing it");
+        return Ok(cached);
+    }
     let left = cached.expires_at.saturating_duration_since(Instant::now());
     if let Err(reason) = tokens
         .write(cached.token.expose_secret(), cached.lifetime, left)
@@ -100,13 +108,25 @@ where
 
 /// The stored token as a cache entry, if there is one before its refresh
 /// window and it is not the one Firefly rejected (which is removed instead).
+/// A value that is not a token is removed too, unless another process
+/// replaced it meanwhile.
 async fn fresh(
     tokens: &SharedTokens,
     policy: &TokenPolicy,
     rejected: Option<&AccessToken>,
 ) -> Result<Option<Cached>, String> {
-    let Some(stored) = tokens.read().await? else {
-        return Ok(None);
+    let stored = match tokens.read().await? {
+        Stored::Token(stored) => stored,
+        Stored::Missing => return Ok(None),
+        Stored::Unusable(unusable) => {
+            tracing::warn!(
+                why = unusable.why,
+                "the fleet's token key holds something that is not a token; \
+                 dropping it and asking IMS"
+            );
+            tokens.drop_unusable(unusable).await?;
+            return Ok(None);
+        }
     };
     if rejected.is_some_and(|r| r.expose_secret() == stored.access_token) {
         tokens.remove_if(&stored.access_token).await?;

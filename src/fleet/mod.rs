@@ -36,7 +36,7 @@ mod tokens;
 
 pub use budget::QuotaLeft;
 pub(crate) use budget::{Admission, BudgetShape, SharedBudget};
-pub(crate) use tokens::{SharedToken, SharedTokens};
+pub(crate) use tokens::{SharedToken, SharedTokens, Stored};
 
 use std::{
     fmt,

@@ -3,7 +3,10 @@
 //! Each client or token manager here has its own `Fleet`, connection and
 //! cache, as separate processes would; the CLI's tests run real processes.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod fairness;
+mod poisoned;
 mod redis_server;
 mod tls;
 mod tokens;
