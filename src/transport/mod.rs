@@ -52,7 +52,8 @@ pub struct ClientStats {
     pub requests_sent: u64,
     /// Requests sent again after a retryable failure.
     pub retries: u64,
-    /// Requests replayed with a fresh token after Firefly answered 401.
+    /// Requests replayed with a fresh token after Firefly refused the token
+    /// (a 401, or a 431 or 400 the token header caused).
     pub replays_after_401: u64,
 }
 

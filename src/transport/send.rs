@@ -1,6 +1,7 @@
 //! Sending one Firefly request: within the rate limit, with credentials,
 //! retried when the [`RetryPolicy`](crate::RetryPolicy) and the request's
-//! nature allow, and replayed once with a fresh token after a 401.
+//! nature allow, and replayed once with a fresh token after an answer that
+//! refuses the token (a 401, or a 431 or 400 the token header caused).
 
 use std::{sync::atomic::Ordering, time::Instant};
 
@@ -11,7 +12,7 @@ use reqwest::{
 
 use super::{API_KEY, Transport};
 use crate::{
-    auth::AccessToken,
+    auth::{AccessToken, token_rule::looks_like_token},
     decode::{MAX_ERROR_BODY, REQUEST_ID, Refusal, Sent, header, read_capped, refused, rejected},
     retry::{retryable_failure, retryable_status},
 };
@@ -84,7 +85,7 @@ impl Transport {
     }
 
     /// One request with credentials; replayed once with a fresh token after
-    /// a 401.
+    /// an answer that refuses the token (see [`refuses_token`]).
     async fn send_authorized(
         &self,
         http: &reqwest::Client,
@@ -99,11 +100,12 @@ impl Transport {
         };
         // Streaming bodies cannot be cloned and so are not replayed.
         let replay = request.try_clone();
+        let others = largest_other_header(&request);
         self.authorize(&mut request, &token);
         let Some(response) = self.send_once(http, request, operation).await? else {
             return Ok(redirected(creates));
         };
-        if response.status() != StatusCode::UNAUTHORIZED {
+        if !refuses_token(response.status(), &token, others) {
             return Ok(response);
         }
 
@@ -118,7 +120,7 @@ impl Transport {
         if fresh.same_as(&token) {
             // The source cannot mint another token (a static token): a
             // replay would be rejected the same way.
-            return Ok(rejected(response, creates, &token).await);
+            return Ok(final_refusal(response, creates, &token).await);
         }
         self.shared
             .replays_after_401
@@ -127,9 +129,9 @@ impl Transport {
         let Some(second) = self.send_once(http, replay, operation).await? else {
             return Ok(redirected(creates));
         };
-        if second.status() == StatusCode::UNAUTHORIZED {
+        if refuses_token(second.status(), &fresh, others) {
             tokens.invalidate(&fresh);
-            return Ok(rejected(second, creates, &fresh).await);
+            return Ok(final_refusal(second, creates, &fresh).await);
         }
         Ok(second)
     }
@@ -167,6 +169,52 @@ impl Transport {
             user_token.set_sensitive(true);
         }
     }
+}
+
+/// Whether an answer refuses the token, so it is invalidated (for a fleet:
+/// removed from Redis if still stored) and the request replayed once with
+/// a fresh one:
+///
+/// - 401, always;
+/// - 431 (header fields too large) when the `Authorization` header is the
+///   request's largest: the SDK's other headers are short, so only the
+///   token, or a larger `x-user-token` the caller set, can be to blame;
+/// - 400 when the token does not look like one (too long or with stray
+///   characters; see `auth::token_rule`), as servers and proxies that
+///   refuse an oversized header line answer; Firefly's own 400s are about
+///   the request body and leave a good token alone.
+fn refuses_token(status: StatusCode, token: &AccessToken, largest_other_header: usize) -> bool {
+    let value = token.expose_secret();
+    match status {
+        StatusCode::UNAUTHORIZED => true,
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => {
+            "Bearer ".len() + value.len() >= largest_other_header
+        }
+        StatusCode::BAD_REQUEST => !looks_like_token(value),
+        _ => false,
+    }
+}
+
+/// The answer to give when the token stays refused: a 401 becomes
+/// [`AuthError::AuthRejected`](crate::auth::AuthError::AuthRejected); a 431
+/// or 400 keeps its status, as the API error it is.
+async fn final_refusal(response: Response, creates: bool, token: &AccessToken) -> Response {
+    if response.status() == StatusCode::UNAUTHORIZED {
+        rejected(response, creates, token).await
+    } else {
+        response
+    }
+}
+
+/// The longest header value of `request` before credentials are attached.
+fn largest_other_header(request: &Request) -> usize {
+    request
+        .headers()
+        .iter()
+        .filter(|(name, _)| *name != AUTHORIZATION)
+        .map(|(_, value)| value.len())
+        .max()
+        .unwrap_or(0)
 }
 
 fn trace_response(operation: &str, response: &Response, started: Instant) {
