@@ -24,6 +24,7 @@ pub struct FireflyBuilder {
     client_id: Option<String>,
     tokens: Tokens,
     api_url: Option<String>,
+    photoshop_url: Option<String>,
     ims_url: Option<String>,
     scopes: Option<String>,
     token_policy: TokenPolicy,
@@ -81,6 +82,7 @@ impl FireflyBuilder {
             client_id: Some(client_id),
             tokens,
             api_url: var(env::API_URL),
+            photoshop_url: var(env::PHOTOSHOP_URL),
             ims_url: var(env::IMS_URL),
             scopes: var(env::SCOPES),
             token_policy,
@@ -118,6 +120,15 @@ impl FireflyBuilder {
     /// http is accepted only for loopback hosts.
     pub fn api_url(mut self, url: impl Into<String>) -> Self {
         self.api_url = Some(url.into());
+        self
+    }
+
+    /// The Photoshop API base URL (default
+    /// [`config::DEFAULT_PHOTOSHOP_URL`](crate::config::DEFAULT_PHOTOSHOP_URL)),
+    /// used with the `photoshop` feature. Plain http is accepted only for
+    /// loopback hosts.
+    pub fn photoshop_url(mut self, url: impl Into<String>) -> Self {
+        self.photoshop_url = Some(url.into());
         self
     }
 
@@ -275,6 +286,25 @@ impl FireflyBuilder {
                 (http, storage_http)
             }
         };
+        // One credential for every API: each API's transport shares the
+        // token source, so one token serves them all.
+        #[cfg(feature = "photoshop")]
+        let photoshop = {
+            let url = config::base_url(
+                "Photoshop API URL",
+                self.photoshop_url
+                    .as_deref()
+                    .unwrap_or(config::DEFAULT_PHOTOSHOP_URL),
+            )?;
+            let transport = Transport::new(
+                tokens.clone(),
+                &client_id,
+                &url,
+                self.retry_policy.clone(),
+                None,
+            )?;
+            crate::photoshop::Photoshop::new(&url, http.clone(), transport)
+        };
         let transport = Transport::new(
             tokens,
             &client_id,
@@ -294,6 +324,8 @@ impl FireflyBuilder {
             download_timeouts: self.download_timeouts,
             transport,
             api_url,
+            #[cfg(feature = "photoshop")]
+            photoshop,
             sizes: if self.allow_unlisted_sizes {
                 crate::validate::SizePolicy::Any
             } else {
@@ -315,6 +347,7 @@ impl fmt::Debug for FireflyBuilder {
             .field("client_id", &self.client_id)
             .field("tokens", &tokens)
             .field("api_url", &self.api_url)
+            .field("photoshop_url", &self.photoshop_url)
             .field("ims_url", &self.ims_url)
             .field("scopes", &self.scopes)
             .field("token_policy", &self.token_policy)

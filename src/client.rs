@@ -45,6 +45,9 @@ pub struct Firefly {
     pub(crate) api_url: Url,
     /// Whether sizes outside Adobe's lists are refused before sending.
     pub(crate) sizes: crate::validate::SizePolicy,
+    /// The Photoshop API, on the same credential.
+    #[cfg(feature = "photoshop")]
+    pub(crate) photoshop: crate::photoshop::Photoshop,
 }
 
 impl Firefly {
@@ -127,6 +130,18 @@ impl Firefly {
                 self.raw.clone()
             }
         }
+    }
+}
+
+#[cfg(feature = "photoshop")]
+impl Firefly {
+    /// The Photoshop API v2 on this client's credential: the same token
+    /// (one IMS token serves every API on the default scopes), retries and
+    /// HTTP connections; its own base URL
+    /// ([`FireflyBuilder::photoshop_url`](crate::FireflyBuilder::photoshop_url)),
+    /// to which alone its credentials go.
+    pub fn photoshop(&self) -> &crate::photoshop::Photoshop {
+        &self.photoshop
     }
 }
 

@@ -7,6 +7,8 @@ use url::Url;
 
 /// The Firefly API, production.
 pub const DEFAULT_API_URL: &str = "https://firefly-api.adobe.io";
+/// Photoshop API v2, production.
+pub const DEFAULT_PHOTOSHOP_URL: &str = "https://photoshop-api.adobe.io";
 /// Adobe IMS, production.
 pub const DEFAULT_IMS_URL: &str = "https://ims-na1.adobelogin.com";
 /// Scopes requested from IMS unless configured otherwise.
@@ -22,6 +24,9 @@ pub mod env {
     pub const ACCESS_TOKEN: &str = "FIREFLY_SERVICES_ACCESS_TOKEN";
     /// Firefly base URL; defaults to [`DEFAULT_API_URL`](super::DEFAULT_API_URL).
     pub const API_URL: &str = "FIREFLY_SERVICES_API_URL";
+    /// Photoshop API base URL (feature `photoshop`); defaults to
+    /// [`DEFAULT_PHOTOSHOP_URL`](super::DEFAULT_PHOTOSHOP_URL).
+    pub const PHOTOSHOP_URL: &str = "FIREFLY_SERVICES_PHOTOSHOP_URL";
     /// IMS base URL; defaults to [`DEFAULT_IMS_URL`](super::DEFAULT_IMS_URL).
     pub const IMS_URL: &str = "FIREFLY_SERVICES_IMS_URL";
     /// Comma-separated scopes; defaults to [`DEFAULT_SCOPES`](super::DEFAULT_SCOPES).

@@ -254,6 +254,7 @@ pub(crate) fn api_error_hiding(
     // cleaned of control characters and anything credential-like.
     let clean = |text: &str| crate::redact::server_text(text, secrets);
     let mut error = ApiError {
+        api: "Firefly",
         operation,
         status,
         error_code: None,
@@ -285,6 +286,21 @@ pub(crate) fn api_error_hiding(
                 .flatten()
                 .filter_map(validation_detail)
                 .collect();
+            // Photoshop lists its problems as `errors: [{error_code,
+            // message}]`: kept as details with the code as their type.
+            let listed = fields.get("errors").and_then(|v| v.as_array());
+            for item in listed.into_iter().flatten() {
+                let text = |name: &str| item.get(name).and_then(|v| v.as_str()).map(clean);
+                if let Some(msg) = text("message") {
+                    error
+                        .validation_errors
+                        .push(crate::wire::ValidationErrorDetail {
+                            msg: Some(msg),
+                            type_: text("error_code"),
+                            ..Default::default()
+                        });
+                }
+            }
         }
         _ if body.is_empty() => {}
         _ => {
@@ -381,6 +397,20 @@ mod tests {
             let error = api_error("op", 422, &HeaderMap::new(), &bytes);
             proptest::prop_assert_eq!(error.error_code.as_deref(), Some(code.as_str()));
         }
+    }
+
+    #[test]
+    fn photoshops_list_of_errors_is_kept() {
+        let body = br#"{"error_code":"validation_error","message":"m","errors":[{"error_code":"400401","message":"The value of outputs.0.href is not a valid URL."}]}"#;
+        let error = api_error("edit", 400, &HeaderMap::new(), body);
+        assert_eq!(error.validation_errors.len(), 1);
+        let detail = &error.validation_errors[0];
+        assert_eq!(detail.type_.as_deref(), Some("400401"));
+        assert!(
+            error
+                .to_string()
+                .contains("outputs.0.href is not a valid URL")
+        );
     }
 
     #[test]

@@ -71,6 +71,10 @@ pub use retry::RetryPolicy;
 mod limiter;
 pub use limiter::{RateLimit, RateLimitError};
 
+// Photoshop API v2 on the same credential (feature `photoshop`).
+#[cfg(feature = "photoshop")]
+pub mod photoshop;
+
 // A fleet of processes sharing one quota and one token through Redis.
 #[cfg(feature = "redis")]
 pub mod fleet;

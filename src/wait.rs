@@ -98,49 +98,76 @@ impl Firefly {
         &self,
         job: &JobAccepted,
         options: &WaitOptions,
-        mut on_status: impl FnMut(&JobStatusResponse),
+        on_status: impl FnMut(&JobStatusResponse),
     ) -> Result<JobResult, Error> {
-        let started = tokio::time::Instant::now();
-        let mut pause = options.first_poll.max(MIN_POLL_INTERVAL);
-        let mut last_status = None;
-        let mut last_error = None;
-        loop {
-            let elapsed = started.elapsed();
-            if elapsed.saturating_add(pause) > options.deadline {
-                return Err(Error::WaitTimeout {
-                    job_id: job.job_id.clone(),
-                    last_status,
-                    last_error,
-                    waited: elapsed,
-                });
-            }
-            tokio::time::sleep(pause).await;
-            let next = grown(pause, options);
-            match self.job_status(job).await {
-                Ok(status) => {
-                    on_status(&status);
-                    last_error = None;
-                    if status.status.is_some() {
-                        last_status.clone_from(&status.status);
-                    }
-                    if let Some(done) = finished(&job.job_id, status) {
-                        return done;
-                    }
-                    pause = next;
+        poll_until_done(
+            &job.job_id,
+            options,
+            || self.job_status(job),
+            |status: &JobStatusResponse| status.status.clone(),
+            |status| finished(&job.job_id, status),
+            on_status,
+        )
+        .await
+    }
+}
+
+/// Polls a job of any API until `finished` says it is over, with the
+/// options' backoff and deadline: the one waiting loop every API's job
+/// handle uses, each with its own reading of a status (`state`: where the
+/// job is, for the timeout error; `finished`: its outcome once terminal).
+pub(crate) async fn poll_until_done<S, T, Poll, Fut>(
+    job_id: &str,
+    options: &WaitOptions,
+    mut poll: Poll,
+    state: impl Fn(&S) -> Option<JobStatus>,
+    finished: impl Fn(S) -> Option<Result<T, Error>>,
+    mut on_status: impl FnMut(&S),
+) -> Result<T, Error>
+where
+    Poll: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<S, Error>>,
+{
+    let started = tokio::time::Instant::now();
+    let mut pause = options.first_poll.max(MIN_POLL_INTERVAL);
+    let mut last_status = None;
+    let mut last_error = None;
+    loop {
+        let elapsed = started.elapsed();
+        if elapsed.saturating_add(pause) > options.deadline {
+            return Err(Error::WaitTimeout {
+                job_id: job_id.to_owned(),
+                last_status,
+                last_error,
+                waited: elapsed,
+            });
+        }
+        tokio::time::sleep(pause).await;
+        let next = grown(pause, options);
+        match poll().await {
+            Ok(status) => {
+                on_status(&status);
+                last_error = None;
+                if let Some(now) = state(&status) {
+                    last_status = Some(now);
                 }
-                Err(error) if error.is_retryable() => {
-                    tracing::debug!(job_id = %job.job_id, error = %error, "status poll failed; retrying");
-                    // Server-given, but capped where it is read
-                    // (`retry::MAX_SERVER_DELAY`); a pause past the deadline
-                    // ends the wait above, never an overflow.
-                    pause = error.retry_after().unwrap_or(next).max(MIN_POLL_INTERVAL);
-                    // Kept even when an earlier poll read a status, so a
-                    // timeout says the polls were failing, not just the last
-                    // status seen.
-                    last_error = Some(error.to_string());
+                if let Some(done) = finished(status) {
+                    return done;
                 }
-                Err(error) => return Err(error),
+                pause = next;
             }
+            Err(error) if error.is_retryable() => {
+                tracing::debug!(job_id, error = %error, "status poll failed; retrying");
+                // Server-given, but capped where it is read
+                // (`retry::MAX_SERVER_DELAY`); a pause past the deadline
+                // ends the wait above, never an overflow.
+                pause = error.retry_after().unwrap_or(next).max(MIN_POLL_INTERVAL);
+                // Kept even when an earlier poll read a status, so a
+                // timeout says the polls were failing, not just the last
+                // status seen.
+                last_error = Some(error.to_string());
+            }
+            Err(error) => return Err(error),
         }
     }
 }

@@ -86,6 +86,8 @@ fn lower_camel(snake: &str) -> String {
 /// An error status from Firefly, with everything Adobe said about it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
+    /// The API that answered (`Firefly`, `Photoshop`).
+    pub(crate) api: &'static str,
     pub(crate) operation: &'static str,
     pub(crate) status: u16,
     pub(crate) error_code: Option<String>,
@@ -100,6 +102,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The API that answered: `Firefly` (the Firefly API, and IMS and
+    /// the I/O Management API on its behalf) or `Photoshop`.
+    pub fn api(&self) -> &'static str {
+        self.api
+    }
+
     /// The operation, as named in the spec (`generateImagesV3Async`).
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -198,8 +206,8 @@ impl fmt::Display for ApiError {
         // shown with control characters escaped.
         write!(
             f,
-            "{}: Firefly answered HTTP {}",
-            self.operation, self.status
+            "{}: {} answered HTTP {}",
+            self.operation, self.api, self.status
         )?;
         if let Some(code) = &self.error_code {
             write!(f, " `{}`", Printable(code))?;
@@ -218,7 +226,10 @@ impl fmt::Display for ApiError {
                 .collect();
             write!(f, "; {}", location.join("."))?;
             if let Some(msg) = detail.msg.as_deref().filter(|m| !m.is_empty()) {
-                write!(f, ": {}", Printable(msg))?;
+                // A problem with no location (Photoshop's `errors`) is
+                // just its message.
+                let separator = if location.is_empty() { "" } else { ": " };
+                write!(f, "{separator}{}", Printable(msg))?;
             }
         }
         write!(f, " ({})", self.advice())?;

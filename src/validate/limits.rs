@@ -17,13 +17,24 @@ type Checked = Result<(), ValidationError>;
 /// The embedded spec, parsed once.
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
-    // build.rs writes this file from a spec it has just parsed, so it is JSON.
-    SPEC.get_or_init(|| serde_json::from_str(crate::SPEC_JSON).unwrap_or(Value::Null))
+    parsed(&SPEC, crate::SPEC_JSON)
+}
+
+/// An embedded spec, parsed once into `cell`. build.rs writes each spec's
+/// JSON from a document it has just parsed, so it parses.
+pub(crate) fn parsed(cell: &'static OnceLock<Value>, json: &str) -> &'static Value {
+    cell.get_or_init(|| serde_json::from_str(json).unwrap_or(Value::Null))
 }
 
 /// The JSON request-body schema of an operation, by its `operationId`.
+#[cfg(test)]
 pub(crate) fn request_schema(operation_id: &str) -> Option<&'static Value> {
-    spec()["paths"]
+    request_schema_in(spec(), operation_id)
+}
+
+/// The JSON request-body schema of an operation of `spec`.
+fn request_schema_in(spec: &'static Value, operation_id: &str) -> Option<&'static Value> {
+    spec["paths"]
         .as_object()?
         .values()
         .filter_map(Value::as_object)
@@ -44,7 +55,16 @@ pub(crate) fn component_enum(name: &str) -> Vec<Value> {
 
 /// Checks `request` against every limit of `operation_id`'s request schema.
 pub(crate) fn check<T: Serialize>(operation_id: &str, request: &T) -> Checked {
-    let schema = request_schema(operation_id).ok_or_else(|| {
+    check_in(spec(), operation_id, request)
+}
+
+/// [`check`] against another API's embedded spec.
+pub(crate) fn check_in<T: Serialize>(
+    spec: &'static Value,
+    operation_id: &str,
+    request: &T,
+) -> Checked {
+    let schema = request_schema_in(spec, operation_id).ok_or_else(|| {
         ValidationError::new(
             "request",
             format!("the spec has no request schema for {operation_id}"),
@@ -52,17 +72,17 @@ pub(crate) fn check<T: Serialize>(operation_id: &str, request: &T) -> Checked {
     })?;
     let value = serde_json::to_value(request)
         .map_err(|e| ValidationError::new("request", format!("cannot be written as JSON: {e}")))?;
-    walk(schema, &value, "")
+    walk(spec, schema, &value, "")
 }
 
 /// Follows `$ref`s to the schema they name.
-fn resolve(mut schema: &'static Value) -> &'static Value {
+fn resolve(spec: &'static Value, mut schema: &'static Value) -> &'static Value {
     for _ in 0..32 {
         let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
             break;
         };
         let name = reference.trim_start_matches("#/components/schemas/");
-        schema = &spec()["components"]["schemas"][name];
+        schema = &spec["components"]["schemas"][name];
     }
     schema
 }
@@ -75,17 +95,18 @@ fn join(path: &str, field: &str) -> String {
     }
 }
 
-fn walk(schema: &'static Value, value: &Value, path: &str) -> Checked {
-    let schema = resolve(schema);
+fn walk(spec: &'static Value, schema: &'static Value, value: &Value, path: &str) -> Checked {
+    let schema = resolve(spec, schema);
     if value.is_null() {
         return Ok(());
     }
     for part in schema["allOf"].as_array().into_iter().flatten() {
-        walk(part, value, path)?;
+        walk(spec, part, value, path)?;
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(options) = schema[key].as_array() {
-            let results: Vec<Checked> = options.iter().map(|o| walk(o, value, path)).collect();
+            let results: Vec<Checked> =
+                options.iter().map(|o| walk(spec, o, value, path)).collect();
             if !results.iter().any(Result::is_ok) {
                 return results.into_iter().find(Result::is_err).unwrap_or(Ok(()));
             }
@@ -98,7 +119,7 @@ fn walk(schema: &'static Value, value: &Value, path: &str) -> Checked {
             array(schema, items, path)?;
             for (i, item) in items.iter().enumerate() {
                 if !schema["items"].is_null() {
-                    walk(&schema["items"], item, &join(path, &i.to_string()))?;
+                    walk(spec, &schema["items"], item, &join(path, &i.to_string()))?;
                 }
             }
             Ok(())
@@ -107,7 +128,7 @@ fn walk(schema: &'static Value, value: &Value, path: &str) -> Checked {
             for (name, field) in fields {
                 let property = &schema["properties"][name];
                 if !property.is_null() {
-                    walk(property, field, &join(path, name))?;
+                    walk(spec, property, field, &join(path, name))?;
                 }
             }
             Ok(())
@@ -255,8 +276,8 @@ mod tests {
             "type": "object",
             "properties": {"id": {"type": "string", "pattern": "^urn:aaid:.*"}}
         })));
-        assert!(walk(schema, &json!({"id": "urn:aaid:sc:1"}), "").is_ok());
-        let error = walk(schema, &json!({"id": "file.psd"}), "").unwrap_err();
+        assert!(walk(spec(), schema, &json!({"id": "urn:aaid:sc:1"}), "").is_ok());
+        let error = walk(spec(), schema, &json!({"id": "file.psd"}), "").unwrap_err();
         assert_eq!(error.field(), "id");
         assert!(error.problem().contains("^urn:aaid:.*"), "{error}");
     }

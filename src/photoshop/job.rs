@@ -1,0 +1,118 @@
+//! A Photoshop job: the handle an operation answers with, its status, and
+//! waiting for it through the SDK's one polling loop with Photoshop's
+//! reading of a status.
+
+use super::{Photoshop, types};
+use crate::{Error, WaitOptions, decode::outcome, wait::poll_until_done, wire::JobStatus};
+
+/// A job Photoshop accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PhotoshopJob {
+    /// The job's id.
+    pub job_id: String,
+    /// Where Photoshop said its status is, when it said.
+    pub status_url: Option<String>,
+}
+
+impl PhotoshopJob {
+    /// A handle for a job known by its id (from an earlier run, a log).
+    pub fn new(job_id: impl Into<String>) -> Self {
+        Self {
+            job_id: job_id.into(),
+            status_url: None,
+        }
+    }
+}
+
+/// The status operation, as the spec names it.
+const STATUS: &str = "getJobStatus";
+
+impl Photoshop {
+    /// The current state of a job.
+    pub async fn job_status(&self, job: &PhotoshopJob) -> Result<types::JobStatus, Error> {
+        let call = self.raw.get_job_status().job_id(job.job_id.as_str());
+        super::operations::named(outcome(STATUS, call.send().await).await)
+    }
+
+    /// Polls a job until it finishes, with the options' backoff and
+    /// deadline, and returns its final status (with `result.outputs`). A job
+    /// that ends `failed` is an [`Error::JobFailed`] carrying the first of
+    /// Adobe's `errorDetails`; running out of time is an
+    /// [`Error::WaitTimeout`] naming the job, so the wait can be resumed.
+    pub async fn wait_for_job(
+        &self,
+        job: &PhotoshopJob,
+        options: &WaitOptions,
+    ) -> Result<types::JobStatus, Error> {
+        poll_until_done(
+            &job.job_id,
+            options,
+            || self.job_status(job),
+            state,
+            |status| finished(&job.job_id, status),
+            |_| {},
+        )
+        .await
+    }
+}
+
+/// Where a job is, in the SDK's vocabulary (`pending`, `running`,
+/// `succeeded`, `failed`, or a state Adobe adds later, kept as it is).
+fn state(status: &types::JobStatus) -> Option<JobStatus> {
+    status
+        .status
+        .as_deref()
+        .map(|word| word.parse().unwrap_or_else(|never| match never {}))
+}
+
+/// The outcome of a terminal status; `None` while the job goes on.
+fn finished(job_id: &str, status: types::JobStatus) -> Option<Result<types::JobStatus, Error>> {
+    match state(&status)? {
+        JobStatus::Succeeded => Some(Ok(status)),
+        terminal if terminal.is_terminal() => {
+            let first = status.error_details.first();
+            Some(Err(Error::JobFailed {
+                job_id: status.job_id.clone().unwrap_or_else(|| job_id.to_owned()),
+                status: terminal,
+                error_code: first.and_then(|detail| detail.error_code.clone()),
+                message: first.and_then(|detail| detail.message.clone()),
+            }))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(body: serde_json::Value) -> types::JobStatus {
+        serde_json::from_value(body).unwrap()
+    }
+
+    #[test]
+    fn a_status_ends_the_wait_only_when_terminal() {
+        for word in ["pending", "running", "something_new"] {
+            let read = status(serde_json::json!({"jobId": "j", "status": word}));
+            assert!(finished("j", read).is_none(), "{word}");
+        }
+        let done = status(serde_json::json!({"jobId": "j", "status": "succeeded",
+            "result": {"outputs": [{"destination": {"url": "https://out"}}]}}));
+        assert!(matches!(finished("j", done), Some(Ok(_))));
+        let failed = status(serde_json::json!({"jobId": "j", "status": "failed",
+            "errorDetails": [{"errorCode": "400401", "message": "The value is not valid."}]}));
+        let Some(Err(Error::JobFailed {
+            error_code,
+            message,
+            status,
+            ..
+        })) = finished("j", failed)
+        else {
+            panic!("a failed job is JobFailed");
+        };
+        assert_eq!(status, JobStatus::Failed);
+        assert_eq!(error_code.as_deref(), Some("400401"));
+        assert_eq!(message.as_deref(), Some("The value is not valid."));
+    }
+}

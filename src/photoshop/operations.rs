@@ -1,0 +1,106 @@
+//! The six Photoshop operations. Each accepts its request type (or its
+//! builder), checks it against the limits of Adobe's schema, and answers
+//! with a [`PhotoshopJob`].
+
+use std::{fmt, sync::OnceLock};
+
+use serde_json::Value;
+
+use super::{Photoshop, PhotoshopJob, types};
+use crate::{Error, ValidationError, decode::outcome, validate};
+
+/// Photoshop's embedded spec, for the limits of its requests.
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    validate::parsed_spec(
+        &SPEC,
+        include_str!(concat!(env!("OUT_DIR"), "/photoshop_spec.json")),
+    )
+}
+
+/// Builds the request (from the type or its builder) and checks it against
+/// the limits of `operation`'s schema.
+fn checked<T, R>(operation: &str, request: R) -> Result<T, Error>
+where
+    T: serde::Serialize,
+    R: TryInto<T>,
+    R::Error: fmt::Display,
+{
+    let request = request
+        .try_into()
+        .map_err(|e| Error::from(ValidationError::from_builder(&e.to_string())))?;
+    validate::check_limits_in(spec(), operation, &request)?;
+    Ok(request)
+}
+
+/// An error from Photoshop's answer names Photoshop, not Firefly.
+pub(super) fn named<T>(result: Result<T, Error>) -> Result<T, Error> {
+    result.map_err(|error| match error {
+        Error::Api(mut api) => {
+            api.api = "Photoshop";
+            Error::Api(api)
+        }
+        other => other,
+    })
+}
+
+/// The job a 202 answer describes; an answer without a job id is not one.
+fn job(operation: &'static str, accepted: types::JobAccepted) -> Result<PhotoshopJob, Error> {
+    let job_id = accepted
+        .job_id
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| Error::Decode {
+            operation,
+            status: Some(202),
+            detail: "the job was accepted but the answer has no `jobId`".into(),
+            request_id: None,
+        })?;
+    Ok(PhotoshopJob {
+        job_id,
+        status_url: accepted.status_url,
+    })
+}
+
+/// One operation: its Rust name, its request type, the spec's
+/// `operationId` and the generated method.
+macro_rules! operations {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident($request:ident) => $operation:literal, $method:ident;
+    )+) => {
+        impl Photoshop {
+            $(
+                $(#[$doc])*
+                pub async fn $name<R>(&self, request: R) -> Result<PhotoshopJob, Error>
+                where
+                    R: TryInto<types::$request>,
+                    R::Error: fmt::Display,
+                {
+                    let request: types::$request = checked($operation, request)?;
+                    let call = self.raw.$method().body(request);
+                    let accepted = named(outcome($operation, call.send().await).await)?;
+                    job($operation, accepted)
+                }
+            )+
+        }
+    };
+}
+
+operations! {
+    /// Applies edits to a document (`POST /v2/edit`), including the
+    /// Lightroom-style adjustments, and writes the outputs you name.
+    edit(EditRequest) => "edit", edit;
+    /// Makes a new document from layers (`POST /v2/create-composite`).
+    create_composite(CreateCompositeRequest) => "createComposite", create_composite;
+    /// Plays Photoshop actions (`.atn`) on a document
+    /// (`POST /v2/execute-actions`).
+    execute_actions(ExecuteActionsRequest) => "executeActions", execute_actions;
+    /// Describes a document: its size and layers
+    /// (`POST /v2/generate-manifest`).
+    generate_manifest(GenerateManifestRequest) => "generateManifest", generate_manifest;
+    /// Makes a document with one artboard per input image
+    /// (`POST /v2/create-artboard`).
+    create_artboard(CreateArtboardRequest) => "createArtboard", create_artboard;
+    /// Finds the subject of an image and crops to it (`POST /v1/auto-crop`).
+    auto_crop(AutoCropRequest) => "autoCrop", auto_crop;
+}
