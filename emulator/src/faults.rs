@@ -44,10 +44,12 @@ impl ServerErrorBurst {
     }
 }
 
-/// Faults injected into Firefly API requests (`/v3/...`). All off by default.
+/// Faults injected into Firefly and Photoshop API requests (not IMS, not
+/// downloads). All off by default.
 ///
-/// Counting is over all Firefly API requests the emulator receives, starting
-/// at 1: `rate_limit_every(3)` answers 429 to requests 3, 6, 9, ...
+/// Counting is over all such requests the emulator receives, starting at
+/// 1: `rate_limit_every(3)` answers 429 to requests 3, 6, 9, ... The job
+/// faults count the jobs of both APIs.
 ///
 /// ```
 /// use std::time::Duration;

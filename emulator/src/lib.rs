@@ -1,5 +1,6 @@
-//! A local emulator of Adobe IMS and the Firefly API, for trying the SDK
-//! without an Adobe account and for testing code that uses it.
+//! A local emulator of Adobe IMS, the Firefly API and Photoshop API v2,
+//! for trying the SDK without an Adobe account and for testing code that
+//! uses it.
 //!
 //! It serves, on 127.0.0.1:
 //!
@@ -19,10 +20,19 @@
 //! - the Adobe I/O Management API's secret rotation (list, create, delete
 //!   client secrets; IMS accepts every secret not deleted);
 //! - `GET /storage/{file}`: the generated images, behind pre-signed-style
-//!   URLs that need no credentials and expire.
+//!   URLs that need no credentials and expire;
+//! - Photoshop API v2's six operations (`/v2/create-composite`, `/v2/edit`,
+//!   `/v2/execute-actions`, `/v2/generate-manifest`, `/v2/create-artboard`,
+//!   `/v1/auto-crop`), each answering 202 with a job, and
+//!   `GET /v2/status/{jobId}`. Like Adobe, a job reads its inputs from
+//!   their URLs and writes its outputs to the user's pre-signed URLs (or
+//!   keeps them in the emulator's storage, or embeds them in the status):
+//!   PNG, JPEG, TIFF, DNG, PSD, XMP and manifests, sized from the real
+//!   input. `https://` URLs are reached with the `https` feature (on by
+//!   default), `http://` ones on loopback only.
 //!
-//! Like Firefly it checks the bearer token (401), the `x-api-key` (403), and
-//! each generation request against its own operation in the vendored spec:
+//! Like Adobe it checks the bearer token (401), the `x-api-key` (403), and
+//! each request against its own operation in its API's spec:
 //! the body against the operation's JSON request schema, the
 //! `x-model-version` header against its parameter's enum (422 with
 //! `validation_errors` naming the field). An operation the spec does not

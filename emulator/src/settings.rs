@@ -100,7 +100,8 @@ impl EmulatorBuilder {
     /// The scopes the credential may ask for, comma-separated, like a
     /// Developer Console credential's (default: Firefly's and the I/O
     /// Management API's). A token request for another scope gets 400
-    /// `invalid_scope`. Firefly calls need a token with `firefly_api`.
+    /// `invalid_scope`. Firefly calls need a token with `firefly_api`,
+    /// Photoshop calls one with `read_organizations`.
     pub fn allowed_scopes(mut self, scopes: &str) -> Self {
         self.allowed_scopes = scope_list(scopes);
         self
