@@ -5,7 +5,7 @@
 //! so [`SecretsManager`] has its own token manager and transport; credentials
 //! go only to the management host.
 
-use std::{fmt, sync::Arc};
+use std::{fmt, sync::Arc, time::Duration};
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -56,6 +56,10 @@ pub struct SecretsManagerBuilder {
     ims_url: String,
     management_url: String,
     token_policy: TokenPolicy,
+    retry_policy: RetryPolicy,
+    request_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    http_client: Option<reqwest::Client>,
 }
 
 impl Default for SecretsManagerBuilder {
@@ -66,6 +70,10 @@ impl Default for SecretsManagerBuilder {
             ims_url: config::DEFAULT_IMS_URL.to_owned(),
             management_url: DEFAULT_MANAGEMENT_URL.to_owned(),
             token_policy: TokenPolicy::default(),
+            retry_policy: RetryPolicy::default(),
+            request_timeout: None,
+            connect_timeout: None,
+            http_client: None,
         }
     }
 }
@@ -77,6 +85,11 @@ impl fmt::Debug for SecretsManagerBuilder {
             .field("client_secret", &"[redacted]")
             .field("ims_url", &self.ims_url)
             .field("management_url", &self.management_url)
+            .field("token_policy", &self.token_policy)
+            .field("retry_policy", &self.retry_policy)
+            .field("request_timeout", &self.request_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("http_client", &self.http_client.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -112,6 +125,41 @@ impl SecretsManagerBuilder {
         self
     }
 
+    /// When failed Management API requests are retried (see
+    /// [`RetryPolicy`] for the defaults), as
+    /// [`FireflyBuilder::retry_policy`](crate::FireflyBuilder::retry_policy).
+    /// Creating a secret is retried only when the answer shows none was
+    /// created.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// Limit for one Management API request (default 60 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Limit for connecting to the Management API (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Your own HTTP client for the Management API (proxies, private
+    /// certificate authorities), with the same rules as
+    /// [`FireflyBuilder::http_client`](crate::FireflyBuilder::http_client):
+    /// IMS keeps the SDK's own client, credentials go only to the
+    /// management host, an answer that came through a redirect is refused
+    /// (build it with `redirect(reqwest::redirect::Policy::none())`), and
+    /// `request_timeout` and `connect_timeout` do not apply: set them on
+    /// your client.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// The manager; it asks IMS for a token with [`MANAGEMENT_SCOPES`].
     pub fn build(self) -> Result<SecretsManager, Error> {
         let base = config::base_url("Management API URL", &self.management_url)?;
@@ -122,17 +170,15 @@ impl SecretsManagerBuilder {
             .scopes(MANAGEMENT_SCOPES)
             .policy(self.token_policy)
             .build()?;
-        let http = crate::http::client_builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ConfigError::HttpClient {
-                reason: e.to_string(),
-            })?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => crate::http::api_client(self.connect_timeout, self.request_timeout)?,
+        };
         let transport = Transport::new(
             Arc::new(tokens),
             &self.client_id,
             &base,
-            RetryPolicy::default(),
+            self.retry_policy,
             None,
         )?;
         let raw = generated::Client::new_with_client(&config::trimmed(&base), http, transport);
