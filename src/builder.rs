@@ -262,15 +262,8 @@ impl FireflyBuilder {
             // answer that came from a redirect (see `Transport::execute`).
             Some(client) => (client.clone(), client),
             None => {
-                let http = crate::http::client_builder()
-                    // Credentials must not follow a redirect to another host.
-                    .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-                    .timeout(self.request_timeout.unwrap_or(Duration::from_secs(60)))
-                    .build()
-                    .map_err(|e| ConfigError::HttpClient {
-                        reason: e.to_string(),
-                    })?;
+                // Credentials must not follow a redirect to another host.
+                let http = crate::http::api_client(self.connect_timeout, self.request_timeout)?;
                 let storage_http = crate::http::client_builder()
                     // Only where a pre-signed URL may go: see
                     // `download::redirect_policy`.
