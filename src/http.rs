@@ -1,5 +1,6 @@
 //! The one place HTTP clients are made, so every client gets the same TLS
-//! backend (chosen by the crate's features) and `User-Agent`.
+//! backend (chosen by the crate's features) and `User-Agent`, and the one
+//! place the TLS crypto provider is chosen, for HTTP and Redis alike.
 
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A reqwest builder with the SDK's `User-Agent` and TLS backend.
 pub(crate) fn client_builder() -> reqwest::ClientBuilder {
-    install_crypto_provider();
+    crypto_provider_ready();
     reqwest::Client::builder().user_agent(crate::USER_AGENT)
 }
 
@@ -34,17 +35,54 @@ pub(crate) fn api_client(
         })
 }
 
-/// With `rustls-ring` alone, reqwest has rustls without a crypto provider:
-/// install ring's as the process default, unless the application already
-/// installed one.
-#[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
-fn install_crypto_provider() {
-    static INSTALLED: std::sync::Once = std::sync::Once::new();
-    INSTALLED.call_once(|| {
-        // An error means a provider is installed already, which is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
+/// Makes sure rustls has a process-wide crypto provider, and says whether it
+/// has one.
+///
+/// rustls picks a provider by itself only when exactly one of its providers
+/// is compiled in. With both of the SDK's rustls features (`--all-features`,
+/// or `rustls-ring` added without turning off the default features), both
+/// aws-lc-rs and ring are, and the Redis client's TLS setup, which asks
+/// rustls for the process default, would panic. So the SDK installs one
+/// before any TLS client is made: ring when `rustls-ring` is enabled (it was
+/// asked for by name), aws-lc-rs otherwise. A provider the application
+/// installed first is kept.
+#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+pub(crate) fn crypto_provider_ready() -> bool {
+    use rustls::crypto::CryptoProvider;
+    if CryptoProvider::get_default().is_none() {
+        // An error means another thread installed one in between, which
+        // serves as well.
+        let _ = preferred_provider().install_default();
+    }
+    CryptoProvider::get_default().is_some()
 }
 
-#[cfg(not(all(feature = "rustls-ring", not(feature = "rustls"))))]
-fn install_crypto_provider() {}
+/// Without rustls there is no provider to choose (native TLS, or no TLS).
+#[cfg(not(any(feature = "rustls", feature = "rustls-ring")))]
+pub(crate) fn crypto_provider_ready() -> bool {
+    true
+}
+
+#[cfg(feature = "rustls-ring")]
+fn preferred_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
+#[cfg(all(feature = "rustls", not(feature = "rustls-ring")))]
+fn preferred_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::aws_lc_rs::default_provider()
+}
+
+#[cfg(test)]
+mod tests {
+    /// With any rustls feature, making a client leaves a process default
+    /// behind, so the Redis client's `ClientConfig::builder()` finds one
+    /// (with both rustls features, rustls would not pick one by itself).
+    #[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+    #[test]
+    fn making_a_client_installs_a_tls_crypto_provider() {
+        drop(super::client_builder());
+        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+        assert!(super::crypto_provider_ready());
+    }
+}

@@ -87,6 +87,16 @@ pub enum FleetError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A `rediss://` URL, but no TLS crypto provider could be set up for
+    /// it (see the crate's TLS features).
+    #[error("the Redis URL {location} needs TLS, which is unavailable: {reason}")]
+    #[non_exhaustive]
+    TlsUnavailable {
+        /// The URL without its password.
+        location: String,
+        /// What is missing.
+        reason: String,
+    },
     /// The key prefix is empty or holds characters unsafe in a key.
     #[error("the Redis key prefix {prefix:?} is unusable: use letters, digits and -_.:")]
     #[non_exhaustive]
@@ -180,6 +190,15 @@ impl FleetBuilder {
                 prefix: self.key_prefix,
             });
         }
+        // The Redis client builds its rustls configuration from the
+        // process's default crypto provider, and panics when there is none
+        // to pick: make sure there is one first.
+        if uses_tls(url) && !crate::http::crypto_provider_ready() {
+            return Err(FleetError::TlsUnavailable {
+                location,
+                reason: "no rustls crypto provider is installed".to_owned(),
+            });
+        }
         let client = match &self.tls_ca_certificates {
             None => redis::Client::open(url),
             Some(pem) => client_trusting(url, pem),
@@ -203,6 +222,11 @@ impl FleetBuilder {
             }),
         })
     }
+}
+
+/// Whether `url` names a TLS connection (`rediss://`, `valkeys://`).
+fn uses_tls(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|parsed| matches!(parsed.scheme(), "rediss" | "valkeys"))
 }
 
 /// A client for `url` that trusts only the CA certificates in `pem`.
@@ -408,6 +432,31 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(!error.to_string().contains("SENTINEL"), "{error}");
+    }
+
+    /// With every TLS feature at once (`--all-features`: both rustls
+    /// providers compiled in), a `rediss://` fleet whose server is gone is an
+    /// outage like any other, not a panic while setting up TLS.
+    #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+    #[tokio::test]
+    async fn a_tls_url_never_panics() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let fleet = Fleet::builder(format!("rediss://127.0.0.1:{closed}"))
+            .timeout(Duration::from_millis(500))
+            .build()
+            .unwrap();
+        let answer = fleet
+            .run(|mut connection| async move {
+                redis::cmd("PING")
+                    .query_async::<String>(&mut connection)
+                    .await
+            })
+            .await;
+        assert!(answer.is_err(), "{answer:?}");
     }
 
     #[test]
