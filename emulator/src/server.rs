@@ -97,6 +97,8 @@ impl Emulator {
                 self.client_secret().to_owned(),
             ),
             ("FIREFLY_SERVICES_API_URL", self.url.clone()),
+            // Photoshop's routes are served on the same origin.
+            ("FIREFLY_SERVICES_PHOTOSHOP_URL", self.url.clone()),
             ("FIREFLY_SERVICES_IMS_URL", self.url.clone()),
         ]
     }
