@@ -4,7 +4,7 @@
 //!
 //! Every operation is asynchronous: it answers with a [`PhotoshopJob`],
 //! which [`Photoshop::wait_for_job`] polls until the job succeeds (its
-//! status, with the outputs, comes back) or fails ([`Error::JobFailed`] with
+//! status, with the outputs, comes back) or fails ([`Error::JobFailed`](crate::Error::JobFailed) with
 //! Adobe's `errorCode` and message). Requests are checked against the
 //! limits of Adobe's schemas before anything is sent. Inputs and outputs
 //! live in storage you provide: pre-signed URLs (GET for inputs, PUT for
@@ -42,7 +42,7 @@ pub mod types {
     pub use crate::generated::photoshop::types::*;
 }
 
-/// The Photoshop API v2, on a [`Firefly`] client's credential.
+/// The Photoshop API v2, on a [`Firefly`](crate::Firefly) client's credential.
 ///
 /// Cheap to clone; clones share the connection pool and the token.
 #[derive(Clone)]
