@@ -4,10 +4,11 @@
 
 use std::fmt;
 
+use percent_encoding::percent_decode_str;
 use url::Url;
 
 use crate::{
-    Error,
+    Error, ValidationError,
     decode::outcome,
     generated::firefly as generated,
     transport::{ClientStats, Transport},
@@ -52,14 +53,22 @@ pub struct Firefly {
 
 impl Firefly {
     /// The current state of a job, read from the `statusUrl` Firefly gave.
+    ///
+    /// A job id that [`Firefly::check_job_id`] refuses is an
+    /// [`Error::Validation`]; nothing is sent.
     pub async fn job_status(&self, job: &JobAccepted) -> Result<JobStatusResponse, Error> {
+        Self::check_job_id(&job.job_id)?;
         let client = self.client_for(&job.status_url, "/v3/status/");
         let call = client.job_result_v3().job_id(job.job_id.as_str());
         outcome("jobResultV3", call.send().await).await
     }
 
     /// Asks Firefly to cancel a job, at the `cancelUrl` Firefly gave.
+    ///
+    /// A job id that [`Firefly::check_job_id`] refuses is an
+    /// [`Error::Validation`]; nothing is sent.
     pub async fn cancel_job(&self, job: &JobAccepted) -> Result<(), Error> {
+        Self::check_job_id(&job.job_id)?;
         let client = self.client_for(&job.cancel_url, "/v3/cancel/");
         let call = client.cancel_job_v4().job_id(job.job_id.as_str());
         match call.send().await {
@@ -87,26 +96,75 @@ impl Firefly {
     /// A handle for a job known by its id (from an earlier run, a log, a
     /// journal), to read its status, wait for it or cancel it.
     ///
+    /// The id is refused, with [`Error::Validation`], when
+    /// [`Firefly::check_job_id`] refuses it.
+    ///
     /// ```no_run
     /// # async fn demo(firefly: adobe_firefly::Firefly) -> Result<(), adobe_firefly::Error> {
-    /// let job = firefly.job("urn:ff:jobs:...");
+    /// let job = firefly.job("urn:ff:jobs:...")?;
     /// let status = firefly.job_status(&job).await?;
     /// # Ok(()) }
     /// ```
-    pub fn job(&self, job_id: impl Into<String>) -> JobAccepted {
+    pub fn job(&self, job_id: impl Into<String>) -> Result<JobAccepted, Error> {
         let job_id = job_id.into();
+        Self::check_job_id(&job_id)?;
         let url = |action: &str| {
             let mut url = self.api_url.clone();
             if let Ok(mut segments) = url.path_segments_mut() {
-                // Pushed as one segment: a `/` or `?` in the id is escaped.
+                // Pushed as one segment: `/`, `?`, `#` and `%` in the id
+                // are escaped.
                 segments.pop_if_empty().extend(["v3", action, &job_id]);
             }
             url.to_string()
         };
-        JobAccepted {
+        Ok(JobAccepted {
             status_url: url("status"),
             cancel_url: url("cancel"),
             job_id,
+        })
+    }
+
+    /// Whether `job_id` can be sent as a job id: it goes into request paths
+    /// (`/v3/status/{jobId}`) as one segment, percent-encoded, and must stay
+    /// one there. Refused: an empty id, `.` and `..`, an id holding `/` or
+    /// `\`, spaces or control characters, and any id that percent-decoding
+    /// (once or more, as a proxy or server might) turns into one of those,
+    /// such as `%2e%2e`. Firefly's ids (`urn:ff:jobs:...`) pass.
+    ///
+    /// ```
+    /// use adobe_firefly::Firefly;
+    ///
+    /// assert!(Firefly::check_job_id("urn:ff:jobs:abc").is_ok());
+    /// assert!(Firefly::check_job_id("%2e%2e").is_err());
+    /// ```
+    pub fn check_job_id(job_id: &str) -> Result<(), Error> {
+        let refused = |problem: &str| Err(ValidationError::new("jobId", problem).into());
+        if job_id.trim().is_empty() {
+            return refused("is empty");
+        }
+        let mut text = std::borrow::Cow::Borrowed(job_id);
+        // Each round that changes the text shortens it, so this ends.
+        loop {
+            if matches!(&*text, "." | "..") {
+                return refused(
+                    "is `.` or `..` (or percent-encodes one), which a URL reads as a step \
+                     between folders, not as a name",
+                );
+            }
+            if text.contains(['/', '\\']) {
+                return refused(
+                    "contains `/` or `\\` (or percent-encodes one), which would split the \
+                     request path",
+                );
+            }
+            if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return refused("contains spaces or control characters");
+            }
+            let decoded = percent_decode_str(&text).decode_utf8_lossy().into_owned();
+            if decoded == *text {
+                return Ok(());
+            }
+            text = std::borrow::Cow::Owned(decoded);
         }
     }
 

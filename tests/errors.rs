@@ -138,7 +138,10 @@ async fn an_ims_outage_is_retryable_and_not_a_credentials_problem() {
         )
         .build()
         .unwrap();
-    let error = firefly.job_status(&firefly.job(JOB)).await.unwrap_err();
+    let error = firefly
+        .job_status(&firefly.job(JOB).unwrap())
+        .await
+        .unwrap_err();
     assert!(
         matches!(&error, Error::Auth(AuthError::Transient { .. })),
         "{error:?}"
@@ -228,7 +231,7 @@ async fn a_submission_cut_off_mid_answer_is_not_called_safe_to_retry() {
         "{submit}"
     );
     let read = firefly
-        .job_status(&firefly.job("urn:ff:jobs:any"))
+        .job_status(&firefly.job("urn:ff:jobs:any").unwrap())
         .await
         .unwrap_err();
     assert!(matches!(&read, Error::Transport { .. }), "{read:?}");
@@ -301,7 +304,7 @@ async fn a_job_handle_from_an_id_reads_status_and_cancels() {
         .await
         .unwrap();
     // Another process knows only the id.
-    let again = firefly.job(submitted.job_id.clone());
+    let again = firefly.job(submitted.job_id.clone()).unwrap();
     assert_eq!(again.status_url, submitted.status_url);
     let status = firefly.job_status(&again).await.unwrap();
     assert_eq!(status.job_id.as_deref(), Some(submitted.job_id.as_str()));

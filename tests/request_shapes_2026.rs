@@ -123,7 +123,7 @@ async fn image5_generate_is_a_job_like_any_other() {
     )
     .await;
     let firefly = client(&server);
-    let job = firefly.job(JOB_ID);
+    let job = firefly.job(JOB_ID).unwrap();
     let result = firefly
         .wait_for_job(&job, &WaitOptions::default())
         .await
@@ -175,7 +175,10 @@ async fn upscale_sends_its_model_seeds_and_factor() {
     })
     .await;
     let firefly = client(&server);
-    let status = firefly.job_status(&firefly.job(JOB_ID)).await.unwrap();
+    let status = firefly
+        .job_status(&firefly.job(JOB_ID).unwrap())
+        .await
+        .unwrap();
     assert_eq!(status.status, Some(JobStatus::Running));
 }
 

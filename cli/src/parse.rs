@@ -7,7 +7,7 @@ use std::{path::PathBuf, time::Duration};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use adobe_firefly::{
-    RateLimit, catalog,
+    Firefly, RateLimit, catalog,
     types::{ContentClass, ImageModelVersion, PublishedStateFilter, Size},
 };
 
@@ -66,7 +66,10 @@ fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
-/// A job id, as a generation printed it: not empty, no spaces.
+/// A job id, as a generation printed it: not empty, no spaces, and one
+/// path segment however often it is percent-decoded (not `.`, `..` or
+/// `%2e%2e`, no `/` or `\\`); the SDK's own rule, so nothing is sent for
+/// an id it would refuse.
 pub fn job_id(value: &str) -> Result<String, String> {
     if value.trim().is_empty() {
         return Err(
@@ -75,9 +78,14 @@ pub fn job_id(value: &str) -> Result<String, String> {
                 .into(),
         );
     }
-    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if let Err(error) = Firefly::check_job_id(value) {
+        let problem = match &error {
+            adobe_firefly::Error::Validation(invalid) => invalid.problem().to_owned(),
+            other => other.to_string(),
+        };
         return Err(format!(
-            "`{}` is not a job id: it has spaces or control characters",
+            "`{}` is not a job id: it {problem}; give the `job_id` a generation reported \
+             (urn:ff:jobs:...)",
             value.escape_debug()
         ));
     }
@@ -211,6 +219,24 @@ mod tests {
         for value in ["", "  ", "urn:ff jobs", "a\nb"] {
             assert!(job_id(value).is_err(), "{value:?}");
         }
+    }
+
+    #[test]
+    fn a_job_id_that_would_not_stay_one_path_segment_is_refused() {
+        for value in [
+            ".",
+            "..",
+            "%2e%2e",
+            "%2E.",
+            "%252e%252e",
+            "a/b",
+            "a%2Fb",
+            "a\\b",
+        ] {
+            let problem = job_id(value).unwrap_err();
+            assert!(problem.contains("is not a job id"), "{value:?}: {problem}");
+        }
+        assert_eq!(job_id("urn:ff:jobs:a.b"), Ok("urn:ff:jobs:a.b".into()));
     }
 
     #[test]

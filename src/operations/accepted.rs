@@ -27,10 +27,10 @@ impl Firefly {
             unreadable(
                 operation,
                 "its `result` link does not end in `status/` and a job id (one path \
-                 segment without spaces or control characters)",
+                 segment without spaces or control characters, not `.` or `..`)",
             )
         })?;
-        let made = self.job(job_id);
+        let made = self.job(job_id)?;
         Ok(JobAccepted {
             status_url: result.to_string(),
             cancel_url: cancel
@@ -51,7 +51,13 @@ impl Firefly {
             .job_id
             .filter(|id| !id.trim().is_empty())
             .ok_or_else(|| unreadable(operation, "it has no `jobId`"))?;
-        let made = self.job(job_id);
+        let made = self.job(job_id).map_err(|_| {
+            unreadable(
+                operation,
+                "its `jobId` cannot be sent back as one path segment (it is `.` or `..`, or \
+                 holds `/`, `\\`, spaces or control characters)",
+            )
+        })?;
         Ok(JobAccepted {
             status_url: answer.status_url.unwrap_or(made.status_url),
             cancel_url: answer.cancel_url.unwrap_or(made.cancel_url),
@@ -61,7 +67,7 @@ impl Firefly {
 }
 
 /// The job id in a status link (`.../status/{jobId}`, the last non-empty
-/// segment, percent-decoded), without whitespace or control characters: it
+/// segment, percent-decoded), when [`Firefly::check_job_id`] takes it: it
 /// is printed, and sent back as one path segment.
 fn last_segment(url: &Url) -> Option<String> {
     let mut segments = url.path_segments()?.filter(|s| !s.is_empty()).rev();
@@ -70,9 +76,8 @@ fn last_segment(url: &Url) -> Option<String> {
         return None;
     }
     let decoded = percent_decode_str(segment).decode_utf8().ok()?;
-    let usable = !matches!(&*decoded, "." | "..")
-        && !decoded.chars().any(|c| c.is_whitespace() || c.is_control());
-    usable.then(|| decoded.into_owned())
+    Firefly::check_job_id(&decoded).ok()?;
+    Some(decoded.into_owned())
 }
 
 fn unreadable(operation: &'static str, why: &str) -> Error {
@@ -99,7 +104,9 @@ mod tests {
                 "https://firefly-api.adobe.io/v3/status/urn:ff:jobs:x:1/",
                 Some("urn:ff:jobs:x:1"),
             ),
-            ("https://h/v3/status/a%2Fb", Some("a/b")),
+            ("https://h/v3/status/a%2Fb", None),
+            ("https://h/v3/status/a%5Cb", None),
+            ("https://h/v3/status/%252e%252e", None),
             ("https://h/v3/status/a%20b", None),
             ("https://h/v3/status/%1B%5B2J", None),
             ("https://h/v3/status/%2e%2e", None),

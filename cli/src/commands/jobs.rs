@@ -10,8 +10,9 @@ use crate::{error::CliError, output::Output};
 
 pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
     let firefly = client()?;
+    let job = firefly.job(job_id).map_err(|error| about(job_id, error))?;
     let status = firefly
-        .job_status(&firefly.job(job_id))
+        .job_status(&job)
         .await
         .map_err(|error| about(job_id, error))?;
     let progress = status
@@ -30,8 +31,9 @@ pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
 
 pub async fn cancel(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
     let firefly = client()?;
+    let job = firefly.job(job_id).map_err(|error| about(job_id, error))?;
     firefly
-        .cancel_job(&firefly.job(job_id))
+        .cancel_job(&job)
         .await
         .map_err(|error| about(job_id, error))?;
     out.done(

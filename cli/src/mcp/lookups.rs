@@ -67,7 +67,11 @@ pub(super) async fn job_status(call: &Call<'_>, arguments: Value) -> CallToolRes
         return results::invalid(problem);
     }
     let firefly = call.firefly;
-    match firefly.job_status(&firefly.job(&args.job_id)).await {
+    let job = match firefly.job(&args.job_id) {
+        Ok(job) => job,
+        Err(error) => return results::invalid(error.to_string()),
+    };
+    match firefly.job_status(&job).await {
         Ok(status) => results::success(
             format!("job {}: {}", args.job_id, output::describe(&status)),
             serde_json::to_value(&status).unwrap_or_default(),
@@ -85,7 +89,11 @@ pub(super) async fn cancel_job(call: &Call<'_>, arguments: Value) -> CallToolRes
         return results::invalid(problem);
     }
     let firefly = call.firefly;
-    match firefly.cancel_job(&firefly.job(&args.job_id)).await {
+    let job = match firefly.job(&args.job_id) {
+        Ok(job) => job,
+        Err(error) => return results::invalid(error.to_string()),
+    };
+    match firefly.cancel_job(&job).await {
         Ok(()) => results::success(
             format!("cancellation of job {} requested", args.job_id),
             json!({"job_id": args.job_id, "canceled": true}),

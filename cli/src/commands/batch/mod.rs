@@ -203,7 +203,9 @@ async fn one(
         Some(State::Submitted { job_id, files }) => {
             line.set_message("resuming");
             kept = files.clone();
-            firefly.job(job_id.as_str())
+            // An id the journal holds is refused like any other that
+            // would not stay one path segment.
+            firefly.job(job_id.as_str())?
         }
         state => {
             if state == Some(&State::Submitting) {
