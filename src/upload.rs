@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+mod file;
+
 use bytes::Bytes;
 use futures::{Stream, StreamExt, TryStreamExt};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
@@ -89,13 +91,25 @@ impl Firefly {
 
     /// Uploads an image file; its format is detected from its first bytes
     /// and its size checked before anything is sent.
+    ///
+    /// Only a regular file is read, and at most [`MAX_UPLOAD_BYTES`] plus
+    /// one byte of it. The file is opened once, non-blocking, and checked
+    /// on the open handle: a directory, FIFO, socket or device is refused
+    /// without reading (a FIFO never blocks), as is a file whose reported
+    /// size differs from what can be read (the made-up files of `/proc` and
+    /// `/sys`, or a file changing while it is read). Those refusals are
+    /// [`Error::Io`] naming the path; a file too large, empty or in no
+    /// format Firefly takes is [`Error::Validation`] naming it. No error
+    /// repeats the file's bytes.
     pub async fn upload_image_file(&self, path: impl AsRef<Path>) -> Result<UploadedImage, Error> {
-        let path = path.as_ref();
-        let io = |e| Error::read_failed(Some(path), e);
-        let size = tokio::fs::metadata(path).await.map_err(io)?.len();
-        check_size(size)?;
-        let image = tokio::fs::read(path).await.map_err(io)?;
-        self.upload_image(image).await
+        let path = path.as_ref().to_owned();
+        let reading = path.clone();
+        let (image, format) = tokio::task::spawn_blocking(move || file::read(&reading))
+            .await
+            .map_err(|e| Error::read_failed(Some(path.as_path()), std::io::Error::other(e)))??;
+        let length = image.len() as u64;
+        self.send_upload(format, length, reqwest::Body::from(image))
+            .await
     }
 
     /// Uploads an image from a stream of `length` bytes in `format`. The
@@ -161,30 +175,31 @@ impl Firefly {
     }
 }
 
+/// What a refused image is told. Only the formats expected: the bytes it
+/// starts with are never repeated, since an error travels to logs and to
+/// agents, and the first bytes of a secret file are part of the secret.
+const NOT_AN_IMAGE: &str = "is not a JPEG, PNG, WebP, JPEG XL or TIFF image";
+
 fn detect(image: &[u8]) -> Result<ImageFormat, Error> {
-    ImageFormat::detect(image).ok_or_else(|| {
-        let start: Vec<String> = image.iter().take(4).map(|b| format!("{b:02x}")).collect();
-        ValidationError::new(
-            "image",
-            format!(
-                "is not a JPEG, PNG, WebP, JPEG XL or TIFF image (it starts with `{}`)",
-                start.join(" ")
-            ),
-        )
-        .into()
-    })
+    ImageFormat::detect(image).ok_or_else(|| ValidationError::new("image", NOT_AN_IMAGE).into())
 }
 
 fn check_size(size: u64) -> Result<(), Error> {
     match size {
         0 => Err(ValidationError::new("image", "is empty").into()),
-        n if n > MAX_UPLOAD_BYTES => Err(ValidationError::new(
-            "image",
-            format!("is {n} bytes; Firefly accepts at most {MAX_UPLOAD_BYTES} (15 MiB)"),
-        )
-        .into()),
+        n if n > MAX_UPLOAD_BYTES => Err(ValidationError::new("image", too_large(Some(n))).into()),
         _ => Ok(()),
     }
+}
+
+/// Too large to upload: `size` bytes, or more than the limit when only
+/// that is known.
+fn too_large(size: Option<u64>) -> String {
+    let size = size.map_or_else(
+        || format!("more than {MAX_UPLOAD_BYTES}"),
+        |n| n.to_string(),
+    );
+    format!("is {size} bytes; Firefly accepts at most {MAX_UPLOAD_BYTES} (15 MiB)")
 }
 
 #[cfg(test)]
