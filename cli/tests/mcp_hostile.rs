@@ -41,7 +41,7 @@ async fn hostile_arguments_are_tool_errors_that_say_what_to_change() {
         (
             "expand_image",
             json!({"image": not_an_image, "size": size}),
-            "not a JPEG, PNG or WEBP",
+            "not a JPEG, PNG, WebP, JPEG XL or TIFF image",
         ),
         (
             "expand_image",
