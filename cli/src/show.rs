@@ -2,11 +2,16 @@
 //! kitty, iTerm2 or sixel graphics protocol where the terminal has it and
 //! Unicode half-blocks otherwise. Only when stdout is a terminal.
 //!
+//! Images are decoded within the bounds of [`decode`]: a file claiming a
+//! huge size is named on stderr, not decoded.
+//!
 //! viuer finds out whether a terminal speaks kitty or sixel by asking it and
 //! reading the answer, with no time limit. So the question is asked only of
 //! terminals that say (in their environment) that they are of a kind that
 //! answers; every other terminal gets the iTerm2 protocol if its environment
 //! names it (no question needed) or half-blocks.
+
+pub mod decode;
 
 use std::{io::IsTerminal, path::Path};
 
@@ -23,8 +28,7 @@ pub fn available(json: bool) -> bool {
 pub fn images<'a>(paths: impl IntoIterator<Item = &'a Path>) {
     let config = config();
     for path in paths {
-        let shown = image::open(path)
-            .map_err(|e| e.to_string())
+        let shown = decode::open(path)
             .and_then(|image| viuer::print(&image, &config).map_err(|e| e.to_string()));
         if let Err(error) = shown {
             eprintln!("warning: cannot show {}: {error}", path.display());

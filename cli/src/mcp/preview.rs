@@ -1,20 +1,20 @@
 //! Image previews for MCP image content: small enough for a model's
-//! context, decoded and re-encoded from the saved file.
+//! context, decoded and re-encoded from the saved file. Decoding stays
+//! within `show::decode`'s bounds, so a file claiming a huge size gets a
+//! reason, not a preview, and costs no memory.
 
 use std::path::Path;
 
 use base64::Engine;
-use image::{ImageReader, codecs::jpeg::JpegEncoder};
+use image::codecs::jpeg::JpegEncoder;
+
+use crate::show::decode;
 
 /// The longest side of a preview, in pixels.
 pub const PREVIEW_MAX_SIDE: u32 = 512;
 
 /// JPEG quality of a preview: small, and good enough to judge an image.
 const PREVIEW_JPEG_QUALITY: u8 = 82;
-
-/// Files larger than this are not decoded for a preview (Firefly's images
-/// are far smaller; this only bounds memory on a surprising file).
-const MAX_PREVIEW_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A preview: base64 data and its MIME type.
 #[derive(Debug)]
@@ -33,17 +33,7 @@ pub async fn preview(path: &Path) -> Result<Preview, String> {
 }
 
 fn make(path: &Path) -> Result<Preview, String> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-        .len();
-    if size > MAX_PREVIEW_SOURCE_BYTES {
-        return Err(format!("{} is too large to preview", path.display()));
-    }
-    let image = ImageReader::open(path)
-        .and_then(|reader| reader.with_guessed_format())
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-        .decode()
-        .map_err(|e| format!("cannot decode {}: {e}", path.display()))?;
+    let image = decode::open(path).map_err(|reason| format!("{}: {reason}", path.display()))?;
     let small = if image.width().max(image.height()) > PREVIEW_MAX_SIDE {
         image.thumbnail(PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE)
     } else {
