@@ -5,6 +5,11 @@ use std::net::IpAddr;
 
 use url::Url;
 
+// Settings are echoed in errors, and an error ends up on a terminal: a
+// value with escape sequences in it (a pasted URL, an environment variable
+// someone else set) is shown inert, as server text is.
+use crate::error::printable::Printable;
+
 /// The Firefly API, production.
 pub const DEFAULT_API_URL: &str = "https://firefly-api.adobe.io";
 /// Photoshop API v2, production.
@@ -43,6 +48,9 @@ pub mod env {
 }
 
 /// A setting is missing or unusable. Raised before any request is sent.
+///
+/// Its message shows the values it quotes with their control characters
+/// escaped (`\u{1b}`), so no escape sequence reaches a terminal.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -67,7 +75,7 @@ pub enum ConfigError {
     },
 
     /// A setting was given but cannot be used as it is.
-    #[error("{setting} is not usable: {reason}")]
+    #[error("{setting} is not usable: {}", Printable(reason))]
     #[non_exhaustive]
     InvalidSetting {
         /// The setting.
@@ -77,7 +85,11 @@ pub enum ConfigError {
     },
 
     /// A URL setting does not parse or has no host.
-    #[error("{setting} is not a usable base URL ({value}): {reason}")]
+    #[error(
+        "{setting} is not a usable base URL ({}): {}",
+        Printable(value),
+        Printable(reason)
+    )]
     #[non_exhaustive]
     InvalidUrl {
         /// The setting.
@@ -90,8 +102,9 @@ pub enum ConfigError {
 
     /// A URL uses `http://` for a host that is not loopback.
     #[error(
-        "{setting} is {value}: plain http is allowed only for loopback hosts (127.0.0.1, ::1, \
-         localhost), because credentials travel with every request; use https://"
+        "{setting} is {}: plain http is allowed only for loopback hosts (127.0.0.1, ::1, \
+         localhost), because credentials travel with every request; use https://",
+        Printable(value)
     )]
     #[non_exhaustive]
     InsecureUrl {
@@ -103,8 +116,9 @@ pub enum ConfigError {
 
     /// A URL Firefly returned points at a host credentials must not go to.
     #[error(
-        "refusing to send credentials to {host}: it is neither the configured API host nor an \
-         Adobe host"
+        "refusing to send credentials to {}: it is neither the configured API host nor an \
+         Adobe host",
+        Printable(host)
     )]
     #[non_exhaustive]
     UntrustedHost {
@@ -113,7 +127,7 @@ pub enum ConfigError {
     },
 
     /// The HTTP client could not be created (for example, no TLS roots).
-    #[error("cannot create the HTTP client: {reason}")]
+    #[error("cannot create the HTTP client: {}", Printable(reason))]
     #[non_exhaustive]
     HttpClient {
         /// Why.
@@ -265,6 +279,22 @@ mod tests {
             check_client_id("café"),
             Err(ConfigError::InvalidSetting { .. })
         ));
+    }
+
+    #[test]
+    fn a_url_setting_is_echoed_inert() {
+        for value in [
+            "https://ims\u{1b}]0;pwned\u{7}.example",
+            "http://example.com/\u{1b}[2J",
+            "\u{1b}[31mnot a url",
+        ] {
+            let shown = base_url("IMS URL", value).unwrap_err().to_string();
+            assert!(
+                !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+                "{shown:?}"
+            );
+            assert!(shown.contains("IMS URL"), "{shown}");
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 mod details;
-mod printable;
+// Reached directly by `config`, which this module depends on.
+pub(crate) mod printable;
 
 pub use details::{ApiError, ValidationError};
 pub(crate) use printable::{Printable, printable, unsafe_to_print};

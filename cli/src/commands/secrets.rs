@@ -10,6 +10,7 @@ use crate::{
     args::SecretsAction,
     error::CliError,
     output::{self, Output},
+    terminal::terminal_safe,
 };
 
 pub async fn run(action: SecretsAction, out: &Output) -> Result<ExitCode, CliError> {
@@ -17,12 +18,14 @@ pub async fn run(action: SecretsAction, out: &Output) -> Result<ExitCode, CliErr
     match action {
         SecretsAction::List(target) => {
             let secrets = manager.list(&target.org, &target.credential).await?;
+            // What the Management API answered is server text: shown inert.
+            // The JSON document escapes it on its own.
             let rows: Vec<Vec<String>> = secrets
                 .iter()
                 .map(|s| {
                     vec![
-                        s.uuid.clone(),
-                        s.created.as_ref().map(value_text).unwrap_or_default(),
+                        terminal_safe(&s.uuid),
+                        terminal_safe(&s.created.as_ref().map(value_text).unwrap_or_default()),
                     ]
                 })
                 .collect();
@@ -41,7 +44,11 @@ pub async fn run(action: SecretsAction, out: &Output) -> Result<ExitCode, CliErr
                 eprintln!("store this secret now: it is shown only once");
             }
             out.done(
-                format!("uuid {}\nsecret {}", fresh.uuid(), fresh.expose_secret()),
+                format!(
+                    "uuid {}\nsecret {}",
+                    terminal_safe(fresh.uuid()),
+                    terminal_safe(fresh.expose_secret())
+                ),
                 json!({"uuid": fresh.uuid(), "client_secret": fresh.expose_secret()}),
             );
         }
@@ -49,7 +56,10 @@ pub async fn run(action: SecretsAction, out: &Output) -> Result<ExitCode, CliErr
             manager
                 .delete(&target.org, &target.credential, &uuid)
                 .await?;
-            out.done(format!("deleted {uuid}"), json!({"deleted": uuid}));
+            out.done(
+                format!("deleted {}", terminal_safe(&uuid)),
+                json!({"deleted": uuid}),
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
