@@ -198,6 +198,8 @@ async fn a_storage_host_that_never_answers_times_out_after_the_idle_limit() {
     assert!(started.elapsed() < Duration::from_secs(6));
 }
 
+/// With the minimum-rate rule off (`tests/slow_downloads.rs` has it on),
+/// the total limit still ends a trickle.
 #[tokio::test(start_paused = true)]
 async fn a_download_trickling_a_byte_every_ten_seconds_ends_at_the_total_limit() {
     let storage = FakeServer::start(|_, _| {
@@ -211,7 +213,11 @@ async fn a_download_trickling_a_byte_every_ten_seconds_ends_at_the_total_limit()
     let url = format!("{}/output/image.png", storage.url);
     let total = Duration::from_secs(120);
     let firefly = builder(&storage.url)
-        .download_timeouts(DownloadTimeouts::default().total(total))
+        .download_timeouts(
+            DownloadTimeouts::default()
+                .total(total)
+                .min_speed(0, Duration::ZERO),
+        )
         .build()
         .unwrap();
     let started = tokio::time::Instant::now();

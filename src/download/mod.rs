@@ -4,10 +4,13 @@
 //!
 //! A storage host is not trusted to behave: its redirects are followed only
 //! on the rules of [`redirect_policy`], every wait for it is bounded by
-//! [`DownloadTimeouts`], its error bodies are read up to 64 KiB, and a file
-//! is accepted only when it arrived whole (`check.rs`).
+//! [`DownloadTimeouts`], so is its rate (`throughput.rs`), its error bodies
+//! are read up to 64 KiB, and a file is accepted only when it arrived whole
+//! (`check.rs`). A file download that failed in a way that may pass is
+//! tried again, a bounded number of times.
 
 mod check;
+mod throughput;
 pub(crate) mod timeouts;
 
 use std::{
@@ -15,7 +18,11 @@ use std::{
     time::Duration,
 };
 
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use throughput::MinSpeed;
+use tokio::{
+    io::{AsyncSeekExt, AsyncWrite, AsyncWriteExt},
+    time::Instant,
+};
 use url::Url;
 
 use crate::{
@@ -39,25 +46,36 @@ impl Firefly {
     /// breaking these rules is [`Error::RedirectRefused`], before anything
     /// is sent to its target.
     ///
-    /// The waits are bounded by the client's [`DownloadTimeouts`]. A file
-    /// shorter than its `Content-Length`, or (without one) a PNG, JPEG or
-    /// MP4 whose structure shows it was cut short, is
-    /// [`Error::TruncatedDownload`]. On any error, `writer` may already hold
-    /// part of the file; [`Firefly::download_to_file`] never leaves one.
+    /// The waits and the slowest rate accepted are the client's
+    /// [`DownloadTimeouts`](crate::DownloadTimeouts). A file shorter than
+    /// its `Content-Length`, or (without one) a PNG, JPEG or MP4 whose
+    /// structure shows it was cut short, is [`Error::TruncatedDownload`].
+    /// One attempt is made: on any error, `writer` may already hold part of
+    /// the file. [`Firefly::download_to_file`] tries again and never leaves
+    /// one.
     pub async fn download_to_writer<W>(&self, url: &str, writer: &mut W) -> Result<u64, Error>
     where
         W: AsyncWrite + Unpin + ?Sized,
     {
         let url = storage_url(url)?;
-        let total = self.download_timeouts.total;
+        let deadline = Instant::now() + self.download_timeouts.total;
+        self.attempt(&url, writer, deadline).await
+    }
+
+    /// One download of `url` into `writer`, ending by `deadline`.
+    async fn attempt<W>(&self, url: &Url, writer: &mut W, deadline: Instant) -> Result<u64, Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
         let mut received = 0;
-        let download = self.stream_into(url, writer, &mut received);
-        match tokio::time::timeout(total, download).await {
+        let download = self.stream_into(url.clone(), writer, &mut received);
+        match tokio::time::timeout_at(deadline, download).await {
             Ok(result) => result.map(|()| received),
             Err(_) => Err(Error::DownloadTimeout {
                 stalled: false,
-                limit: total,
+                limit: self.download_timeouts.total,
                 received,
+                attempts: 1,
             }),
         }
     }
@@ -73,11 +91,19 @@ impl Firefly {
     where
         W: AsyncWrite + Unpin + ?Sized,
     {
-        let idle = self.download_timeouts.idle;
+        let timeouts = &self.download_timeouts;
+        let idle = timeouts.idle;
         let stalled = |received| Error::DownloadTimeout {
             stalled: true,
             limit: idle,
             received,
+            attempts: 1,
+        };
+        let too_slow = |received| Error::DownloadTooSlow {
+            min_speed: timeouts.min_speed,
+            window: timeouts.min_speed_time,
+            received,
+            attempts: 1,
         };
         let mut response = tokio::time::timeout(idle, self.storage_http.get(url.clone()).send())
             .await
@@ -98,22 +124,39 @@ impl Firefly {
         }
         let expected = response.content_length();
         let mut completeness = check::Completeness::default();
+        let mut min_speed = MinSpeed::starting_now(timeouts.min_speed, timeouts.min_speed_time);
         loop {
-            let chunk = match tokio::time::timeout(idle, response.chunk()).await {
-                Err(_) => return Err(stalled(*received)),
-                Ok(Ok(Some(chunk))) => chunk,
-                Ok(Ok(None)) => break,
+            let quiet_until = Instant::now() + idle;
+            // Waits for the next piece until the idle limit, stopping at
+            // the end of each stretch of the rate rule to judge it: a host
+            // dripping bytes just inside the idle limit is caught there.
+            let next = loop {
+                let until = min_speed
+                    .stretch_end()
+                    .map_or(quiet_until, |end| end.min(quiet_until));
+                match tokio::time::timeout_at(until, response.chunk()).await {
+                    Ok(next) => break next,
+                    Err(_) if Instant::now() >= quiet_until => return Err(stalled(*received)),
+                    Err(_) => min_speed
+                        .check(Instant::now(), *received)
+                        .map_err(|_| too_slow(*received))?,
+                }
+            };
+            let chunk = match next {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
                 // A body that stops mid-way (shorter than its
                 // Content-Length, or its chunked encoding cut) is a
                 // truncation; a timeout of the caller's client stays one.
-                Ok(Err(error)) if !error.is_timeout() && (error.is_body() || error.is_decode()) => {
+                Err(error) if !error.is_timeout() && (error.is_body() || error.is_decode()) => {
                     return Err(Error::TruncatedDownload {
                         expected,
                         received: *received,
                         reason: None,
+                        attempts: 1,
                     });
                 }
-                Ok(Err(error)) => return Err(transport_error(OPERATION, error, false)),
+                Err(error) => return Err(transport_error(OPERATION, error, false)),
             };
             completeness.feed(&chunk);
             writer
@@ -121,6 +164,9 @@ impl Firefly {
                 .await
                 .map_err(|e| Error::write_failed(None, e))?;
             *received += chunk.len() as u64;
+            min_speed
+                .check(Instant::now(), *received)
+                .map_err(|_| too_slow(*received))?;
         }
         // The HTTP client enforces Content-Length; checked again here so a
         // client that does not cannot save a short file.
@@ -129,6 +175,7 @@ impl Firefly {
                 expected,
                 received: *received,
                 reason: None,
+                attempts: 1,
             });
         }
         if let Err(reason) = completeness.finish() {
@@ -136,6 +183,7 @@ impl Firefly {
                 expected,
                 received: *received,
                 reason: Some(reason),
+                attempts: 1,
             });
         }
         writer
@@ -149,6 +197,13 @@ impl Firefly {
     /// temporary file beside it (`<path>.partial`), renamed into place only
     /// after the checks of [`Firefly::download_to_writer`] passed, and
     /// removed on any error.
+    ///
+    /// A download that failed in a way that may pass ([`Error::is_retryable`]:
+    /// it stalled, crawled under the minimum rate, arrived cut short, or the
+    /// storage host answered 5xx) is tried again from the start, up to
+    /// [`retries`](crate::DownloadTimeouts::retries) times within
+    /// [`total`](crate::DownloadTimeouts::total); the error then says how many attempts
+    /// were made.
     pub async fn download_to_file(&self, url: &str, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
         let mut partial = path.as_os_str().to_owned();
@@ -157,7 +212,7 @@ impl Firefly {
         let mut file = tokio::fs::File::create(&partial)
             .await
             .map_err(|e| Error::write_failed(Some(&partial), e))?;
-        let result = self.download_to_writer(url, &mut file).await;
+        let result = self.download_with_retries(url, &mut file, &partial).await;
         drop(file);
         match result {
             Ok(size) => {
@@ -172,6 +227,59 @@ impl Firefly {
             }
         }
     }
+
+    /// Downloads into `file` (at `path`), starting over after a failure
+    /// that may pass, as [`Firefly::download_to_file`] says.
+    async fn download_with_retries(
+        &self,
+        url: &str,
+        file: &mut tokio::fs::File,
+        path: &Path,
+    ) -> Result<u64, Error> {
+        let url = storage_url(url)?;
+        let timeouts = &self.download_timeouts;
+        let deadline = Instant::now() + timeouts.total;
+        let mut attempts = 1;
+        loop {
+            let error = match self.attempt(&url, file, deadline).await {
+                Ok(size) => return Ok(size),
+                Err(error) => error,
+            };
+            let out_of_time = Instant::now() + RETRY_PAUSE >= deadline;
+            if attempts > timeouts.retries || !error.is_retryable() || out_of_time {
+                return Err(with_attempts(error, attempts));
+            }
+            // The URL carries a signature: only its origin is logged.
+            tracing::warn!(
+                storage = %origin(&url), attempt = attempts, %error,
+                "a download failed; trying it again from the start"
+            );
+            tokio::time::sleep(RETRY_PAUSE).await;
+            // What the failed attempt wrote is dropped.
+            file.set_len(0)
+                .await
+                .map_err(|e| Error::write_failed(Some(path), e))?;
+            file.seek(std::io::SeekFrom::Start(0))
+                .await
+                .map_err(|e| Error::write_failed(Some(path), e))?;
+            attempts += 1;
+        }
+    }
+}
+
+/// The pause before a failed download is tried again.
+const RETRY_PAUSE: Duration = Duration::from_secs(1);
+
+/// `error` saying how many attempts were made, when it is a download
+/// error that carries the count.
+fn with_attempts(mut error: Error, made: u32) -> Error {
+    if let Error::DownloadTimeout { attempts, .. }
+    | Error::DownloadTooSlow { attempts, .. }
+    | Error::TruncatedDownload { attempts, .. } = &mut error
+    {
+        *attempts = made;
+    }
+    error
 }
 
 /// The redirect policy of the SDK's own storage client: at most

@@ -185,8 +185,9 @@ pub enum Error {
     /// limit) or ran past its overall limit; see
     /// [`DownloadTimeouts`](crate::DownloadTimeouts).
     #[error(
-        "download: {} {limit:?} ({received} bytes received); try the download again",
-        if *stalled { "the storage host sent nothing for" } else { "the download did not finish within" }
+        "download: {} {limit:?} ({received} bytes received{}); try the download again",
+        if *stalled { "the storage host sent nothing for" } else { "the download did not finish within" },
+        attempts_made(*attempts)
     )]
     #[non_exhaustive]
     DownloadTimeout {
@@ -195,8 +196,31 @@ pub enum Error {
         stalled: bool,
         /// The limit that was reached.
         limit: Duration,
-        /// The bytes received before it.
+        /// The bytes received before it, in the last attempt.
         received: u64,
+        /// The attempts made, the last one included.
+        attempts: u32,
+    },
+
+    /// A download kept going, but slower than the minimum rate: less than
+    /// `min_speed` bytes a second over `min_speed_time`; see
+    /// [`DownloadTimeouts`](crate::DownloadTimeouts). `is_timeout()` is
+    /// true.
+    #[error(
+        "download: the storage host sent under {min_speed} bytes/s for {window:?} ({received} \
+         bytes received{}); try the download again",
+        attempts_made(*attempts)
+    )]
+    #[non_exhaustive]
+    DownloadTooSlow {
+        /// The slowest rate accepted, in bytes per second.
+        min_speed: u64,
+        /// How long the rate stayed under it.
+        window: Duration,
+        /// The bytes received, in the last attempt.
+        received: u64,
+        /// The attempts made, the last one included.
+        attempts: u32,
     },
 
     /// A download ended before the whole file arrived: shorter than its
@@ -204,19 +228,22 @@ pub enum Error {
     /// WebP, MP4 or contained JPEG XL whose own structure shows it
     /// incomplete. `download_to_file` saved nothing.
     #[error(
-        "download: the file arrived incomplete ({received} bytes{}{}); try the download again",
+        "download: the file arrived incomplete ({received} bytes{}{}{}); try the download again",
         expected.map(|e| format!(" of {e} announced")).unwrap_or_default(),
-        reason.map(|r| format!("; {r}")).unwrap_or_default()
+        reason.map(|r| format!("; {r}")).unwrap_or_default(),
+        attempts_made(*attempts)
     )]
     #[non_exhaustive]
     TruncatedDownload {
         /// The length the storage host announced (`Content-Length`), if any.
         expected: Option<u64>,
-        /// The bytes that arrived.
+        /// The bytes that arrived, in the last attempt.
         received: u64,
         /// What the file's structure showed, when that was the check that
         /// failed.
         reason: Option<&'static str>,
+        /// The attempts made, the last one included.
+        attempts: u32,
     },
 
     /// The storage host redirected a download where the SDK does not
@@ -232,6 +259,15 @@ pub enum Error {
         /// Why it is not followed.
         reason: &'static str,
     },
+}
+
+/// `; 3 attempts` after a download that was tried more than once.
+fn attempts_made(attempts: u32) -> String {
+    if attempts > 1 {
+        format!("; {attempts} attempts")
+    } else {
+        String::new()
+    }
 }
 
 /// What a job's end means for the user, after Adobe's own words.
@@ -374,7 +410,9 @@ impl Error {
             Self::Storage { status, .. } => reqwest::StatusCode::from_u16(*status)
                 .is_ok_and(|status| crate::retry::retryable_status(status, false)),
             // Downloads are GETs of the same URL: safe to repeat.
-            Self::DownloadTimeout { .. } | Self::TruncatedDownload { .. } => true,
+            Self::DownloadTimeout { .. }
+            | Self::DownloadTooSlow { .. }
+            | Self::TruncatedDownload { .. } => true,
             _ => false,
         }
     }
@@ -448,7 +486,8 @@ impl Error {
             Self::Transport { timed_out, .. } => *timed_out,
             Self::Auth(AuthError::Timeout { .. })
             | Self::WaitTimeout { .. }
-            | Self::DownloadTimeout { .. } => true,
+            | Self::DownloadTimeout { .. }
+            | Self::DownloadTooSlow { .. } => true,
             _ => false,
         }
     }
