@@ -200,6 +200,25 @@ impl Journal {
         self.append(json!({"key": key, "line": line, "state": "failed", "job_id": job_id}))
     }
 
+    /// Records a job submitted by a `firefly mcp` call whose client went
+    /// away before it ended: paid for, its outputs not (all) saved, and
+    /// `problem` says what became of it (cancelled, or why not). A rerun
+    /// leaves it alone (it is not a request of the batch); the contact
+    /// sheet shows it with its job id.
+    pub fn interrupted(
+        &self,
+        key: &str,
+        tool: &str,
+        prompt: Option<&str>,
+        job_id: &str,
+        problem: &str,
+    ) -> std::io::Result<()> {
+        self.append(json!({
+            "key": key, "state": "interrupted", "tool": tool, "prompt": prompt,
+            "job_id": job_id, "problem": problem,
+        }))
+    }
+
     fn append(&self, entry: Value) -> std::io::Result<()> {
         let _one_writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let mut file = OpenOptions::new()
@@ -251,6 +270,23 @@ mod tests {
             })
         );
         assert_eq!(again.state("k3"), None);
+    }
+
+    #[test]
+    fn an_interrupted_job_is_recorded_but_not_adopted() {
+        let dir = scratch("interrupted");
+        let journal = Journal::open(&dir).unwrap();
+        journal
+            .interrupted("k1", "generate_images", Some("a cat"), "job-1", "cancelled")
+            .unwrap();
+        let text = std::fs::read_to_string(dir.join(FILE_NAME)).unwrap();
+        let entry: Value = serde_json::from_str(text.trim()).unwrap();
+        assert_eq!(entry["state"], "interrupted");
+        assert_eq!(entry["job_id"], "job-1");
+        assert_eq!(entry["tool"], "generate_images");
+        let again = Journal::open(&dir).unwrap();
+        assert_eq!(again.state("k1"), None);
+        assert!(again.in_flight().is_empty());
     }
 
     #[test]

@@ -145,7 +145,8 @@ impl Sheet {
                         request_id: error["request_id"].as_str().map(str::to_owned),
                     });
                 }
-                "rejected" => {
+                // A job a `firefly mcp` client left: paid for, not saved.
+                "rejected" | "interrupted" => {
                     row.state = RowState::Failed;
                     row.failure = Some(Failure {
                         message: entry["problem"].as_str().unwrap_or_default().to_owned(),

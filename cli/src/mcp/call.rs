@@ -1,10 +1,11 @@
 //! What one tool call works with: the client, where results go, how to
-//! wait, where progress is reported, and the client's cancellation.
+//! wait, where progress is reported, the cancellation (by the client, or
+//! the session closing) and the session that records jobs left behind.
 
 use adobe_firefly::{Firefly, WaitOptions};
 use tokio_util::sync::CancellationToken;
 
-use super::progress::Progress;
+use super::{progress::Progress, session::Session};
 
 /// What one call works with.
 pub struct Call<'a> {
@@ -13,4 +14,7 @@ pub struct Call<'a> {
     pub wait: &'a WaitOptions,
     pub progress: Progress,
     pub cancelled: CancellationToken,
+    /// The tool's name.
+    pub tool: &'a str,
+    pub session: &'a Session,
 }

@@ -11,7 +11,9 @@
 //! - `progress`: submitting within the quota, waiting for a job with
 //!   progress notifications, cancelling it when the call is cancelled;
 //! - `results`: what a call answers: saved paths, URLs, seeds, previews,
-//!   and errors an agent can act on.
+//!   and errors an agent can act on;
+//! - `session`: the calls in flight, and what a client that goes away
+//!   leaves behind: cancelled jobs, recorded in the output folder's journal.
 
 mod call;
 mod lookups;
@@ -20,6 +22,7 @@ mod progress;
 mod results;
 mod schema;
 mod server;
+mod session;
 mod tools;
 
 pub use server::run;

@@ -28,8 +28,9 @@ pub const QUOTA_PATIENCE: Duration = Duration::from_secs(5 * 60);
 const QUOTA_PAUSE: Duration = Duration::from_secs(15);
 const MAX_QUOTA_PAUSE: Duration = Duration::from_secs(60);
 
-/// How long cancelling a job may take once the call is cancelled.
-const CANCEL_DEADLINE: Duration = Duration::from_secs(20);
+/// How long cancelling a job may take once the call is cancelled (or the
+/// session closed).
+pub const CANCEL_DEADLINE: Duration = Duration::from_secs(20);
 
 /// Sends progress notifications for one call, if its client asked for
 /// them with a progress token; progress never goes backwards.

@@ -1,6 +1,7 @@
 //! The MCP server: one Firefly client shared by every call (so calls share
 //! its token, rate limit and retries), serving the tools on stdio. The
-//! protocol owns stdout; logs go to stderr.
+//! protocol owns stdout; logs go to stderr. When stdin ends, the calls still
+//! running are cancelled and the jobs they leave are recorded (`session`).
 
 use std::{
     path::{Path, PathBuf},
@@ -18,7 +19,13 @@ use rmcp::{
     service::RequestContext,
 };
 
-use super::{call::Call, progress::Progress, results, tools};
+use super::{
+    call::Call,
+    progress::{self, Progress},
+    results,
+    session::{self, Session},
+    tools,
+};
 use crate::{
     args::{FleetArgs, McpArgs},
     commands,
@@ -39,6 +46,7 @@ pub struct FireflyServer {
     firefly: Result<Firefly, Arc<str>>,
     output_dir: Arc<Path>,
     wait: WaitOptions,
+    session: Arc<Session>,
 }
 
 /// The one place the server's client is made, from the same environment
@@ -64,15 +72,24 @@ pub async fn run(args: McpArgs, wait: &WaitOptions) -> ExitCode {
         tracing::warn!(%problem, "Firefly is not configured; every tool call will say why");
     }
     tracing::info!(output_dir = %output_dir.display(), "serving Firefly tools on stdio");
-    let server = FireflyServer::new(firefly, output_dir, wait.clone());
-    let running = match server.serve(rmcp::transport::stdio()).await {
+    let session = Arc::new(Session::default());
+    let server = FireflyServer::new(firefly, output_dir.clone(), wait.clone(), session.clone());
+    let (stdin, stdout) = rmcp::transport::stdio();
+    let running = match server.serve((session.watch(stdin), stdout)).await {
         Ok(running) => running,
         Err(error) => {
             eprintln!("error: the MCP session did not start: {error}");
             return ExitCode::FAILURE;
         }
     };
-    match running.waiting().await {
+    let ended = running.waiting().await;
+    // However serving ended, the calls still running stop now; their
+    // cancels were asked for when stdin ended, each within the cancel
+    // deadline, so waiting that long lets them finish.
+    session.close();
+    let left = session.settle(progress::CANCEL_DEADLINE).await;
+    session::record(&output_dir, &left);
+    match ended {
         Ok(_) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: the MCP session ended abnormally: {error}");
@@ -82,11 +99,17 @@ pub async fn run(args: McpArgs, wait: &WaitOptions) -> ExitCode {
 }
 
 impl FireflyServer {
-    fn new(firefly: Result<Firefly, Arc<str>>, output_dir: PathBuf, wait: WaitOptions) -> Self {
+    fn new(
+        firefly: Result<Firefly, Arc<str>>,
+        output_dir: PathBuf,
+        wait: WaitOptions,
+        session: Arc<Session>,
+    ) -> Self {
         Self {
             firefly,
             output_dir: output_dir.into(),
             wait,
+            session,
         }
     }
 }
@@ -119,12 +142,16 @@ impl ServerHandler for FireflyServer {
                 );
             }
         };
+        // Counted until it ends; cancelled by the client or by stdin ending.
+        let running = self.session.call(context.ct.clone());
         let call = Call {
             firefly,
             output_dir: &self.output_dir,
             wait: &self.wait,
             progress: Progress::new(context.peer.clone(), context.meta.get_progress_token()),
-            cancelled: context.ct.clone(),
+            cancelled: running.cancelled.clone(),
+            tool: &request.name,
+            session: &self.session,
         };
         let arguments = request.arguments.unwrap_or_default();
         match tools::call(&request.name, arguments, call).await {

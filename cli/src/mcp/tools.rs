@@ -23,6 +23,7 @@ use super::{
     progress::{self, Waited},
     results::{self, Made},
     schema,
+    session::Ending,
 };
 use crate::{error::CliError, naming, save::Naming};
 
@@ -354,7 +355,8 @@ where
     let stem = stem_of(&args);
     // The whole request (model included) names the files when the plain
     // name is taken, as the other commands do.
-    let request_hash = naming::request_key(&serde_json::to_value(&args).unwrap_or_default(), None);
+    let request = serde_json::to_value(&args).unwrap_or_default();
+    let request_hash = naming::request_key(&request, None);
     let submitted = progress::submit_within_quota(&mut call.progress, &call.cancelled, || {
         submit(call.firefly.clone(), args.clone())
     })
@@ -365,9 +367,17 @@ where
         Err(error) if error.is_validation() => return results::invalid(error.to_string()),
         Err(error) => return results::failure(&error.into()),
     };
+    // Paid for from here: a session that closes before the call ends
+    // records the job.
+    let prompt = request["prompt"].as_str();
+    call.session
+        .submitted(&job.job_id, call.tool, &request_hash, prompt);
     // Cancelled while the submission was on its way: the job exists now.
     if call.cancelled.is_cancelled() {
-        return results::cancelled(&job.job_id, progress::cancel(call.firefly, &job).await);
+        let cancel = progress::cancel(call.firefly, &job).await;
+        call.session
+            .ended(&job.job_id, Ending::Cancelled(cancel.clone()));
+        return results::cancelled(&job.job_id, cancel);
     }
     let waited = progress::wait_for_job(
         call.firefly,
@@ -377,9 +387,9 @@ where
         &call.cancelled,
     )
     .await;
-    match waited {
+    let (answer, ending) = match waited {
         Waited::Finished(Ok(result)) => {
-            results::finished(
+            let answer = results::finished(
                 call.firefly,
                 &job.job_id,
                 &result,
@@ -391,9 +401,21 @@ where
                 },
                 made,
             )
-            .await
+            .await;
+            // An error answer here means outputs that were not saved.
+            let ending = if answer.is_error == Some(true) {
+                Ending::Unsaved
+            } else {
+                Ending::Settled
+            };
+            (answer, ending)
         }
-        Waited::Finished(Err(error)) => results::failure(&error.into()),
-        Waited::Cancelled(cancel) => results::cancelled(&job.job_id, cancel),
-    }
+        Waited::Finished(Err(error)) => (results::failure(&error.into()), Ending::Settled),
+        Waited::Cancelled(cancel) => (
+            results::cancelled(&job.job_id, cancel.clone()),
+            Ending::Cancelled(cancel),
+        ),
+    };
+    call.session.ended(&job.job_id, ending);
+    answer
 }
