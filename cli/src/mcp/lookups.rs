@@ -58,19 +58,27 @@ pub(super) async fn upload_image(call: &Call<'_>, arguments: Value) -> CallToolR
     }
 }
 
+/// The job a job tool names: its arguments read and its id checked (the
+/// CLI's rule, which is the SDK's), or the tool error saying why not.
+fn requested_job(
+    call: &Call<'_>,
+    arguments: Value,
+) -> Result<(JobId, adobe_firefly::types::JobAccepted), CallToolResult> {
+    let args: JobId = schema::parse_arguments(arguments).map_err(results::invalid)?;
+    crate::parse::job_id(&args.job_id).map_err(results::invalid)?;
+    let job = call
+        .firefly
+        .job(&args.job_id)
+        .map_err(|error| results::invalid(error.to_string()))?;
+    Ok((args, job))
+}
+
 pub(super) async fn job_status(call: &Call<'_>, arguments: Value) -> CallToolResult {
-    let args: JobId = match schema::parse_arguments(arguments) {
-        Ok(args) => args,
-        Err(message) => return results::invalid(message),
+    let (args, job) = match requested_job(call, arguments) {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
-    if let Err(problem) = crate::parse::job_id(&args.job_id) {
-        return results::invalid(problem);
-    }
     let firefly = call.firefly;
-    let job = match firefly.job(&args.job_id) {
-        Ok(job) => job,
-        Err(error) => return results::invalid(error.to_string()),
-    };
     match firefly.job_status(&job).await {
         Ok(status) => results::success(
             format!("job {}: {}", args.job_id, output::describe(&status)),
@@ -81,18 +89,11 @@ pub(super) async fn job_status(call: &Call<'_>, arguments: Value) -> CallToolRes
 }
 
 pub(super) async fn cancel_job(call: &Call<'_>, arguments: Value) -> CallToolResult {
-    let args: JobId = match schema::parse_arguments(arguments) {
-        Ok(args) => args,
-        Err(message) => return results::invalid(message),
+    let (args, job) = match requested_job(call, arguments) {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
-    if let Err(problem) = crate::parse::job_id(&args.job_id) {
-        return results::invalid(problem);
-    }
     let firefly = call.firefly;
-    let job = match firefly.job(&args.job_id) {
-        Ok(job) => job,
-        Err(error) => return results::invalid(error.to_string()),
-    };
     match firefly.cancel_job(&job).await {
         Ok(()) => results::success(
             format!("cancellation of job {} requested", args.job_id),
