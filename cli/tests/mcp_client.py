@@ -122,7 +122,7 @@ async def check_cancel(session: ClientSession) -> str:
     with anyio.fail_after(DEADLINE_SECONDS):
         while True:
             status = await session.call_tool("job_status", {"job_id": job_id})
-            if "canceled" in text_of(status):
+            if "cancelled" in text_of(status):
                 break
             await anyio.sleep(0.05)
     print(f"ok: cancelling the call cancelled job {job_id}")
