@@ -3,6 +3,10 @@
 #![deny(missing_docs)]
 #![warn(clippy::await_holding_lock, clippy::await_holding_refcell_ref)]
 
+// The Adobe APIs one credential reaches.
+mod api;
+pub use api::Api;
+
 // The front door, its configuration, and waiting for jobs.
 mod builder;
 mod client;
@@ -69,7 +73,7 @@ pub use retry::RetryPolicy;
 
 // The client-side rate limit, per process or shared by a fleet.
 mod limiter;
-pub use limiter::{RateLimit, RateLimitError};
+pub use limiter::{Counted, RateLimit, RateLimitError};
 
 // Photoshop API v2 on the same credential (feature `photoshop`).
 #[cfg(feature = "photoshop")]

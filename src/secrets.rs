@@ -179,7 +179,8 @@ impl SecretsManagerBuilder {
             &self.client_id,
             &base,
             self.retry_policy,
-            None,
+            crate::Api::Firefly,
+            Vec::new(),
         )?;
         let raw = generated::Client::new_with_client(&config::trimmed(&base), http, transport);
         Ok(SecretsManager { raw })

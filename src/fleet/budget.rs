@@ -114,12 +114,14 @@ pub(crate) struct BudgetShape {
 }
 
 impl SharedBudget {
-    pub(crate) fn new(fleet: Fleet, client_id: &str) -> Self {
+    /// The budget counted under `name` (empty, or ending in `:`) for the
+    /// credential `client_id`.
+    pub(crate) fn new(fleet: Fleet, client_id: &str, name: &str) -> Self {
         // The key names the credential without showing it.
         let credential = crate::fingerprint::fnv1a(&[client_id.as_bytes()]);
         Self {
-            window_key: fleet.key(&format!("quota:{credential:016x}:window")),
-            day_key: fleet.key(&format!("quota:{credential:016x}:day")),
+            window_key: fleet.key(&format!("quota:{credential:016x}:{name}window")),
+            day_key: fleet.key(&format!("quota:{credential:016x}:{name}day")),
             fleet,
             script: Script::new(BUDGET_SCRIPT),
         }

@@ -17,8 +17,11 @@ pub(crate) const DAY: Duration = Duration::from_secs(24 * 3600);
 /// `RateLimit::per_minute(4).per_day(9000)`.
 ///
 /// Requests wait, in order, until the budget allows them. By default every
-/// Firefly request counts; [`RateLimit::submissions_only`] exempts status
-/// polls and cancellations (whether Adobe counts them is not documented).
+/// request to the API counts; [`RateLimit::submissions_only`] counts only
+/// submissions (POST), [`RateLimit::polls_only`] only status reads (GET).
+/// Each API has its own budget, one or more limits that must all allow a
+/// request: see [`FireflyBuilder::rate_limits`](crate::FireflyBuilder::rate_limits)
+/// and [`Api::adobe_rate_limits`](crate::Api::adobe_rate_limits).
 ///
 /// The budget is this process's own unless `RateLimit::redis` (feature
 /// `redis`) shares it with every process using the same Redis server, key
@@ -40,8 +43,8 @@ pub struct RateLimit {
     pub per: Duration,
     /// Requests allowed in any 24 hours, if limited.
     pub per_day: Option<u32>,
-    /// Whether only requests that create something count.
-    pub submissions_only: bool,
+    /// Which requests count against it.
+    pub counts: Counted,
     /// The longest a request waits for the budget; past it the request
     /// fails with [`RateLimitError::WaitTooLong`] without being sent.
     /// `None` (the default): wait as long as the budget needs (for a budget
@@ -58,7 +61,7 @@ impl RateLimit {
             requests: requests.max(1),
             per: per.max(Duration::from_millis(1)),
             per_day: None,
-            submissions_only: false,
+            counts: Counted::Every,
             max_wait: None,
             #[cfg(feature = "redis")]
             fleet: None,
@@ -78,7 +81,14 @@ impl RateLimit {
 
     /// Count only requests that create something (POST), not polls.
     pub fn submissions_only(mut self) -> Self {
-        self.submissions_only = true;
+        self.counts = Counted::Submissions;
+        self
+    }
+
+    /// Count only status reads (GET), as Photoshop's separate limit on
+    /// them does.
+    pub fn polls_only(mut self) -> Self {
+        self.counts = Counted::StatusReads;
         self
     }
 
@@ -96,6 +106,39 @@ impl RateLimit {
     pub fn redis(mut self, fleet: &crate::fleet::Fleet) -> Self {
         self.fleet = Some(fleet.clone());
         self
+    }
+}
+
+/// Which requests a [`RateLimit`] counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Counted {
+    /// Every request (the default).
+    #[default]
+    Every,
+    /// Requests that create something: `POST`.
+    Submissions,
+    /// Status reads: `GET`.
+    StatusReads,
+}
+
+impl Counted {
+    /// Whether a request with this method counts.
+    fn includes(self, method: &reqwest::Method) -> bool {
+        match self {
+            Counted::Every => true,
+            Counted::Submissions => method == reqwest::Method::POST,
+            Counted::StatusReads => method == reqwest::Method::GET,
+        }
+    }
+
+    /// A name for the shared budget's keys.
+    fn slug(self) -> &'static str {
+        match self {
+            Counted::Every => "all",
+            Counted::Submissions => "post",
+            Counted::StatusReads => "get",
+        }
     }
 }
 
@@ -147,22 +190,43 @@ pub(crate) struct Limiter {
 }
 
 impl Limiter {
-    pub(crate) fn new(limit: RateLimit, client_id: &str) -> Self {
-        let _ = client_id;
+    /// The limiter for `limit`, the `index`th limit of `api`'s budget.
+    #[cfg_attr(not(feature = "redis"), allow(unused_variables))]
+    pub(crate) fn new(limit: RateLimit, client_id: &str, api: crate::Api, index: usize) -> Self {
         Self {
             #[cfg(feature = "redis")]
-            shared: limit
-                .fleet
-                .clone()
-                .map(|fleet| crate::fleet::SharedBudget::new(fleet, client_id)),
+            shared: limit.fleet.clone().map(|fleet| {
+                crate::fleet::SharedBudget::new(
+                    fleet,
+                    client_id,
+                    &Self::shared_name(&limit, api, index),
+                )
+            }),
             limit,
             local: tokio::sync::Mutex::new(LocalLog::default()),
         }
     }
 
+    /// The name of the limit's shared counters, unique per API, requests
+    /// counted and window. Firefly's first limit keeps the unnamed counters
+    /// it always had, so processes of an earlier release in the same fleet
+    /// still count against the same budget.
+    #[cfg(feature = "redis")]
+    fn shared_name(limit: &RateLimit, api: crate::Api, index: usize) -> String {
+        if api == crate::Api::Firefly && index == 0 {
+            return String::new();
+        }
+        format!(
+            "{}:{}:{}ms:",
+            api.slug(),
+            limit.counts.slug(),
+            limit.per.as_millis()
+        )
+    }
+
     /// Waits until one more request fits in the budget, and counts it.
     pub(crate) async fn acquire(&self, method: &reqwest::Method) -> Result<(), RateLimitError> {
-        if self.limit.submissions_only && method != reqwest::Method::POST {
+        if !self.limit.counts.includes(method) {
             return Ok(());
         }
         // The async mutex queues waiters fairly: first come, first sent.

@@ -25,15 +25,15 @@ pub(super) fn unavailable(fleet: &Fleet, reason: String) -> RateLimitError {
 }
 
 impl Fleet {
-    /// What is left of a shared budget now, read from Redis without taking
-    /// anything from it. `client_id` names the organization's credential,
+    /// What is left of Firefly's shared budget (the first limit given for
+    /// it) now, read from Redis without taking anything from it. `client_id` names the organization's credential,
     /// as in [`FireflyBuilder::client_id`](crate::FireflyBuilder::client_id).
     pub async fn quota_left(
         &self,
         client_id: &str,
         limit: &RateLimit,
     ) -> Result<QuotaLeft, RateLimitError> {
-        SharedBudget::new(self.clone(), client_id)
+        SharedBudget::new(self.clone(), client_id, "")
             .left(shape(limit))
             .await
             .map_err(|reason| unavailable(self, reason))

@@ -69,7 +69,8 @@ struct Shared {
     api_origin: url::Origin,
     trust_adobe_io: bool,
     retry: RetryPolicy,
-    limiter: Option<Limiter>,
+    /// The API's budget: every limit must let a request go.
+    limiters: Vec<Limiter>,
     requests_sent: AtomicU64,
     retries: AtomicU64,
     replays_after_401: AtomicU64,
@@ -81,7 +82,8 @@ impl Transport {
         client_id: &str,
         api_url: &Url,
         retry: RetryPolicy,
-        rate_limit: Option<RateLimit>,
+        api: crate::Api,
+        budget: Vec<RateLimit>,
     ) -> Result<Self, ConfigError> {
         config::check_client_id(client_id)?;
         let mut api_key =
@@ -101,7 +103,11 @@ impl Transport {
                 api_origin: api_url.origin(),
                 trust_adobe_io,
                 retry,
-                limiter: rate_limit.map(|limit| Limiter::new(limit, client_id)),
+                limiters: budget
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, limit)| Limiter::new(limit, client_id, api, index))
+                    .collect(),
                 requests_sent: AtomicU64::new(0),
                 retries: AtomicU64::new(0),
                 replays_after_401: AtomicU64::new(0),
@@ -195,7 +201,8 @@ mod tests {
             "client",
             &url,
             RetryPolicy::default(),
-            None,
+            crate::Api::Firefly,
+            Vec::new(),
         )
         .unwrap();
         let mut request = Request::new(reqwest::Method::GET, url);
@@ -215,7 +222,8 @@ mod tests {
             "client",
             &adobe,
             RetryPolicy::default(),
-            None,
+            crate::Api::Firefly,
+            Vec::new(),
         )
         .unwrap();
         let trusted = |url: &str| transport.trusts(&Url::parse(url).unwrap());
@@ -233,7 +241,8 @@ mod tests {
             "client",
             &local,
             RetryPolicy::default(),
-            None,
+            crate::Api::Firefly,
+            Vec::new(),
         )
         .unwrap();
         assert!(transport.trusts(&Url::parse("http://127.0.0.1:8080/v3/x").unwrap()));

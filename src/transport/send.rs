@@ -36,11 +36,11 @@ impl Transport {
         let mut attempt = 1;
         loop {
             let next = request.try_clone();
-            if let Some(limiter) = &self.shared.limiter
-                && let Err(error) = limiter.acquire(request.method()).await
-            {
-                // Nothing was sent, so nothing was created.
-                return (Ok(refused(Refusal::RateLimit(error), false)), attempt);
+            for limiter in &self.shared.limiters {
+                if let Err(error) = limiter.acquire(request.method()).await {
+                    // Nothing was sent, so nothing was created.
+                    return (Ok(refused(Refusal::RateLimit(error), false)), attempt);
+                }
             }
             let outcome = match self
                 .send_authorized(http, request, operation, creates)

@@ -1,4 +1,8 @@
 //! Configuring a [`Firefly`] client: in code or from the environment.
+//! The settings that differ per API (budgets, scopes, the fleet) are in
+//! `per_api.rs`.
+
+mod per_api;
 
 use std::{fmt, sync::Arc, time::Duration};
 
@@ -6,7 +10,7 @@ use secrecy::SecretString;
 
 use crate::{
     DownloadTimeouts, Error, Firefly,
-    auth::{ImsTokenManager, StaticToken, TokenPolicy, TokenSource},
+    auth::{TokenPolicy, TokenSource},
     config::{self, ConfigError, env},
     generated::firefly as generated,
     limiter::RateLimit,
@@ -29,7 +33,12 @@ pub struct FireflyBuilder {
     scopes: Option<String>,
     token_policy: TokenPolicy,
     retry_policy: RetryPolicy,
-    rate_limit: Option<RateLimit>,
+    /// Each API's budget; an API without an entry has none.
+    budgets: std::collections::BTreeMap<crate::Api, Vec<RateLimit>>,
+    /// Scopes for an API that needs other scopes than the rest.
+    api_scopes: std::collections::BTreeMap<crate::Api, String>,
+    #[cfg(feature = "redis")]
+    fleet: Option<crate::fleet::Fleet>,
     request_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http_client: Option<reqwest::Client>,
@@ -156,13 +165,6 @@ impl FireflyBuilder {
         self
     }
 
-    /// A client-side request budget (off by default), such as
-    /// `RateLimit::per_minute(4)`, Adobe's default quota.
-    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
-        self.rate_limit = Some(limit);
-        self
-    }
-
     /// Limit for one Firefly request (default 60 s).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = Some(timeout);
@@ -224,8 +226,8 @@ impl FireflyBuilder {
     }
 
     /// Checks the settings and creates the client. Sends nothing.
-    pub fn build(self) -> Result<Firefly, Error> {
-        let client_id = self.client_id.ok_or(ConfigError::MissingSetting {
+    pub fn build(mut self) -> Result<Firefly, Error> {
+        let client_id = self.client_id.clone().ok_or(ConfigError::MissingSetting {
             setting: "client id",
             hint: "call .client_id(..) with the Client ID of the Developer Console credential",
         })?;
@@ -234,29 +236,10 @@ impl FireflyBuilder {
             "Firefly API URL",
             self.api_url.as_deref().unwrap_or(config::DEFAULT_API_URL),
         )?;
-        let tokens: Arc<dyn TokenSource> = match self.tokens {
-            Tokens::Unset => {
-                return Err(ConfigError::MissingSetting {
-                    setting: "credentials",
-                    hint: "call .client_secret(..), .access_token(..) or .token_source(..)",
-                }
-                .into());
-            }
-            Tokens::ClientSecret(secret) => Arc::new(
-                ImsTokenManager::builder()
-                    .ims_url(self.ims_url.as_deref().unwrap_or(config::DEFAULT_IMS_URL))
-                    .client_id(client_id.clone())
-                    .client_secret(secrecy::ExposeSecret::expose_secret(&secret))
-                    .scopes(self.scopes.as_deref().unwrap_or(config::DEFAULT_SCOPES))
-                    .policy(self.token_policy)
-                    .build()?,
-            ),
-            Tokens::AccessToken(token) => Arc::new(StaticToken::new(
-                secrecy::ExposeSecret::expose_secret(&token),
-            )),
-            Tokens::Source(source) => source,
-        };
-        let (http, storage_http) = match self.http_client {
+        // One credential for every API: by default one token source serves
+        // them all, so one token does.
+        let tokens = self.token_sources(&client_id)?;
+        let (http, storage_http) = match self.http_client.take() {
             // The caller's client (proxies, private CAs) for both: it cannot
             // be told not to follow redirects, so the transport refuses any
             // answer that came from a redirect (see `Transport::execute`).
@@ -279,8 +262,6 @@ impl FireflyBuilder {
                 (http, storage_http)
             }
         };
-        // One credential for every API: each API's transport shares the
-        // token source, so one token serves them all.
         #[cfg(feature = "photoshop")]
         let photoshop = {
             let url = config::base_url(
@@ -290,20 +271,22 @@ impl FireflyBuilder {
                     .unwrap_or(config::DEFAULT_PHOTOSHOP_URL),
             )?;
             let transport = Transport::new(
-                tokens.clone(),
+                tokens.for_api(crate::Api::Photoshop),
                 &client_id,
                 &url,
                 self.retry_policy.clone(),
-                None,
+                crate::Api::Photoshop,
+                self.budget(crate::Api::Photoshop),
             )?;
             crate::photoshop::Photoshop::new(&url, http.clone(), transport)
         };
         let transport = Transport::new(
-            tokens,
+            tokens.for_api(crate::Api::Firefly),
             &client_id,
             &api_url,
-            self.retry_policy,
-            self.rate_limit,
+            self.retry_policy.clone(),
+            crate::Api::Firefly,
+            self.budget(crate::Api::Firefly),
         )?;
         let raw = generated::Client::new_with_client(
             &config::trimmed(&api_url),
@@ -345,7 +328,8 @@ impl fmt::Debug for FireflyBuilder {
             .field("scopes", &self.scopes)
             .field("token_policy", &self.token_policy)
             .field("retry_policy", &self.retry_policy)
-            .field("rate_limit", &self.rate_limit)
+            .field("budgets", &self.budgets)
+            .field("api_scopes", &self.api_scopes)
             .field("http_client", &self.http_client.is_some())
             .field("download_timeouts", &self.download_timeouts)
             .finish_non_exhaustive()
