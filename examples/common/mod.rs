@@ -9,6 +9,9 @@
 // Each example uses only some of these helpers.
 #![allow(dead_code)]
 
+#[cfg(feature = "photoshop")]
+pub mod photoshop;
+
 use std::{
     collections::HashMap,
     io::ErrorKind,
@@ -57,9 +60,15 @@ impl Example {
             }
             None => {
                 let temporary = TempDir::with_prefix("firefly-example-")?;
+                // Photoshop's examples need their feature to build.
+                let features = if EXAMPLE.starts_with("photoshop") {
+                    "--features photoshop "
+                } else {
+                    ""
+                };
                 println!(
                     "saving into {} (deleted at the end; to keep the files: \
-                     cargo run --example {EXAMPLE} -- FOLDER)",
+                     cargo run {features}--example {EXAMPLE} -- FOLDER)",
                     temporary.path().display()
                 );
                 (temporary.path().to_owned(), Some(temporary))
@@ -86,11 +95,19 @@ impl Example {
     /// `NAME-1.EXT`, `NAME-2.EXT`..., never replacing a file already there,
     /// and returns the paths written.
     pub async fn save(&self, result: &JobResult, name: &str) -> Result<Vec<PathBuf>> {
+        let urls: Vec<Option<&str>> = result.outputs.iter().map(|output| output.url()).collect();
+        self.save_urls(&urls, name).await
+    }
+
+    /// Downloads each URL into the folder as `NAME-1.EXT`, `NAME-2.EXT`...
+    /// (the extension from the URL's path), never replacing a file already
+    /// there, and returns the paths written. `None` is an output the
+    /// service gave no URL for: reported, not fatal, since the job was
+    /// already paid for.
+    pub async fn save_urls(&self, urls: &[Option<&str>], name: &str) -> Result<Vec<PathBuf>> {
         let mut saved = Vec::new();
-        for (index, output) in result.outputs.iter().enumerate() {
-            // A job can succeed with an output Firefly gave no URL for; it
-            // is reported, not fatal, since the job was already paid for.
-            let Some(url) = output.url() else {
+        for (index, url) in urls.iter().enumerate() {
+            let Some(url) = url else {
                 println!("output {} has no URL; read the job again", index + 1);
                 continue;
             };

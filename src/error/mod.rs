@@ -356,7 +356,11 @@ impl Error {
         }
     }
 
-    /// Field-level problems, from Firefly (422) or from the SDK's own checks.
+    /// The field-level problems the API listed in its error answer:
+    /// Firefly's 422 `details`, Photoshop's `errors[]`, also when the answer
+    /// came with a refused token ([`Error::Auth`]). Empty for every other
+    /// error, including the SDK's own checks: an [`Error::Validation`] is
+    /// one problem, described by the [`ValidationError`] it holds.
     pub fn validation_errors(&self) -> &[ValidationErrorDetail] {
         match self {
             Self::Api(api) => api.validation_errors(),
@@ -458,7 +462,12 @@ impl Error {
         )
     }
 
-    /// Whether Firefly answered 429.
+    /// Whether the API answered 429 Too Many Requests (Firefly's quota,
+    /// Photoshop's throttling; [`Error::retry_after`] gives the wait it
+    /// asked for). Not the SDK's own budget refusing to send a request:
+    /// that is [`Error::RateLimit`], and nothing was sent. Not a 403 with
+    /// `quota_exhausted` either: that quota does not come back by waiting
+    /// ([`ApiError::access_error`] names it).
     pub fn is_rate_limited(&self) -> bool {
         matches!(self, Self::Api(api) if api.status == 429)
     }

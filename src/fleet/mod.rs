@@ -14,22 +14,31 @@
 //!   fetches the token under a lock with a lease (`SET NX PX`), the others
 //!   wait for it or read it; a token Firefly rejects is removed for everyone.
 //!
+//! [`FireflyBuilder::fleet`](crate::FireflyBuilder::fleet) attaches both at
+//! once: the shared token, and every API's budget (Firefly's, Photoshop's,
+//! ...) counted in Redis under its own keys.
+//!
 //! When Redis cannot be reached, [`WhenRedisDown`] decides: fall back to
 //! this process's own limiter and token (the default, with a warning), or
 //! fail with [`RateLimitError::RedisUnavailable`](crate::RateLimitError).
 //!
 //! ```no_run
-//! use adobe_firefly::{Firefly, RateLimit, auth::TokenPolicy, fleet::Fleet};
+//! use adobe_firefly::{Firefly, fleet::Fleet};
 //!
 //! let fleet = Fleet::builder("redis://127.0.0.1:6379").key_prefix("firefly").build()?;
 //! let firefly = Firefly::builder()
 //!     .client_id("my-client-id")
 //!     .client_secret("my-client-secret")
-//!     .token_policy(TokenPolicy::default().redis(&fleet))
-//!     .rate_limit(RateLimit::per_minute(4).per_day(9000).submissions_only().redis(&fleet))
+//!     // Adobe's published limits for every API, each shared by the fleet.
+//!     .adobe_rate_limits()
+//!     .fleet(&fleet)
 //!     .build()?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! One budget can also be shared on its own, with
+//! [`RateLimit::redis`](crate::RateLimit::redis), and the token with
+//! [`TokenPolicy::redis`](crate::auth::TokenPolicy::redis).
 
 mod budget;
 mod tokens;

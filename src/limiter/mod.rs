@@ -133,6 +133,7 @@ impl Counted {
     }
 
     /// A name for the shared budget's keys.
+    #[cfg(feature = "redis")]
     fn slug(self) -> &'static str {
         match self {
             Counted::Every => "all",

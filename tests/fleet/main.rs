@@ -6,6 +6,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod fairness;
+#[cfg(feature = "photoshop")]
+mod photoshop;
 mod poisoned;
 mod redis_server;
 mod tls;
