@@ -7,6 +7,9 @@
 //! `normalize_for_codegen`). Every failure is reported as a build error that
 //! names the spec, never as a bare panic from deep inside progenitor.
 
+#[path = "build/operations.rs"]
+mod operations;
+
 use std::{env, fs, path::Path};
 
 use sha2::{Digest, Sha256};
@@ -59,6 +62,7 @@ const VALIDATION_KEYWORDS: &[&str] = &[
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build/operations.rs");
     for api in APIS {
         let spec_path = format!("openapi/{0}/{0}.yaml", api.name);
         println!("cargo:rerun-if-changed={spec_path}");
@@ -84,8 +88,9 @@ fn main() {
     }
 }
 
-/// Writes `<api>_codegen.rs` (the client) and `<api>_spec.json` (the spec
-/// the SDK's checks read) into `OUT_DIR`.
+/// Writes `<api>_codegen.rs` (the client), `<api>_operations.rs` (its
+/// operation table) and `<api>_spec.json` (the spec the SDK's checks read)
+/// into `OUT_DIR`.
 fn generate(api: &ApiBuild, spec_path: &str) -> Result<(), String> {
     let out_dir = env::var("OUT_DIR").map_err(|e| format!("OUT_DIR is not set: {e}"))?;
     let text = fs::read_to_string(spec_path).map_err(|e| format!("cannot read it: {e}"))?;
@@ -119,6 +124,8 @@ fn generate(api: &ApiBuild, spec_path: &str) -> Result<(), String> {
     ));
 
     let spec_json = serde_json::to_string(&spec).map_err(|e| e.to_string())?;
+    let table = operations::table(&spec)?;
+    write(&out_dir, &format!("{}_operations.rs", api.name), &table)?;
     write(&out_dir, &format!("{}_codegen.rs", api.name), &code)?;
     write(&out_dir, &format!("{}_spec.json", api.name), &spec_json)
 }

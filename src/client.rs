@@ -9,9 +9,9 @@ use url::Url;
 
 use crate::{
     Error, ValidationError,
-    decode::outcome,
+    decode::{outcome, settle},
     generated::firefly as generated,
-    transport::{ClientStats, Transport},
+    transport::{ClientStats, Transport, recorded},
     types::{JobAccepted, JobStatusResponse},
 };
 
@@ -60,7 +60,7 @@ impl Firefly {
         Self::check_job_id(&job.job_id)?;
         let client = self.client_for(&job.status_url, "/v3/status/");
         let call = client.job_result_v3().job_id(job.job_id.as_str());
-        outcome("jobResultV3", call.send().await).await
+        outcome("jobResultV3", call.send()).await
     }
 
     /// Asks Firefly to cancel a job, at the `cancelUrl` Firefly gave.
@@ -71,14 +71,17 @@ impl Firefly {
         Self::check_job_id(&job.job_id)?;
         let client = self.client_for(&job.cancel_url, "/v3/cancel/");
         let call = client.cancel_job_v4().job_id(job.job_id.as_str());
-        match call.send().await {
+        let (result, record) = recorded(call.send()).await;
+        // Only an answer Firefly gave, not one the SDK gave up on, is read.
+        let answered = record.as_ref().is_none_or(|r| r.failure.is_none());
+        match result {
             // Adobe may answer the cancel 200 with an empty body.
             Err(progenitor_client::Error::InvalidResponsePayload(body, _))
-                if body.iter().all(u8::is_ascii_whitespace) =>
+                if answered && body.iter().all(u8::is_ascii_whitespace) =>
             {
                 Ok(())
             }
-            result => outcome("cancelJobV4", result).await.map(drop),
+            result => settle("cancelJobV4", result, record).await.map(drop),
         }
     }
 

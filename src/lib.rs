@@ -61,7 +61,10 @@ mod generated;
 mod transport;
 pub use transport::ClientStats;
 
-// Responses into results: success bodies, Adobe's error bodies, refusals.
+// Reading answers: headers, capped bodies, each API's error bodies.
+mod answers;
+// Answers into results: success bodies, error statuses, the transport's
+// typed failures.
 mod decode;
 
 // The one place HTTP clients are made (TLS backend, User-Agent).

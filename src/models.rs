@@ -81,7 +81,7 @@ impl Firefly {
         if let Some(token) = &query.user_token {
             call = call.x_user_token(format!("Bearer {}", token.expose_secret()));
         }
-        outcome("getCustomModels", call.send().await).await
+        outcome("getCustomModels", call.send()).await
     }
 
     /// Every custom model, fetching pages as the stream is read.
@@ -129,7 +129,7 @@ impl Firefly {
             .raw
             .job_result_v3()
             .job_id("adobe-firefly-credentials-check");
-        match outcome("jobResultV3", call.send().await).await {
+        match outcome("jobResultV3", call.send()).await {
             Ok(_) => Ok(()),
             Err(error) if error.is_not_found() => Ok(()),
             Err(error) => Err(error),

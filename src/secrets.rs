@@ -227,9 +227,7 @@ impl SecretsManager {
             .list_client_secrets()
             .org_id(path_id("orgId", org_id)?)
             .credential_id(path_id("credentialId", credential_id)?);
-        let body: serde_json::Value = outcome("listClientSecrets", call.send().await)
-            .await?
-            .into();
+        let body: serde_json::Value = outcome("listClientSecrets", call.send()).await?.into();
         parse_secret_list(body)
     }
 
@@ -244,7 +242,7 @@ impl SecretsManager {
             .create_client_secret()
             .org_id(path_id("orgId", org_id)?)
             .credential_id(path_id("credentialId", credential_id)?);
-        outcome("createClientSecret", call.send().await).await
+        outcome("createClientSecret", call.send()).await
     }
 
     /// Deletes a secret for good.
@@ -260,7 +258,7 @@ impl SecretsManager {
             .org_id(path_id("orgId", org_id)?)
             .credential_id(path_id("credentialId", credential_id)?)
             .secret_id(path_id("secretId", secret_uuid)?);
-        outcome("deleteClientSecret", call.send().await).await
+        outcome("deleteClientSecret", call.send()).await
     }
 }
 

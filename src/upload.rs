@@ -163,9 +163,10 @@ impl Firefly {
             .header(CONTENT_LENGTH, length)
             .body(body)
             .build()
-            .map_err(|e| crate::decode::transport_error(OPERATION, e, true))?;
+            .map_err(|e| crate::decode::transport_error("Firefly", OPERATION, e, true))?;
         let result = self.transport.execute(&self.http, request, OPERATION).await;
-        let response: UploadResponse = decode(OPERATION, result).await?;
+        let response: UploadResponse =
+            decode(self.transport.api(), OPERATION, result, true).await?;
         response.images.into_iter().next().ok_or(Error::Decode {
             operation: OPERATION,
             status: Some(200),

@@ -349,3 +349,65 @@ async fn one_token_serves_firefly_and_photoshop_together() {
     }
     assert_eq!(server.count(TOKEN_PATH), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_token_photoshop_keeps_refusing_and_a_cut_connection_name_photoshop() {
+    let server = FakeServer::start(|request, earlier| {
+        let reply = match request.path.as_str() {
+            TOKEN_PATH => json_response(200, token_body(&format!("token-{earlier}"), 86399)),
+            _ => json_response(
+                401,
+                json!({"error_code": "401013", "message": "Oauth token is not valid"}),
+            ),
+        };
+        Reply::Now(reply)
+    })
+    .await;
+    let firefly = client(&server);
+    let body = json!({"image": {"source": {"url": IN}}, "outputs": png_out()});
+    let error = firefly
+        .photoshop()
+        .edit(request::<types::EditRequest>(body.clone()))
+        .await
+        .unwrap_err();
+    let Error::Auth(adobe_firefly::auth::AuthError::AuthRejected {
+        details: Some(details),
+        ..
+    }) = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(details.api(), "Photoshop");
+    assert_eq!(details.operation(), "edit");
+    assert_eq!(details.error_code(), Some("401013"));
+    // Refused, replayed once with a fresh token, refused again.
+    assert_eq!(server.count("/v2/edit"), 2);
+
+    // Nothing listens where this client sends Photoshop's requests.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nowhere = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret("secret")
+        .api_url(&server.url)
+        .ims_url(&server.url)
+        .photoshop_url(&nowhere)
+        .retry_policy(adobe_firefly::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = firefly
+        .photoshop()
+        .edit(request::<types::EditRequest>(body))
+        .await
+        .unwrap_err();
+    let Error::Transport { api, operation, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!((*api, *operation), ("Photoshop", "edit"));
+    assert!(
+        error
+            .to_string()
+            .contains("the request to Photoshop did not complete")
+    );
+}

@@ -206,7 +206,7 @@ impl<'c> oauth2::AsyncHttpClient<'c> for StatusKeepingClient<'_> {
             }
             // A longer body is dropped unfinished, and with it the
             // connection, so the rest is never read.
-            let capped = crate::decode::read_capped(response, MAX_IMS_BODY).await?;
+            let capped = crate::answers::read_capped(response, MAX_IMS_BODY).await?;
             if capped.cut {
                 return Err(ImsHttpError::TooLarge);
             }

@@ -26,8 +26,10 @@ use tokio::{
 use url::Url;
 
 use crate::{
-    Error, Firefly, config,
-    decode::{MAX_ERROR_BODY, REQUEST_ID, header, read_capped, transport_error},
+    Error, Firefly,
+    answers::{MAX_ERROR_BODY, REQUEST_ID, header, read_capped},
+    config,
+    decode::transport_error,
 };
 
 const OPERATION: &str = "download";
@@ -156,7 +158,7 @@ impl Firefly {
                         attempts: 1,
                     });
                 }
-                Err(error) => return Err(transport_error(OPERATION, error, false)),
+                Err(error) => return Err(transport_error("storage", OPERATION, error, false)),
             };
             completeness.feed(&chunk);
             writer
@@ -357,7 +359,7 @@ fn request_failed(error: reqwest::Error) -> Error {
         }
         source = cause.source();
     }
-    transport_error(OPERATION, error, false)
+    transport_error("storage", OPERATION, error, false)
 }
 
 fn storage_url(url: &str) -> Result<Url, Error> {

@@ -49,13 +49,16 @@ pub enum Error {
 
     /// The request did not complete: connection refused or reset, timeout.
     #[error(
-        "{operation}: the request to Firefly did not complete ({detail}){}",
+        "{operation}: the request to {api} did not complete ({detail}){}",
         if *retry_safe { "; it can be retried" } else {
             "; it may have reached Firefly, so check before sending it again"
         }
     )]
     #[non_exhaustive]
     Transport {
+        /// The API the request went to (`Firefly`, `Photoshop`), or
+        /// `storage` for a download.
+        api: &'static str,
         /// The operation, as named in the spec.
         operation: &'static str,
         /// What happened, without URLs or secrets.
@@ -65,8 +68,8 @@ pub enum Error {
         /// Whether sending the request again is safe: it created nothing, or
         /// it never left this machine.
         retry_safe: bool,
-        /// The transport error (shared, because it travels through the HTTP
-        /// stack's response extensions, which must be cloneable).
+        /// The transport error (shared, so the error stays cheap to
+        /// clone into reports).
         #[source]
         source: Arc<reqwest::Error>,
     },

@@ -10,33 +10,75 @@ use reqwest::{Request, Response};
 
 use crate::transport::Transport;
 
-/// Sends every request of a generated client through the SDK's transport
-/// (credentials, retries, the 401 replay), naming it by its spec operation
-/// id. One impl per API's client: they are distinct types.
+/// Sends every request of a generated client through the SDK's transport,
+/// naming it by its spec operation id from the API's operation table: `pre`
+/// admits it (trusted host, budget, token) or stops the call, `exec` sends
+/// it (retries, the 401 replay). One impl per API's client: they are
+/// distinct types.
 macro_rules! send_through_transport {
-    ($client:ty) => {
+    ($client:ty, $operations:expr) => {
         impl progenitor_client::ClientHooks<Transport> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut Request,
+                _info: &progenitor_client::OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                use progenitor_client::ClientInfo;
+                self.inner()
+                    .admit_call(request)
+                    .await
+                    .map_err(progenitor_client::Error::Custom)
+            }
+
             async fn exec(
                 &self,
                 request: Request,
                 info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<Response> {
                 use progenitor_client::ClientInfo;
+                let operation = Operation::by_method($operations, info.operation_id)
+                    .map_or(info.operation_id, |operation| operation.id);
                 self.inner()
-                    .execute(
-                        self.client(),
-                        request,
-                        &spec_operation_id(info.operation_id),
-                    )
+                    .send_call(self.client(), request, operation)
                     .await
             }
         }
     };
 }
 
-send_through_transport!(firefly::Client);
+send_through_transport!(firefly::Client, firefly::OPERATIONS);
 #[cfg(feature = "photoshop")]
-send_through_transport!(photoshop::Client);
+send_through_transport!(photoshop::Client, photoshop::OPERATIONS);
+
+/// One operation of an API's spec, as `build.rs` tables it next to the
+/// generated client (`<api>_operations.rs`, the `OPERATIONS` of each API's
+/// module): looked up, never rebuilt from names or found in the spec.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// progenitor's name for its method (`generate_images_v3_async`).
+    pub(crate) method_name: &'static str,
+    /// The spec's `operationId` (`generateImagesV3Async`), the name errors
+    /// and logs use.
+    pub(crate) id: &'static str,
+    /// Where its JSON request body's schema is in the spec (a JSON
+    /// Pointer), when it has one.
+    pub(crate) request_schema: Option<&'static str>,
+}
+
+impl Operation {
+    /// The row of `table` for progenitor's method name.
+    pub(crate) fn by_method(table: &'static [Operation], name: &str) -> Option<&'static Operation> {
+        let index = table
+            .binary_search_by(|operation| operation.method_name.cmp(name))
+            .ok()?;
+        table.get(index)
+    }
+
+    /// The row of `table` for a spec `operationId`.
+    pub(crate) fn by_id(table: &'static [Operation], id: &str) -> Option<&'static Operation> {
+        table.iter().find(|operation| operation.id == id)
+    }
+}
 
 /// The Firefly API, from `openapi/firefly/firefly.yaml`.
 pub(crate) mod firefly {
@@ -52,6 +94,7 @@ pub(crate) mod firefly {
     )]
 
     include!(concat!(env!("OUT_DIR"), "/firefly_codegen.rs"));
+    include!(concat!(env!("OUT_DIR"), "/firefly_operations.rs"));
 }
 
 /// Photoshop API v2, from `openapi/photoshop/photoshop.yaml`.
@@ -69,21 +112,7 @@ pub(crate) mod photoshop {
     )]
 
     include!(concat!(env!("OUT_DIR"), "/photoshop_codegen.rs"));
-}
-
-/// The spec's operationId (`jobResultV3`) for progenitor's method name
-/// (`job_result_v3`), so logs and errors use one vocabulary.
-fn spec_operation_id(method_name: &str) -> String {
-    let mut parts = method_name.split('_');
-    let mut id = parts.next().unwrap_or_default().to_owned();
-    for part in parts {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            id.extend(first.to_uppercase());
-            id.push_str(chars.as_str());
-        }
-    }
-    id
+    include!(concat!(env!("OUT_DIR"), "/photoshop_operations.rs"));
 }
 
 #[cfg(test)]
@@ -91,12 +120,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn method_names_map_back_to_operation_ids() {
-        assert_eq!(spec_operation_id("job_result_v3"), "jobResultV3");
+    fn method_names_are_looked_up_to_operation_ids() {
+        let id = |name| Operation::by_method(firefly::OPERATIONS, name).map(|o| o.id);
+        assert_eq!(id("job_result_v3"), Some("jobResultV3"));
         assert_eq!(
-            spec_operation_id("generate_images_v3_async"),
-            "generateImagesV3Async"
+            id("generate_images_v3_async"),
+            Some("generateImagesV3Async")
         );
-        assert_eq!(spec_operation_id("get_custom_models"), "getCustomModels");
+        assert_eq!(
+            id("firefly_image_v5_generate_async_v4"),
+            Some("firefly_image_v5_generate_async_v4")
+        );
+        assert_eq!(id("no_such_method"), None);
+        let upscale = Operation::by_id(firefly::OPERATIONS, "preciseUpsamplerV3Async").unwrap();
+        assert_eq!(upscale.method_name, "precise_upsampler_v3_async");
+        assert!(upscale.request_schema.is_some());
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_every_request_schema_is_in_the_spec() {
+        let spec: serde_json::Value =
+            serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/firefly_spec.json")))
+                .unwrap();
+        let table = firefly::OPERATIONS;
+        assert!(table.len() > 10);
+        assert!(
+            table
+                .windows(2)
+                .all(|w| w[0].method_name < w[1].method_name)
+        );
+        for operation in table {
+            if let Some(pointer) = operation.request_schema {
+                assert!(
+                    spec.pointer(pointer).is_some(),
+                    "{}: {pointer}",
+                    operation.id
+                );
+            }
+        }
     }
 }

@@ -191,16 +191,17 @@ pub(crate) struct Limiter {
 }
 
 impl Limiter {
-    /// The limiter for `limit`, the `index`th limit of `api`'s budget.
+    /// The limiter for `limit`, the `index`th limit of the budget of the
+    /// API named `api_slug` (`firefly`, `photoshop`).
     #[cfg_attr(not(feature = "redis"), allow(unused_variables))]
-    pub(crate) fn new(limit: RateLimit, client_id: &str, api: crate::Api, index: usize) -> Self {
+    pub(crate) fn new(limit: RateLimit, client_id: &str, api_slug: &str, index: usize) -> Self {
         Self {
             #[cfg(feature = "redis")]
             shared: limit.fleet.clone().map(|fleet| {
                 crate::fleet::SharedBudget::new(
                     fleet,
                     client_id,
-                    &Self::shared_name(&limit, api, index),
+                    &Self::shared_name(&limit, api_slug, index),
                 )
             }),
             limit,
@@ -213,13 +214,12 @@ impl Limiter {
     /// it always had, so processes of an earlier release in the same fleet
     /// still count against the same budget.
     #[cfg(feature = "redis")]
-    fn shared_name(limit: &RateLimit, api: crate::Api, index: usize) -> String {
-        if api == crate::Api::Firefly && index == 0 {
+    fn shared_name(limit: &RateLimit, api_slug: &str, index: usize) -> String {
+        if api_slug == "firefly" && index == 0 {
             return String::new();
         }
         format!(
-            "{}:{}:{}ms:",
-            api.slug(),
+            "{api_slug}:{}:{}ms:",
             limit.counts.slug(),
             limit.per.as_millis()
         )

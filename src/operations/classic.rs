@@ -60,7 +60,7 @@ impl Firefly {
         if let Some(model) = model {
             call = call.x_model_version(model);
         }
-        outcome("generateImagesV3Async", call.send().await).await
+        outcome("generateImagesV3Async", call.send()).await
     }
 
     /// Generates images synchronously and returns them.
@@ -77,7 +77,7 @@ impl Firefly {
     {
         let request = checked(request, |r| validate::generate_images_sync(r, self.sizes))?;
         let call = self.raw.generate_images().body(request);
-        outcome("generateImages", call.send().await).await
+        outcome("generateImages", call.send()).await
     }
 
     /// Submits a job generating variations of an input image, with the
@@ -117,7 +117,7 @@ impl Firefly {
         if let Some(model) = model {
             call = call.x_model_version(model);
         }
-        outcome("generateSimilarImagesV3Async", call.send().await).await
+        outcome("generateSimilarImagesV3Async", call.send()).await
     }
 
     /// Generates variations of an input image synchronously.
@@ -137,7 +137,7 @@ impl Firefly {
     {
         let request = checked(request, |r| validate::generate_similar_sync(r, self.sizes))?;
         let call = self.raw.generate_similar_images().body(request);
-        outcome("generateSimilarImages", call.send().await).await
+        outcome("generateSimilarImages", call.send()).await
     }
 
     /// Submits a job expanding an image beyond its borders.
@@ -148,7 +148,7 @@ impl Firefly {
     {
         let request = checked(request, validate::expand)?;
         let call = self.raw.expand_images_v3_async().body(request);
-        outcome("expandImagesV3Async", call.send().await).await
+        outcome("expandImagesV3Async", call.send()).await
     }
 
     /// Expands an image synchronously.
@@ -165,7 +165,7 @@ impl Firefly {
     {
         let request = checked(request, validate::expand_sync)?;
         let call = self.raw.expand_image().body(request);
-        outcome("expandImage", call.send().await).await
+        outcome("expandImage", call.send()).await
     }
 
     /// Submits a job filling the masked area of an image.
@@ -176,7 +176,7 @@ impl Firefly {
     {
         let request = checked(request, |r| validate::fill(r, self.sizes))?;
         let call = self.raw.fill_images_v3_async().body(request);
-        outcome("fillImagesV3Async", call.send().await).await
+        outcome("fillImagesV3Async", call.send()).await
     }
 
     /// Fills the masked area of an image synchronously.
@@ -193,7 +193,7 @@ impl Firefly {
     {
         let request = checked(request, validate::fill_sync)?;
         let call = self.raw.fill_image().body(request);
-        outcome("fillImage", call.send().await).await
+        outcome("fillImage", call.send()).await
     }
 
     /// Submits a job placing the object in an image into a generated scene.
@@ -204,7 +204,7 @@ impl Firefly {
     {
         let request = checked(request, |r| validate::object_composite(r, self.sizes))?;
         let call = self.raw.generate_object_composite_v3_async().body(request);
-        outcome("generateObjectCompositeV3Async", call.send().await).await
+        outcome("generateObjectCompositeV3Async", call.send()).await
     }
 
     /// Places the object in an image into a generated scene, synchronously.
@@ -224,7 +224,7 @@ impl Firefly {
     {
         let request = checked(request, |r| validate::object_composite_sync(r, self.sizes))?;
         let call = self.raw.generate_object_composite().body(request);
-        outcome("generateObjectComposite", call.send().await).await
+        outcome("generateObjectComposite", call.send()).await
     }
 
     /// Submits a video job (`video1_standard`). Poll it like an image job;
@@ -241,6 +241,6 @@ impl Firefly {
             .generate_video_v3()
             .x_model_version(VideoModelVersion::Video1Standard)
             .body(request);
-        outcome("generateVideoV3", call.send().await).await
+        outcome("generateVideoV3", call.send()).await
     }
 }

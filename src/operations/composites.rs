@@ -40,7 +40,7 @@ impl Firefly {
             .precise_upsampler_v3_async()
             .x_model_version(UpscaleModelVersion::PreciseUpsamplerV1)
             .body(request);
-        let answer = outcome(OPERATION, call.send().await).await?;
+        let answer = outcome(OPERATION, call.send()).await?;
         let href = |name: &str| answer.links.get(name).map(|link| link.href.as_str());
         self.accepted_from_links(OPERATION, href("result"), href("cancel"))
     }
@@ -71,7 +71,7 @@ impl Firefly {
         let request = checked(request, validate::precise_composite)?;
         const OPERATION: &str = "preciseComposite";
         let call = self.raw.precise_composite().body(request);
-        let answer = outcome(OPERATION, call.send().await).await?;
+        let answer = outcome(OPERATION, call.send()).await?;
         self.accepted_composite(OPERATION, answer)
     }
 
@@ -87,7 +87,7 @@ impl Firefly {
         let request = checked(request, validate::adaptive_composite)?;
         const OPERATION: &str = "adaptiveComposite";
         let call = self.raw.adaptive_composite().body(request);
-        let answer = outcome(OPERATION, call.send().await).await?;
+        let answer = outcome(OPERATION, call.send()).await?;
         self.accepted_composite(OPERATION, answer)
     }
 }

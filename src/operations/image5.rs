@@ -51,7 +51,7 @@ impl Firefly {
             .firefly_image_v5_generate_async_v4()
             .x_model_version(Image5ModelVersion::Image5)
             .body(request);
-        let answer = outcome(OPERATION, call.send().await).await?;
+        let answer = outcome(OPERATION, call.send()).await?;
         let links = answer.links;
         let href = |link: Option<crate::generated::firefly::types::JobLink>| link.map(|l| l.href);
         self.accepted_from_links(

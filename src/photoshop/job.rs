@@ -32,7 +32,7 @@ impl Photoshop {
     /// The current state of a job.
     pub async fn job_status(&self, job: &PhotoshopJob) -> Result<types::JobStatus, Error> {
         let call = self.raw.get_job_status().job_id(job.job_id.as_str());
-        super::operations::named(outcome(STATUS, call.send().await).await)
+        outcome(STATUS, call.send()).await
     }
 
     /// Polls a job until it finishes, with the options' backoff and

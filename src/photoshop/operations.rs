@@ -6,7 +6,7 @@ use std::{fmt, sync::OnceLock};
 
 use serde_json::Value;
 
-use super::{Photoshop, PhotoshopJob, types};
+use super::{Photoshop, PhotoshopJob, generated, types};
 use crate::{Error, ValidationError, decode::outcome, validate};
 
 /// Photoshop's embedded spec, for the limits of its requests.
@@ -29,19 +29,8 @@ where
     let request = request
         .try_into()
         .map_err(|e| Error::from(ValidationError::from_builder(&e.to_string())))?;
-    validate::check_limits_in(spec(), operation, &request)?;
+    validate::check_limits_in(spec(), generated::OPERATIONS, operation, &request)?;
     Ok(request)
-}
-
-/// An error from Photoshop's answer names Photoshop, not Firefly.
-pub(super) fn named<T>(result: Result<T, Error>) -> Result<T, Error> {
-    result.map_err(|error| match error {
-        Error::Api(mut api) => {
-            api.api = "Photoshop";
-            Error::Api(api)
-        }
-        other => other,
-    })
 }
 
 /// The job a 202 answer describes; an answer without a job id is not one.
@@ -78,7 +67,7 @@ macro_rules! operations {
                 {
                     let request: types::$request = checked($operation, request)?;
                     let call = self.raw.$method().body(request);
-                    let accepted = named(outcome($operation, call.send().await).await)?;
+                    let accepted = outcome($operation, call.send()).await?;
                     job($operation, accepted)
                 }
             )+

@@ -1,20 +1,19 @@
-//! What happens to every Firefly request on its way out and back: credentials
-//! are attached (only for trusted hosts), a 401 invalidates the token and is
-//! replayed once, and error responses become [`Error`] values that keep the
-//! status, Adobe's `error_code`, the message and the request id.
+//! What happens to every request to an API on its way out and back:
+//! credentials are attached (only for the API's own host), the API's budget
+//! is spent, a refused token is replaced and the request replayed once,
+//! failures are retried where that is safe, and what cannot be answered is
+//! a typed [`Failure`].
 //!
-//! The generated client calls [`Transport::execute`] through progenitor's
-//! `ClientHooks::exec`. Hooks can only return `reqwest` results, so when the
-//! SDK refuses to send (no token, untrusted host) or the request fails, the
-//! hook answers with a synthetic response that carries a
-//! [`Refusal`](crate::decode::Refusal) in its extensions; every error status
-//! reaches the SDK as `UnexpectedResponse` (build.rs removes error responses
-//! from the generated code), so the reason is never lost. Turning responses
-//! into results is `crate::decode`'s job.
+//! The generated clients call [`Transport::admit`] from progenitor's `pre`
+//! hook and [`Transport::send_admitted`] from its `exec` hook; the SDK's own
+//! requests (uploads) call [`Transport::execute`]. Turning answers into
+//! results is `crate::decode`'s job.
 //!
 //! This module owns the trust rule and the request's span; `send.rs` owns
-//! the retry loop and the 401 replay.
+//! the retry loop and the 401 replay; `failure.rs` the typed failures and
+//! each call's record of them.
 
+mod failure;
 mod send;
 
 use std::{
@@ -33,10 +32,13 @@ use reqwest::{
 use tracing::Instrument;
 use url::Url;
 
+pub(crate) use failure::{CallRecord, Failure, recorded};
+
 use crate::{
-    auth::TokenSource,
+    Api,
+    answers::{REQUEST_ID, header},
+    auth::{AccessToken, TokenSource},
     config::{self, ConfigError},
-    decode::{REQUEST_ID, Refusal, header, refused},
     limiter::{Limiter, RateLimit},
     retry::RetryPolicy,
 };
@@ -64,6 +66,7 @@ pub struct Transport {
 }
 
 struct Shared {
+    api: Api,
     tokens: Arc<dyn TokenSource>,
     api_key: HeaderValue,
     api_origin: url::Origin,
@@ -82,7 +85,7 @@ impl Transport {
         client_id: &str,
         api_url: &Url,
         retry: RetryPolicy,
-        api: crate::Api,
+        api: Api,
         budget: Vec<RateLimit>,
     ) -> Result<Self, ConfigError> {
         config::check_client_id(client_id)?;
@@ -98,6 +101,7 @@ impl Transport {
                 .is_some_and(|host| host.ends_with(".adobe.io"));
         Ok(Self {
             shared: Arc::new(Shared {
+                api,
                 tokens,
                 api_key,
                 api_origin: api_url.origin(),
@@ -106,7 +110,7 @@ impl Transport {
                 limiters: budget
                     .into_iter()
                     .enumerate()
-                    .map(|(index, limit)| Limiter::new(limit, client_id, api, index))
+                    .map(|(index, limit)| Limiter::new(limit, client_id, api.slug(), index))
                     .collect(),
                 requests_sent: AtomicU64::new(0),
                 retries: AtomicU64::new(0),
@@ -137,23 +141,41 @@ impl Transport {
         }
     }
 
-    /// Sends a request with credentials, within the rate limit, retrying
-    /// what the [`RetryPolicy`] allows, in a tracing span for the operation.
-    pub(crate) async fn execute(
-        &self,
-        http: &reqwest::Client,
-        mut request: Request,
-        operation: &str,
-    ) -> reqwest::Result<Response> {
-        // progenitor adds the spec's info.version as `api-version`; Firefly
-        // does not define that header.
+    /// The API this transport sends to.
+    pub(crate) fn api(&self) -> Api {
+        self.shared.api
+    }
+
+    /// Checks that a request may go, and gives it credentials: a trusted
+    /// host, room in the budget, a token. Nothing is sent.
+    pub(crate) async fn admit(&self, request: &mut Request) -> Result<AccessToken, Failure> {
+        // progenitor adds the spec's info.version as `api-version`; no
+        // Adobe API defines that header.
         request.headers_mut().remove("api-version");
         if !self.trusts(request.url()) {
             let host = request.url().host_str().unwrap_or_default().to_owned();
-            return Ok(refused(Refusal::UntrustedHost(host), false));
+            return Err(Failure::UntrustedHost(host));
         }
+        self.spend_budget(request.method()).await?;
+        let token = self.shared.tokens.token().await.map_err(Failure::Auth)?;
+        self.authorize(request, &token);
+        Ok(token)
+    }
+
+    /// Sends an admitted request (`token` is the one [`admit`](Self::admit)
+    /// attached), retrying what the [`RetryPolicy`] allows, in a tracing
+    /// span for the operation. Returns the last answer (or transport
+    /// error), and the failure that overrides it when the SDK gave up.
+    pub(crate) async fn send_admitted(
+        &self,
+        http: &reqwest::Client,
+        request: Request,
+        token: AccessToken,
+        operation: &str,
+    ) -> (reqwest::Result<Response>, Option<Failure>) {
         let span = tracing::info_span!(
             "firefly",
+            api = self.shared.api.name(),
             operation,
             method = %request.method(),
             status = tracing::field::Empty,
@@ -162,20 +184,57 @@ impl Transport {
             duration_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let (result, attempts) = self
-            .with_retries(http, request, operation)
+        let (result, failure, attempts) = self
+            .with_retries(http, request, token, operation)
             .instrument(span.clone())
             .await;
         span.record("attempts", attempts);
         span.record("duration_ms", started.elapsed().as_secs_f64() * 1e3);
-        if let Ok(response) = &result {
+        if let (Ok(response), None) = (&result, &failure) {
             span.record("status", response.status().as_u16());
             if let Some(id) = header(response.headers(), REQUEST_ID) {
                 span.record("request_id", id);
             }
         }
-        result
+        (result, failure)
     }
+
+    /// [`admit`](Self::admit), then [`send_admitted`](Self::send_admitted):
+    /// for the SDK's own requests, which do not go through the generated
+    /// client.
+    pub(crate) async fn execute(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        operation: &str,
+    ) -> Result<Response, Unanswered> {
+        let token = self
+            .admit(&mut request)
+            .await
+            .map_err(Unanswered::Refused)?;
+        match self.send_admitted(http, request, token, operation).await {
+            (_, Some(failure)) => Err(Unanswered::Refused(failure)),
+            (Err(error), None) => Err(Unanswered::Failed(error)),
+            (Ok(response), None) => Ok(response),
+        }
+    }
+
+    /// Waits for room in every limit of the API's budget, taking one.
+    async fn spend_budget(&self, method: &reqwest::Method) -> Result<(), Failure> {
+        for limiter in &self.shared.limiters {
+            limiter.acquire(method).await.map_err(Failure::RateLimit)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why [`Transport::execute`] has no answer.
+#[derive(Debug)]
+pub(crate) enum Unanswered {
+    /// The SDK refused to send it, or gave up on it.
+    Refused(Failure),
+    /// It did not complete on the wire.
+    Failed(reqwest::Error),
 }
 
 impl fmt::Debug for Transport {
@@ -201,7 +260,7 @@ mod tests {
             "client",
             &url,
             RetryPolicy::default(),
-            crate::Api::Firefly,
+            Api::Firefly,
             Vec::new(),
         )
         .unwrap();
@@ -222,7 +281,7 @@ mod tests {
             "client",
             &adobe,
             RetryPolicy::default(),
-            crate::Api::Firefly,
+            Api::Firefly,
             Vec::new(),
         )
         .unwrap();
@@ -241,7 +300,7 @@ mod tests {
             "client",
             &local,
             RetryPolicy::default(),
-            crate::Api::Firefly,
+            Api::Firefly,
             Vec::new(),
         )
         .unwrap();

@@ -7,50 +7,48 @@ use std::{sync::atomic::Ordering, time::Instant};
 
 use reqwest::{
     Request, Response, StatusCode,
-    header::{AUTHORIZATION, HeaderValue},
+    header::{AUTHORIZATION, HeaderMap, HeaderValue},
 };
 
-use super::{API_KEY, Transport};
+use super::{API_KEY, Failure, Transport};
 use crate::{
+    answers::{MAX_ERROR_BODY, REQUEST_ID, api_error_hiding, header, read_capped},
     auth::{AccessToken, token_rule::looks_like_token},
-    decode::{MAX_ERROR_BODY, REQUEST_ID, Refusal, Sent, header, read_capped, refused, rejected},
     retry::{retryable_failure, retryable_status},
 };
 
 /// The custom-models header carrying a user's own access token.
 const USER_TOKEN: &str = "x-user-token";
 
+/// The last answer to a request (or its transport error), and the failure
+/// that overrides it when the SDK gave up on the request.
+type Outcome = (reqwest::Result<Response>, Option<Failure>);
+
 impl Transport {
-    /// Sends with retries; returns the final response and the attempts made.
-    /// A failure that ends the retries comes back as a synthetic response
-    /// carrying it, never as `Err`.
+    /// Sends an admitted request with retries; returns the last answer, the
+    /// failure that ended the request if any, and the attempts made.
     pub(super) async fn with_retries(
         &self,
         http: &reqwest::Client,
         mut request: Request,
+        mut token: AccessToken,
         operation: &str,
-    ) -> (reqwest::Result<Response>, u32) {
+    ) -> (reqwest::Result<Response>, Option<Failure>, u32) {
         // A POST creates a job or an upload: only retried when the answer
         // shows nothing was created.
         let creates = request.method() == reqwest::Method::POST;
         let mut attempt = 1;
         loop {
             let next = request.try_clone();
-            for limiter in &self.shared.limiters {
-                if let Err(error) = limiter.acquire(request.method()).await {
-                    // Nothing was sent, so nothing was created.
-                    return (Ok(refused(Refusal::RateLimit(error), false)), attempt);
-                }
+            let (outcome, failure) =
+                match self.send_authorized(http, request, &token, operation).await {
+                    (Ok(response), None) => buffered(response).await,
+                    other => other,
+                };
+            if failure.is_some() {
+                return (outcome, failure, attempt);
             }
-            let outcome = match self
-                .send_authorized(http, request, operation, creates)
-                .await
-            {
-                Ok(response) => buffered(response, creates).await,
-                Err(error) => Err(error),
-            };
             let (retryable, retry_after) = match &outcome {
-                Ok(response) if response.extensions().get::<Refusal>().is_some() => (false, None),
                 Ok(response) => (
                     retryable_status(response.status(), creates),
                     crate::retry::retry_after(response.headers()),
@@ -60,96 +58,102 @@ impl Transport {
             let pause = retryable
                 .then(|| self.shared.retry.pause(attempt, retry_after))
                 .flatten();
-            match (next, pause) {
-                (Some(next), Some(pause)) => {
-                    tracing::debug!(
-                        operation,
-                        attempt,
-                        pause_ms = pause.as_secs_f64() * 1e3,
-                        "retrying Firefly request"
-                    );
-                    tokio::time::sleep(pause).await;
-                    self.shared.retries.fetch_add(1, Ordering::Relaxed);
-                    request = next;
-                    attempt += 1;
-                }
-                _ => {
-                    // A failure travels as a response so decoding knows
-                    // whether the request created something.
-                    let outcome =
-                        outcome.or_else(|error| Ok(refused(Refusal::failed(error), creates)));
-                    return (outcome, attempt);
-                }
+            let (Some(mut next), Some(pause)) = (next, pause) else {
+                return (outcome, None, attempt);
+            };
+            tracing::debug!(
+                operation,
+                attempt,
+                pause_ms = pause.as_secs_f64() * 1e3,
+                "retrying request"
+            );
+            tokio::time::sleep(pause).await;
+            // The retry is admitted like the first attempt: the budget
+            // again, and the token as it is now (perhaps renewed).
+            if let Err(failure) = self.spend_budget(next.method()).await {
+                return (outcome, Some(failure), attempt);
             }
+            token = match self.shared.tokens.token().await {
+                Ok(token) => token,
+                Err(error) => return (outcome, Some(Failure::Auth(error)), attempt),
+            };
+            self.authorize(&mut next, &token);
+            self.shared.retries.fetch_add(1, Ordering::Relaxed);
+            request = next;
+            attempt += 1;
         }
     }
 
-    /// One request with credentials; replayed once with a fresh token after
-    /// an answer that refuses the token (see [`refuses_token`]).
+    /// One authorized request; replayed once with a fresh token after an
+    /// answer that refuses the token (see [`refuses_token`]).
     async fn send_authorized(
         &self,
         http: &reqwest::Client,
-        mut request: Request,
+        request: Request,
+        token: &AccessToken,
         operation: &str,
-        creates: bool,
-    ) -> reqwest::Result<Response> {
+    ) -> Outcome {
         let tokens = &self.shared.tokens;
-        let token = match tokens.token().await {
-            Ok(token) => token,
-            Err(error) => return Ok(refused(Refusal::Auth(error), creates)),
-        };
         // Streaming bodies cannot be cloned and so are not replayed.
         let replay = request.try_clone();
         let others = largest_other_header(&request);
-        self.authorize(&mut request, &token);
-        let Some(response) = self.send_once(http, request, operation).await? else {
-            return Ok(redirected(creates));
+        let response = match self.send_once(http, request, operation).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(redirected)) => return (Ok(redirected), Some(Failure::Redirected)),
+            Err(error) => return (Err(error), None),
         };
-        if !refuses_token(response.status(), &token, others) {
-            return Ok(response);
+        if !refuses_token(response.status(), token, others) {
+            return (Ok(response), None);
         }
 
-        tokens.invalidate(&token);
+        tokens.invalidate(token);
         let Some(mut replay) = replay else {
-            return Ok(response);
+            return (Ok(response), None);
         };
         let fresh = match tokens.token().await {
             Ok(fresh) => fresh,
-            Err(error) => return Ok(refused(Refusal::Auth(error), creates)),
+            Err(error) => return (Ok(response), Some(Failure::Auth(error))),
         };
-        if fresh.same_as(&token) {
+        if fresh.same_as(token) {
             // The source cannot mint another token (a static token): a
             // replay would be rejected the same way.
-            return Ok(final_refusal(response, creates, &token).await);
+            return final_refusal(response, token, self.shared.api).await;
         }
         self.shared
             .replays_after_401
             .fetch_add(1, Ordering::Relaxed);
         self.authorize(&mut replay, &fresh);
-        let Some(second) = self.send_once(http, replay, operation).await? else {
-            return Ok(redirected(creates));
+        let second = match self.send_once(http, replay, operation).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(redirected)) => return (Ok(redirected), Some(Failure::Redirected)),
+            Err(error) => return (Err(error), None),
         };
         if refuses_token(second.status(), &fresh, others) {
             tokens.invalidate(&fresh);
-            return Ok(final_refusal(second, creates, &fresh).await);
+            return final_refusal(second, &fresh, self.shared.api).await;
         }
-        Ok(second)
+        (Ok(second), None)
     }
 
-    /// One HTTP exchange, counted and traced; `None` when the answer came
-    /// through a redirect, which only a client the caller brought follows.
+    /// One HTTP exchange, counted and traced. An answer that came through a
+    /// redirect (which only a client the caller brought follows) is
+    /// `Ok(Err(answer))`: credentials must not follow redirects.
     async fn send_once(
         &self,
         http: &reqwest::Client,
         request: Request,
         operation: &str,
-    ) -> reqwest::Result<Option<Response>> {
+    ) -> reqwest::Result<Result<Response, Response>> {
         let started = Instant::now();
         self.shared.requests_sent.fetch_add(1, Ordering::Relaxed);
         let sent_to = request.url().clone();
         let response = http.execute(request).await?;
         trace_response(operation, &response, started);
-        Ok((response.url() == &sent_to).then_some(response))
+        Ok(if response.url() == &sent_to {
+            Ok(response)
+        } else {
+            Err(response)
+        })
     }
 
     pub(super) fn authorize(&self, request: &mut Request, token: &AccessToken) {
@@ -195,23 +199,54 @@ fn refuses_token(status: StatusCode, token: &AccessToken, largest_other_header: 
     }
 }
 
-/// The answer to give when the token stays refused: a 401 becomes
-/// [`AuthError::AuthRejected`](crate::auth::AuthError::AuthRejected); a 431
-/// or 400 keeps its status, as the API error it is.
-async fn final_refusal(response: Response, creates: bool, token: &AccessToken) -> Response {
-    if response.status() == StatusCode::UNAUTHORIZED {
-        rejected(response, creates, token).await
-    } else {
-        response
+/// The outcome when the token stays refused: a 401 becomes
+/// [`AuthError::AuthRejected`](crate::auth::AuthError::AuthRejected), with
+/// Adobe's details read from its body (a 401 is where a server is most
+/// likely to quote the token it refused, so `token` is scrubbed from it); a
+/// 431 or 400 is left as the API error it is.
+async fn final_refusal(response: Response, token: &AccessToken, api: crate::Api) -> Outcome {
+    if response.status() != StatusCode::UNAUTHORIZED {
+        return (Ok(response), None);
     }
+    let (status, headers) = (response.status(), response.headers().clone());
+    let version = response.version();
+    let body = read_capped(response, MAX_ERROR_BODY)
+        .await
+        .map(|capped| capped.body)
+        .unwrap_or_default();
+    let details = api_error_hiding(
+        api,
+        "",
+        status.as_u16(),
+        &headers,
+        &body,
+        &[token.expose_secret()],
+    );
+    let read = head(status, version, headers, Vec::new());
+    (Ok(read), Some(Failure::Rejected(Box::new(details))))
 }
 
-/// The longest header value of `request` before credentials are attached.
+/// A response made of an answer's status line and headers, and `body`: what
+/// is left of an answer once the SDK has read its body.
+fn head(
+    status: StatusCode,
+    version: reqwest::Version,
+    headers: HeaderMap,
+    body: Vec<u8>,
+) -> Response {
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Response::from(rebuilt)
+}
+
+/// The longest header value of `request` but its credentials.
 fn largest_other_header(request: &Request) -> usize {
     request
         .headers()
         .iter()
-        .filter(|(name, _)| *name != AUTHORIZATION)
+        .filter(|(name, _)| *name != AUTHORIZATION && *name != API_KEY)
         .map(|(_, value)| value.len())
         .max()
         .unwrap_or(0)
@@ -227,12 +262,6 @@ fn trace_response(operation: &str, response: &Response, started: Instant) {
     );
 }
 
-/// The refusal for an answer that came through a redirect: only a client the
-/// caller brought follows redirects, and credentials must not.
-fn redirected(creates: bool) -> Response {
-    refused(Refusal::Redirected, creates)
-}
-
 /// Reads the body now, so a connection cut mid-answer is a transport
 /// failure the retry loop sees, not a decoding error later. Reading is
 /// bounded while it happens: a success body up to
@@ -240,20 +269,18 @@ fn redirected(creates: bool) -> Response {
 /// past the limit), an error body up to [`MAX_ERROR_BODY`] (its start
 /// explains it). Either way a longer body's connection is closed, not
 /// drained. Downloads do not come through here.
-async fn buffered(response: Response, creates: bool) -> reqwest::Result<Response> {
-    if response.extensions().get::<Refusal>().is_some() {
-        return Ok(response);
-    }
+async fn buffered(response: Response) -> Outcome {
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
-    let too_large = || {
-        refused(
-            Refusal::TooLarge {
-                status: status.as_u16(),
-                request_id: header(&headers, REQUEST_ID),
-            },
-            creates,
+    let too_large = |headers: HeaderMap| {
+        let failure = Failure::TooLarge {
+            status: status.as_u16(),
+            request_id: header(&headers, REQUEST_ID),
+        };
+        (
+            Ok(head(status, version, headers, Vec::new())),
+            Some(failure),
         )
     };
     let cap = if status.is_success() {
@@ -268,16 +295,14 @@ async fn buffered(response: Response, creates: bool) -> reqwest::Result<Response
             .content_length()
             .is_some_and(|length| length > cap as u64)
     {
-        return Ok(too_large());
+        return too_large(headers);
     }
-    let capped = read_capped(response, cap).await?;
+    let capped = match read_capped(response, cap).await {
+        Ok(capped) => capped,
+        Err(error) => return (Err(error), None),
+    };
     if capped.cut && status.is_success() {
-        return Ok(too_large());
+        return too_large(headers);
     }
-    let mut rebuilt = http::Response::new(capped.body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    rebuilt.extensions_mut().insert(Sent { creates });
-    Ok(Response::from(rebuilt))
+    (Ok(head(status, version, headers, capped.body)), None)
 }

@@ -8,9 +8,12 @@
 use std::sync::OnceLock;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::ValidationError;
+use crate::{
+    ValidationError,
+    generated::{Operation, firefly},
+};
 
 type Checked = Result<(), ValidationError>;
 
@@ -26,22 +29,22 @@ pub(crate) fn parsed(cell: &'static OnceLock<Value>, json: &str) -> &'static Val
     cell.get_or_init(|| serde_json::from_str(json).unwrap_or(Value::Null))
 }
 
-/// The JSON request-body schema of an operation, by its `operationId`.
+/// The JSON request-body schema of a Firefly operation, by its
+/// `operationId`.
 #[cfg(test)]
 pub(crate) fn request_schema(operation_id: &str) -> Option<&'static Value> {
-    request_schema_in(spec(), operation_id)
+    request_schema_in(spec(), firefly::OPERATIONS, operation_id)
 }
 
-/// The JSON request-body schema of an operation of `spec`.
-fn request_schema_in(spec: &'static Value, operation_id: &str) -> Option<&'static Value> {
-    spec["paths"]
-        .as_object()?
-        .values()
-        .filter_map(Value::as_object)
-        .flat_map(Map::values)
-        .find(|operation| operation["operationId"] == operation_id)
-        .map(|operation| &operation["requestBody"]["content"]["application/json"]["schema"])
-        .filter(|schema| !schema.is_null())
+/// The JSON request-body schema of an operation of `spec`, found through
+/// the API's operation table.
+fn request_schema_in(
+    spec: &'static Value,
+    operations: &'static [Operation],
+    operation_id: &str,
+) -> Option<&'static Value> {
+    let pointer = Operation::by_id(operations, operation_id)?.request_schema?;
+    spec.pointer(pointer).filter(|schema| !schema.is_null())
 }
 
 /// The `enum` of a component schema of the embedded spec (empty when it
@@ -55,16 +58,17 @@ pub(crate) fn component_enum(name: &str) -> Vec<Value> {
 
 /// Checks `request` against every limit of `operation_id`'s request schema.
 pub(crate) fn check<T: Serialize>(operation_id: &str, request: &T) -> Checked {
-    check_in(spec(), operation_id, request)
+    check_in(spec(), firefly::OPERATIONS, operation_id, request)
 }
 
-/// [`check`] against another API's embedded spec.
+/// [`check`] against another API's embedded spec and operation table.
 pub(crate) fn check_in<T: Serialize>(
     spec: &'static Value,
+    operations: &'static [Operation],
     operation_id: &str,
     request: &T,
 ) -> Checked {
-    let schema = request_schema_in(spec, operation_id).ok_or_else(|| {
+    let schema = request_schema_in(spec, operations, operation_id).ok_or_else(|| {
         ValidationError::new(
             "request",
             format!("the spec has no request schema for {operation_id}"),
