@@ -34,6 +34,13 @@ pub enum Error {
     #[error(transparent)]
     Validation(#[from] ValidationError),
 
+    /// A Photoshop request names storage Photoshop would not reach (a host
+    /// outside [`photoshop::STORAGE_HOSTS`](crate::photoshop::STORAGE_HOSTS),
+    /// or not https); nothing was sent. `is_validation()` is true.
+    #[cfg(feature = "photoshop")]
+    #[error(transparent)]
+    StorageHost(#[from] crate::photoshop::storage_hosts::StorageHostError),
+
     /// The client-side rate limit would not let the request go; nothing
     /// was sent.
     #[error(transparent)]
@@ -468,6 +475,8 @@ impl Error {
     pub fn is_validation(&self) -> bool {
         match self {
             Self::Validation(_) => true,
+            #[cfg(feature = "photoshop")]
+            Self::StorageHost(_) => true,
             Self::Api(api) => matches!(api.status, 400 | 422),
             _ => false,
         }
