@@ -11,7 +11,12 @@
 //! outputs), Creative Cloud paths, or inline content; see
 //! [`types::FileInput`] and the output types. Every URL must be on one of
 //! the storage domains Photoshop accepts ([`STORAGE_HOSTS`]), or the
-//! request is refused before it is sent.
+//! request is refused before it is sent. The `storage` feature signs such
+//! URLs for S3, Azure and GCS. Outputs Adobe hosts (`validityPeriod`) are
+//! listed with a URL in the job's `result.outputs`: download them with
+//! [`Firefly::download_to_file`](crate::Firefly::download_to_file), which
+//! sends no credentials, bounds every read and wait, and refuses unsafe
+//! redirects, as it does for pre-signed URLs to your own storage.
 //!
 //! ```no_run
 //! # async fn demo(firefly: adobe_firefly::Firefly) -> Result<(), adobe_firefly::Error> {
