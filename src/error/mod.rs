@@ -34,9 +34,8 @@ pub enum Error {
     #[error(transparent)]
     Validation(#[from] ValidationError),
 
-    /// A Photoshop request names storage Photoshop would not reach (a host
-    /// outside [`photoshop::STORAGE_HOSTS`](crate::photoshop::STORAGE_HOSTS),
-    /// or not https); nothing was sent. `is_validation()` is true.
+    /// A Photoshop request's storage URL is not https on one of
+    /// [`photoshop::STORAGE_HOSTS`](crate::photoshop::STORAGE_HOSTS); nothing was sent.
     #[cfg(feature = "photoshop")]
     #[error(transparent)]
     StorageHost(#[from] crate::photoshop::storage_hosts::StorageHostError),
