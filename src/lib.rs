@@ -82,6 +82,10 @@ pub use limiter::{Counted, RateLimit, RateLimitError};
 #[cfg(feature = "photoshop")]
 pub mod photoshop;
 
+// Pre-signed URLs for S3, Azure and GCS (feature `storage`).
+#[cfg(feature = "storage")]
+pub mod storage;
+
 // A fleet of processes sharing one quota and one token through Redis.
 #[cfg(feature = "redis")]
 pub mod fleet;

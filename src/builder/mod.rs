@@ -44,6 +44,8 @@ pub struct FireflyBuilder {
     http_client: Option<reqwest::Client>,
     download_timeouts: DownloadTimeouts,
     allow_unlisted_sizes: bool,
+    #[cfg(feature = "photoshop")]
+    allow_any_storage_host: bool,
 }
 
 #[derive(Clone, Default)]
@@ -225,6 +227,18 @@ impl FireflyBuilder {
         self
     }
 
+    /// Send Photoshop requests whose storage URLs are on hosts outside
+    /// [`photoshop::STORAGE_HOSTS`](crate::photoshop::STORAGE_HOSTS)
+    /// (default: refused before sending, with
+    /// [`Error::StorageHost`](crate::Error::StorageHost) naming the host).
+    /// For storage Adobe accepts for your organization beyond its published
+    /// list. URLs must still be https (plain http only on loopback).
+    #[cfg(feature = "photoshop")]
+    pub fn allow_any_storage_host(mut self, allow: bool) -> Self {
+        self.allow_any_storage_host = allow;
+        self
+    }
+
     /// Checks the settings and creates the client. Sends nothing.
     pub fn build(mut self) -> Result<Firefly, Error> {
         let client_id = self.client_id.clone().ok_or(ConfigError::MissingSetting {
@@ -278,7 +292,8 @@ impl FireflyBuilder {
                 crate::Api::Photoshop,
                 self.budget(crate::Api::Photoshop),
             )?;
-            crate::photoshop::Photoshop::new(&url, http.clone(), transport)
+            let any_host = self.allow_any_storage_host;
+            crate::photoshop::Photoshop::new(&url, http.clone(), transport, any_host)
         };
         let transport = Transport::new(
             tokens.for_api(crate::Api::Firefly),

@@ -34,6 +34,12 @@ pub enum Error {
     #[error(transparent)]
     Validation(#[from] ValidationError),
 
+    /// A Photoshop request's storage URL is not https on one of
+    /// [`photoshop::STORAGE_HOSTS`](crate::photoshop::STORAGE_HOSTS); nothing was sent.
+    #[cfg(feature = "photoshop")]
+    #[error(transparent)]
+    StorageHost(#[from] crate::photoshop::storage_hosts::StorageHostError),
+
     /// The client-side rate limit would not let the request go; nothing
     /// was sent.
     #[error(transparent)]
@@ -480,6 +486,8 @@ impl Error {
     pub fn is_validation(&self) -> bool {
         match self {
             Self::Validation(_) => true,
+            #[cfg(feature = "photoshop")]
+            Self::StorageHost(_) => true,
             Self::Api(api) => matches!(api.status, 400 | 422),
             _ => false,
         }

@@ -9,7 +9,14 @@
 //! limits of Adobe's schemas before anything is sent. Inputs and outputs
 //! live in storage you provide: pre-signed URLs (GET for inputs, PUT for
 //! outputs), Creative Cloud paths, or inline content; see
-//! [`types::FileInput`] and the output types.
+//! [`types::FileInput`] and the output types. Every URL must be on one of
+//! the storage domains Photoshop accepts ([`STORAGE_HOSTS`]), or the
+//! request is refused before it is sent. The `storage` feature signs such
+//! URLs for S3, Azure and GCS. Outputs Adobe hosts (`validityPeriod`) are
+//! listed with a URL in the job's `result.outputs`: download them with
+//! [`Firefly::download_to_file`](crate::Firefly::download_to_file), which
+//! sends no credentials, bounds every read and wait, and refuses unsafe
+//! redirects, as it does for pre-signed URLs to your own storage.
 //!
 //! ```no_run
 //! # async fn demo(firefly: adobe_firefly::Firefly) -> Result<(), adobe_firefly::Error> {
@@ -27,10 +34,12 @@
 
 mod job;
 mod operations;
+pub(crate) mod storage_hosts;
 
 use url::Url;
 
 pub use job::PhotoshopJob;
+pub use storage_hosts::{STORAGE_HOSTS, StorageHostError, StorageHostProblem, is_storage_host};
 
 use crate::{generated::photoshop as generated, transport::Transport};
 
@@ -49,10 +58,17 @@ pub mod types {
 pub struct Photoshop {
     raw: generated::Client,
     api_url: Url,
+    storage: storage_hosts::StoragePolicy,
 }
 
 impl Photoshop {
-    pub(crate) fn new(api_url: &Url, http: reqwest::Client, transport: Transport) -> Self {
+    /// `any_storage_host`: send storage URLs outside [`STORAGE_HOSTS`].
+    pub(crate) fn new(
+        api_url: &Url,
+        http: reqwest::Client,
+        transport: Transport,
+        any_storage_host: bool,
+    ) -> Self {
         Self {
             raw: generated::Client::new_with_client(
                 &crate::config::trimmed(api_url),
@@ -60,6 +76,7 @@ impl Photoshop {
                 transport,
             ),
             api_url: api_url.clone(),
+            storage: storage_hosts::StoragePolicy::new(api_url, any_storage_host),
         }
     }
 

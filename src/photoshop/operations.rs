@@ -1,6 +1,7 @@
 //! The six Photoshop operations. Each accepts its request type (or its
-//! builder), checks it against the limits of Adobe's schema, and answers
-//! with a [`PhotoshopJob`].
+//! builder), checks it against the limits of Adobe's schema and its
+//! storage URLs against the hosts Photoshop accepts, and answers with a
+//! [`PhotoshopJob`].
 
 use std::{fmt, sync::OnceLock};
 
@@ -66,6 +67,7 @@ macro_rules! operations {
                     R::Error: fmt::Display,
                 {
                     let request: types::$request = checked($operation, request)?;
+                    self.storage.check(&request)?;
                     let call = self.raw.$method().body(request);
                     let accepted = outcome($operation, call.send()).await?;
                     job($operation, accepted)
