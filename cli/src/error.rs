@@ -209,8 +209,8 @@ impl fmt::Display for CliError {
                 f,
                 // Ids come from the server: shown inert.
                 "interrupted: job {0} goes on at Firefly and is paid for; \
-                 `firefly status {0}` shows it and its outputs' URLs (valid about an hour), \
-                 `firefly cancel {0}` stops it",
+                 `firefly job status {0}` shows it and its outputs' URLs (valid about an hour), \
+                 `firefly job cancel {0}` stops it",
                 terminal_safe(job_id)
             ),
             Self::BatchInterrupted { journal, job_ids } => write!(
@@ -244,7 +244,7 @@ impl fmt::Display for CliError {
                     write!(
                         f,
                         "\n  not saved: {} ({}); fetch it within about an hour from {url}, \
-                         or read the job again with `firefly status {job_id}`",
+                         or read the job again with `firefly job status {job_id}`",
                         output.which(),
                         output.reason
                     )?;

@@ -31,7 +31,7 @@ pub fn image_input(value: &str) -> Result<ImageInput, String> {
         let id = id.trim();
         if id.is_empty() {
             return Err(
-                "`upload:` needs the id that `firefly upload` (or upload_image) printed: \
+                "`upload:` needs the id that `firefly image upload` (or upload_image) printed: \
                  upload:<id>"
                     .into(),
             );

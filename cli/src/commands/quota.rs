@@ -3,23 +3,27 @@
 
 use std::process::ExitCode;
 
-use adobe_firefly::{RateLimit, auth::TokenPolicy};
+#[cfg(feature = "redis")]
+use adobe_firefly::auth::TokenPolicy;
+use adobe_firefly::{FireflyBuilder, RateLimit};
 
-use crate::{args::FleetArgs, error::CliError, output::Output};
+use crate::{context::Context, error::CliError, output::Output};
 
 /// Adobe's default daily quota per organization.
 const ADOBE_DAILY_QUOTA: u32 = 9000;
 
-/// The token policy and the shared rate limit of a fleet on the Redis
-/// server at `url`: `rate` (Adobe's default of 4 a minute if `None`),
+/// `builder` in the fleet on the Redis server at `url`
+/// (`FireflyBuilder::fleet`: the token and every API's budget shared),
+/// Firefly's budget being `rate` (Adobe's default of 4 a minute if `None`),
 /// counting submissions only, with Adobe's daily quota unless `rate` has
 /// one.
 #[cfg(feature = "redis")]
 pub fn join(
+    builder: FireflyBuilder,
     url: &str,
     prefix: &str,
     rate: Option<RateLimit>,
-) -> Result<(TokenPolicy, RateLimit), CliError> {
+) -> Result<FireflyBuilder, CliError> {
     let fleet = fleet(url, prefix)?;
     let mut policy = TokenPolicy::default();
     if let Some(deadline) = token_deadline()? {
@@ -28,7 +32,10 @@ pub fn join(
     if let Some(dir) = std::env::var_os(adobe_firefly::config::env::TOKEN_CACHE_DIR) {
         policy = policy.disk_cache(dir);
     }
-    Ok((policy.redis(&fleet), budget(rate).redis(&fleet)))
+    Ok(builder
+        .token_policy(policy)
+        .rate_limit(budget(rate))
+        .fleet(&fleet))
 }
 
 /// `FIREFLY_TOKEN_DEADLINE_MS`: how long one token load may take, which is
@@ -58,10 +65,11 @@ const TOKEN_DEADLINE_VAR: &str = crate::help::TOKEN_DEADLINE_MS;
 /// Without the `redis` feature there is no fleet to join.
 #[cfg(not(feature = "redis"))]
 pub fn join(
+    _builder: FireflyBuilder,
     _url: &str,
     _prefix: &str,
     _rate: Option<RateLimit>,
-) -> Result<(TokenPolicy, RateLimit), CliError> {
+) -> Result<FireflyBuilder, CliError> {
     Err(no_redis())
 }
 
@@ -109,12 +117,8 @@ fn no_redis() -> CliError {
 }
 
 /// `firefly quota`: what is left of the fleet's window and day budgets.
-pub async fn run(
-    fleet: &FleetArgs,
-    rate: RateLimit,
-    per_day: u32,
-    out: &Output,
-) -> Result<ExitCode, CliError> {
+pub async fn run(rate: RateLimit, per_day: u32, ctx: &Context) -> Result<ExitCode, CliError> {
+    let (fleet, out) = (&ctx.fleet, &ctx.out);
     let Some(url) = fleet.redis_url.as_deref() else {
         return Err(CliError::Fleet(
             "firefly quota reads the fleet's budget from Redis: pass --redis URL or set \

@@ -3,7 +3,7 @@
 //! cancelled at Firefly, within the cancel deadline), each job id is logged
 //! at warn, and the jobs that were not settled are recorded in the output
 //! folder's journal (`.firefly-journal.jsonl`, state `interrupted`), where
-//! the next run and `firefly gallery` find them.
+//! the next run and `firefly image gallery` find them.
 
 use std::{
     collections::BTreeMap,
@@ -127,13 +127,13 @@ impl Session {
                 tracing::warn!(job_id, %reason, "the client went away; the job could not be cancelled");
                 Some(format!(
                     "the MCP client went away during the call, and the job could not be \
-                     cancelled ({reason}): it may still finish; `firefly status {job_id}` shows \
+                     cancelled ({reason}): it may still finish; `firefly job status {job_id}` shows \
                      it and its outputs' URLs"
                 ))
             }
             Ending::Unsaved => Some(format!(
                 "the MCP client went away during the call; the job succeeded, but not all of its \
-                 outputs were saved: `firefly status {job_id}` gives their URLs"
+                 outputs were saved: `firefly job status {job_id}` gives their URLs"
             )),
         };
         let mut state = self.lock();
@@ -190,7 +190,7 @@ pub fn record(dir: &Path, jobs: &BTreeMap<String, Job>) {
         let problem = job.outcome.clone().unwrap_or_else(|| {
             format!(
                 "the MCP client went away and the server stopped before the call ended; \
-                 `firefly status {job_id}` shows the job and its outputs' URLs"
+                 `firefly job status {job_id}` shows the job and its outputs' URLs"
             )
         });
         let recorded =
