@@ -129,7 +129,7 @@ async fn run(command: Command, ctx: &Context) -> Result<ExitCode, CliError> {
         Command::Job(JobCommand::Status { job_id }) => jobs::status(&job_id, ctx).await,
         Command::Job(JobCommand::Cancel { job_id }) => jobs::cancel(&job_id, ctx).await,
         Command::Model(ModelCommand::List { state }) => models::run(state, ctx).await,
-        Command::Token { show } => token::run(show, &ctx.out).await,
+        Command::Token { show } => token::run(show, ctx).await,
         Command::Secrets { action } => secrets::run(action, &ctx.out).await,
         Command::Emulator { port, faults } => emulator::run(port, &faults, &ctx.out).await,
         Command::Completions { shell } => shell::completions(shell, &ctx.out),

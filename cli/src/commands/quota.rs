@@ -3,9 +3,7 @@
 
 use std::process::ExitCode;
 
-#[cfg(feature = "redis")]
-use adobe_firefly::auth::TokenPolicy;
-use adobe_firefly::{FireflyBuilder, RateLimit};
+use adobe_firefly::{FireflyBuilder, RateLimit, auth::TokenPolicy};
 
 use crate::{context::Context, error::CliError, output::Output};
 
@@ -25,6 +23,16 @@ pub fn join(
     rate: Option<RateLimit>,
 ) -> Result<FireflyBuilder, CliError> {
     let fleet = fleet(url, prefix)?;
+    Ok(builder
+        .token_policy(token_policy()?)
+        .rate_limit(budget(rate))
+        .fleet(&fleet))
+}
+
+/// How a process of a fleet keeps its token, besides sharing it through
+/// Redis: the load deadline, and the disk cache if one is set.
+#[cfg(feature = "redis")]
+fn token_policy() -> Result<TokenPolicy, CliError> {
     let mut policy = TokenPolicy::default();
     if let Some(deadline) = token_deadline()? {
         policy = policy.load_deadline(deadline);
@@ -32,10 +40,20 @@ pub fn join(
     if let Some(dir) = std::env::var_os(adobe_firefly::config::env::TOKEN_CACHE_DIR) {
         policy = policy.disk_cache(dir);
     }
-    Ok(builder
-        .token_policy(policy)
-        .rate_limit(budget(rate))
-        .fleet(&fleet))
+    Ok(policy)
+}
+
+/// The token policy of a process in the fleet at `url`: the token shared
+/// through Redis, for a token manager made by hand (`firefly token`).
+#[cfg(feature = "redis")]
+pub fn fleet_token_policy(url: &str, prefix: &str) -> Result<TokenPolicy, CliError> {
+    Ok(token_policy()?.redis(&fleet(url, prefix)?))
+}
+
+/// Without the `redis` feature there is no fleet to join.
+#[cfg(not(feature = "redis"))]
+pub fn fleet_token_policy(_url: &str, _prefix: &str) -> Result<TokenPolicy, CliError> {
+    Err(no_redis())
 }
 
 /// `FIREFLY_TOKEN_DEADLINE_MS`: how long one token load may take, which is

@@ -2,8 +2,12 @@
 //! real Redis server (feature `redis`; run with
 //! `cargo test -p adobe-firefly-cli --features redis --test fleet`).
 
+mod commands;
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../mcp_support/mod.rs"]
+mod mcp_support;
+mod redis_keys;
 mod redis_server;
 mod tls;
 mod tokens;
