@@ -45,6 +45,9 @@ pub enum CliError {
     },
     /// Ctrl-C while waiting for a job: the job goes on at Firefly.
     Interrupted { job_id: String },
+    /// Ctrl-C while waiting for a Photoshop job, which goes on (Photoshop
+    /// jobs cannot be cancelled).
+    PhotoshopInterrupted { job_id: String },
     /// Ctrl-C during a batch: the jobs in flight go on, recorded in the
     /// journal for a rerun to adopt.
     BatchInterrupted {
@@ -85,7 +88,9 @@ impl CliError {
             | Self::OutputFolder { .. }
             | Self::FaultsSpec { .. }
             | Self::Sdk(Error::Validation(_)) => ExitCode::from(USAGE),
-            Self::Interrupted { .. } | Self::BatchInterrupted { .. } => ExitCode::from(INTERRUPTED),
+            Self::Interrupted { .. }
+            | Self::PhotoshopInterrupted { .. }
+            | Self::BatchInterrupted { .. } => ExitCode::from(INTERRUPTED),
             _ => ExitCode::FAILURE,
         }
     }
@@ -113,7 +118,9 @@ impl CliError {
             Self::BatchLine { .. } => "batch_input",
             Self::InputFile { .. } => "input_file",
             Self::OutputFile { .. } | Self::OutputFolder { .. } => "output_file",
-            Self::Interrupted { .. } | Self::BatchInterrupted { .. } => "interrupted",
+            Self::Interrupted { .. }
+            | Self::PhotoshopInterrupted { .. }
+            | Self::BatchInterrupted { .. } => "interrupted",
             Self::Unsaved { .. } => "unsaved",
             Self::EmulatorStart(_) => "emulator",
             Self::Runtime(_) => "runtime",
@@ -160,7 +167,9 @@ impl CliError {
                     json!(unsaved.iter().map(save::Unsaved::json).collect::<Vec<_>>());
             }
             Self::BatchLine { line, .. } => error["line"] = json!(line),
-            Self::Interrupted { job_id } => error["job_id"] = json!(job_id),
+            Self::Interrupted { job_id } | Self::PhotoshopInterrupted { job_id } => {
+                error["job_id"] = json!(job_id)
+            }
             Self::BatchInterrupted { job_ids, .. } => error["job_ids"] = json!(job_ids),
             _ => {}
         }
@@ -211,6 +220,12 @@ impl fmt::Display for CliError {
                 "interrupted: job {0} goes on at Firefly and is paid for; \
                  `firefly job status {0}` shows it and its outputs' URLs (valid about an hour), \
                  `firefly job cancel {0}` stops it",
+                terminal_safe(job_id)
+            ),
+            Self::PhotoshopInterrupted { job_id } => write!(
+                f,
+                "interrupted: Photoshop job {0} goes on (Photoshop jobs cannot be cancelled); \
+                 `firefly photoshop status {0}` shows it and its outputs' URLs",
                 terminal_safe(job_id)
             ),
             Self::BatchInterrupted { journal, job_ids } => write!(
@@ -276,6 +291,7 @@ impl std::error::Error for CliError {
             | Self::FaultsSpec { .. }
             | Self::Unsaved { .. }
             | Self::Interrupted { .. }
+            | Self::PhotoshopInterrupted { .. }
             | Self::BatchInterrupted { .. }
             | Self::Fleet(_) => None,
         }

@@ -47,8 +47,8 @@ use clap::Parser;
 use crate::{
     args::{Cli, Command, ImageCommand, JobCommand, ModelCommand, VideoCommand, deprecated},
     commands::{
-        batch, emulator, gallery, generate, image_ops, image5_and_composites, jobs, models, quota,
-        secrets, shell, token, upload, video,
+        batch, emulator, gallery, generate, image_ops, image5_and_composites, jobs, models,
+        photoshop, quota, secrets, shell, token, upload, video,
     },
     context::Context,
     error::CliError,
@@ -128,6 +128,7 @@ async fn run(command: Command, ctx: &Context) -> Result<ExitCode, CliError> {
         Command::Video(VideoCommand::Generate(args)) => video::run(args, ctx).await,
         Command::Job(JobCommand::Status { job_id }) => jobs::status(&job_id, ctx).await,
         Command::Job(JobCommand::Cancel { job_id }) => jobs::cancel(&job_id, ctx).await,
+        Command::Photoshop(command) => photoshop::run(command, ctx).await,
         Command::Model(ModelCommand::List { state }) => models::run(state, ctx).await,
         Command::Token { show } => token::run(show, ctx).await,
         Command::Secrets { action } => secrets::run(action, &ctx.out).await,

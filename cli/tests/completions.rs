@@ -26,7 +26,14 @@ fn completions_for_four_shells_know_the_commands_and_models() {
     ] {
         let script = firefly(&["completions", shell]);
         assert!(script.contains(marker), "{shell}: no `{marker}`");
-        for word in ["image", "generate", "batch", "completions", "force"] {
+        for word in [
+            "image",
+            "generate",
+            "batch",
+            "photoshop",
+            "auto-crop",
+            "force",
+        ] {
             assert!(script.contains(word), "{shell}: no `{word}`");
         }
         // clap_complete's PowerShell script completes names, not values.
@@ -84,6 +91,8 @@ fn the_manual_page_covers_every_command() {
         "firefly.1",
         "firefly-image-generate.1",
         "firefly-image-batch.1",
+        "firefly-photoshop-edit.1",
+        "firefly-photoshop-auto-crop.1",
     ] {
         let page = std::fs::read_to_string(dir.join(name)).unwrap();
         assert!(page.contains(".TH"), "{name}");

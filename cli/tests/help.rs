@@ -22,7 +22,7 @@ fn words(command: &str) -> Vec<&str> {
 #[test]
 fn help_lists_only_the_new_spellings() {
     let top = help(&[]);
-    for noun in ["image", "video", "job", "model"] {
+    for noun in ["image", "video", "job", "photoshop", "model"] {
         assert!(top.contains(&format!("  {noun} ")), "{noun}: {top}");
     }
     for old in ["generate", "upscale", "status", "models", "image5"] {
@@ -50,6 +50,13 @@ fn every_command_lists_the_environment_it_reads() {
         "job status",
         "job cancel",
         "model list",
+        "photoshop edit",
+        "photoshop actions",
+        "photoshop composite",
+        "photoshop artboard",
+        "photoshop manifest",
+        "photoshop auto-crop",
+        "photoshop status",
         "token",
         "secrets",
     ] {
@@ -87,6 +94,8 @@ fn waiting_options_show_only_on_commands_that_wait() {
         "image batch",
         "image expand",
         "video generate",
+        "photoshop edit",
+        "photoshop auto-crop",
     ] {
         assert!(help(&words(command)).contains("--poll-ms"), "{command}");
     }
@@ -96,6 +105,7 @@ fn waiting_options_show_only_on_commands_that_wait() {
         "emulator",
         "job status",
         "model list",
+        "photoshop status",
     ] {
         assert!(!help(&words(command)).contains("--poll-ms"), "{command}");
     }

@@ -6,12 +6,17 @@
 pub mod deprecated;
 mod image;
 mod image5_and_composites;
+mod photoshop;
 
 pub use image::{
     BatchArgs, CompositeArgs, ExpandArgs, FillArgs, GenerateArgs, ImageCommand, SimilarArgs,
 };
 pub use image5_and_composites::{
     AdaptiveCompositeArgs, Image5Args, PreciseCompositeArgs, UpscaleArgs,
+};
+pub use photoshop::{
+    ActionsArgs, ArtboardArgs, AutoCropArgs, EditArgs, ManifestArgs, PhotoshopCommand,
+    PhotoshopCompositeArgs, PhotoshopOutput,
 };
 
 use std::{ffi::OsString, path::PathBuf, time::Duration};
@@ -57,6 +62,10 @@ pub enum Command {
     /// A Firefly job known by its id: its status, or cancelling it.
     #[command(subcommand)]
     Job(JobCommand),
+    /// Photoshop API v2: edits, actions, composites, artboards, manifests
+    /// and auto-crop, on files in cloud storage.
+    #[command(subcommand)]
+    Photoshop(PhotoshopCommand),
     /// The organization's custom Firefly models.
     #[command(subcommand)]
     Model(ModelCommand),
@@ -176,6 +185,7 @@ impl Command {
         let polling = match self {
             Self::Image(command) => command.polling(),
             Self::Video(VideoCommand::Generate(args)) => Some(&args.polling),
+            Self::Photoshop(command) => command.polling(),
             Self::Mcp(args) => Some(&args.polling),
             _ => None,
         };

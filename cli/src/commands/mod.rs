@@ -11,6 +11,7 @@ pub mod image5_and_composites;
 pub mod image_ops;
 pub mod jobs;
 pub mod models;
+pub mod photoshop;
 pub mod quota;
 pub mod secrets;
 pub mod shell;

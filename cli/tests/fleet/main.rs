@@ -7,8 +7,11 @@ mod commands;
 mod common;
 #[path = "../mcp_support/mod.rs"]
 mod mcp_support;
+mod photoshop;
 mod redis_keys;
 mod redis_server;
+#[path = "../storage/mod.rs"]
+mod storage;
 mod tls;
 mod tokens;
 
