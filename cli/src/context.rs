@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use adobe_firefly::{Api, Firefly, FireflyBuilder, RateLimit, WaitOptions};
 
-use crate::{args::FleetArgs, commands::quota, error::CliError, output::Output};
+use crate::{args::FleetArgs, error::CliError, fleet, output::Output};
 
 /// The context of one run of `firefly`.
 pub struct Context {
@@ -50,11 +50,11 @@ impl Context {
 /// (`FireflyBuilder::fleet`): it shares the token and every API's budget
 /// with every process using that server and key prefix, Firefly's being
 /// `rate` or Adobe's default quota.
-fn client(fleet: &FleetArgs, rate: Option<RateLimit>) -> Result<Firefly, CliError> {
+fn client(fleet_args: &FleetArgs, rate: Option<RateLimit>) -> Result<Firefly, CliError> {
     let mut builder =
         FireflyBuilder::from_env()?.rate_limits(Api::Photoshop, Api::Photoshop.adobe_rate_limits());
-    builder = match fleet.redis_url.as_deref() {
-        Some(url) => quota::join(builder, url, &fleet.redis_prefix, rate)?,
+    builder = match fleet_args.redis_url.as_deref() {
+        Some(url) => fleet::join(builder, url, &fleet_args.redis_prefix, rate)?,
         None => match rate {
             Some(rate) => builder.rate_limit(rate),
             None => builder,

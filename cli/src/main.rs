@@ -19,6 +19,7 @@
 //! - `contact_sheet`: the contact sheet (`index.html`) of a batch's folder;
 //! - `output`: text or JSON, progress, tables; `terminal`: server text made
 //!   inert;
+//! - `fleet`: joining a fleet of processes through Redis (`--redis`);
 //! - `logging`: the library's warnings on stderr;
 //! - `mcp`: `firefly mcp`, the same work as Model Context Protocol tools;
 //! - `show`: `--show`, images printed in the terminal;
@@ -29,6 +30,7 @@ mod commands;
 mod contact_sheet;
 mod context;
 mod error;
+mod fleet;
 mod help;
 mod journal;
 mod logging;

@@ -10,8 +10,7 @@ use adobe_firefly::{
 };
 use serde_json::json;
 
-use super::quota;
-use crate::{context::Context, error::CliError, output};
+use crate::{context::Context, error::CliError, fleet, output};
 
 pub async fn run(show: bool, ctx: &Context) -> Result<ExitCode, CliError> {
     let out = &ctx.out;
@@ -24,7 +23,7 @@ pub async fn run(show: bool, ctx: &Context) -> Result<ExitCode, CliError> {
     let (firefly, manager) = match (lookup(env::CLIENT_ID), lookup(env::CLIENT_SECRET)) {
         (Some(id), Some(secret)) => {
             let mut policy = match ctx.fleet.redis_url.as_deref() {
-                Some(url) => quota::fleet_token_policy(url, &ctx.fleet.redis_prefix)?,
+                Some(url) => fleet::fleet_token_policy(url, &ctx.fleet.redis_prefix)?,
                 None => TokenPolicy::default(),
             };
             if let Some(dir) = lookup(env::TOKEN_CACHE_DIR) {
