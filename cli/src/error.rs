@@ -60,6 +60,9 @@ pub enum CliError {
         job_id: String,
         saved: Vec<save::Saved>,
         unsaved: Vec<save::Unsaved>,
+        /// The command that reads the job again (`firefly job status`,
+        /// `firefly photoshop status`).
+        status_command: &'static str,
     },
     /// `firefly emulator --faults` does not parse; `reason` is the
     /// emulator's own parse error.
@@ -154,6 +157,7 @@ impl CliError {
                 job_id,
                 saved,
                 unsaved,
+                ..
             } => {
                 error["job_id"] = json!(job_id);
                 error["output_urls"] = json!(
@@ -176,6 +180,12 @@ impl CliError {
         json!({ "error": error })
     }
 }
+
+/// The command that reads a Firefly job again.
+pub const FIREFLY_STATUS: &str = "firefly job status";
+
+/// The command that reads a Photoshop job again.
+pub const PHOTOSHOP_STATUS: &str = "firefly photoshop status";
 
 /// The exit status of a command line that cannot be used as given.
 pub const USAGE: u8 = 2;
@@ -243,6 +253,7 @@ impl fmt::Display for CliError {
                 job_id,
                 saved,
                 unsaved,
+                status_command,
             } => {
                 let job_id = terminal_safe(job_id);
                 write!(
@@ -259,7 +270,7 @@ impl fmt::Display for CliError {
                     write!(
                         f,
                         "\n  not saved: {} ({}); fetch it within about an hour from {url}, \
-                         or read the job again with `firefly job status {job_id}`",
+                         or read the job again with `{status_command} {job_id}`",
                         output.which(),
                         output.reason
                     )?;

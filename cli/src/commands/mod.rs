@@ -178,6 +178,7 @@ async fn wait_and_save(
             job_id: job.job_id.clone(),
             saved: report.saved,
             unsaved: report.unsaved,
+            status_command: crate::error::FIREFLY_STATUS,
         });
     }
     // Adobe sends an empty alt text when it wrote none.

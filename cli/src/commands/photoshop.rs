@@ -280,6 +280,7 @@ async fn save_all(
             job_id: job.job_id.clone(),
             saved: report.saved,
             unsaved: report.unsaved,
+            status_command: crate::error::PHOTOSHOP_STATUS,
         });
     }
     Ok(report.saved)

@@ -312,6 +312,7 @@ async fn one(
             job_id: job.job_id,
             saved: report.saved,
             unsaved: report.unsaved,
+            status_command: crate::error::FIREFLY_STATUS,
         });
     }
     let files: Vec<_> = report.saved.iter().map(|s| s.path.clone()).collect();
