@@ -45,9 +45,13 @@ pub struct Rewritten {
 /// noun's verbs.
 pub fn rewrite(args: Vec<OsString>) -> Rewritten {
     let cli = Cli::command();
-    let Some(at) = command_word(&cli, &args) else {
+    let Some(mut at) = command_word(&cli, &args) else {
         return Rewritten { args, note: None };
     };
+    // `firefly help generate` asks for the help of the old spelling.
+    if args[at] == "help" && args.len() > at + 1 {
+        at += 1;
+    }
     let word = args[at].to_string_lossy().into_owned();
     let Some((old, new)) = RENAMED.iter().find(|(old, _)| *old == word) else {
         return Rewritten { args, note: None };
@@ -162,6 +166,14 @@ mod tests {
         assert_eq!(
             rewritten("firefly -- generate"),
             ("firefly -- generate".into(), false)
+        );
+        assert_eq!(
+            rewritten("firefly help upscale"),
+            ("firefly help image upscale".into(), true)
+        );
+        assert_eq!(
+            rewritten("firefly help image"),
+            ("firefly help image".into(), false)
         );
     }
 
