@@ -119,6 +119,25 @@ async fn edit_writes_to_a_presigned_url_with_to() {
     // The signature stays out of what is printed.
     let written = document["written"][0].as_str().unwrap();
     assert!(written.ends_with("/out/edited.png"), "{document}");
+
+    // Azure's URLs take the blob type Azure needs.
+    let azure = storage.output("edited.jpg");
+    photoshop(
+        &emulator,
+        &[
+            "edit",
+            "--input",
+            &input,
+            "--to",
+            &azure,
+            "--storage",
+            "azure",
+        ],
+        dir.path(),
+    )
+    .await;
+    let uploaded = storage.uploaded("edited.jpg");
+    assert_eq!(uploaded.blob_type.as_deref(), Some("BlockBlob"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

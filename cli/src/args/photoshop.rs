@@ -71,8 +71,31 @@ pub struct PhotoshopOutput {
     /// Dropbox); nothing is downloaded.
     #[arg(long, value_name = "URL", value_parser = parse::put_url)]
     pub to: Option<String>,
+    /// The storage behind --to when it is not Amazon S3 (or another
+    /// storage taking a plain PUT): azure or dropbox.
+    #[arg(long, value_enum, requires = "to")]
+    pub storage: Option<Storage>,
     #[command(flatten)]
     pub polling: Polling,
+}
+
+/// A storage whose pre-signed URLs Photoshop writes to in its own way.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Storage {
+    /// Azure Blob Storage (a PUT with its blob type).
+    Azure,
+    /// Dropbox (an upload by POST).
+    Dropbox,
+}
+
+impl Storage {
+    /// Adobe's name, the output's `storageType`.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Self::Azure => "azure",
+            Self::Dropbox => "dropbox",
+        }
+    }
 }
 
 /// The file types a Photoshop document can be written as.

@@ -111,9 +111,10 @@ fn source(file: &StoredFile) -> Value {
 
 /// The one output of a command: written to `--to`, or hosted by Adobe.
 fn destination(output: &PhotoshopOutput, media_type: &str) -> Value {
-    let destination = match &output.to {
-        Some(url) => json!({"url": url}),
-        None => json!({"validityPeriod": HOSTED_FOR_SECONDS}),
+    let destination = match (&output.to, output.storage) {
+        (Some(url), Some(storage)) => json!({"url": url, "storageType": storage.api_name()}),
+        (Some(url), None) => json!({"url": url}),
+        (None, _) => json!({"validityPeriod": HOSTED_FOR_SECONDS}),
     };
     json!({"destination": destination, "mediaType": media_type})
 }
