@@ -257,7 +257,9 @@ async fn status_reads_a_photoshop_job() {
     assert!(output.status.success(), "{output:?}");
     let status = json(&output);
     assert_eq!(status["status"], "succeeded", "{status}");
-    assert_eq!(status["jobId"], job_id, "{status}");
+    assert_eq!(status["job_id"], job_id, "{status}");
+    let url = status["outputs"][0].as_str().unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{status}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

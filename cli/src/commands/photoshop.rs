@@ -392,9 +392,39 @@ async fn status(job_id: &str, ctx: &Context) -> Result<ExitCode, CliError> {
             terminal_safe(detail.message.as_deref().unwrap_or_default())
         ));
     }
+    let outputs = status
+        .result
+        .as_ref()
+        .and_then(|result| result.outputs.clone())
+        .unwrap_or(Value::Null);
+    // The outputs' download URLs, and where the job wrote the others.
+    let urls: Vec<&str> = outputs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            entry["url"]
+                .as_str()
+                .or_else(|| entry["destination"]["url"].as_str())
+        })
+        .collect();
+    for url in &urls {
+        text.push_str(&format!("\n{}", terminal_safe(url)));
+    }
+    let errors: Vec<Value> = status
+        .error_details
+        .iter()
+        .map(|detail| json!({"error_code": detail.error_code, "message": detail.message}))
+        .collect();
     ctx.out.done(
         text,
-        serde_json::to_value(&status).unwrap_or_else(|_| json!({"job_id": job_id})),
+        json!({
+            "job_id": status.job_id.as_deref().unwrap_or(job_id),
+            "status": word,
+            "outputs": urls,
+            "errors": errors,
+            "result": outputs,
+        }),
     );
     Ok(ExitCode::SUCCESS)
 }
