@@ -45,6 +45,9 @@ pub enum CliError {
     },
     /// Ctrl-C while waiting for a job: the job goes on at Firefly.
     Interrupted { job_id: String },
+    /// Ctrl-C while waiting for a Photoshop job, which goes on (Photoshop
+    /// jobs cannot be cancelled).
+    PhotoshopInterrupted { job_id: String },
     /// Ctrl-C during a batch: the jobs in flight go on, recorded in the
     /// journal for a rerun to adopt.
     BatchInterrupted {
@@ -57,6 +60,9 @@ pub enum CliError {
         job_id: String,
         saved: Vec<save::Saved>,
         unsaved: Vec<save::Unsaved>,
+        /// The command that reads the job again (`firefly job status`,
+        /// `firefly photoshop status`).
+        status_command: &'static str,
     },
     /// `firefly emulator --faults` does not parse; `reason` is the
     /// emulator's own parse error.
@@ -85,7 +91,9 @@ impl CliError {
             | Self::OutputFolder { .. }
             | Self::FaultsSpec { .. }
             | Self::Sdk(Error::Validation(_)) => ExitCode::from(USAGE),
-            Self::Interrupted { .. } | Self::BatchInterrupted { .. } => ExitCode::from(INTERRUPTED),
+            Self::Interrupted { .. }
+            | Self::PhotoshopInterrupted { .. }
+            | Self::BatchInterrupted { .. } => ExitCode::from(INTERRUPTED),
             _ => ExitCode::FAILURE,
         }
     }
@@ -113,7 +121,9 @@ impl CliError {
             Self::BatchLine { .. } => "batch_input",
             Self::InputFile { .. } => "input_file",
             Self::OutputFile { .. } | Self::OutputFolder { .. } => "output_file",
-            Self::Interrupted { .. } | Self::BatchInterrupted { .. } => "interrupted",
+            Self::Interrupted { .. }
+            | Self::PhotoshopInterrupted { .. }
+            | Self::BatchInterrupted { .. } => "interrupted",
             Self::Unsaved { .. } => "unsaved",
             Self::EmulatorStart(_) => "emulator",
             Self::Runtime(_) => "runtime",
@@ -147,6 +157,7 @@ impl CliError {
                 job_id,
                 saved,
                 unsaved,
+                ..
             } => {
                 error["job_id"] = json!(job_id);
                 error["output_urls"] = json!(
@@ -160,13 +171,21 @@ impl CliError {
                     json!(unsaved.iter().map(save::Unsaved::json).collect::<Vec<_>>());
             }
             Self::BatchLine { line, .. } => error["line"] = json!(line),
-            Self::Interrupted { job_id } => error["job_id"] = json!(job_id),
+            Self::Interrupted { job_id } | Self::PhotoshopInterrupted { job_id } => {
+                error["job_id"] = json!(job_id)
+            }
             Self::BatchInterrupted { job_ids, .. } => error["job_ids"] = json!(job_ids),
             _ => {}
         }
         json!({ "error": error })
     }
 }
+
+/// The command that reads a Firefly job again.
+pub const FIREFLY_STATUS: &str = "firefly job status";
+
+/// The command that reads a Photoshop job again.
+pub const PHOTOSHOP_STATUS: &str = "firefly photoshop status";
 
 /// The exit status of a command line that cannot be used as given.
 pub const USAGE: u8 = 2;
@@ -209,8 +228,14 @@ impl fmt::Display for CliError {
                 f,
                 // Ids come from the server: shown inert.
                 "interrupted: job {0} goes on at Firefly and is paid for; \
-                 `firefly status {0}` shows it and its outputs' URLs (valid about an hour), \
-                 `firefly cancel {0}` stops it",
+                 `firefly job status {0}` shows it and its outputs' URLs (valid about an hour), \
+                 `firefly job cancel {0}` stops it",
+                terminal_safe(job_id)
+            ),
+            Self::PhotoshopInterrupted { job_id } => write!(
+                f,
+                "interrupted: Photoshop job {0} goes on (Photoshop jobs cannot be cancelled); \
+                 `firefly photoshop status {0}` shows it and its outputs' URLs",
                 terminal_safe(job_id)
             ),
             Self::BatchInterrupted { journal, job_ids } => write!(
@@ -228,6 +253,7 @@ impl fmt::Display for CliError {
                 job_id,
                 saved,
                 unsaved,
+                status_command,
             } => {
                 let job_id = terminal_safe(job_id);
                 write!(
@@ -244,7 +270,7 @@ impl fmt::Display for CliError {
                     write!(
                         f,
                         "\n  not saved: {} ({}); fetch it within about an hour from {url}, \
-                         or read the job again with `firefly status {job_id}`",
+                         or read the job again with `{status_command} {job_id}`",
                         output.which(),
                         output.reason
                     )?;
@@ -276,6 +302,7 @@ impl std::error::Error for CliError {
             | Self::FaultsSpec { .. }
             | Self::Unsaved { .. }
             | Self::Interrupted { .. }
+            | Self::PhotoshopInterrupted { .. }
             | Self::BatchInterrupted { .. }
             | Self::Fleet(_) => None,
         }

@@ -177,6 +177,20 @@ pub fn api() -> String {
     environment(credentials())
 }
 
+/// `photoshop ...`: the credential and Photoshop's base URL.
+pub fn photoshop() -> String {
+    let mut vars = credentials();
+    vars.push((
+        env::PHOTOSHOP_URL,
+        format!(
+            "Photoshop base URL (default {})",
+            config::DEFAULT_PHOTOSHOP_URL
+        ),
+    ));
+    vars.extend(redis());
+    environment(vars)
+}
+
 /// `secrets`: its own host, the same credential.
 pub fn secrets() -> String {
     let mut vars: Vec<_> = credentials()

@@ -5,7 +5,10 @@
 //! (`FIREFLY_SERVICES_CLIENT_ID`, `FIREFLY_SERVICES_CLIENT_SECRET`, ...).
 //!
 //! Where things are:
-//! - `args`: the command line (global options, subcommands, arguments);
+//! - `args`: the command line (global options, commands as noun then verb,
+//!   arguments; the old spellings, rewritten before parsing);
+//! - `context`: what every command is given: the output, the waiting, and
+//!   the one client (in the fleet with `--redis`);
 //! - `help`: the environment variables, models and sizes each command's
 //!   help lists;
 //! - `parse`: argument values (sizes, image inputs, rates, model names);
@@ -16,6 +19,7 @@
 //! - `contact_sheet`: the contact sheet (`index.html`) of a batch's folder;
 //! - `output`: text or JSON, progress, tables; `terminal`: server text made
 //!   inert;
+//! - `fleet`: joining a fleet of processes through Redis (`--redis`);
 //! - `logging`: the library's warnings on stderr;
 //! - `mcp`: `firefly mcp`, the same work as Model Context Protocol tools;
 //! - `show`: `--show`, images printed in the terminal;
@@ -24,7 +28,9 @@
 mod args;
 mod commands;
 mod contact_sheet;
+mod context;
 mod error;
+mod fleet;
 mod help;
 mod journal;
 mod logging;
@@ -38,21 +44,25 @@ mod terminal;
 
 use std::process::ExitCode;
 
-use adobe_firefly::WaitOptions;
 use clap::Parser;
 
 use crate::{
-    args::{Cli, Command},
+    args::{Cli, Command, ImageCommand, JobCommand, ModelCommand, VideoCommand, deprecated},
     commands::{
-        batch, emulator, gallery, generate, image_ops, image5_and_composites, jobs, models, quota,
-        secrets, shell, token, upload, video,
+        batch, emulator, gallery, generate, image_ops, image5_and_composites, jobs, models,
+        photoshop, quota, secrets, shell, token, upload, video,
     },
+    context::Context,
     error::CliError,
     output::Output,
 };
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let rewritten = deprecated::rewrite(std::env::args_os().collect());
+    if let Some(note) = &rewritten.note {
+        eprintln!("{note}");
+    }
+    let cli = match Cli::try_parse_from(&rewritten.args) {
         Ok(cli) => cli,
         Err(error) => return usage_error(&error),
     };
@@ -66,10 +76,12 @@ fn main() -> ExitCode {
         }
     };
     let wait = cli.command.wait_options();
-    match runtime.block_on(run(cli.command, &out, &wait)) {
+    let rate = cli.command.rate();
+    let ctx = Context::new(out, wait, cli.fleet, rate);
+    match runtime.block_on(run(cli.command, &ctx)) {
         Ok(code) => code,
         Err(error) => {
-            out.error(&error);
+            ctx.out.error(&error);
             error.exit_code()
         }
     }
@@ -111,42 +123,46 @@ fn usage_error(error: &clap::Error) -> ExitCode {
     ExitCode::from(error::USAGE)
 }
 
-/// Runs one subcommand; each builds its own client from the environment.
-async fn run(command: Command, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
+/// Runs one command with the run's one context.
+async fn run(command: Command, ctx: &Context) -> Result<ExitCode, CliError> {
     match command {
-        Command::Generate(args) => generate::run(args, out, wait).await,
-        Command::Batch(args) => batch::run(args, out, wait).await,
-        Command::Gallery { dir } => gallery::run(&dir, out),
-        Command::Expand(args) => image_ops::expand(args, out, wait).await,
-        Command::Fill(args) => image_ops::fill(args, out, wait).await,
-        Command::Similar(args) => image_ops::similar(args, out, wait).await,
-        Command::Composite(args) => image_ops::composite(args, out, wait).await,
-        Command::Image5(args) => image5_and_composites::image5(args, out, wait).await,
-        Command::Upscale(args) => image5_and_composites::upscale(args, out, wait).await,
-        Command::PreciseComposite(args) => {
-            image5_and_composites::precise_composite(args, out, wait).await
-        }
-        Command::AdaptiveComposite(args) => {
-            image5_and_composites::adaptive_composite(args, out, wait).await
-        }
-        Command::Upload { path } => upload::run(&path, out).await,
-        Command::Video(args) => video::run(args, out, wait).await,
-        Command::Status { job_id } => jobs::status(&job_id, out).await,
-        Command::Cancel { job_id } => jobs::cancel(&job_id, out).await,
-        Command::Models { state } => models::run(state, out).await,
-        Command::Token { show } => token::run(show, out).await,
-        Command::Secrets { action } => secrets::run(action, out).await,
-        Command::Emulator { port, faults } => emulator::run(port, &faults, out).await,
-        Command::Completions { shell } => shell::completions(shell, out),
-        Command::Man { dir } => shell::man(dir.as_deref(), out),
+        Command::Image(command) => image(command, ctx).await,
+        Command::Video(VideoCommand::Generate(args)) => video::run(args, ctx).await,
+        Command::Job(JobCommand::Status { job_id }) => jobs::status(&job_id, ctx).await,
+        Command::Job(JobCommand::Cancel { job_id }) => jobs::cancel(&job_id, ctx).await,
+        Command::Photoshop(command) => photoshop::run(command, ctx).await,
+        Command::Model(ModelCommand::List { state }) => models::run(state, ctx).await,
+        Command::Token { show } => token::run(show, ctx).await,
+        Command::Secrets { action } => secrets::run(action, &ctx.out).await,
+        Command::Emulator { port, faults } => emulator::run(port, &faults, &ctx.out).await,
+        Command::Completions { shell } => shell::completions(shell, &ctx.out),
+        Command::Man { dir } => shell::man(dir.as_deref(), &ctx.out),
         Command::Mcp(args) => {
-            shell::not_json("mcp", "the Model Context Protocol", out)?;
-            Ok(mcp::run(args, wait).await)
+            shell::not_json("mcp", "the Model Context Protocol", &ctx.out)?;
+            Ok(mcp::run(args, ctx).await)
         }
-        Command::Quota {
-            fleet,
-            rate,
-            per_day,
-        } => quota::run(&fleet, rate, per_day, out).await,
+        Command::Quota { rate, per_day } => quota::run(rate, per_day, ctx).await,
+    }
+}
+
+/// Runs one `firefly image` command.
+async fn image(command: ImageCommand, ctx: &Context) -> Result<ExitCode, CliError> {
+    match command {
+        ImageCommand::Generate(args) => generate::run(args, ctx).await,
+        ImageCommand::Batch(args) => batch::run(args, ctx).await,
+        ImageCommand::Gallery { dir } => gallery::run(&dir, &ctx.out),
+        ImageCommand::Similar(args) => image_ops::similar(args, ctx).await,
+        ImageCommand::Expand(args) => image_ops::expand(args, ctx).await,
+        ImageCommand::Fill(args) => image_ops::fill(args, ctx).await,
+        ImageCommand::Composite(args) => image_ops::composite(args, ctx).await,
+        ImageCommand::Model5(args) => image5_and_composites::image5(args, ctx).await,
+        ImageCommand::Upscale(args) => image5_and_composites::upscale(args, ctx).await,
+        ImageCommand::PreciseComposite(args) => {
+            image5_and_composites::precise_composite(args, ctx).await
+        }
+        ImageCommand::AdaptiveComposite(args) => {
+            image5_and_composites::adaptive_composite(args, ctx).await
+        }
+        ImageCommand::Upload { path } => upload::run(&path, ctx).await,
     }
 }

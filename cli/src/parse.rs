@@ -31,7 +31,7 @@ pub fn image_input(value: &str) -> Result<ImageInput, String> {
         let id = id.trim();
         if id.is_empty() {
             return Err(
-                "`upload:` needs the id that `firefly upload` (or upload_image) printed: \
+                "`upload:` needs the id that `firefly image upload` (or upload_image) printed: \
                  upload:<id>"
                     .into(),
             );
@@ -51,6 +51,82 @@ pub fn image_input(value: &str) -> Result<ImageInput, String> {
         return Ok(ImageInput::Url(value.to_owned()));
     }
     Ok(ImageInput::File(PathBuf::from(value)))
+}
+
+/// A file Photoshop reads, as given on the command line: where it is
+/// stored, since Photoshop fetches its inputs itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoredFile {
+    /// A (pre-signed) `https://` URL; `http://` for loopback hosts.
+    Url(String),
+    /// `cc:PATH`: a path in the user's Creative Cloud storage.
+    CreativeCloud(String),
+}
+
+/// A URL or `cc:PATH`. Anything else is a local file, which Photoshop
+/// cannot read: refused here (a usage error, exit status 2), before any
+/// request, with what to do instead.
+pub fn stored_file(value: &str) -> Result<StoredFile, String> {
+    if let Some(path) = value.strip_prefix("cc:") {
+        let path = path.trim();
+        if path.is_empty() {
+            return Err("`cc:` needs a Creative Cloud path, such as cc:files/photo.psd".into());
+        }
+        return Ok(StoredFile::CreativeCloud(path.to_owned()));
+    }
+    let lowercase = value.to_ascii_lowercase();
+    if lowercase.starts_with("https://") || lowercase.starts_with("http://") {
+        return Ok(StoredFile::Url(storage_url(value)?));
+    }
+    Err(format!(
+        "`{value}` is a local file, and Photoshop reads its inputs from cloud storage: it must \
+         be staged first (upload it to S3, Azure or Dropbox and give its pre-signed https URL, \
+         or give its Creative Cloud path as cc:PATH)"
+    ))
+}
+
+/// A pre-signed URL for Photoshop to PUT an output to.
+pub fn put_url(value: &str) -> Result<String, String> {
+    storage_url(value)
+}
+
+/// An https URL (http only for this machine, such as a local test server).
+fn storage_url(value: &str) -> Result<String, String> {
+    let url = url::Url::parse(value).map_err(|e| format!("`{value}` is not a URL: {e}"))?;
+    match url.scheme() {
+        "https" => Ok(value.to_owned()),
+        "http" if is_loopback(&url) => Ok(value.to_owned()),
+        _ => Err(format!(
+            "`{value}` is not an https URL: cloud storage is reached over https (http only on \
+             this machine)"
+        )),
+    }
+}
+
+/// A JSON object, given inline or as `@FILE` (read up to 1 MiB).
+pub fn json_object(value: &str) -> Result<serde_json::Value, String> {
+    const MAX_JSON_FILE: u64 = 1 << 20;
+    let text = match value.strip_prefix('@') {
+        Some(path) => {
+            use std::io::Read;
+            let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let mut text = String::new();
+            file.take(MAX_JSON_FILE + 1)
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read {path}: {e}"))?;
+            if text.len() as u64 > MAX_JSON_FILE {
+                return Err(format!("{path} is larger than 1 MiB"));
+            }
+            text
+        }
+        None => value.to_owned(),
+    };
+    let parsed: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+    if !parsed.is_object() {
+        return Err("a JSON object is needed, such as {\"autoTone\": true}".into());
+    }
+    Ok(parsed)
 }
 
 /// Whether the URL's host is this machine: `localhost` or a loopback

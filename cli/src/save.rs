@@ -90,13 +90,46 @@ pub struct Naming<'a> {
     pub replace: bool,
 }
 
-/// Saves every output of a job in `dir` (see `naming::candidates`), the
-/// extension from the file's own signature. Outputs in `kept` (saved by an
-/// earlier run, by index) are kept as they are; `on_saved` hears of each
-/// new file's name (index, path, seed) just before the file appears.
+/// One output to download: where it is, and what names and types it.
+pub struct Fetch {
+    /// Its seed, when it has one (Firefly's images).
+    pub seed: Option<i64>,
+    /// Its URL; `None` when the service gave none.
+    pub url: Option<String>,
+    /// Its media type as the service said, for an extension its bytes do
+    /// not show (a PSD, a manifest).
+    pub media_type: Option<String>,
+}
+
+/// Saves every output of a Firefly job in `dir` (see [`save_fetched`]).
 pub async fn save_outputs(
     firefly: &Firefly,
     result: &JobResult,
+    dir: &Path,
+    naming: &Naming<'_>,
+    kept: &BTreeMap<usize, PathBuf>,
+    on_saved: impl FnMut(usize, &Path, Option<i64>),
+) -> SaveReport {
+    let fetches: Vec<Fetch> = result
+        .outputs
+        .iter()
+        .map(|output| Fetch {
+            seed: output.seed,
+            url: output.url().map(str::to_owned),
+            media_type: None,
+        })
+        .collect();
+    save_fetched(firefly, &fetches, dir, naming, kept, on_saved).await
+}
+
+/// Saves every output in `dir` (see `naming::candidates`), the extension
+/// from its media type when given, else from the file's own signature. Outputs in `kept`
+/// (saved by an earlier run, by index) are kept as they are; `on_saved`
+/// hears of each new file's name (index, path, seed) just before the file
+/// appears.
+pub async fn save_fetched(
+    firefly: &Firefly,
+    fetches: &[Fetch],
     dir: &Path,
     naming: &Naming<'_>,
     kept: &BTreeMap<usize, PathBuf>,
@@ -104,8 +137,8 @@ pub async fn save_outputs(
 ) -> SaveReport {
     let mut report = SaveReport::default();
     let created = tokio::fs::create_dir_all(dir).await;
-    for (i, output) in result.outputs.iter().enumerate() {
-        let url = output.url();
+    for (i, output) in fetches.iter().enumerate() {
+        let url = output.url.as_deref();
         let unsaved = |reason: String| Unsaved {
             seed: output.seed,
             number: i + 1,
@@ -121,7 +154,7 @@ pub async fn save_outputs(
         let Some(url) = url else {
             report
                 .unsaved
-                .push(unsaved("Firefly gave no URL for it".into()));
+                .push(unsaved("the service gave no URL for it".into()));
             continue;
         };
         if let Some(path) = kept.get(&i).filter(|path| path.exists()) {
@@ -144,7 +177,12 @@ pub async fn save_outputs(
         ));
         let seed = output.seed;
         let label = which_output(seed, i + 1, '-');
-        match save_one(firefly, url, &download, dir, naming, &label, |path| {
+        let target = Target {
+            download: &download,
+            dir,
+            media_type: output.media_type.as_deref(),
+        };
+        match save_one(firefly, url, &target, naming, &label, |path| {
             on_saved(i, path, seed)
         })
         .await
@@ -159,22 +197,35 @@ pub async fn save_outputs(
     report
 }
 
+/// Where one download goes: its temporary file, its folder, and the media
+/// type the service gave it.
+struct Target<'a> {
+    download: &'a Path,
+    dir: &'a Path,
+    media_type: Option<&'a str>,
+}
+
 /// Downloads one output and puts it under a free name (or, with `replace`,
 /// the plain name); the reason on failure.
 async fn save_one(
     firefly: &Firefly,
     url: &str,
-    download: &Path,
-    dir: &Path,
+    target: &Target<'_>,
     naming: &Naming<'_>,
     label: &str,
     mut before_placing: impl FnMut(&Path),
 ) -> Result<(PathBuf, u64), String> {
+    let (download, dir) = (target.download, target.dir);
     let bytes = firefly
         .download_to_file(url, download)
         .await
         .map_err(|e| e.to_string())?;
-    let extension = extension_of(download).await;
+    // The type the service named wins (a DNG's bytes read as a TIFF's);
+    // otherwise the file's own signature.
+    let extension = match target.media_type.map(extension_of_media_type) {
+        Some(named) if named != "bin" => named,
+        _ => extension_of(download).await,
+    };
     for name in naming::candidates(naming.stem, label, naming.request_hash) {
         let path = dir.join(format!("{name}.{extension}"));
         // A name that is taken is never recorded: a rerun would take the
@@ -219,6 +270,20 @@ async fn extension_of(path: &Path) -> &'static str {
         Some(ImageFormat::Jxl) => "jxl",
         Some(ImageFormat::Tiff) => "tif",
         _ if head.get(4..8) == Some(b"ftyp") => "mp4",
+        _ => "bin",
+    }
+}
+
+/// The extension of a file of `media_type` whose bytes did not show it.
+fn extension_of_media_type(media_type: &str) -> &'static str {
+    match media_type {
+        "image/vnd.adobe.photoshop" => "psd",
+        "application/json" => "json",
+        "application/rdf+xml" => "xmp",
+        "image/x-adobe-dng" => "dng",
+        "image/tiff" => "tif",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
         _ => "bin",
     }
 }

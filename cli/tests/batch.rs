@@ -28,7 +28,7 @@ async fn a_batch_of_twenty_rides_out_injected_429s() {
     let out = dir.join("out");
     let mut command = firefly(&emulator);
     command
-        .args(["--json", "batch"])
+        .args(["--json", "image", "batch"])
         .arg(&prompts)
         .args([
             "--concurrency",
@@ -82,7 +82,7 @@ async fn an_interrupted_batch_resumes_where_it_stopped() {
     let flaky = Emulator::builder().faults(faults).start().await.unwrap();
     let mut command = firefly(&flaky);
     command
-        .args(["--json", "batch"])
+        .args(["--json", "image", "batch"])
         .arg(&prompts)
         .args(["--concurrency", "2", "-o"])
         .arg(&out);
@@ -115,7 +115,11 @@ async fn an_interrupted_batch_resumes_where_it_stopped() {
     // Second run: only the two missing prompts are generated.
     let healthy = Emulator::start().await.unwrap();
     let mut command = firefly(&healthy);
-    command.args(["batch"]).arg(&prompts).args(["-o"]).arg(&out);
+    command
+        .args(["image", "batch"])
+        .arg(&prompts)
+        .args(["-o"])
+        .arg(&out);
     let second = run(command).await;
     assert!(second.status.success(), "{second:?}");
     let text = stdout(&second);
@@ -145,7 +149,7 @@ async fn a_killed_batch_resumes_on_the_next_run() {
         .unwrap();
     let mut command = firefly(&slow);
     command
-        .arg("batch")
+        .args(["image", "batch"])
         .arg(&prompts)
         .args(["--concurrency", "2", "--size", "64x64", "-o"])
         .arg(&out);
@@ -208,7 +212,7 @@ async fn a_killed_batch_resumes_on_the_next_run() {
     // killed run submitted: it adopts them instead of paying again.
     let mut command = firefly(&slow);
     command
-        .args(["--json", "batch"])
+        .args(["--json", "image", "batch"])
         .arg(&prompts)
         .args(["--size", "64x64", "-o"])
         .arg(&out);
@@ -252,7 +256,11 @@ async fn a_batch_whose_folder_cannot_hold_a_journal_submits_nothing() {
     let blocked = dir.join("file");
     std::fs::write(&blocked, b"x").unwrap();
     let mut command = firefly(&emulator);
-    command.arg("batch").arg(&prompts).arg("-o").arg(&blocked);
+    command
+        .args(["image", "batch"])
+        .arg(&prompts)
+        .arg("-o")
+        .arg(&blocked);
     let output = run(command).await;
     assert!(!output.status.success());
     assert!(
@@ -283,7 +291,7 @@ async fn a_refused_line_is_not_mistaken_for_a_maybe_paid_one_on_the_rerun() {
     let batch = || {
         let mut command = firefly(&emulator);
         command
-            .args(["--json", "batch"])
+            .args(["--json", "image", "batch"])
             .arg(&prompts)
             .arg("-o")
             .arg(dir.join("out"));
@@ -315,7 +323,7 @@ async fn ctrl_c_during_a_batch_names_the_jobs_a_rerun_adopts() {
     let out = dir.join("out");
     let mut command = firefly(&emulator);
     command
-        .args(["--json", "batch", "--size", "64x64"])
+        .args(["--json", "image", "batch", "--size", "64x64"])
         .arg(&prompts)
         .arg("-o")
         .arg(&out)

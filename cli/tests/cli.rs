@@ -20,6 +20,7 @@ async fn generate_saves_images_with_predictable_names() {
     let mut command = firefly(&emulator);
     command
         .args([
+            "image",
             "generate",
             "A cat, coding!",
             "-n",
@@ -55,7 +56,7 @@ async fn json_output_is_one_document_per_command() {
     let dir = scratch("json");
     let mut command = firefly(&emulator);
     command
-        .args(["--json", "generate", "a dog", "--seed", "7", "-o"])
+        .args(["--json", "image", "generate", "a dog", "--seed", "7", "-o"])
         .arg(&dir);
     let output = run(command).await;
     assert!(output.status.success(), "{output:?}");
@@ -70,7 +71,7 @@ async fn json_output_is_one_document_per_command() {
     assert!(Path::new(document["outputs"][0]["path"].as_str().unwrap()).exists());
 
     let mut models = firefly(&emulator);
-    models.args(["--json", "models"]);
+    models.args(["--json", "model", "list"]);
     let listed = json(&run(models).await);
     assert_eq!(listed["models"].as_array().unwrap().len(), 3, "{listed}");
 }
@@ -81,7 +82,7 @@ async fn missing_credentials_are_named() {
     let mut command = firefly(&emulator);
     command
         .env_remove("FIREFLY_SERVICES_CLIENT_ID")
-        .args(["generate", "a cat"]);
+        .args(["image", "generate", "a cat"]);
     let output = run(command).await;
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -145,7 +146,7 @@ async fn image_commands_take_a_file_or_an_upload_id_and_save_outputs() {
     std::fs::write(&image, b"\x89PNG\r\n\x1a\ninput").unwrap();
 
     let mut upload = firefly(&emulator);
-    upload.args(["--json", "upload"]).arg(&image);
+    upload.args(["--json", "image", "upload"]).arg(&image);
     let id = json(&run(upload).await)["upload_id"]
         .as_str()
         .unwrap()
@@ -156,6 +157,7 @@ async fn image_commands_take_a_file_or_an_upload_id_and_save_outputs() {
         (
             "expand",
             vec![
+                "image",
                 "expand",
                 "--image",
                 image.to_str().unwrap(),
@@ -166,6 +168,7 @@ async fn image_commands_take_a_file_or_an_upload_id_and_save_outputs() {
         (
             "fill",
             vec![
+                "image",
                 "fill",
                 "--image",
                 &format!("upload:{id}"),
@@ -177,11 +180,19 @@ async fn image_commands_take_a_file_or_an_upload_id_and_save_outputs() {
         ),
         (
             "similar",
-            vec!["similar", "--image", &format!("upload:{id}"), "-n", "2"],
+            vec![
+                "image",
+                "similar",
+                "--image",
+                &format!("upload:{id}"),
+                "-n",
+                "2",
+            ],
         ),
         (
             "composite",
             vec![
+                "image",
                 "composite",
                 "--image",
                 &format!("upload:{id}"),
@@ -191,7 +202,7 @@ async fn image_commands_take_a_file_or_an_upload_id_and_save_outputs() {
         ),
         (
             "video",
-            vec!["video", "a cat walking", "--size", "1280x720"],
+            vec!["video", "generate", "a cat walking", "--size", "1280x720"],
         ),
     ] {
         let out = dir.join(name);
@@ -227,13 +238,13 @@ async fn status_and_cancel_address_a_job_by_its_id() {
         .await
         .unwrap();
     let mut status = firefly(&submit);
-    status.args(["status", &job.job_id]);
+    status.args(["job", "status", &job.job_id]);
     assert!(stdout(&run(status).await).starts_with("pending"));
     let mut cancel = firefly(&submit);
-    cancel.args(["cancel", &job.job_id]);
+    cancel.args(["job", "cancel", &job.job_id]);
     assert!(run(cancel).await.status.success());
     let mut status = firefly(&submit);
-    status.args(["--json", "status", &job.job_id]);
+    status.args(["--json", "job", "status", &job.job_id]);
     assert_eq!(json(&run(status).await)["status"], "cancelled");
 }
 
@@ -330,14 +341,22 @@ async fn an_unreadable_input_image_is_named_as_a_file_that_cannot_be_read() {
     let dir = scratch("unreadable");
     let missing = dir.join("missing.png");
     for (what, args, path) in [
-        ("upload of a missing file", vec!["upload"], &missing),
-        ("upload of a directory", vec!["upload"], &dir),
         (
-            "expand from a missing file",
-            vec!["expand", "--image"],
+            "upload of a missing file",
+            vec!["image", "upload"],
             &missing,
         ),
-        ("similar from a directory", vec!["similar", "--image"], &dir),
+        ("upload of a directory", vec!["image", "upload"], &dir),
+        (
+            "expand from a missing file",
+            vec!["image", "expand", "--image"],
+            &missing,
+        ),
+        (
+            "similar from a directory",
+            vec!["image", "similar", "--image"],
+            &dir,
+        ),
     ] {
         let mut command = firefly(&emulator);
         command.args(&args).arg(path);
@@ -359,7 +378,7 @@ async fn an_unreadable_input_image_is_named_as_a_file_that_cannot_be_read() {
     );
 
     let mut command = firefly(&emulator);
-    command.args(["--json", "upload"]).arg(&missing);
+    command.args(["--json", "image", "upload"]).arg(&missing);
     let output = run(command).await;
     let message = json(&output)["error"]["message"]
         .as_str()
@@ -374,7 +393,7 @@ async fn json_errors_carry_the_http_status_and_adobe_code() {
     let mut wrong_secret = firefly(&emulator);
     wrong_secret
         .env("FIREFLY_SERVICES_CLIENT_SECRET", "not-the-secret")
-        .args(["--json", "generate", "a cat"]);
+        .args(["--json", "image", "generate", "a cat"]);
     let output = run(wrong_secret).await;
     assert!(!output.status.success());
     let error = &json(&output)["error"];
@@ -399,6 +418,7 @@ async fn a_result_that_cannot_be_saved_is_reported_with_its_job_id_and_urls() {
     command
         .args([
             "--json",
+            "image",
             "generate",
             "a paid cat",
             "-n",
@@ -436,7 +456,15 @@ async fn an_output_folder_that_cannot_take_files_is_refused_before_anything_is_p
     for target in [blocked.clone(), blocked.join("below")] {
         let mut command = firefly(&emulator);
         command
-            .args(["--json", "generate", "a paid cat", "--size", "64x64", "-o"])
+            .args([
+                "--json",
+                "image",
+                "generate",
+                "a paid cat",
+                "--size",
+                "64x64",
+                "-o",
+            ])
             .arg(&target);
         let output = run(command).await;
         assert_eq!(output.status.code(), Some(2), "{output:?}");
@@ -467,7 +495,7 @@ async fn generate_never_replaces_an_existing_file() {
     for _ in 0..2 {
         let mut command = firefly(&emulator);
         command
-            .args(["generate", "the same dog", "--size", "64x64", "-o"])
+            .args(["image", "generate", "the same dog", "--size", "64x64", "-o"])
             .arg(&dir);
         let output = run(command).await;
         assert!(output.status.success(), "{output:?}");

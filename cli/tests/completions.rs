@@ -26,7 +26,14 @@ fn completions_for_four_shells_know_the_commands_and_models() {
     ] {
         let script = firefly(&["completions", shell]);
         assert!(script.contains(marker), "{shell}: no `{marker}`");
-        for word in ["generate", "batch", "completions", "force"] {
+        for word in [
+            "image",
+            "generate",
+            "batch",
+            "photoshop",
+            "auto-crop",
+            "force",
+        ] {
             assert!(script.contains(word), "{shell}: no `{word}`");
         }
         // clap_complete's PowerShell script completes names, not values.
@@ -56,9 +63,14 @@ fn bash_completes_a_subcommand_and_a_model() {
         assert!(output.status.success(), "{output:?}");
         String::from_utf8(output.stdout).unwrap()
     };
-    let commands = complete("firefly gen");
-    assert_eq!(commands.trim(), "generate", "{commands}");
-    let models = complete("firefly generate a --model image4_");
+    let nouns = complete("firefly ima");
+    assert_eq!(nouns.trim(), "image", "{nouns}");
+    let verbs = complete("firefly image gen");
+    assert_eq!(verbs.trim(), "generate", "{verbs}");
+    // `generate` alone is no command any more.
+    let old = complete("firefly gen");
+    assert_eq!(old.trim(), "", "{old}");
+    let models = complete("firefly image generate a --model image4_");
     assert!(
         models.contains("image4_ultra") && models.contains("image4_standard"),
         "{models}"
@@ -75,7 +87,13 @@ fn the_manual_page_covers_every_command() {
     assert!(page.contains("generate") && page.contains("completions"));
     let dir = scratch("man-pages");
     firefly(&["man", "--dir", dir.to_str().unwrap()]);
-    for name in ["firefly.1", "firefly-generate.1", "firefly-batch.1"] {
+    for name in [
+        "firefly.1",
+        "firefly-image-generate.1",
+        "firefly-image-batch.1",
+        "firefly-photoshop-edit.1",
+        "firefly-photoshop-auto-crop.1",
+    ] {
         let page = std::fs::read_to_string(dir.join(name)).unwrap();
         assert!(page.contains(".TH"), "{name}");
     }

@@ -1,6 +1,6 @@
 //! The contact sheet (`index.html`) a batch leaves in its folder: what it
 //! lists, that nothing from a prompt or an error becomes markup, that
-//! `firefly gallery` rebuilds it, and (with `--ignored`, needing Debian's
+//! `firefly image gallery` rebuilds it, and (with `--ignored`, needing Debian's
 //! `chromium` and `chromium-driver`) that a real browser shows every image.
 
 mod common;
@@ -42,7 +42,7 @@ async fn finished_batch(name: &str) -> PathBuf {
     let out = dir.join("out");
     let mut command = firefly(&emulator);
     command
-        .args(["--json", "batch"])
+        .args(["--json", "image", "batch"])
         .arg(&prompts)
         .args(["--concurrency", "1", "-o"])
         .arg(&out);
@@ -98,7 +98,7 @@ async fn a_batch_leaves_a_contact_sheet_that_gallery_rebuilds() {
 
     std::fs::remove_file(out.join("index.html")).unwrap();
     let gallery = Command::new(env!("CARGO_BIN_EXE_firefly"))
-        .args(["--json", "gallery"])
+        .args(["--json", "image", "gallery"])
         .arg(&out)
         .output()
         .unwrap();
@@ -127,7 +127,7 @@ async fn a_batch_leaves_a_contact_sheet_that_gallery_rebuilds() {
 fn gallery_refuses_a_folder_without_a_journal() {
     let dir = scratch("sheet-no-journal");
     let output = Command::new(env!("CARGO_BIN_EXE_firefly"))
-        .args(["--json", "gallery"])
+        .args(["--json", "image", "gallery"])
         .arg(&dir)
         .output()
         .unwrap();
@@ -139,7 +139,7 @@ fn gallery_refuses_a_folder_without_a_journal() {
 fn gallery_says_when_the_folder_does_not_exist() {
     let missing = scratch("sheet-missing").join("no-such-folder");
     let output = Command::new(env!("CARGO_BIN_EXE_firefly"))
-        .args(["--json", "gallery"])
+        .args(["--json", "image", "gallery"])
         .arg(&missing)
         .output()
         .unwrap();
@@ -314,7 +314,7 @@ async fn the_page_follows_a_running_batch_and_stays_correct_when_it_is_killed() 
     let out = dir.join("out");
     let mut command = firefly(&emulator);
     command
-        .arg("batch")
+        .args(["image", "batch"])
         .arg(&prompts)
         .args(["--concurrency", "1", "--size", "64x64", "-o"])
         .arg(&out)

@@ -1,4 +1,4 @@
-//! `firefly image5`, `upscale`, `precise-composite` and
+//! `firefly image model5`, `upscale`, `precise-composite` and
 //! `adaptive-composite` against the emulator: what they save (real images
 //! of the size Adobe's operation gives), what they refuse before sending,
 //! and how a 451 reads.
@@ -40,7 +40,8 @@ async fn image5_generates_and_edits() {
     generate
         .args([
             "--json",
-            "image5",
+            "image",
+            "model5",
             "a lighthouse at dusk",
             "--aspect-ratio",
             "16:9",
@@ -65,7 +66,8 @@ async fn image5_generates_and_edits() {
     let mut edit = firefly(&emulator);
     edit.args([
         "--json",
-        "image5",
+        "image",
+        "model5",
         "make it night",
         "--reference",
         arg(&reference),
@@ -83,10 +85,17 @@ async fn an_edit_with_a_fixed_shape_is_refused_before_anything_is_sent() {
     let dir = tempfile::tempdir().unwrap();
     let reference = png(dir.path(), "reference.png", 8, 8);
     let mut edit = firefly(&emulator);
-    edit.args(["--json", "image5", "night", "--reference", arg(&reference)])
-        .args(["--aspect-ratio", "16:9"])
-        .arg("-o")
-        .arg(dir.path());
+    edit.args([
+        "--json",
+        "image",
+        "model5",
+        "night",
+        "--reference",
+        arg(&reference),
+    ])
+    .args(["--aspect-ratio", "16:9"])
+    .arg("-o")
+    .arg(dir.path());
     let output = run(edit).await;
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     let error = &json(&output)["error"];
@@ -112,6 +121,7 @@ async fn upscale_saves_the_image_factor_times_larger() {
     upscale
         .args([
             "--json",
+            "image",
             "upscale",
             "--image",
             arg(&input),
@@ -127,7 +137,7 @@ async fn upscale_saves_the_image_factor_times_larger() {
     assert_eq!(saved_size(&out), (90, 60));
 
     let mut refused = firefly(&emulator);
-    refused.args(["upscale", "--image", arg(&input), "--factor", "5"]);
+    refused.args(["image", "upscale", "--image", arg(&input), "--factor", "5"]);
     let output = run(refused).await;
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -154,6 +164,7 @@ async fn both_composites_save_an_image_of_the_backgrounds_size() {
     command
         .args([
             "--json",
+            "image",
             "precise-composite",
             "--blend",
             "0.3",
@@ -172,6 +183,7 @@ async fn both_composites_save_an_image_of_the_backgrounds_size() {
     command
         .args([
             "--json",
+            "image",
             "adaptive-composite",
             "--object-mask",
             arg(&object),
@@ -192,7 +204,7 @@ async fn both_composites_save_an_image_of_the_backgrounds_size() {
 
     let mut refused = firefly(&emulator);
     refused
-        .args(["precise-composite", "--blend", "1.5"])
+        .args(["image", "precise-composite", "--blend", "1.5"])
         .args(common);
     let output = run(refused).await;
     assert_eq!(output.status.code(), Some(2), "{output:?}");
@@ -205,7 +217,7 @@ async fn a_content_policy_refusal_shows_adobes_code_and_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let mut command = firefly(&emulator);
     command
-        .args(["--json", "image5", "something refused"])
+        .args(["--json", "image", "model5", "something refused"])
         .arg("-o")
         .arg(dir.path());
     let output = run(command).await;

@@ -107,8 +107,8 @@ async fn the_cli_refuses_what_is_not_a_regular_file_naming_it() {
     let out = tempfile::tempdir().unwrap();
     let out = out.path().to_str().unwrap();
     for (path, what) in not_files.cases() {
-        let expand = vec!["expand", "--size", "64x64", "-o", out, "--image"];
-        for args in [vec!["upload"], expand] {
+        let expand = vec!["image", "expand", "--size", "64x64", "-o", out, "--image"];
+        for args in [vec!["image", "upload"], expand] {
             let mut command = firefly(&emulator);
             command.args(&args).arg(&path);
             let output = run_within_deadline(command).await;
@@ -119,7 +119,9 @@ async fn the_cli_refuses_what_is_not_a_regular_file_naming_it() {
         }
     }
     let mut command = firefly(&emulator);
-    command.args(["--json", "upload"]).arg(not_files.fifo());
+    command
+        .args(["--json", "image", "upload"])
+        .arg(not_files.fifo());
     let output = run_within_deadline(command).await;
     let document: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(document["error"]["kind"], "input_file", "{document}");
@@ -133,7 +135,7 @@ async fn the_cli_uploads_a_regular_file_and_never_repeats_a_refused_ones_bytes()
     let image = dir.path().join("input.png");
     std::fs::write(&image, PNG).unwrap();
     let mut command = firefly(&emulator);
-    command.args(["--json", "upload"]).arg(&image);
+    command.args(["--json", "image", "upload"]).arg(&image);
     let output = run_within_deadline(command).await;
     assert!(output.status.success(), "{output:?}");
     assert_eq!(uploads(&emulator), 1);
@@ -141,7 +143,7 @@ async fn the_cli_uploads_a_regular_file_and_never_repeats_a_refused_ones_bytes()
     let secret = dir.path().join("shadow");
     std::fs::write(&secret, b"root:$6$saltsalt$hash:19000:0:99999:7:::\n").unwrap();
     let mut command = firefly(&emulator);
-    command.arg("upload").arg(&secret);
+    command.args(["image", "upload"]).arg(&secret);
     let output = run_within_deadline(command).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");

@@ -32,8 +32,8 @@ fn error_of(output: &std::process::Output) -> Value {
 fn a_usage_error_is_a_json_document_with_status_2() {
     let bin = env!("CARGO_BIN_EXE_firefly");
     for args in [
-        vec!["--json", "generate"],
-        vec!["generate", "a cat", "--size", "banana", "--json"],
+        vec!["--json", "image", "generate"],
+        vec!["image", "generate", "a cat", "--size", "banana", "--json"],
         vec!["--json", "no-such-command"],
         vec!["--json"],
     ] {
@@ -48,13 +48,16 @@ fn a_usage_error_is_a_json_document_with_status_2() {
         );
     }
     let missing = Command::new(bin)
-        .args(["--json", "generate"])
+        .args(["--json", "image", "generate"])
         .output()
         .unwrap();
     let message = error_of(&missing)["message"].as_str().unwrap().to_owned();
     assert!(message.contains("<PROMPT>"), "{message}");
     // Without --json, clap's message only, on stderr.
-    let plain = Command::new(bin).args(["generate"]).output().unwrap();
+    let plain = Command::new(bin)
+        .args(["image", "generate"])
+        .output()
+        .unwrap();
     assert_eq!(plain.status.code(), Some(2));
     assert!(plain.stdout.is_empty());
     assert!(String::from_utf8_lossy(&plain.stderr).contains("PROMPT"));
@@ -78,6 +81,7 @@ async fn a_failed_job_carries_its_job_id_and_adobe_code() {
     command
         .args([
             "--json",
+            "image",
             "generate",
             "a doomed cat",
             "--size",
@@ -110,7 +114,9 @@ async fn a_save_failure_carries_the_job_id_and_output_urls() {
     let dir = scratch("json-unsaved");
     let mut command = firefly(&emulator);
     command
-        .args(["--json", "generate", "a cat", "--size", "64x64", "-o"])
+        .args([
+            "--json", "image", "generate", "a cat", "--size", "64x64", "-o",
+        ])
         .arg(&dir);
     let output = run(command).await;
     assert_eq!(output.status.code(), Some(1), "{output:?}");
@@ -158,7 +164,7 @@ async fn bad_batch_lines_are_reported_by_number_and_the_others_run() {
     .unwrap();
     let mut command = firefly(&emulator);
     command
-        .args(["--json", "batch"])
+        .args(["--json", "image", "batch"])
         .arg(&prompts)
         .arg("-o")
         .arg(dir.join("out"));
@@ -200,7 +206,7 @@ async fn a_missing_batch_file_is_a_usage_error_in_json() {
     let dir = scratch("json-batch-missing");
     let mut command = firefly(&emulator);
     command
-        .args(["--json", "batch"])
+        .args(["--json", "image", "batch"])
         .arg(dir.join("nothing.txt"))
         .arg("-o")
         .arg(dir.join("out"));
@@ -244,13 +250,15 @@ async fn every_success_is_an_object_and_job_results_share_one_shape() {
     let dir = scratch("json-success");
     let mut generate = firefly(&emulator);
     generate
-        .args(["--json", "generate", "a fox", "--size", "64x64", "-o"])
+        .args([
+            "--json", "image", "generate", "a fox", "--size", "64x64", "-o",
+        ])
         .arg(&dir);
     let generated = job_document(&run(generate).await);
     let job_id = generated["job_id"].as_str().unwrap().to_owned();
 
     let mut status = firefly(&emulator);
-    status.args(["--json", "status", &job_id]);
+    status.args(["--json", "job", "status", &job_id]);
     let status = job_document(&run(status).await);
     assert_eq!(status["job_id"], job_id.as_str());
     assert_eq!(status["status"], "succeeded", "{status}");
@@ -260,7 +268,7 @@ async fn every_success_is_an_object_and_job_results_share_one_shape() {
     );
 
     let mut models = firefly(&emulator);
-    models.args(["--json", "models"]);
+    models.args(["--json", "model", "list"]);
     let models = json(&run(models).await);
     assert!(
         models["models"].is_array(),
@@ -272,7 +280,7 @@ async fn every_success_is_an_object_and_job_results_share_one_shape() {
     let batch = |emulator: &Emulator| {
         let mut command = firefly(emulator);
         command
-            .args(["--json", "batch", "--size", "64x64"])
+            .args(["--json", "image", "batch", "--size", "64x64"])
             .arg(&prompts)
             .arg("-o")
             .arg(dir.join("batch"));
@@ -325,7 +333,15 @@ async fn ctrl_c_while_waiting_prints_the_paid_jobs_id() {
     let dir = scratch("json-interrupted");
     let mut command = firefly(&emulator);
     command
-        .args(["--json", "generate", "a slow cat", "--size", "64x64", "-o"])
+        .args([
+            "--json",
+            "image",
+            "generate",
+            "a slow cat",
+            "--size",
+            "64x64",
+            "-o",
+        ])
         .arg(&dir)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
@@ -355,7 +371,7 @@ async fn ctrl_c_while_waiting_prints_the_paid_jobs_id() {
     assert!(job_id.starts_with("urn:ff:jobs:"), "{error}");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains(&format!("firefly status {job_id}")),
+        stderr.contains(&format!("firefly job status {job_id}")),
         "{stderr}"
     );
 }
@@ -365,7 +381,7 @@ async fn an_error_about_a_named_job_carries_its_id() {
     let emulator = Emulator::start().await.unwrap();
     for command in ["status", "cancel"] {
         let mut firefly_command = firefly(&emulator);
-        firefly_command.args(["--json", command, "urn:ff:jobs:emulator:nope"]);
+        firefly_command.args(["--json", "job", command, "urn:ff:jobs:emulator:nope"]);
         let output = run(firefly_command).await;
         assert_eq!(output.status.code(), Some(1), "{output:?}");
         let error = error_of(&output);
@@ -375,7 +391,7 @@ async fn an_error_about_a_named_job_carries_its_id() {
     }
     // An empty id is a usage error, sent nowhere.
     let mut empty = firefly(&emulator);
-    empty.args(["--json", "status", ""]);
+    empty.args(["--json", "job", "status", ""]);
     let output = run(empty).await;
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert_eq!(error_of(&output)["kind"], "usage");

@@ -38,6 +38,13 @@ async fn tools_are_listed_and_images_come_back_as_previews_and_files() {
         "image5",
         "job_status",
         "list_custom_models",
+        "photoshop_actions",
+        "photoshop_artboard",
+        "photoshop_auto_crop",
+        "photoshop_composite",
+        "photoshop_edit",
+        "photoshop_job_status",
+        "photoshop_manifest",
         "precise_composite",
         "upload_image",
         "upscale_image",
@@ -368,7 +375,7 @@ async fn calls_at_once_wait_out_each_others_rate_limits() {
 async fn missing_credentials_are_named_by_every_call() {
     let dir = scratch("mcp-unconfigured");
     let server = serve_with(Vec::new(), &dir).await;
-    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 14);
+    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 21);
     let result = server
         .call("generate_images", json!({"prompt": "a cat"}))
         .await;

@@ -39,6 +39,13 @@ EXPECTED_TOOLS = {
     "upscale_image",
     "precise_composite",
     "adaptive_composite",
+    "photoshop_edit",
+    "photoshop_actions",
+    "photoshop_composite",
+    "photoshop_artboard",
+    "photoshop_manifest",
+    "photoshop_auto_crop",
+    "photoshop_job_status",
 }
 
 # Every wait of this script has a deadline.

@@ -10,7 +10,7 @@ use common::*;
 async fn generate(emulator: &Emulator, dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
     let mut command = firefly(emulator);
     command
-        .args(["--json", "generate"])
+        .args(["--json", "image", "generate"])
         .args(args)
         .args(["--size", "64x64", "-o"])
         .arg(dir);
@@ -75,7 +75,7 @@ async fn a_repeated_prompt_gets_new_names_and_replaces_only_with_force() {
     let mut command = firefly(&emulator);
     command
         .args([
-            "--json", "generate", "a dog", "--seed", "7", "--size", "128x128", "-o",
+            "--json", "image", "generate", "a dog", "--seed", "7", "--size", "128x128", "-o",
         ])
         .arg(&dir);
     let other = saved_name(&json(&run(command).await));
@@ -106,7 +106,7 @@ async fn a_batch_rerun_with_a_changed_line_generates_it_again() {
     let batch = |emulator: &Emulator| {
         let mut command = firefly(emulator);
         command
-            .args(["--json", "batch"])
+            .args(["--json", "image", "batch"])
             .arg(&prompts)
             .args(["--size", "64x64", "-o"])
             .arg(&out);
@@ -163,7 +163,7 @@ async fn a_batch_never_takes_a_users_file_for_its_own() {
     std::fs::write(out.join("0001-a-fox-seed-7.png"), b"mine").unwrap();
     let mut command = firefly(&emulator);
     command
-        .args(["--json", "batch"])
+        .args(["--json", "image", "batch"])
         .arg(&prompts)
         .arg("-o")
         .arg(&out);

@@ -220,7 +220,7 @@ async fn job_ids_that_would_leave_their_segment_are_refused_before_sending() {
     for id in UNSEGMENTED {
         for command_name in ["status", "cancel"] {
             let mut command = firefly(&variables);
-            command.args([command_name, id]);
+            command.args(["job", command_name, id]);
             let output = run(command).await;
             assert_eq!(output.status.code(), Some(2), "{id}: {output:?}");
             let error = String::from_utf8_lossy(&output.stderr);
@@ -249,7 +249,7 @@ async fn job_ids_that_would_leave_their_segment_are_refused_before_sending() {
     mcp.close().await;
     // A good id still goes out, as one segment.
     let mut command = firefly(&variables);
-    command.args(["status", "urn:ff:jobs:a..b"]);
+    command.args(["job", "status", "urn:ff:jobs:a..b"]);
     assert!(run(command).await.status.success());
     assert_eq!(
         server.paths(),

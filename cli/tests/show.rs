@@ -80,7 +80,9 @@ async fn show_prints_nothing_when_stdout_is_not_a_terminal() {
     let mut command = firefly(&emulator);
     command
         .env("TERM", "xterm-256color")
-        .args(["generate", "a cat", "--size", "64x64", "--show", "-o"])
+        .args([
+            "image", "generate", "a cat", "--size", "64x64", "--show", "-o",
+        ])
         .arg(&dir);
     let output = run(command).await;
     assert!(output.status.success(), "{output:?}");

@@ -45,13 +45,25 @@ impl Photoshop {
         job: &PhotoshopJob,
         options: &WaitOptions,
     ) -> Result<types::JobStatus, Error> {
+        self.wait_for_job_with(job, options, |_| {}).await
+    }
+
+    /// [`Photoshop::wait_for_job`], calling `on_status` with every status
+    /// read (for progress display), as
+    /// [`Firefly::wait_for_job_with`](crate::Firefly::wait_for_job_with) does.
+    pub async fn wait_for_job_with(
+        &self,
+        job: &PhotoshopJob,
+        options: &WaitOptions,
+        on_status: impl FnMut(&types::JobStatus),
+    ) -> Result<types::JobStatus, Error> {
         poll_until_done(
             &job.job_id,
             options,
             || self.job_status(job),
             state,
             |status| finished(&job.job_id, status),
-            |_| {},
+            on_status,
         )
         .await
     }

@@ -1,27 +1,36 @@
-//! The command line: global options, the subcommands and their arguments
-//! (clap definitions only; the values are parsed by `parse` and acted on by
-//! `commands`).
+//! The command line: global options, the commands (noun, then verb) and
+//! their arguments (clap definitions only; the values are parsed by `parse`
+//! and acted on by `commands`). Old spellings are rewritten before clap
+//! sees them (`deprecated`).
 
+pub mod deprecated;
+mod image;
 mod image5_and_composites;
+mod photoshop;
 
+pub use image::{
+    BatchArgs, CompositeArgs, ExpandArgs, FillArgs, GenerateArgs, ImageCommand, SimilarArgs,
+};
 pub use image5_and_composites::{
     AdaptiveCompositeArgs, Image5Args, PreciseCompositeArgs, UpscaleArgs,
+};
+pub use photoshop::{
+    ActionsArgs, ArtboardArgs, AutoCropArgs, EditArgs, ManifestArgs, PhotoshopCommand,
+    PhotoshopCompositeArgs, PhotoshopOutput,
 };
 
 use std::{ffi::OsString, path::PathBuf, time::Duration};
 
 use adobe_firefly::{
     RateLimit, WaitOptions,
-    types::{ContentClass, ImageModelVersion, PublishedStateFilter, Size},
+    types::{PublishedStateFilter, Size},
 };
 use clap::{Args, Parser, Subcommand};
 
-use crate::{
-    help,
-    parse::{self, ImageInput},
-};
+use crate::{help, parse};
 
-/// Generate images with Adobe Firefly from the command line.
+/// Adobe Firefly Services from the command line: Firefly images and
+/// videos, and Photoshop.
 ///
 /// Credentials come from FIREFLY_SERVICES_CLIENT_ID and
 /// FIREFLY_SERVICES_CLIENT_SECRET (or FIREFLY_SERVICES_ACCESS_TOKEN);
@@ -34,83 +43,32 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The commands: a noun, then (for most) a verb.
 #[derive(Subcommand)]
 pub enum Command {
-    /// Generate images from a prompt and save them.
-    #[command(after_help = help::text_to_image())]
-    Generate(GenerateArgs),
-    /// Generate images for every prompt of a file (.txt: one per line;
-    /// .jsonl: one request body per line), resumably.
-    #[command(after_help = help::text_to_image())]
-    Batch(BatchArgs),
-    /// Rebuild the contact sheet (index.html) of a batch's output folder
-    /// from its journal and files.
-    #[command(after_help = help::none())]
-    Gallery {
-        /// The batch's output folder.
-        dir: PathBuf,
-    },
-    /// Expand an image beyond its borders.
-    #[command(after_help = help::edits())]
-    Expand(ExpandArgs),
-    /// Fill the masked area of an image.
-    #[command(after_help = help::edits())]
-    Fill(FillArgs),
-    /// Generate variations of an image.
-    #[command(after_help = help::edits())]
-    Similar(SimilarArgs),
-    /// Place the object of an image into a generated scene.
-    #[command(after_help = help::edits())]
-    Composite(CompositeArgs),
-    /// Generate an image with Image Model 5, or edit one (--reference).
-    #[command(after_help = help::image5())]
-    Image5(Image5Args),
-    /// Make an image 2, 3, 4 or 6 times wider and taller.
-    #[command(after_help = help::upscale())]
-    Upscale(UpscaleArgs),
-    /// Place an object into an area of a background image, choosing how
-    /// much of its own look it keeps (--blend).
-    #[command(after_help = help::composites())]
-    PreciseComposite(PreciseCompositeArgs),
-    /// Place an object into an area of a background image, adapting its
-    /// light, colour and shadow to the scene.
-    #[command(after_help = help::composites())]
-    AdaptiveComposite(AdaptiveCompositeArgs),
-    /// Upload an image (JPEG, PNG, WebP, JPEG XL or TIFF) and print its upload id.
-    #[command(after_help = help::api())]
-    Upload {
-        /// The image file.
-        path: PathBuf,
-    },
-    /// Generate a video from a prompt and save it.
-    #[command(after_help = help::video())]
-    Video(VideoArgs),
-    /// Show the status of a job.
-    #[command(after_help = help::api())]
-    Status {
-        /// The job id.
-        #[arg(value_parser = parse::job_id)]
-        job_id: String,
-    },
-    /// Cancel a job.
-    #[command(after_help = help::api())]
-    Cancel {
-        /// The job id.
-        #[arg(value_parser = parse::job_id)]
-        job_id: String,
-    },
-    /// List the organization's custom models.
-    #[command(after_help = help::api())]
-    Models {
-        /// Which models: all, ready, published, unpublished, queued, training,
-        /// failed, cancelled.
-        #[arg(long, value_parser = parse::published_state)]
-        state: Option<PublishedStateFilter>,
-    },
+    /// Firefly images: generate, edit, upscale, composite, upload.
+    #[command(subcommand)]
+    Image(ImageCommand),
+    /// Firefly videos.
+    #[command(subcommand)]
+    Video(VideoCommand),
+    /// A Firefly job known by its id: its status, or cancelling it.
+    #[command(subcommand)]
+    Job(JobCommand),
+    /// Photoshop API v2: edits, actions, composites, artboards, manifests
+    /// and auto-crop, on files in cloud storage.
+    #[command(subcommand)]
+    Photoshop(PhotoshopCommand),
+    /// The organization's custom Firefly models.
+    #[command(subcommand)]
+    Model(ModelCommand),
     /// Check that the credentials work and show when the token expires.
     #[command(after_help = help::api())]
     Token {
@@ -118,13 +76,30 @@ pub enum Command {
         #[arg(long)]
         show: bool,
     },
+    /// Show what is left of the fleet's shared minute and day budgets
+    /// (needs --redis or FIREFLY_SERVICES_REDIS_URL).
+    #[command(after_help = help::quota())]
+    Quota {
+        /// The fleet's budget, like `4/min` (Adobe's default quota).
+        #[arg(long, value_parser = parse::rate, default_value = "4/min")]
+        rate: RateLimit,
+        /// The fleet's daily budget (Adobe's default: 9000).
+        #[arg(long, default_value_t = 9000)]
+        per_day: u32,
+    },
     /// Rotate client secrets (Adobe I/O Management API).
     #[command(after_help = help::secrets())]
     Secrets {
         #[command(subcommand)]
         action: SecretsAction,
     },
-    /// Run the local Firefly emulator and print how to point the SDK at it.
+    /// Serve Firefly and Photoshop as Model Context Protocol tools on
+    /// stdin/stdout, for AI assistants and agents (Claude Desktop, Cursor,
+    /// VS Code, ...).
+    #[command(after_help = help::mcp())]
+    Mcp(McpArgs),
+    /// Run the local emulator of Adobe's APIs and print how to point the
+    /// SDK at it.
     #[command(after_help = help::none())]
     Emulator {
         /// Port to listen on (0: any free port).
@@ -145,28 +120,51 @@ pub enum Command {
     /// Print the manual page (roff), or write one per command into a folder.
     #[command(after_help = help::none())]
     Man {
-        /// Write `firefly.1`, `firefly-generate.1`, ... into this folder
-        /// instead of printing `firefly.1`.
+        /// Write `firefly.1`, `firefly-image-generate.1`, ... into this
+        /// folder instead of printing `firefly.1`.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
-    /// Show what is left of the fleet's shared minute and day budgets
-    /// (needs --redis or FIREFLY_SERVICES_REDIS_URL).
-    #[command(after_help = help::quota())]
-    Quota {
-        #[command(flatten)]
-        fleet: FleetArgs,
-        /// The fleet's budget, like `4/min` (Adobe's default quota).
-        #[arg(long, value_parser = parse::rate, default_value = "4/min")]
-        rate: RateLimit,
-        /// The fleet's daily budget (Adobe's default: 9000).
-        #[arg(long, default_value_t = 9000)]
-        per_day: u32,
+}
+
+/// The verbs of `firefly video`.
+#[derive(Subcommand)]
+pub enum VideoCommand {
+    /// Generate a video from a prompt and save it.
+    #[command(after_help = help::video())]
+    Generate(VideoArgs),
+}
+
+/// The verbs of `firefly job`.
+#[derive(Subcommand)]
+pub enum JobCommand {
+    /// Show the status of a Firefly job.
+    #[command(after_help = help::api())]
+    Status {
+        /// The job id.
+        #[arg(value_parser = parse::job_id)]
+        job_id: String,
     },
-    /// Serve Firefly as Model Context Protocol tools on stdin/stdout, for AI
-    /// assistants and agents (Claude Desktop, Cursor, VS Code, ...).
-    #[command(after_help = help::mcp())]
-    Mcp(McpArgs),
+    /// Cancel a Firefly job.
+    #[command(after_help = help::api())]
+    Cancel {
+        /// The job id.
+        #[arg(value_parser = parse::job_id)]
+        job_id: String,
+    },
+}
+
+/// The verbs of `firefly model`.
+#[derive(Subcommand)]
+pub enum ModelCommand {
+    /// List the organization's custom models.
+    #[command(after_help = help::api())]
+    List {
+        /// Which models: all, ready, published, unpublished, queued, training,
+        /// failed, cancelled.
+        #[arg(long, value_parser = parse::published_state)]
+        state: Option<PublishedStateFilter>,
+    },
 }
 
 /// `firefly mcp`: where results go and how jobs are waited for.
@@ -178,8 +176,6 @@ pub struct McpArgs {
     pub output_dir: PathBuf,
     #[command(flatten)]
     pub polling: Polling,
-    #[command(flatten)]
-    pub fleet: FleetArgs,
 }
 
 impl Command {
@@ -187,22 +183,23 @@ impl Command {
     /// start none).
     pub fn wait_options(&self) -> WaitOptions {
         let polling = match self {
-            Self::Generate(args) => Some(&args.image.saving.polling),
-            Self::Batch(args) => Some(&args.polling),
-            Self::Expand(args) => Some(&args.image_options.saving.polling),
-            Self::Fill(args) => Some(&args.image_options.saving.polling),
-            Self::Similar(args) => Some(&args.image_options.saving.polling),
-            Self::Composite(args) => Some(&args.image_options.saving.polling),
-            Self::Image5(args) => Some(&args.saving.polling),
-            Self::Upscale(args) => Some(&args.saving.polling),
-            Self::PreciseComposite(args) => Some(&args.saving.polling),
-            Self::AdaptiveComposite(args) => Some(&args.saving.polling),
-            Self::Video(args) => Some(&args.polling),
+            Self::Image(command) => command.polling(),
+            Self::Video(VideoCommand::Generate(args)) => Some(&args.polling),
+            Self::Photoshop(command) => command.polling(),
             Self::Mcp(args) => Some(&args.polling),
             _ => None,
         };
         let poll_ms = polling.map_or(DEFAULT_POLL_MS, |p| p.poll_ms);
         WaitOptions::default().first_poll(Duration::from_millis(poll_ms))
+    }
+
+    /// The request budget of this process's Firefly calls, where the
+    /// command has one (`firefly image batch --rate`).
+    pub fn rate(&self) -> Option<RateLimit> {
+        match self {
+            Self::Image(ImageCommand::Batch(args)) => args.rate.clone(),
+            _ => None,
+        }
     }
 }
 
@@ -232,10 +229,13 @@ pub struct Polling {
 pub struct FleetArgs {
     /// A Redis (or Valkey) server shared by a fleet of processes:
     /// `redis://[:PASSWORD@]HOST[:PORT][/DB]`, or `rediss://` for TLS. They share
-    /// one access token and one rate limit (the command's --rate where it
-    /// has one, otherwise Adobe's default of 4/min and 9000/day).
+    /// one access token and each API's request budget: Firefly's is the
+    /// command's --rate where it has one, otherwise Adobe's default of 4/min
+    /// and 9000/day; Photoshop's is Adobe's 300/min and 300 status reads per
+    /// 3 s.
     #[arg(
         long = "redis",
+        global = true,
         env = help::REDIS_URL,
         hide_env_values = true,
         value_name = "URL"
@@ -244,6 +244,7 @@ pub struct FleetArgs {
     /// The prefix of every key the fleet writes in Redis.
     #[arg(
         long,
+        global = true,
         env = help::REDIS_PREFIX,
         default_value = "firefly",
         value_name = "PREFIX"
@@ -285,112 +286,6 @@ pub struct Saving {
     pub show: bool,
     #[command(flatten)]
     pub polling: Polling,
-}
-
-#[derive(Args)]
-pub struct GenerateArgs {
-    /// What to generate.
-    pub prompt: String,
-    #[command(flatten)]
-    pub fleet: FleetArgs,
-    #[command(flatten)]
-    pub image: ImageOptions,
-    /// photo or art.
-    #[arg(long, value_parser = parse::content_class)]
-    pub content_class: Option<ContentClass>,
-    /// Model (the list below gives each one's sizes).
-    #[arg(long, value_parser = parse::model())]
-    pub model: Option<ImageModelVersion>,
-    /// Custom model id, with a *_custom model.
-    #[arg(long)]
-    pub custom_model_id: Option<String>,
-    /// Style presets, such as `painting`.
-    #[arg(long = "style-preset")]
-    pub style_presets: Vec<String>,
-    /// What to avoid.
-    #[arg(long)]
-    pub negative_prompt: Option<String>,
-}
-
-#[derive(Args)]
-pub struct BatchArgs {
-    /// Prompts: a .txt file (one prompt per line; blank lines and lines
-    /// starting with # are skipped) or a .jsonl file (one request body per
-    /// line, such as {"prompt": "...", "numVariations": 2}).
-    pub file: PathBuf,
-    /// Directory for the images, named LINE-PROMPT-seed-SEED.EXT, and for the
-    /// journal (.firefly-journal.jsonl) that lets a rerun skip what was
-    /// saved and adopt jobs still in flight instead of paying twice.
-    #[arg(short = 'o', long = "output")]
-    pub output: PathBuf,
-    /// Jobs in flight at once.
-    #[arg(long, default_value_t = 4)]
-    pub concurrency: usize,
-    /// Limit on job submissions, like `4/min` (Adobe's default quota) or
-    /// `10/s`. Status polls are not counted.
-    #[arg(long, value_parser = parse::rate)]
-    pub rate: Option<RateLimit>,
-    #[command(flatten)]
-    pub fleet: FleetArgs,
-    /// Images per prompt, unless a .jsonl line says otherwise.
-    #[arg(short = 'n', long = "variations")]
-    pub variations: Option<i64>,
-    /// Output size, WIDTHxHEIGHT, unless a .jsonl line says otherwise.
-    #[arg(long, value_parser = parse::size)]
-    pub size: Option<Size>,
-    /// Model for every prompt (the list below gives each one's sizes).
-    #[arg(long, value_parser = parse::model())]
-    pub model: Option<ImageModelVersion>,
-    #[command(flatten)]
-    pub polling: Polling,
-}
-
-#[derive(Args)]
-pub struct ExpandArgs {
-    /// The image: a file, `upload:<id>` or an https URL.
-    #[arg(long, value_parser = parse::image_input)]
-    pub image: ImageInput,
-    /// What to put in the new area.
-    #[arg(long)]
-    pub prompt: Option<String>,
-    #[command(flatten)]
-    pub image_options: ImageOptions,
-}
-
-#[derive(Args)]
-pub struct FillArgs {
-    /// The image: a file, `upload:<id>` or an https URL.
-    #[arg(long, value_parser = parse::image_input)]
-    pub image: ImageInput,
-    /// The mask (white is filled): a file, `upload:<id>` or an https URL.
-    #[arg(long, value_parser = parse::image_input)]
-    pub mask: ImageInput,
-    /// What to fill with.
-    #[arg(long)]
-    pub prompt: Option<String>,
-    #[command(flatten)]
-    pub image_options: ImageOptions,
-}
-
-#[derive(Args)]
-pub struct SimilarArgs {
-    /// The image: a file, `upload:<id>` or an https URL.
-    #[arg(long, value_parser = parse::image_input)]
-    pub image: ImageInput,
-    #[command(flatten)]
-    pub image_options: ImageOptions,
-}
-
-#[derive(Args)]
-pub struct CompositeArgs {
-    /// The object's image: a file, `upload:<id>` or an https URL.
-    #[arg(long, value_parser = parse::image_input)]
-    pub image: ImageInput,
-    /// The scene to generate around it.
-    #[arg(long)]
-    pub prompt: String,
-    #[command(flatten)]
-    pub image_options: ImageOptions,
 }
 
 #[derive(Args)]

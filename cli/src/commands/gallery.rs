@@ -1,4 +1,4 @@
-//! `firefly gallery DIR`: rebuilds a batch folder's contact sheet.
+//! `firefly image gallery DIR`: rebuilds a batch folder's contact sheet.
 
 use std::{path::Path, process::ExitCode};
 
@@ -13,13 +13,13 @@ use crate::{
 pub fn run(dir: &Path, out: &Output) -> Result<ExitCode, CliError> {
     if !dir.is_dir() {
         return Err(CliError::Usage(format!(
-            "{} is not a folder: give the output folder of `firefly batch`",
+            "{} is not a folder: give the output folder of `firefly image batch`",
             dir.display()
         )));
     }
     if !dir.join(crate::journal::FILE_NAME).is_file() {
         return Err(CliError::Usage(format!(
-            "{} has no batch journal ({}): it is not the output folder of `firefly batch`",
+            "{} has no batch journal ({}): it is not the output folder of `firefly image batch`",
             dir.display(),
             crate::journal::FILE_NAME
         )));

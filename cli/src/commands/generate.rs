@@ -1,21 +1,14 @@
-//! `firefly generate`: images from a prompt, saved under the prompt's slug.
+//! `firefly image generate`: images from a prompt, saved under the prompt's slug.
 
 use std::process::ExitCode;
 
-use adobe_firefly::{
-    WaitOptions,
-    types::{GenerateImagesRequest, StyleOptions},
-};
+use adobe_firefly::types::{GenerateImagesRequest, StyleOptions};
 
-use super::{Destination, built, client_with, finish};
-use crate::{args::GenerateArgs, error::CliError, naming, output::Output};
+use super::{Destination, built, finish};
+use crate::{args::GenerateArgs, context::Context, error::CliError, naming};
 
-pub async fn run(
-    args: GenerateArgs,
-    out: &Output,
-    wait: &WaitOptions,
-) -> Result<ExitCode, CliError> {
-    let firefly = client_with(&args.fleet, None)?;
+pub async fn run(args: GenerateArgs, ctx: &Context) -> Result<ExitCode, CliError> {
+    let firefly = ctx.firefly()?;
     let options = &args.image;
     let style = (!args.style_presets.is_empty()).then(|| StyleOptions {
         presets: args.style_presets.clone(),
@@ -43,5 +36,5 @@ pub async fn run(
         Some(model) => firefly.generate_images_with_model(request, model).await?,
         None => firefly.generate_images(request).await?,
     };
-    finish(&firefly, job, &destination, out, wait).await
+    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }

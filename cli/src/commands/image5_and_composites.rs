@@ -1,4 +1,4 @@
-//! The commands for Adobe's 2026 operations: `firefly image5` (generate, or
+//! The commands for Adobe's 2026 operations: `firefly image model5` (generate, or
 //! edit a --reference image), `upscale`, `precise-composite` and
 //! `adaptive-composite`. Image arguments are files (uploaded first),
 //! `upload:<id>` or URLs, as for the other image commands.
@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use adobe_firefly::{
-    Firefly, WaitOptions,
+    Firefly,
     types::{
         AdaptiveCompositeObject, AdaptiveCompositeRequest, AspectRatio, CompositeBackground,
         CompositeImage, CompositeObject, CompositeOutput, Image5Options, Image5Request,
@@ -15,23 +15,19 @@ use adobe_firefly::{
 };
 
 use super::{
-    Destination, built, client, finish,
+    Destination, built, finish,
     image_ops::{Located, located},
     usable_folder,
 };
 use crate::{
     args::{AdaptiveCompositeArgs, Image5Args, PreciseCompositeArgs, UpscaleArgs},
+    context::Context,
     error::CliError,
     naming,
-    output::Output,
     parse::ImageInput,
 };
 
-pub async fn image5(
-    args: Image5Args,
-    out: &Output,
-    wait: &WaitOptions,
-) -> Result<ExitCode, CliError> {
+pub async fn image5(args: Image5Args, ctx: &Context) -> Result<ExitCode, CliError> {
     // Checked here as well as by the SDK, because the reference would be
     // uploaded before the SDK sees the request.
     if args.reference.is_some() && args.aspect_ratio.is_some_and(|r| r != AspectRatio::Auto) {
@@ -42,13 +38,13 @@ pub async fn image5(
         ));
     }
     usable_folder(&args.saving.output)?;
-    let firefly = client()?;
+    let firefly = ctx.firefly()?;
     let options = (args.reasoner.is_some() || args.locale.is_some()).then(|| Image5Options {
         locale_code: args.locale.clone(),
         prompt_reasoner: args.reasoner,
     });
     let references = match &args.reference {
-        Some(given) => vec![match located(&firefly, given).await? {
+        Some(given) => vec![match located(firefly, given).await? {
             Located::Upload(id) => ReferenceImage::upload(id),
             Located::Url(url) => ReferenceImage::url(url),
         }],
@@ -70,23 +66,19 @@ pub async fn image5(
         Some("image5"),
     )?;
     let job = firefly.generate_image5(request).await?;
-    finish(&firefly, job, &destination, out, wait).await
+    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
 
-pub async fn upscale(
-    args: UpscaleArgs,
-    out: &Output,
-    wait: &WaitOptions,
-) -> Result<ExitCode, CliError> {
+pub async fn upscale(args: UpscaleArgs, ctx: &Context) -> Result<ExitCode, CliError> {
     usable_folder(&args.saving.output)?;
-    let firefly = client()?;
+    let firefly = ctx.firefly()?;
     // Adobe requires 1 to 4 seeds; one random seed stands for "any".
     let seeds = if args.seeds.is_empty() {
         vec![i64::from(fastrand::u32(1..100_000))]
     } else {
         args.seeds.clone()
     };
-    let image = match located(&firefly, &args.image).await? {
+    let image = match located(firefly, &args.image).await? {
         Located::Upload(id) => SourceImage::upload(id),
         Located::Url(url) => SourceImage::url(url),
     };
@@ -99,23 +91,22 @@ pub async fn upscale(
     let stem = format!("upscaled-{}x", args.factor.unwrap_or(2));
     let destination = Destination::of_images(&args.saving, stem, &request, None)?;
     let job = firefly.upscale_image(request).await?;
-    finish(&firefly, job, &destination, out, wait).await
+    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
 
 pub async fn precise_composite(
     args: PreciseCompositeArgs,
-    out: &Output,
-    wait: &WaitOptions,
+    ctx: &Context,
 ) -> Result<ExitCode, CliError> {
     usable_folder(&args.saving.output)?;
-    let firefly = client()?;
+    let firefly = ctx.firefly()?;
     let inputs = &args.inputs;
     let request: PreciseCompositeRequest = built(
         PreciseCompositeRequest::builder()
             .object(CompositeObject {
-                image: composite_image(&firefly, &inputs.object).await?,
+                image: composite_image(firefly, &inputs.object).await?,
             })
-            .background(background(&firefly, &inputs.background, &inputs.area).await?)
+            .background(background(firefly, &inputs.background, &inputs.area).await?)
             .blend(args.blend)
             .num_variations(inputs.variations)
             .seeds(inputs.seeds.clone())
@@ -125,28 +116,27 @@ pub async fn precise_composite(
     )?;
     let destination = Destination::of_images(&args.saving, "composite".into(), &request, None)?;
     let job = firefly.precise_composite(request).await?;
-    finish(&firefly, job, &destination, out, wait).await
+    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
 
 pub async fn adaptive_composite(
     args: AdaptiveCompositeArgs,
-    out: &Output,
-    wait: &WaitOptions,
+    ctx: &Context,
 ) -> Result<ExitCode, CliError> {
     usable_folder(&args.saving.output)?;
-    let firefly = client()?;
+    let firefly = ctx.firefly()?;
     let inputs = &args.inputs;
     let mask = match &args.object_mask {
-        Some(given) => Some(composite_image(&firefly, given).await?),
+        Some(given) => Some(composite_image(firefly, given).await?),
         None => None,
     };
     let request: AdaptiveCompositeRequest = built(
         AdaptiveCompositeRequest::builder()
             .object(AdaptiveCompositeObject {
-                image: composite_image(&firefly, &inputs.object).await?,
+                image: composite_image(firefly, &inputs.object).await?,
                 mask,
             })
-            .background(background(&firefly, &inputs.background, &inputs.area).await?)
+            .background(background(firefly, &inputs.background, &inputs.area).await?)
             .harmonization(args.harmonization)
             .shadow_intensity(args.shadow)
             .preserve_background(args.preserve_background.then_some(true))
@@ -158,7 +148,7 @@ pub async fn adaptive_composite(
     )?;
     let destination = Destination::of_images(&args.saving, "composite".into(), &request, None)?;
     let job = firefly.adaptive_composite(request).await?;
-    finish(&firefly, job, &destination, out, wait).await
+    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
 
 async fn composite_image(

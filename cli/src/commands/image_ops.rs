@@ -1,11 +1,11 @@
-//! The commands that start from an image: `firefly expand`, `fill`,
+//! The commands that start from an image: `firefly image expand`, `fill`,
 //! `similar` and `composite`, and turning an image argument (a file, an
 //! upload id or a URL) into the request's input.
 
 use std::process::ExitCode;
 
 use adobe_firefly::{
-    Firefly, WaitOptions,
+    Firefly,
     types::SourceImage,
     types::{
         ExpandImageRequest, FillImageRequest, GenerateObjectCompositeRequest,
@@ -13,25 +13,21 @@ use adobe_firefly::{
     },
 };
 
-use super::{Destination, built, client, finish, upload};
+use super::{Destination, built, finish, upload};
 use crate::{
     args::{CompositeArgs, ExpandArgs, FillArgs, SimilarArgs},
+    context::Context,
     error::CliError,
     naming,
-    output::Output,
     parse::ImageInput,
 };
 
-pub async fn expand(
-    args: ExpandArgs,
-    out: &Output,
-    wait: &WaitOptions,
-) -> Result<ExitCode, CliError> {
-    let firefly = client()?;
+pub async fn expand(args: ExpandArgs, ctx: &Context) -> Result<ExitCode, CliError> {
+    let firefly = ctx.firefly()?;
     let options = &args.image_options;
     let request: ExpandImageRequest = built(
         ExpandImageRequest::builder()
-            .image(input_image(&firefly, &args.image).await?)
+            .image(input_image(firefly, &args.image).await?)
             .prompt(args.prompt)
             .num_variations(options.variations)
             .seeds(options.seeds.clone())
@@ -39,16 +35,16 @@ pub async fn expand(
     )?;
     let destination = Destination::of_images(&options.saving, "expanded".into(), &request, None)?;
     let job = firefly.expand_image(request).await?;
-    finish(&firefly, job, &destination, out, wait).await
+    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
 
-pub async fn fill(args: FillArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
-    let firefly = client()?;
+pub async fn fill(args: FillArgs, ctx: &Context) -> Result<ExitCode, CliError> {
+    let firefly = ctx.firefly()?;
     let options = &args.image_options;
-    let mask = input_image(&firefly, &args.mask).await?;
+    let mask = input_image(firefly, &args.mask).await?;
     let request: FillImageRequest = built(
         FillImageRequest::builder()
-            .image(input_image(&firefly, &args.image).await?)
+            .image(input_image(firefly, &args.image).await?)
             .mask(Mask {
                 source: mask.source,
                 invert: None,
@@ -60,20 +56,16 @@ pub async fn fill(args: FillArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
     )?;
     let destination = Destination::of_images(&options.saving, "filled".into(), &request, None)?;
     let job = firefly.fill_image(request).await?;
-    finish(&firefly, job, &destination, out, wait).await
+    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
 
-pub async fn similar(
-    args: SimilarArgs,
-    out: &Output,
-    wait: &WaitOptions,
-) -> Result<ExitCode, CliError> {
-    let firefly = client()?;
+pub async fn similar(args: SimilarArgs, ctx: &Context) -> Result<ExitCode, CliError> {
+    let firefly = ctx.firefly()?;
     let options = &args.image_options;
     let request: GenerateSimilarImagesRequest = built(
         GenerateSimilarImagesRequest::builder()
             .image(SourceImage {
-                source: input_image(&firefly, &args.image).await?.source,
+                source: input_image(firefly, &args.image).await?.source,
             })
             .num_variations(options.variations)
             .seeds(options.seeds.clone())
@@ -81,19 +73,15 @@ pub async fn similar(
     )?;
     let destination = Destination::of_images(&options.saving, "similar".into(), &request, None)?;
     let job = firefly.generate_similar_images(request).await?;
-    finish(&firefly, job, &destination, out, wait).await
+    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
 
-pub async fn composite(
-    args: CompositeArgs,
-    out: &Output,
-    wait: &WaitOptions,
-) -> Result<ExitCode, CliError> {
-    let firefly = client()?;
+pub async fn composite(args: CompositeArgs, ctx: &Context) -> Result<ExitCode, CliError> {
+    let firefly = ctx.firefly()?;
     let options = &args.image_options;
     let request: GenerateObjectCompositeRequest = built(
         GenerateObjectCompositeRequest::builder()
-            .image(input_image(&firefly, &args.image).await?)
+            .image(input_image(firefly, &args.image).await?)
             .prompt(args.prompt.clone())
             .num_variations(options.variations)
             .seeds(options.seeds.clone())
@@ -102,7 +90,7 @@ pub async fn composite(
     let destination =
         Destination::of_images(&options.saving, naming::slug(&args.prompt), &request, None)?;
     let job = firefly.generate_object_composite(request).await?;
-    finish(&firefly, job, &destination, out, wait).await
+    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
 
 /// The request's input image: a file is uploaded first; an upload id or a

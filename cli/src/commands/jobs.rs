@@ -1,15 +1,14 @@
-//! `firefly status` and `firefly cancel`: a job known only by its id.
+//! `firefly job status` and `firefly job cancel`: a Firefly job known only by its id.
 
 use std::process::ExitCode;
 
 use adobe_firefly::types::JobStatusResponse;
 use serde_json::{Value, json};
 
-use super::client;
-use crate::{error::CliError, output::Output};
+use crate::{context::Context, error::CliError};
 
-pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
-    let firefly = client()?;
+pub async fn status(job_id: &str, ctx: &Context) -> Result<ExitCode, CliError> {
+    let firefly = ctx.firefly()?;
     let job = firefly.job(job_id).map_err(|error| about(job_id, error))?;
     let status = firefly
         .job_status(&job)
@@ -19,7 +18,7 @@ pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
         .progress
         .map(|p| format!(" ({p:.0}%)"))
         .unwrap_or_default();
-    out.done(
+    ctx.out.done(
         format!(
             "{}{progress}",
             crate::terminal::terminal_safe(crate::output::status_word(&status))
@@ -29,14 +28,14 @@ pub async fn status(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn cancel(job_id: &str, out: &Output) -> Result<ExitCode, CliError> {
-    let firefly = client()?;
+pub async fn cancel(job_id: &str, ctx: &Context) -> Result<ExitCode, CliError> {
+    let firefly = ctx.firefly()?;
     let job = firefly.job(job_id).map_err(|error| about(job_id, error))?;
     firefly
         .cancel_job(&job)
         .await
         .map_err(|error| about(job_id, error))?;
-    out.done(
+    ctx.out.done(
         format!("cancellation of {job_id} requested"),
         json!({"job_id": job_id, "canceled": true}),
     );

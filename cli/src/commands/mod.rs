@@ -1,7 +1,7 @@
 //! One module per subcommand, each with a `run` (or one function per
-//! subcommand it covers) taking its parsed arguments and the [`Output`];
-//! plus what several commands share: the client from the environment, and
-//! waiting for a job and saving what it made.
+//! subcommand it covers) taking its parsed arguments and the run's
+//! [`Context`](crate::context::Context) (or only its [`Output`]); plus what
+//! several commands share: waiting for a job and saving what it made.
 
 pub mod batch;
 pub mod emulator;
@@ -11,6 +11,7 @@ pub mod image5_and_composites;
 pub mod image_ops;
 pub mod jobs;
 pub mod models;
+pub mod photoshop;
 pub mod quota;
 pub mod secrets;
 pub mod shell;
@@ -20,43 +21,18 @@ pub mod video;
 
 use std::{fmt::Display, path::Path, process::ExitCode};
 
-use adobe_firefly::{Error, Firefly, FireflyBuilder, RateLimit, WaitOptions, types::JobAccepted};
+use adobe_firefly::{Firefly, WaitOptions, types::JobAccepted};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::{
-    args::{FleetArgs, Saving},
+    args::Saving,
     error::CliError,
     naming,
     output::{self, Output},
     save::{self, Naming, Saved},
     show,
 };
-
-/// The client, from the environment; a missing variable is named.
-pub fn client() -> Result<Firefly, Error> {
-    Firefly::from_env()
-}
-
-/// The client, from the environment, in a fleet when `fleet` names a Redis
-/// server: then it shares its token and its rate limit (`rate`, or
-/// Adobe's default quota) with every process using that server and key
-/// prefix. `rate` alone limits this process only.
-pub fn client_with(fleet: &FleetArgs, rate: Option<RateLimit>) -> Result<Firefly, CliError> {
-    let mut builder = FireflyBuilder::from_env()?;
-    let rate = match fleet.redis_url.as_deref() {
-        Some(url) => {
-            let (policy, shared) = quota::join(url, &fleet.redis_prefix, rate)?;
-            builder = builder.token_policy(policy);
-            Some(shared)
-        }
-        None => rate,
-    };
-    if let Some(rate) = rate {
-        builder = builder.rate_limit(rate);
-    }
-    Ok(builder.build()?)
-}
 
 /// Builds a request from its builder, as the SDK would, so that it can be
 /// hashed for its file names before it is sent.
@@ -143,7 +119,7 @@ pub async fn finish(
 ) -> Result<ExitCode, CliError> {
     let spinner = out.spinner(&job.job_id);
     // From here the job is paid for: Ctrl-C stops the waiting and saving,
-    // not the job, so its id is printed for `firefly status`.
+    // not the job, so its id is printed for `firefly job status`.
     let finished = tokio::select! {
         finished = wait_and_save(firefly, &job, destination, wait, &spinner) => finished,
         _ = tokio::signal::ctrl_c() => Err(CliError::Interrupted { job_id: job.job_id.clone() }),
@@ -202,6 +178,7 @@ async fn wait_and_save(
             job_id: job.job_id.clone(),
             saved: report.saved,
             unsaved: report.unsaved,
+            status_command: crate::error::FIREFLY_STATUS,
         });
     }
     // Adobe sends an empty alt text when it wrote none.

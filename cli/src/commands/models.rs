@@ -1,18 +1,14 @@
-//! `firefly models`: the organization's custom models, as a table or JSON.
+//! `firefly model list`: the organization's custom models, as a table or JSON.
 
 use std::process::ExitCode;
 
 use adobe_firefly::{CustomModelsQuery, types::PublishedStateFilter};
 use futures::TryStreamExt;
 
-use super::client;
-use crate::{
-    error::CliError,
-    output::{self, Output},
-};
+use crate::{context::Context, error::CliError, output};
 
-pub async fn run(state: Option<PublishedStateFilter>, out: &Output) -> Result<ExitCode, CliError> {
-    let firefly = client()?;
+pub async fn run(state: Option<PublishedStateFilter>, ctx: &Context) -> Result<ExitCode, CliError> {
+    let firefly = ctx.firefly()?;
     let mut query = CustomModelsQuery::new();
     if let Some(state) = state {
         query = query.published_state(state);
@@ -29,7 +25,7 @@ pub async fn run(state: Option<PublishedStateFilter>, out: &Output) -> Result<Ex
             ]
         })
         .collect();
-    out.done(
+    ctx.out.done(
         output::table(&["asset id", "name", "training", "state"], &rows),
         serde_json::json!({ "models": models }),
     );

@@ -1,120 +1,18 @@
-//! `firefly quota`, and joining a fleet: processes that share the
-//! organization's quota and one token through Redis (the `redis` feature).
+//! `firefly quota`: what is left of the fleet's shared Firefly budget.
 
 use std::process::ExitCode;
 
-use adobe_firefly::{RateLimit, auth::TokenPolicy};
+use adobe_firefly::RateLimit;
 
-use crate::{args::FleetArgs, error::CliError, output::Output};
-
-/// Adobe's default daily quota per organization.
-const ADOBE_DAILY_QUOTA: u32 = 9000;
-
-/// The token policy and the shared rate limit of a fleet on the Redis
-/// server at `url`: `rate` (Adobe's default of 4 a minute if `None`),
-/// counting submissions only, with Adobe's daily quota unless `rate` has
-/// one.
 #[cfg(feature = "redis")]
-pub fn join(
-    url: &str,
-    prefix: &str,
-    rate: Option<RateLimit>,
-) -> Result<(TokenPolicy, RateLimit), CliError> {
-    let fleet = fleet(url, prefix)?;
-    let mut policy = TokenPolicy::default();
-    if let Some(deadline) = token_deadline()? {
-        policy = policy.load_deadline(deadline);
-    }
-    if let Some(dir) = std::env::var_os(adobe_firefly::config::env::TOKEN_CACHE_DIR) {
-        policy = policy.disk_cache(dir);
-    }
-    Ok((policy.redis(&fleet), budget(rate).redis(&fleet)))
-}
-
-/// `FIREFLY_TOKEN_DEADLINE_MS`: how long one token load may take, which is
-/// also the lease of the fleet's token lock (the SDK's 30 s if unset).
-#[cfg(feature = "redis")]
-fn token_deadline() -> Result<Option<std::time::Duration>, CliError> {
-    let Ok(value) = std::env::var(TOKEN_DEADLINE_VAR) else {
-        return Ok(None);
-    };
-    value
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .filter(|ms| *ms > 0)
-        .map(|ms| Some(std::time::Duration::from_millis(ms)))
-        .ok_or_else(|| {
-            CliError::Usage(format!(
-                "{TOKEN_DEADLINE_VAR} is `{value}`, not a positive number of milliseconds"
-            ))
-        })
-}
-
-/// The variable [`token_deadline`] reads.
-#[cfg(feature = "redis")]
-const TOKEN_DEADLINE_VAR: &str = crate::help::TOKEN_DEADLINE_MS;
-
-/// Without the `redis` feature there is no fleet to join.
+use crate::fleet::fleet;
 #[cfg(not(feature = "redis"))]
-pub fn join(
-    _url: &str,
-    _prefix: &str,
-    _rate: Option<RateLimit>,
-) -> Result<(TokenPolicy, RateLimit), CliError> {
-    Err(no_redis())
-}
-
-/// `rate` or Adobe's per-minute quota, submissions only, with a daily
-/// budget.
-fn budget(rate: Option<RateLimit>) -> RateLimit {
-    let rate = rate.unwrap_or_else(|| RateLimit::per_minute(4).submissions_only());
-    if rate.per_day.is_some() {
-        rate
-    } else {
-        rate.per_day(ADOBE_DAILY_QUOTA)
-    }
-}
-
-/// The fleet at `url`; `FIREFLY_SERVICES_REDIS_CA_FILE` names the CA
-/// certificates (PEM) to trust for `rediss://` instead of the platform's.
-#[cfg(feature = "redis")]
-fn fleet(url: &str, prefix: &str) -> Result<adobe_firefly::fleet::Fleet, CliError> {
-    let mut builder = adobe_firefly::fleet::Fleet::builder(url).key_prefix(prefix);
-    if let Some(path) = std::env::var_os(REDIS_CA_FILE_VAR) {
-        let pem = std::fs::read(&path).map_err(|error| {
-            CliError::Fleet(format!(
-                "{REDIS_CA_FILE_VAR} is {}, which cannot be read: {error}",
-                std::path::Path::new(&path).display()
-            ))
-        })?;
-        builder = builder.tls_ca_certificates(pem);
-    }
-    builder
-        .build()
-        .map_err(|error| CliError::Fleet(error.to_string()))
-}
-
-/// The variable [`fleet`] reads.
-#[cfg(feature = "redis")]
-const REDIS_CA_FILE_VAR: &str = crate::help::REDIS_CA_FILE;
-
-#[cfg(not(feature = "redis"))]
-fn no_redis() -> CliError {
-    CliError::Fleet(
-        "this firefly was built without Redis support; reinstall it with \
-         `cargo install adobe-firefly-cli --features redis`"
-            .into(),
-    )
-}
+use crate::fleet::no_redis;
+use crate::{context::Context, error::CliError, fleet::budget, output::Output};
 
 /// `firefly quota`: what is left of the fleet's window and day budgets.
-pub async fn run(
-    fleet: &FleetArgs,
-    rate: RateLimit,
-    per_day: u32,
-    out: &Output,
-) -> Result<ExitCode, CliError> {
+pub async fn run(rate: RateLimit, per_day: u32, ctx: &Context) -> Result<ExitCode, CliError> {
+    let (fleet, out) = (&ctx.fleet, &ctx.out);
     let Some(url) = fleet.redis_url.as_deref() else {
         return Err(CliError::Fleet(
             "firefly quota reads the fleet's budget from Redis: pass --redis URL or set \

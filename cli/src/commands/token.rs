@@ -10,20 +10,22 @@ use adobe_firefly::{
 };
 use serde_json::json;
 
-use crate::{
-    error::CliError,
-    output::{self, Output},
-};
+use crate::{context::Context, error::CliError, fleet, output};
 
-pub async fn run(show: bool, out: &Output) -> Result<ExitCode, CliError> {
+pub async fn run(show: bool, ctx: &Context) -> Result<ExitCode, CliError> {
+    let out = &ctx.out;
     let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let builder = FireflyBuilder::from_env()?;
     // With a client secret, one token manager serves both the check and the
     // display: one IMS request, and the token shown is the one Firefly
-    // accepted (a second manager would fetch, and show, another).
+    // accepted (a second manager would fetch, and show, another). In a
+    // fleet, that manager keeps the fleet's token, as every command's does.
     let (firefly, manager) = match (lookup(env::CLIENT_ID), lookup(env::CLIENT_SECRET)) {
         (Some(id), Some(secret)) => {
-            let mut policy = TokenPolicy::default();
+            let mut policy = match ctx.fleet.redis_url.as_deref() {
+                Some(url) => fleet::fleet_token_policy(url, &ctx.fleet.redis_prefix)?,
+                None => TokenPolicy::default(),
+            };
             if let Some(dir) = lookup(env::TOKEN_CACHE_DIR) {
                 policy = policy.disk_cache(dir);
             }

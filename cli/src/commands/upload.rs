@@ -1,4 +1,4 @@
-//! `firefly upload`: uploads an image file and prints its upload id; also
+//! `firefly image upload`: uploads an image file and prints its upload id; also
 //! how the image commands upload a file given as their input.
 
 use std::{path::Path, process::ExitCode};
@@ -6,12 +6,12 @@ use std::{path::Path, process::ExitCode};
 use adobe_firefly::{Error, Firefly, types::UploadedImage};
 use serde_json::json;
 
-use super::client;
-use crate::{error::CliError, output::Output};
+use crate::{context::Context, error::CliError};
 
-pub async fn run(path: &Path, out: &Output) -> Result<ExitCode, CliError> {
-    let uploaded = upload_file(&client()?, path).await?;
-    out.done(&uploaded.id, json!({"upload_id": uploaded.id}));
+pub async fn run(path: &Path, ctx: &Context) -> Result<ExitCode, CliError> {
+    let uploaded = upload_file(ctx.firefly()?, path).await?;
+    ctx.out
+        .done(&uploaded.id, json!({"upload_id": uploaded.id}));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,17 +1,14 @@
-//! `firefly video`: a video from a prompt, saved under the prompt's slug.
+//! `firefly video generate`: a video from a prompt, saved under the prompt's slug.
 
 use std::process::ExitCode;
 
-use adobe_firefly::{
-    WaitOptions,
-    types::{GenerateVideoRequest, VideoSize},
-};
+use adobe_firefly::types::{GenerateVideoRequest, VideoSize};
 
-use super::{Destination, built, client, finish};
-use crate::{args::VideoArgs, error::CliError, naming, output::Output};
+use super::{Destination, built, finish};
+use crate::{args::VideoArgs, context::Context, error::CliError, naming};
 
-pub async fn run(args: VideoArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
-    let firefly = client()?;
+pub async fn run(args: VideoArgs, ctx: &Context) -> Result<ExitCode, CliError> {
+    let firefly = ctx.firefly()?;
     let sizes: Vec<VideoSize> = args
         .size
         .map(|s| VideoSize {
@@ -33,5 +30,5 @@ pub async fn run(args: VideoArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
         args.force,
     )?;
     let job = firefly.generate_video(request).await?;
-    finish(&firefly, job, &destination, out, wait).await
+    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }

@@ -1,7 +1,7 @@
 //! The contact sheet: `index.html` in a batch's output folder, rebuilt from
-//! the journal and the files on disk. `firefly batch` rewrites it as each
+//! the journal and the files on disk. `firefly image batch` rewrites it as each
 //! prompt finishes, so an interrupted batch still has a correct page;
-//! `firefly gallery DIR` rebuilds it. The page is static (no script), works
+//! `firefly image gallery DIR` rebuilds it. The page is static (no script), works
 //! from `file://`, and is written to a temporary file first and renamed, so
 //! a reader never sees half a page.
 

@@ -1,10 +1,12 @@
-//! `firefly mcp`: the Firefly tools served over the Model Context Protocol
+//! `firefly mcp`: the Firefly and Photoshop tools served over the Model Context Protocol
 //! on stdin/stdout, for AI assistants and agents.
 //!
 //! - `server`: the MCP handler, the client it shares between calls, serving
 //!   on stdio; logs go to stderr, since stdout carries the protocol;
-//! - `tools`: the tool list (names, descriptions, schemas) and what each
-//!   tool does;
+//! - `tools`: the one table of tools (name, description, schema, what a
+//!   call does), read by both `tools/list` and `tools/call`;
+//! - `firefly_jobs`, `photoshop`: running a Firefly or a Photoshop job for
+//!   a tool call;
 //! - `schema`: input schemas derived from the SDK's request types, with
 //!   image sources simplified to one string, and the arguments turned back
 //!   into those types;
@@ -16,7 +18,9 @@
 //!   leaves behind: cancelled jobs, recorded in the output folder's journal.
 
 mod call;
+mod firefly_jobs;
 mod lookups;
+mod photoshop;
 mod preview;
 mod progress;
 mod results;

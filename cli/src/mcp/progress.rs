@@ -92,17 +92,17 @@ pub enum Waited {
     Cancelled(Result<(), String>),
 }
 
-/// Submits a job with `submit`, trying again while Firefly answers that the
-/// quota is used up, until [`QUOTA_PATIENCE`] has passed; `None` when the
+/// Submits a job (of any API) with `submit`, trying again while the API
+/// answers that the quota is used up, until [`QUOTA_PATIENCE`] has passed; `None` when the
 /// call was cancelled while waiting (nothing was submitted then).
-pub async fn submit_within_quota<F, Fut>(
+pub async fn submit_within_quota<F, Fut, J>(
     progress: &mut Progress,
     cancelled: &CancellationToken,
     mut submit: F,
-) -> Result<Option<JobAccepted>, Error>
+) -> Result<Option<J>, Error>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<JobAccepted, Error>>,
+    Fut: Future<Output = Result<J, Error>>,
 {
     let deadline = Instant::now() + QUOTA_PATIENCE;
     loop {
@@ -122,7 +122,7 @@ where
             .report(
                 0.0,
                 format!(
-                    "Firefly's quota is in use; submitting again in {}",
+                    "the quota is in use; submitting again in {}",
                     output::duration(pause)
                 ),
             )

@@ -41,12 +41,21 @@ const SHORTHAND_PROPERTIES: &[&str] = &["image", "mask"];
 /// The input schema of `T` (an SDK request type, or a tool's arguments
 /// flattening one), with image sources simplified.
 pub fn input_schema<T: JsonSchema>() -> Arc<JsonObject> {
+    let mut value = Value::Object(raw_input_schema::<T>().as_ref().clone());
+    simplify(&mut value);
+    match value {
+        Value::Object(object) => Arc::new(object),
+        _ => Arc::new(JsonObject::new()),
+    }
+}
+
+/// The input schema of `T` as schemars derives it, without Firefly's image
+/// strings (Photoshop's tools take its file references as they are).
+pub fn raw_input_schema<T: JsonSchema>() -> Arc<JsonObject> {
     let schema = SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<T>();
-    let mut value = serde_json::to_value(schema).unwrap_or_else(|_| json!({}));
-    simplify(&mut value);
-    match value {
+    match serde_json::to_value(schema).unwrap_or_else(|_| json!({})) {
         Value::Object(object) => Arc::new(object),
         // A root schema is always an object; `true` would mean "anything".
         _ => Arc::new(JsonObject::new()),

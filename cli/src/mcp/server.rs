@@ -26,10 +26,7 @@ use super::{
     session::{self, Session},
     tools,
 };
-use crate::{
-    args::{FleetArgs, McpArgs},
-    commands,
-};
+use crate::{args::McpArgs, context::Context};
 
 /// What the server tells the client about itself.
 const INSTRUCTIONS: &str = "Adobe Firefly image and video generation. Image inputs are a \
@@ -49,14 +46,11 @@ pub struct FireflyServer {
     session: Arc<Session>,
 }
 
-/// The one place the server's client is made, from the same environment
-/// variables as every other command.
-fn client(fleet: &FleetArgs) -> Result<Firefly, Arc<str>> {
-    commands::client_with(fleet, None).map_err(|error| Arc::from(error.to_string()))
-}
-
-/// `firefly mcp`: serves until the client closes stdin.
-pub async fn run(args: McpArgs, wait: &WaitOptions) -> ExitCode {
+/// `firefly mcp`: serves until the client closes stdin. The client is the
+/// run's one client, made as for every other command (in the fleet with
+/// `--redis`).
+pub async fn run(args: McpArgs, ctx: &Context) -> ExitCode {
+    let wait = &ctx.wait;
     let output_dir = match std::path::absolute(&args.output_dir) {
         Ok(dir) => dir,
         Err(error) => {
@@ -67,7 +61,10 @@ pub async fn run(args: McpArgs, wait: &WaitOptions) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let firefly = client(&args.fleet);
+    let firefly = ctx
+        .firefly()
+        .cloned()
+        .map_err(|error| Arc::from(error.to_string()));
     if let Err(problem) = &firefly {
         tracing::warn!(%problem, "Firefly is not configured; every tool call will say why");
     }

@@ -3,7 +3,7 @@
 //! cancelled at Firefly, within the cancel deadline), each job id is logged
 //! at warn, and the jobs that were not settled are recorded in the output
 //! folder's journal (`.firefly-journal.jsonl`, state `interrupted`), where
-//! the next run and `firefly gallery` find them.
+//! the next run and `firefly image gallery` find them.
 
 use std::{
     collections::BTreeMap,
@@ -116,6 +116,13 @@ impl Session {
     /// A call is done with `job_id`: forgotten, unless the session closed
     /// and the job was not settled.
     pub fn ended(&self, job_id: &str, ending: Ending) {
+        let status = self
+            .lock()
+            .jobs
+            .get(job_id)
+            .map_or(crate::error::FIREFLY_STATUS, |job| {
+                status_command(&job.tool)
+            });
         let outcome = match ending {
             _ if !self.is_closed() => None,
             Ending::Settled => None,
@@ -127,13 +134,13 @@ impl Session {
                 tracing::warn!(job_id, %reason, "the client went away; the job could not be cancelled");
                 Some(format!(
                     "the MCP client went away during the call, and the job could not be \
-                     cancelled ({reason}): it may still finish; `firefly status {job_id}` shows \
+                     cancelled ({reason}): it may still finish; `{status} {job_id}` shows \
                      it and its outputs' URLs"
                 ))
             }
             Ending::Unsaved => Some(format!(
                 "the MCP client went away during the call; the job succeeded, but not all of its \
-                 outputs were saved: `firefly status {job_id}` gives their URLs"
+                 outputs were saved: `{status} {job_id}` gives their URLs"
             )),
         };
         let mut state = self.lock();
@@ -172,6 +179,15 @@ impl Session {
     }
 }
 
+/// The command that reads a job a tool made.
+fn status_command(tool: &str) -> &'static str {
+    if tool.starts_with("photoshop_") {
+        crate::error::PHOTOSHOP_STATUS
+    } else {
+        crate::error::FIREFLY_STATUS
+    }
+}
+
 /// Records the jobs the session left in `dir`'s journal, logging each.
 pub fn record(dir: &Path, jobs: &BTreeMap<String, Job>) {
     if jobs.is_empty() {
@@ -190,7 +206,8 @@ pub fn record(dir: &Path, jobs: &BTreeMap<String, Job>) {
         let problem = job.outcome.clone().unwrap_or_else(|| {
             format!(
                 "the MCP client went away and the server stopped before the call ended; \
-                 `firefly status {job_id}` shows the job and its outputs' URLs"
+                 `{} {job_id}` shows the job and its outputs' URLs",
+                status_command(&job.tool)
             )
         });
         let recorded =

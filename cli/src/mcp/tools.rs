@@ -1,33 +1,28 @@
-//! The tools: their names, what they tell the model (including what they
-//! cost), their input schemas, and what each call does.
+//! The tools, declared once in [`TOOLS`]: each one's name, what it tells
+//! the model (including what it costs), its input schema and what a call
+//! does. `tools/list` and `tools/call` both read that one table.
 
-use std::{future::Future, sync::Arc};
+use std::sync::Arc;
 
-use adobe_firefly::{
-    Error, Firefly,
-    types::{
-        AdaptiveCompositeRequest, ExpandImageRequest, FillImageRequest, GenerateImagesRequest,
-        GenerateObjectCompositeRequest, GenerateSimilarImagesRequest, GenerateVideoRequest,
-        Image5Request, ImageModelVersion, JobAccepted, PreciseCompositeRequest,
-        SimilarImageModelVersion, UpscaleRequest,
-    },
+use adobe_firefly::types::{
+    AdaptiveCompositeRequest, ExpandImageRequest, FillImageRequest, GenerateObjectCompositeRequest,
+    GenerateVideoRequest, Image5Request, PreciseCompositeRequest, UpscaleRequest,
 };
+use futures::future::BoxFuture;
 use rmcp::model::{CallToolResult, JsonObject, Tool, ToolAnnotations};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
 
 use super::{
     call::Call,
+    firefly_jobs::{GenerateImages, GenerateSimilar, job},
     lookups::{self, JobId, ListCustomModels, UploadImage},
-    progress::{self, Waited},
-    results::{self, Made},
+    photoshop::{self, PhotoshopJobId},
+    results::Made,
     schema,
-    session::Ending,
 };
-use crate::{error::CliError, naming, save::Naming};
+use crate::naming;
 
-/// Said of every tool that makes something.
+/// Said of every Firefly tool that makes something.
 const COSTS: &str = "Each call spends Firefly generative credits of the configured Adobe \
 organization and counts against its request quota (by default 4 requests a minute); \
 the call waits for quota another call is using. Files are saved in the server's output \
@@ -37,159 +32,67 @@ URLs (valid about an hour) and the seeds (pass a seed again to reproduce an imag
 const IMAGES_RESULT: &str = "Returns a preview of each image (at most 512 px) besides the \
 saved paths.";
 
-/// A text-to-image request, with the model to use.
-#[derive(Clone, Deserialize, Serialize, JsonSchema)]
-struct GenerateImages {
-    #[serde(flatten)]
-    request: GenerateImagesRequest,
-    /// The Firefly image model (default image3); image4_standard and
-    /// image4_ultra give higher quality, the *_custom ones need customModelId.
-    #[serde(default)]
-    model: Option<ImageModelVersion>,
+/// Said of every Photoshop tool.
+const PHOTOSHOP_TERMS: &str = "Photoshop reads its inputs from cloud storage: give each file \
+as {\"url\": \"https://...\"} (a pre-signed URL) or {\"creativeCloudPath\": \"...\"}; a local \
+file must be staged in cloud storage first. `outputs` may be left out: one output is then \
+kept by Adobe for an hour and downloaded into the server's output folder (never over an \
+existing file). Each call counts against the organization's Photoshop quota and may be \
+billed. Progress is reported while the job runs; cancelling the call stops the waiting, \
+but Photoshop has no way to cancel a job: it goes on (photoshop_job_status reads it).";
+
+/// What a tool does, for its annotations and the terms added to its
+/// description.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// A Firefly job that makes images or a video, paid for.
+    Makes(Made),
+    /// A Photoshop job.
+    Photoshop,
+    /// Reads something; spends nothing.
+    Reads,
+    /// Anything else (an upload, a cancellation).
+    Other,
 }
 
-/// A request for variations of an image, with the model to use.
-#[derive(Clone, Deserialize, Serialize, JsonSchema)]
-struct GenerateSimilar {
-    #[serde(flatten)]
-    request: GenerateSimilarImagesRequest,
-    /// The Firefly image model (default image3).
-    #[serde(default)]
-    model: Option<SimilarImageModelVersion>,
+/// What a call does: given the call and its arguments, its answer.
+pub type Run = for<'a> fn(Call<'a>, Value) -> BoxFuture<'a, CallToolResult>;
+
+/// One tool.
+pub struct ToolSpec {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// What it does; the terms of its kind are added.
+    pub description: &'static str,
+    pub schema: fn() -> Arc<JsonObject>,
+    pub run: Run,
 }
 
-/// Every tool, as `tools/list` answers.
-pub fn catalog() -> Vec<Tool> {
-    let generating = |name: &'static str, what: &str, schema: Arc<JsonObject>| {
-        Tool::new(name, format!("{what} {COSTS}"), schema).annotate(
-            ToolAnnotations::new()
-                .read_only(false)
-                .destructive(false)
-                .idempotent(false)
-                .open_world(true),
-        )
-    };
-    let looking = |name: &'static str, what: &'static str, schema: Arc<JsonObject>| {
-        Tool::new(name, what, schema)
-            .annotate(ToolAnnotations::new().read_only(true).open_world(true))
-    };
-    vec![
-        generating(
-            "generate_images",
-            &format!(
-                "Generate 1 to 4 images from a text prompt with Adobe Firefly. {IMAGES_RESULT}"
-            ),
-            schema::input_schema::<GenerateImages>(),
-        ),
-        generating(
-            "generate_similar_images",
-            &format!("Generate variations of an image. {IMAGES_RESULT}"),
-            schema::input_schema::<GenerateSimilar>(),
-        ),
-        generating(
-            "expand_image",
-            &format!(
-                "Expand an image beyond its borders to a new size, optionally guided by a prompt. \
-                 {IMAGES_RESULT}"
-            ),
-            schema::input_schema::<ExpandImageRequest>(),
-        ),
-        generating(
-            "fill_image",
-            &format!(
-                "Fill the masked area of an image (the mask's white part), optionally guided by \
-                 a prompt. {IMAGES_RESULT}"
-            ),
-            schema::input_schema::<FillImageRequest>(),
-        ),
-        generating(
-            "generate_object_composite",
-            &format!(
-                "Place the object of an image into a scene generated from a prompt. \
-                 {IMAGES_RESULT}"
-            ),
-            schema::input_schema::<GenerateObjectCompositeRequest>(),
-        ),
-        generating(
-            "generate_video",
-            "Generate a short video from a prompt, optionally starting from an image. Takes \
-             minutes; returns the saved path and URL, no preview.",
-            schema::input_schema::<GenerateVideoRequest>(),
-        ),
-        generating(
-            "image5",
-            &format!(
-                "Generate one image from a prompt with Firefly Image Model 5, or edit an image: \
-                 give one image in referenceBlobs and say in the prompt how to change it (the \
-                 edit keeps the image's shape: leave aspectRatio out or set it to auto). \
-                 prompt_reasoner `quality` also describes the image (altText). {IMAGES_RESULT}"
-            ),
-            schema::input_schema::<Image5Request>(),
-        ),
-        generating(
-            "upscale_image",
-            &format!(
-                "Make an image 2, 3, 4 or 6 times (upscaleFactor) wider and taller; one output \
-                 per seed (1 to 4 seeds, required). {IMAGES_RESULT}"
-            ),
-            schema::input_schema::<UpscaleRequest>(),
-        ),
-        generating(
-            "precise_composite",
-            &format!(
-                "Place an object image into the area of a background image that fillAreaMask \
-                 marks; blend (0 to 1) sets how much of the object's own look is kept (0: fully \
-                 adapted to the scene, 1: as it is). 1 to 3 variations. {IMAGES_RESULT}"
-            ),
-            schema::input_schema::<PreciseCompositeRequest>(),
-        ),
-        generating(
-            "adaptive_composite",
-            &format!(
-                "Place an object image into the area of a background image that fillAreaMask \
-                 marks, adapting its light and colour (harmonization) and shadow \
-                 (shadowIntensity) to the scene. 1 to 3 variations. {IMAGES_RESULT}"
-            ),
-            schema::input_schema::<AdaptiveCompositeRequest>(),
-        ),
-        Tool::new(
-            "upload_image",
-            "Upload a local image (JPEG, PNG, WebP, JPEG XL or TIFF, at most 15 MiB) to Firefly's storage and \
-             return `upload:<id>`, usable as the image of the other tools for about a day. \
-             Uploading spends no credits; the image tools also accept the path directly.",
-            schema::input_schema::<UploadImage>(),
-        ),
-        looking(
-            "job_status",
-            "Read the status of a Firefly job by id: pending, running, succeeded (with its \
-             output URLs), failed, cancel_pending, cancelled or timeout (Firefly gave up on \
-             it). Spends no credits.",
-            schema::input_schema::<JobId>(),
-        ),
-        Tool::new(
-            "cancel_job",
-            "Cancel a running Firefly job by id. Credits already spent may not be refunded.",
-            schema::input_schema::<JobId>(),
-        ),
-        looking(
-            "list_custom_models",
-            "List the organization's custom Firefly models (ids to pass as customModelId with \
-             an *_custom model). Spends no credits.",
-            schema::input_schema::<ListCustomModels>(),
-        ),
-    ]
+/// A [`Run`] from the body of an async function of `call` and `arguments`.
+macro_rules! run {
+    (|$call:ident, $arguments:ident| $body:expr) => {{
+        #[allow(unused_mut)]
+        fn run(mut $call: Call<'_>, $arguments: Value) -> BoxFuture<'_, CallToolResult> {
+            Box::pin(async move { $body })
+        }
+        run as Run
+    }};
 }
 
-/// Runs the tool `name`; `None` when there is no such tool.
-pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Option<CallToolResult> {
-    let arguments = Value::Object(arguments);
-    let result = match name {
-        "generate_images" => {
+/// Every tool, in the order `tools/list` gives them.
+pub static TOOLS: &[ToolSpec] = &[
+    ToolSpec {
+        name: "generate_images",
+        kind: Kind::Makes(Made::Images),
+        description: "Generate 1 to 4 images from a text prompt with Adobe Firefly.",
+        schema: schema::input_schema::<GenerateImages>,
+        run: run!(|call, arguments| {
+            let stem = |args: &GenerateImages| naming::slug(&args.request.prompt);
             job(
                 &mut call,
                 arguments,
                 Made::Images,
-                |args: &GenerateImages| naming::slug(&args.request.prompt),
+                stem,
                 |firefly, args: GenerateImages| async move {
                     match args.model {
                         Some(model) => {
@@ -202,13 +105,20 @@ pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Opti
                 },
             )
             .await
-        }
-        "generate_similar_images" => {
+        }),
+    },
+    ToolSpec {
+        name: "generate_similar_images",
+        kind: Kind::Makes(Made::Images),
+        description: "Generate variations of an image.",
+        schema: schema::input_schema::<GenerateSimilar>,
+        run: run!(|call, arguments| {
+            let stem = |_: &GenerateSimilar| "similar".to_owned();
             job(
                 &mut call,
                 arguments,
                 Made::Images,
-                |_: &GenerateSimilar| "similar".into(),
+                stem,
                 |firefly, args: GenerateSimilar| async move {
                     match args.model {
                         Some(model) => {
@@ -221,201 +131,308 @@ pub async fn call(name: &str, arguments: JsonObject, mut call: Call<'_>) -> Opti
                 },
             )
             .await
-        }
-        "expand_image" => {
+        }),
+    },
+    ToolSpec {
+        name: "expand_image",
+        kind: Kind::Makes(Made::Images),
+        description: "Expand an image beyond its borders to a new size, optionally guided by a \
+                      prompt.",
+        schema: schema::input_schema::<ExpandImageRequest>,
+        run: run!(|call, arguments| {
+            let stem = |_: &ExpandImageRequest| "expanded".to_owned();
             job(
                 &mut call,
                 arguments,
                 Made::Images,
-                |_: &ExpandImageRequest| "expanded".into(),
-                |firefly, request: ExpandImageRequest| async move {
-                    firefly.expand_image(request).await
-                },
+                stem,
+                |firefly, request| async move { firefly.expand_image(request).await },
             )
             .await
-        }
-        "fill_image" => job(
-            &mut call,
-            arguments,
-            Made::Images,
-            |_: &FillImageRequest| "filled".into(),
-            |firefly, request: FillImageRequest| async move { firefly.fill_image(request).await },
-        )
-        .await,
-        "generate_object_composite" => {
+        }),
+    },
+    ToolSpec {
+        name: "fill_image",
+        kind: Kind::Makes(Made::Images),
+        description: "Fill the masked area of an image (the mask's white part), optionally \
+                      guided by a prompt.",
+        schema: schema::input_schema::<FillImageRequest>,
+        run: run!(|call, arguments| {
+            let stem = |_: &FillImageRequest| "filled".to_owned();
             job(
                 &mut call,
                 arguments,
                 Made::Images,
-                |request: &GenerateObjectCompositeRequest| naming::slug(&request.prompt),
-                |firefly, request: GenerateObjectCompositeRequest| async move {
-                    firefly.generate_object_composite(request).await
-                },
+                stem,
+                |firefly, request| async move { firefly.fill_image(request).await },
             )
             .await
-        }
-        "generate_video" => {
+        }),
+    },
+    ToolSpec {
+        name: "generate_object_composite",
+        kind: Kind::Makes(Made::Images),
+        description: "Place the object of an image into a scene generated from a prompt.",
+        schema: schema::input_schema::<GenerateObjectCompositeRequest>,
+        run: run!(|call, arguments| {
+            let stem = |request: &GenerateObjectCompositeRequest| naming::slug(&request.prompt);
+            job(
+                &mut call,
+                arguments,
+                Made::Images,
+                stem,
+                |firefly, request| async move { firefly.generate_object_composite(request).await },
+            )
+            .await
+        }),
+    },
+    ToolSpec {
+        name: "generate_video",
+        kind: Kind::Makes(Made::Video),
+        description: "Generate a short video from a prompt, optionally starting from an image. \
+                      Takes minutes; returns the saved path and URL, no preview.",
+        schema: schema::input_schema::<GenerateVideoRequest>,
+        run: run!(|call, arguments| {
+            let stem = |request: &GenerateVideoRequest| {
+                naming::slug(request.prompt.as_deref().unwrap_or("video"))
+            };
             job(
                 &mut call,
                 arguments,
                 Made::Video,
-                |request: &GenerateVideoRequest| {
-                    naming::slug(request.prompt.as_deref().unwrap_or("video"))
-                },
-                |firefly, request: GenerateVideoRequest| async move {
-                    firefly.generate_video(request).await
-                },
+                stem,
+                |firefly, request| async move { firefly.generate_video(request).await },
             )
             .await
-        }
-        "image5" => job(
-            &mut call,
-            arguments,
-            Made::Images,
-            |request: &Image5Request| naming::slug(&request.prompt),
-            |firefly, request: Image5Request| async move { firefly.generate_image5(request).await },
-        )
-        .await,
-        "upscale_image" => job(
-            &mut call,
-            arguments,
-            Made::Images,
-            |_: &UpscaleRequest| "upscaled".into(),
-            |firefly, request: UpscaleRequest| async move { firefly.upscale_image(request).await },
-        )
-        .await,
-        "precise_composite" => {
+        }),
+    },
+    ToolSpec {
+        name: "image5",
+        kind: Kind::Makes(Made::Images),
+        description: "Generate one image from a prompt with Firefly Image Model 5, or edit an \
+                      image: give one image in referenceBlobs and say in the prompt how to \
+                      change it (the edit keeps the image's shape: leave aspectRatio out or set \
+                      it to auto). prompt_reasoner `quality` also describes the image \
+                      (altText).",
+        schema: schema::input_schema::<Image5Request>,
+        run: run!(|call, arguments| {
+            let stem = |request: &Image5Request| naming::slug(&request.prompt);
             job(
                 &mut call,
                 arguments,
                 Made::Images,
-                |_: &PreciseCompositeRequest| "composite".into(),
-                |firefly, request: PreciseCompositeRequest| async move {
-                    firefly.precise_composite(request).await
-                },
+                stem,
+                |firefly, request| async move { firefly.generate_image5(request).await },
             )
             .await
-        }
-        "adaptive_composite" => {
+        }),
+    },
+    ToolSpec {
+        name: "upscale_image",
+        kind: Kind::Makes(Made::Images),
+        description: "Make an image 2, 3, 4 or 6 times (upscaleFactor) wider and taller; one \
+                      output per seed (1 to 4 seeds, required).",
+        schema: schema::input_schema::<UpscaleRequest>,
+        run: run!(|call, arguments| {
+            let stem = |_: &UpscaleRequest| "upscaled".to_owned();
             job(
                 &mut call,
                 arguments,
                 Made::Images,
-                |_: &AdaptiveCompositeRequest| "composite".into(),
-                |firefly, request: AdaptiveCompositeRequest| async move {
-                    firefly.adaptive_composite(request).await
-                },
+                stem,
+                |firefly, request| async move { firefly.upscale_image(request).await },
             )
             .await
+        }),
+    },
+    ToolSpec {
+        name: "precise_composite",
+        kind: Kind::Makes(Made::Images),
+        description: "Place an object image into the area of a background image that \
+                      fillAreaMask marks; blend (0 to 1) sets how much of the object's own look \
+                      is kept (0: fully adapted to the scene, 1: as it is). 1 to 3 variations.",
+        schema: schema::input_schema::<PreciseCompositeRequest>,
+        run: run!(|call, arguments| {
+            let stem = |_: &PreciseCompositeRequest| "composite".to_owned();
+            job(
+                &mut call,
+                arguments,
+                Made::Images,
+                stem,
+                |firefly, request| async move { firefly.precise_composite(request).await },
+            )
+            .await
+        }),
+    },
+    ToolSpec {
+        name: "adaptive_composite",
+        kind: Kind::Makes(Made::Images),
+        description: "Place an object image into the area of a background image that \
+                      fillAreaMask marks, adapting its light and colour (harmonization) and \
+                      shadow (shadowIntensity) to the scene. 1 to 3 variations.",
+        schema: schema::input_schema::<AdaptiveCompositeRequest>,
+        run: run!(|call, arguments| {
+            let stem = |_: &AdaptiveCompositeRequest| "composite".to_owned();
+            job(
+                &mut call,
+                arguments,
+                Made::Images,
+                stem,
+                |firefly, request| async move { firefly.adaptive_composite(request).await },
+            )
+            .await
+        }),
+    },
+    ToolSpec {
+        name: "upload_image",
+        kind: Kind::Other,
+        description: "Upload a local image (JPEG, PNG, WebP, JPEG XL or TIFF, at most 15 MiB) \
+                      to Firefly's storage and return `upload:<id>`, usable as the image of the \
+                      other tools for about a day. Uploading spends no credits; the image tools \
+                      also accept the path directly.",
+        schema: schema::input_schema::<UploadImage>,
+        run: run!(|call, arguments| lookups::upload_image(&call, arguments).await),
+    },
+    ToolSpec {
+        name: "job_status",
+        kind: Kind::Reads,
+        description: "Read the status of a Firefly job by id: pending, running, succeeded (with \
+                      its output URLs), failed, cancel_pending, cancelled or timeout (Firefly \
+                      gave up on it). Spends no credits.",
+        schema: schema::input_schema::<JobId>,
+        run: run!(|call, arguments| lookups::job_status(&call, arguments).await),
+    },
+    ToolSpec {
+        name: "cancel_job",
+        kind: Kind::Other,
+        description: "Cancel a running Firefly job by id. Credits already spent may not be \
+                      refunded.",
+        schema: schema::input_schema::<JobId>,
+        run: run!(|call, arguments| lookups::cancel_job(&call, arguments).await),
+    },
+    ToolSpec {
+        name: "list_custom_models",
+        kind: Kind::Reads,
+        description: "List the organization's custom Firefly models (ids to pass as \
+                      customModelId with an *_custom model). Spends no credits.",
+        schema: schema::input_schema::<ListCustomModels>,
+        run: run!(|call, arguments| lookups::list_custom_models(&call, arguments).await),
+    },
+    ToolSpec {
+        name: "photoshop_edit",
+        kind: Kind::Photoshop,
+        description: "Edit a photo with Photoshop's Lightroom adjustments (edits: exposure, \
+                      contrast, white balance, autoTone, ...); outputs JPEG by default, or PNG, \
+                      DNG or XMP.",
+        schema: photoshop::edit_schema,
+        run: run!(|call, arguments| photoshop::edit(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "photoshop_actions",
+        kind: Kind::Photoshop,
+        description: "Play Photoshop actions (options.actions: .atn files or inline ActionJSON) \
+                      on a document; outputs PNG by default.",
+        schema: photoshop::actions_schema,
+        run: run!(|call, arguments| photoshop::actions(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "photoshop_composite",
+        kind: Kind::Photoshop,
+        description: "Compose a Photoshop document: edit it and its layers (add, move, delete \
+                      layers, text, smart objects, crop, resize) and export it; outputs PNG by \
+                      default.",
+        schema: photoshop::composite_schema,
+        run: run!(|call, arguments| photoshop::composite(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "photoshop_artboard",
+        kind: Kind::Photoshop,
+        description: "Make one Photoshop document with an artboard per input image (images: 1 \
+                      to 25); outputs a PSD by default.",
+        schema: photoshop::artboard_schema,
+        run: run!(|call, arguments| photoshop::artboard(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "photoshop_manifest",
+        kind: Kind::Photoshop,
+        description: "Describe a Photoshop document (its size and layer tree) as JSON, saved \
+                      and returned.",
+        schema: photoshop::manifest_schema,
+        run: run!(|call, arguments| photoshop::manifest(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "photoshop_auto_crop",
+        kind: Kind::Photoshop,
+        description: "Crop an image to its subject at given aspect ratios (smartCrop, \
+                      subjectCrop), or find what it shows (fullSceneDetection, objectDetection) \
+                      with bounding boxes. The image is a URL only; the crops are downloaded.",
+        schema: photoshop::auto_crop_schema,
+        run: run!(|call, arguments| photoshop::auto_crop(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "photoshop_job_status",
+        kind: Kind::Reads,
+        description: "Read the status of a Photoshop job by id: pending, running, succeeded \
+                      (with its outputs) or failed (with Adobe's reasons).",
+        schema: schema::raw_input_schema::<PhotoshopJobId>,
+        run: run!(|call, arguments| photoshop::job_status(&call, arguments).await),
+    },
+];
+
+impl ToolSpec {
+    /// The tool as `tools/list` describes it.
+    fn tool(&self) -> Tool {
+        let description = match self.kind {
+            Kind::Makes(Made::Images) => {
+                format!("{} {IMAGES_RESULT} {COSTS}", self.description)
+            }
+            Kind::Makes(Made::Video) => format!("{} {COSTS}", self.description),
+            Kind::Photoshop => format!("{} {PHOTOSHOP_TERMS}", self.description),
+            Kind::Reads | Kind::Other => self.description.to_owned(),
+        };
+        let tool = Tool::new(self.name, description, (self.schema)());
+        match self.kind {
+            Kind::Makes(_) | Kind::Photoshop => tool.annotate(
+                ToolAnnotations::new()
+                    .read_only(false)
+                    .destructive(false)
+                    .idempotent(false)
+                    .open_world(true),
+            ),
+            Kind::Reads => tool.annotate(ToolAnnotations::new().read_only(true).open_world(true)),
+            Kind::Other => tool,
         }
-        "upload_image" => lookups::upload_image(&call, arguments).await,
-        "job_status" => lookups::job_status(&call, arguments).await,
-        "cancel_job" => lookups::cancel_job(&call, arguments).await,
-        "list_custom_models" => lookups::list_custom_models(&call, arguments).await,
-        _ => return None,
-    };
-    Some(result)
+    }
 }
 
-/// A generation tool: its image strings resolved (files uploaded), the
-/// arguments read as the SDK's request, the job submitted within the quota,
-/// waited for with progress, and its outputs saved.
-async fn job<A, S, F, Fut>(
-    call: &mut Call<'_>,
-    mut arguments: Value,
-    made: Made,
-    stem_of: S,
-    submit: F,
-) -> CallToolResult
-where
-    A: DeserializeOwned + Serialize + Clone + JsonSchema,
-    S: FnOnce(&A) -> String,
-    F: Fn(Firefly, A) -> Fut,
-    Fut: Future<Output = Result<JobAccepted, Error>>,
-{
-    // A job is paid for: a folder that cannot hold its outputs is found
-    // before it is submitted.
-    if let Err(source) = crate::save::check_folder(call.output_dir) {
-        return results::invalid(format!(
-            "cannot save into {}: {source}; the server's --output-dir must be a folder it can \
-             write to",
-            call.output_dir.display()
-        ));
-    }
-    if let Err(error) = schema::resolve_images(call.firefly, &mut arguments).await {
-        return match error {
-            CliError::InputFile { .. } | CliError::Usage(_) => results::invalid(error.to_string()),
-            other => results::failure(&other),
-        };
-    }
-    let args: A = match schema::parse_arguments(arguments) {
-        Ok(args) => args,
-        Err(message) => return results::invalid(message),
-    };
-    let stem = stem_of(&args);
-    // The whole request (model included) names the files when the plain
-    // name is taken, as the other commands do.
-    let request = serde_json::to_value(&args).unwrap_or_default();
-    let request_hash = naming::request_key(&request, None);
-    let submitted = progress::submit_within_quota(&mut call.progress, &call.cancelled, || {
-        submit(call.firefly.clone(), args.clone())
-    })
-    .await;
-    let job = match submitted {
-        Ok(Some(job)) => job,
-        Ok(None) => return results::invalid("the call was cancelled before the job was submitted"),
-        Err(error) if error.is_validation() => return results::invalid(error.to_string()),
-        Err(error) => return results::failure(&error.into()),
-    };
-    // Paid for from here: a session that closes before the call ends
-    // records the job.
-    let prompt = request["prompt"].as_str();
-    call.session
-        .submitted(&job.job_id, call.tool, &request_hash, prompt);
-    // Cancelled while the submission was on its way: the job exists now.
-    if call.cancelled.is_cancelled() {
-        let cancel = progress::cancel(call.firefly, &job).await;
-        call.session
-            .ended(&job.job_id, Ending::Cancelled(cancel.clone()));
-        return results::cancelled(&job.job_id, cancel);
-    }
-    let waited = progress::wait_for_job(
-        call.firefly,
-        &job,
-        call.wait,
-        &mut call.progress,
-        &call.cancelled,
-    )
-    .await;
-    let (answer, ending) = match waited {
-        Waited::Finished(Ok(result)) => {
-            let answer = results::finished(
-                call.firefly,
-                &job.job_id,
-                &result,
-                call.output_dir,
-                &Naming {
-                    stem: &stem,
-                    request_hash: &request_hash,
-                    replace: false,
-                },
-                made,
-            )
-            .await;
-            // An error answer here means outputs that were not saved.
-            let ending = if answer.is_error == Some(true) {
-                Ending::Unsaved
-            } else {
-                Ending::Settled
-            };
-            (answer, ending)
+/// Every tool, as `tools/list` answers.
+pub fn catalog() -> Vec<Tool> {
+    TOOLS.iter().map(ToolSpec::tool).collect()
+}
+
+/// Runs the tool `name`; `None` when there is no such tool.
+pub async fn call(name: &str, arguments: JsonObject, call: Call<'_>) -> Option<CallToolResult> {
+    let tool = TOOLS.iter().find(|tool| tool.name == name)?;
+    Some((tool.run)(call, Value::Object(arguments)).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tool_has_a_name_of_its_own_and_an_object_schema() {
+        let mut names: Vec<&str> = TOOLS.iter().map(|tool| tool.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), TOOLS.len(), "a name given twice");
+        for tool in catalog() {
+            assert_eq!(
+                tool.input_schema.get("type").and_then(Value::as_str),
+                Some("object"),
+                "{}",
+                tool.name
+            );
         }
-        Waited::Finished(Err(error)) => (results::failure(&error.into()), Ending::Settled),
-        Waited::Cancelled(cancel) => (
-            results::cancelled(&job.job_id, cancel.clone()),
-            Ending::Cancelled(cancel),
-        ),
-    };
-    call.session.ended(&job.job_id, ending);
-    answer
+    }
 }

@@ -2,9 +2,16 @@
 //! real Redis server (feature `redis`; run with
 //! `cargo test -p adobe-firefly-cli --features redis --test fleet`).
 
+mod commands;
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../mcp_support/mod.rs"]
+mod mcp_support;
+mod photoshop;
+mod redis_keys;
 mod redis_server;
+#[path = "../storage/mod.rs"]
+mod storage;
 mod tls;
 mod tokens;
 
@@ -30,7 +37,7 @@ fn prompts(dir: &Path, name: &str, count: usize) -> PathBuf {
 fn batch(emulator: &Emulator, dir: &Path, name: &str, count: usize, fleet: &[&str]) -> Command {
     let mut command = firefly(emulator);
     command
-        .args(["--json", "batch"])
+        .args(["--json", "image", "batch"])
         .arg(prompts(dir, name, count))
         .args(["--concurrency", "4", "--size", "256x256", "-o"])
         .arg(dir.join(name))
@@ -156,7 +163,7 @@ async fn cold_processes_make_one_ims_request() {
         .map(|i| {
             let mut command = firefly(&emulator);
             command
-                .args(["generate", "one token", "--size", "256x256", "-o"])
+                .args(["image", "generate", "one token", "--size", "256x256", "-o"])
                 .arg(dir.join(format!("g{i}")))
                 .env("FIREFLY_SERVICES_REDIS_URL", &url)
                 .env("FIREFLY_SERVICES_REDIS_PREFIX", &prefix)
@@ -243,6 +250,7 @@ async fn an_unreachable_redis_is_a_warning_on_stderr_not_a_failure() {
     command
         .args([
             "--json",
+            "image",
             "generate",
             "a fallback",
             "--size",

@@ -155,7 +155,9 @@ async fn generate_and_quota_work_over_tls_with_a_private_ca() {
 
     let mut generate = firefly(&emulator);
     generate
-        .args(["--json", "generate", "over tls", "--size", "256x256", "-o"])
+        .args([
+            "--json", "image", "generate", "over tls", "--size", "256x256", "-o",
+        ])
         .arg(dir.join("out"));
     in_fleet(&mut generate, true);
     let output = common::run(generate).await;

@@ -50,7 +50,7 @@ async fn a_revoked_token_sends_the_processes_to_ims_once() {
         .map(|i| {
             let name = format!("r{i}");
             firefly(&emulator)
-                .args(["--json", "batch"])
+                .args(["--json", "image", "batch"])
                 .arg(prompts(&dir, &name, 2))
                 .args(["--concurrency", "1", "--size", "256x256", "-o"])
                 .arg(dir.join(&name))
@@ -105,7 +105,9 @@ async fn a_killed_lock_holder_is_waited_out_and_replaced() {
     let generate = |name: &str, lease: Option<Duration>| {
         let mut command = firefly(&emulator);
         command
-            .args(["--json", "generate", "a lease", "--size", "256x256", "-o"])
+            .args([
+                "--json", "image", "generate", "a lease", "--size", "256x256", "-o",
+            ])
             .arg(dir.join(name))
             .args(["--redis", &url, "--redis-prefix", &prefix])
             .stdout(Stdio::piped())

@@ -1,4 +1,4 @@
-//! `firefly batch`: many prompts, bounded concurrency, the client-side rate
+//! `firefly image batch`: many prompts, bounded concurrency, the client-side rate
 //! limit, one overall progress bar plus a line per running job, and a
 //! summary at the end. Resumable through the journal (`crate::journal`): a
 //! rerun skips what was saved, adopts jobs that were in flight, and submits
@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::{
     args::BatchArgs,
+    context::Context,
     error::CliError,
     journal::{Journal, State},
     output::{self, Output},
@@ -50,12 +51,13 @@ impl Outcome {
     }
 }
 
-pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<ExitCode, CliError> {
+pub async fn run(args: BatchArgs, ctx: &Context) -> Result<ExitCode, CliError> {
+    let (out, wait) = (&ctx.out, &ctx.wait);
     let entries = input::read(&args).map_err(|problem| CliError::BatchFile {
         path: args.file.clone(),
         problem,
     })?;
-    let firefly = super::client_with(&args.fleet, args.rate.clone())?;
+    let firefly = ctx.firefly()?;
     let journal = Journal::open(&args.output).map_err(|source| CliError::OutputFile {
         path: args.output.join(crate::journal::FILE_NAME),
         source,
@@ -73,7 +75,7 @@ pub async fn run(args: BatchArgs, out: &Output, wait: &WaitOptions) -> Result<Ex
     let all = futures::stream::iter(entries.iter().enumerate())
         .map(|(index, entry)| {
             let (firefly, bars, overall, failures, journal) =
-                (&firefly, &bars, &overall, &failures, &journal);
+                (firefly, &bars, &overall, &failures, &journal);
             let (model, dir) = (args.model, &args.output);
             async move {
                 let outcome = match entry {
@@ -310,6 +312,7 @@ async fn one(
             job_id: job.job_id,
             saved: report.saved,
             unsaved: report.unsaved,
+            status_command: crate::error::FIREFLY_STATUS,
         });
     }
     let files: Vec<_> = report.saved.iter().map(|s| s.path.clone()).collect();
@@ -353,7 +356,7 @@ fn no_job_made(error: &adobe_firefly::Error) -> bool {
 fn refresh_gallery(dir: &Path) {
     if let Err(error) = crate::contact_sheet::write(dir) {
         warn(&format!(
-            "cannot write {} ({error}); `firefly gallery` rebuilds it",
+            "cannot write {} ({error}); `firefly image gallery` rebuilds it",
             dir.join(crate::contact_sheet::FILE_NAME).display()
         ));
     }

@@ -1,0 +1,430 @@
+//! `firefly photoshop ...`: Photoshop API v2 jobs. Each command builds its
+//! request as Adobe's JSON, reads it as the SDK's typed request (so every
+//! limit of Adobe's schema is checked before anything is sent), submits it
+//! through the run's one client, waits for the job and then downloads its
+//! outputs. Outputs are Adobe-hosted for an hour unless `--to` names a
+//! pre-signed URL to write them to; downloads never replace a file.
+
+use std::process::ExitCode;
+
+use adobe_firefly::photoshop::{Photoshop, PhotoshopJob, types};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::usable_folder;
+use crate::{
+    args::{
+        ActionsArgs, ArtboardArgs, AutoCropArgs, EditArgs, ManifestArgs, PhotoshopCommand,
+        PhotoshopCompositeArgs, PhotoshopOutput,
+    },
+    context::Context,
+    error::CliError,
+    naming,
+    parse::StoredFile,
+    save::{self, Fetch, Naming, Saved},
+    terminal::terminal_safe,
+};
+
+/// How long Adobe keeps an output it hosts, in seconds: long enough to
+/// download it, as Adobe's own default.
+const HOSTED_FOR_SECONDS: u32 = 3600;
+
+/// The six operations.
+#[derive(Clone, Copy)]
+enum Operation {
+    Edit,
+    Actions,
+    Composite,
+    Artboard,
+    Manifest,
+    AutoCrop,
+}
+
+/// Runs one `firefly photoshop` command.
+pub async fn run(command: PhotoshopCommand, ctx: &Context) -> Result<ExitCode, CliError> {
+    let (operation, body, output, stem) = match command {
+        PhotoshopCommand::Status { job_id } => return status(&job_id, ctx).await,
+        PhotoshopCommand::AutoCrop(args) => return auto_crop(args, ctx).await,
+        PhotoshopCommand::Edit(args) => edit(args),
+        PhotoshopCommand::Actions(args) => actions(args),
+        PhotoshopCommand::Composite(args) => composite(args),
+        PhotoshopCommand::Artboard(args) => artboard(args),
+        PhotoshopCommand::Manifest(args) => manifest(args),
+    };
+    // A job is paid for: a folder that cannot take its outputs is found
+    // before it is submitted.
+    if output.to.is_none() {
+        usable_folder(&output.output)?;
+    }
+    let photoshop = ctx.firefly()?.photoshop();
+    let job = submit(photoshop, operation, body.clone()).await?;
+    let done = wait(photoshop, &job, ctx).await?;
+    let outputs = done
+        .result
+        .as_ref()
+        .and_then(|result| result.outputs.clone())
+        .unwrap_or(Value::Null);
+    let entries: Vec<Value> = outputs.as_array().cloned().unwrap_or_default();
+    let fetches: Vec<Fetch> = entries
+        .iter()
+        .filter_map(|entry| {
+            let url = entry["url"].as_str()?;
+            Some(Fetch {
+                seed: None,
+                url: Some(url.to_owned()),
+                media_type: entry["mediaType"].as_str().map(str::to_owned),
+            })
+        })
+        .collect();
+    let written: Vec<String> = entries
+        .iter()
+        .filter_map(|entry| entry["destination"]["url"].as_str())
+        .map(without_query)
+        .collect();
+    let saved = save_all(ctx, &job, &fetches, &output.output, stem, &body).await?;
+    let mut lines: Vec<String> = saved.iter().map(Saved::line).collect();
+    lines.extend(
+        written
+            .iter()
+            .map(|url| format!("written to {}", terminal_safe(url))),
+    );
+    ctx.out.done(
+        lines.join("\n"),
+        json!({
+            "job_id": job.job_id,
+            "status": done.status,
+            "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>(),
+            "written": written,
+            "result": outputs,
+        }),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where Photoshop reads a file.
+fn source(file: &StoredFile) -> Value {
+    match file {
+        StoredFile::Url(url) => json!({"url": url}),
+        StoredFile::CreativeCloud(path) => json!({"creativeCloudPath": path}),
+    }
+}
+
+/// The one output of a command: written to `--to`, or hosted by Adobe.
+fn destination(output: &PhotoshopOutput, media_type: &str) -> Value {
+    let destination = match (&output.to, output.storage) {
+        (Some(url), Some(storage)) => json!({"url": url, "storageType": storage.api_name()}),
+        (Some(url), None) => json!({"url": url}),
+        (None, _) => json!({"validityPeriod": HOSTED_FOR_SECONDS}),
+    };
+    json!({"destination": destination, "mediaType": media_type})
+}
+
+type Prepared = (Operation, Value, PhotoshopOutput, &'static str);
+
+fn edit(args: EditArgs) -> Prepared {
+    let mut body = json!({
+        "image": {"source": source(&args.input)},
+        "outputs": [destination(&args.output, args.format.media_type())],
+    });
+    if let Some(edits) = args.edits {
+        body["edits"] = edits;
+    }
+    (Operation::Edit, body, args.output, "edited")
+}
+
+fn actions(args: ActionsArgs) -> Prepared {
+    let actions: Vec<Value> = args
+        .actions
+        .iter()
+        .map(|set| {
+            let mut action = json!({"source": source(set)});
+            if let Some(name) = &args.action_name {
+                action["actionName"] = json!(name);
+            }
+            action
+        })
+        .collect();
+    let body = json!({
+        "image": {"source": source(&args.input)},
+        "options": {"actions": actions},
+        "outputs": [destination(&args.output, args.format.media_type())],
+    });
+    (Operation::Actions, body, args.output, "actions")
+}
+
+fn composite(args: PhotoshopCompositeArgs) -> Prepared {
+    let mut body = json!({
+        "image": {"source": source(&args.input)},
+        "outputs": [destination(&args.output, args.format.media_type())],
+    });
+    if let Some(edits) = args.edits {
+        body["edits"] = edits;
+    }
+    (Operation::Composite, body, args.output, "composite")
+}
+
+fn artboard(args: ArtboardArgs) -> Prepared {
+    let images: Vec<Value> = args
+        .inputs
+        .iter()
+        .map(|image| json!({"source": source(image)}))
+        .collect();
+    let mut body = json!({
+        "images": images,
+        "outputs": [destination(&args.output, args.format.media_type())],
+    });
+    if let Some(spacing) = args.spacing {
+        body["artboardSpacing"] = json!(spacing);
+    }
+    (Operation::Artboard, body, args.output, "artboard")
+}
+
+fn manifest(args: ManifestArgs) -> Prepared {
+    let mut body = json!({
+        "image": {"source": source(&args.input)},
+        "outputs": [destination(&args.output, "application/json")],
+    });
+    if args.xmp {
+        body["includeXmp"] = json!(true);
+    }
+    (Operation::Manifest, body, args.output, "manifest")
+}
+
+/// The body as the SDK's request type: what Adobe's schema does not
+/// accept is a usage error, before anything is sent.
+fn typed<T: DeserializeOwned>(body: Value) -> Result<T, CliError> {
+    serde_json::from_value(body)
+        .map_err(|error| CliError::Usage(format!("Photoshop would refuse the request: {error}")))
+}
+
+/// Submits the operation (the SDK checks Adobe's limits first).
+async fn submit(
+    photoshop: &Photoshop,
+    operation: Operation,
+    body: Value,
+) -> Result<PhotoshopJob, CliError> {
+    let job = match operation {
+        Operation::Edit => photoshop.edit(typed::<types::EditRequest>(body)?).await,
+        Operation::Actions => {
+            let request = typed::<types::ExecuteActionsRequest>(body)?;
+            photoshop.execute_actions(request).await
+        }
+        Operation::Composite => {
+            let request = typed::<types::CreateCompositeRequest>(body)?;
+            photoshop.create_composite(request).await
+        }
+        Operation::Artboard => {
+            let request = typed::<types::CreateArtboardRequest>(body)?;
+            photoshop.create_artboard(request).await
+        }
+        Operation::Manifest => {
+            let request = typed::<types::GenerateManifestRequest>(body)?;
+            photoshop.generate_manifest(request).await
+        }
+        Operation::AutoCrop => {
+            let request = typed::<types::AutoCropRequest>(body)?;
+            photoshop.auto_crop(request).await
+        }
+    };
+    Ok(job?)
+}
+
+/// Waits for the job with a spinner. Ctrl-C stops the waiting, not the
+/// job (Photoshop has no cancel), and names the job.
+async fn wait(
+    photoshop: &Photoshop,
+    job: &PhotoshopJob,
+    ctx: &Context,
+) -> Result<types::JobStatus, CliError> {
+    let spinner = ctx.out.spinner(&job.job_id);
+    spinner.set_message("waiting for Photoshop");
+    let finished = tokio::select! {
+        finished = photoshop.wait_for_job(job, &ctx.wait) => finished.map_err(CliError::from),
+        _ = tokio::signal::ctrl_c() => Err(CliError::PhotoshopInterrupted {
+            job_id: job.job_id.clone(),
+        }),
+    };
+    spinner.finish_and_clear();
+    finished
+}
+
+/// Downloads the hosted outputs into the output folder, never over a file;
+/// an output that cannot be saved fails the command with its URL.
+async fn save_all(
+    ctx: &Context,
+    job: &PhotoshopJob,
+    fetches: &[Fetch],
+    output_dir: &std::path::Path,
+    stem: &str,
+    body: &Value,
+) -> Result<Vec<Saved>, CliError> {
+    if fetches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let request_hash = naming::request_key(body, None);
+    let naming = Naming {
+        stem,
+        request_hash: &request_hash,
+        replace: false,
+    };
+    let report = save::save_fetched(
+        ctx.firefly()?,
+        fetches,
+        output_dir,
+        &naming,
+        &Default::default(),
+        |_, _, _| {},
+    )
+    .await;
+    if !report.unsaved.is_empty() {
+        return Err(CliError::Unsaved {
+            job_id: job.job_id.clone(),
+            saved: report.saved,
+            unsaved: report.unsaved,
+            status_command: crate::error::PHOTOSHOP_STATUS,
+        });
+    }
+    Ok(report.saved)
+}
+
+/// A storage URL without its query, where pre-signed URLs keep their
+/// signature.
+fn without_query(url: &str) -> String {
+    url.split(['?', '#']).next().unwrap_or_default().to_owned()
+}
+
+/// `firefly photoshop auto-crop`: the crops' boxes, and (unless
+/// `--boxes-only`) the cropped images, downloaded.
+async fn auto_crop(args: AutoCropArgs, ctx: &Context) -> Result<ExitCode, CliError> {
+    let StoredFile::Url(url) = &args.input else {
+        return Err(CliError::Usage(
+            "auto-crop reads its image from a URL only, not from Creative Cloud: give a \
+             pre-signed https URL"
+                .into(),
+        ));
+    };
+    let mut body = json!({"image": {"source": {"url": url}}, "mode": args.mode.api_name()});
+    if !args.aspect_ratios.is_empty() {
+        body["aspectRatio"] = json!(args.aspect_ratios);
+    }
+    if !args.focus.is_empty() {
+        body["focus"] = json!(args.focus);
+    }
+    if args.boxes_only {
+        body["outputType"] = json!("boundingBoxes");
+    } else {
+        usable_folder(&args.output)?;
+    }
+    let photoshop = ctx.firefly()?.photoshop();
+    let job = submit(photoshop, Operation::AutoCrop, body.clone()).await?;
+    let done = wait(photoshop, &job, ctx).await?;
+    let outputs = done
+        .result
+        .as_ref()
+        .and_then(|result| result.outputs.clone())
+        .unwrap_or(Value::Null);
+    let boxes: Vec<&Value> = outputs["crops"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|crop| crop["boundingBoxes"].as_array().into_iter().flatten())
+        .collect();
+    let fetches: Vec<Fetch> = boxes
+        .iter()
+        .filter_map(|found| found["url"].as_str())
+        .map(|url| Fetch {
+            seed: None,
+            url: Some(url.to_owned()),
+            media_type: None,
+        })
+        .collect();
+    let saved = save_all(ctx, &job, &fetches, &args.output, "crop", &body).await?;
+    let mut lines: Vec<String> = boxes
+        .iter()
+        .enumerate()
+        .map(|(n, found)| {
+            format!(
+                "crop {}: {}x{} at ({}, {})",
+                n + 1,
+                found["width"],
+                found["height"],
+                found["x"],
+                found["y"]
+            )
+        })
+        .collect();
+    lines.extend(saved.iter().map(Saved::line));
+    for object in outputs["objects"].as_array().into_iter().flatten() {
+        lines.push(format!(
+            "found {}",
+            terminal_safe(object["objectName"].as_str().unwrap_or("an object"))
+        ));
+    }
+    ctx.out.done(
+        lines.join("\n"),
+        json!({
+            "job_id": job.job_id,
+            "status": done.status,
+            "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>(),
+            "result": outputs,
+        }),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `firefly photoshop status`: a Photoshop job's state, its outputs' URLs
+/// once it succeeded, Adobe's reasons once it failed.
+async fn status(job_id: &str, ctx: &Context) -> Result<ExitCode, CliError> {
+    let photoshop = ctx.firefly()?.photoshop();
+    let status = photoshop
+        .job_status(&PhotoshopJob::new(job_id))
+        .await
+        .map_err(|error| CliError::AboutJob {
+            job_id: job_id.to_owned(),
+            error: Box::new(error.into()),
+        })?;
+    let word = status.status.clone().unwrap_or_else(|| "unknown".into());
+    let mut text = terminal_safe(&word);
+    for detail in &status.error_details {
+        text.push_str(&format!(
+            "\n{}: {}",
+            terminal_safe(detail.error_code.as_deref().unwrap_or("error")),
+            terminal_safe(detail.message.as_deref().unwrap_or_default())
+        ));
+    }
+    let outputs = status
+        .result
+        .as_ref()
+        .and_then(|result| result.outputs.clone())
+        .unwrap_or(Value::Null);
+    // The outputs' download URLs, and where the job wrote the others.
+    let urls: Vec<&str> = outputs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            entry["url"]
+                .as_str()
+                .or_else(|| entry["destination"]["url"].as_str())
+        })
+        .collect();
+    for url in &urls {
+        text.push_str(&format!("\n{}", terminal_safe(url)));
+    }
+    let errors: Vec<Value> = status
+        .error_details
+        .iter()
+        .map(|detail| json!({"error_code": detail.error_code, "message": detail.message}))
+        .collect();
+    ctx.out.done(
+        text,
+        json!({
+            "job_id": status.job_id.as_deref().unwrap_or(job_id),
+            "status": word,
+            "outputs": urls,
+            "errors": errors,
+            "result": outputs,
+        }),
+    );
+    Ok(ExitCode::SUCCESS)
+}
