@@ -93,6 +93,10 @@ pub mod fleet;
 // Firefly's documented limits, checked before sending.
 mod validate;
 
+// What a request will cost, in Adobe's billing operations, before it is sent.
+pub mod cost;
+pub use cost::EstimateCost;
+
 // The models and sizes Adobe documents, as the checks above use them.
 pub mod catalog;
 
