@@ -13,29 +13,8 @@ use adobe_firefly::{
     types::GenerateImagesRequest,
 };
 use adobe_firefly_emulator::Emulator;
-use axum::{body::Body, http::StatusCode, response::Response};
-use common::{EmulatorExt, FakeServer, Reply};
+use common::{EmulatorExt, FakeServer, png_storage};
 use serde_json::json;
-
-/// A storage server on 127.0.0.1 that serves a small PNG for every GET.
-async fn storage() -> FakeServer {
-    let mut png_bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png_bytes, 8, 8);
-    encoder.set_color(png::ColorType::Rgb);
-    let mut writer = encoder.write_header().unwrap();
-    writer.write_image_data(&[40u8; 8 * 8 * 3]).unwrap();
-    writer.finish().unwrap();
-    FakeServer::start(move |_, _| {
-        Reply::Now(
-            Response::builder()
-                .status(StatusCode::OK)
-                .header("content-type", "image/png")
-                .body(Body::from(png_bytes.clone()))
-                .unwrap(),
-        )
-    })
-    .await
-}
 
 /// A manifest of the storage server's image, kept by Adobe for an hour.
 fn manifest_request(storage_url: &str) -> GenerateManifestRequest {
@@ -72,7 +51,7 @@ fn received(emulator: &Emulator, method: &str, prefix: &str) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_tasks_on_both_apis_make_exactly_one_ims_request() {
     let emulator = Emulator::start().await.unwrap();
-    let storage = storage().await;
+    let storage = png_storage().await;
     let firefly = emulator.client().unwrap();
     let tasks: Vec<_> = (0..50)
         .map(|n| {
@@ -103,7 +82,7 @@ async fn fifty_tasks_on_both_apis_make_exactly_one_ims_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_photoshop_token_refused_is_replaced_once_and_firefly_carries_on() {
     let emulator = Emulator::start().await.unwrap();
-    let storage = storage().await;
+    let storage = png_storage().await;
     let firefly = emulator.client().unwrap();
     firefly.check_credentials().await.unwrap();
     assert_eq!(emulator.tokens_issued(), 1);
@@ -128,7 +107,7 @@ async fn a_photoshop_token_refused_is_replaced_once_and_firefly_carries_on() {
 #[tokio::test]
 async fn photoshop_scopes_of_their_own_get_a_token_of_their_own() {
     let emulator = Emulator::start().await.unwrap();
-    let storage = storage().await;
+    let storage = png_storage().await;
     let firefly = emulator
         .client_builder()
         .api_scopes(Api::Photoshop, "openid,AdobeID,read_organizations")
@@ -169,7 +148,7 @@ fn refused_by_budget(result: Result<impl std::fmt::Debug, Error>) -> bool {
 #[tokio::test]
 async fn each_api_spends_its_own_budget() {
     let emulator = Emulator::start().await.unwrap();
-    let storage = storage().await;
+    let storage = png_storage().await;
     let no_wait = |limit: RateLimit| limit.max_wait(Duration::ZERO);
     let firefly = emulator
         .client_builder()
@@ -202,7 +181,7 @@ async fn each_api_spends_its_own_budget() {
 #[tokio::test]
 async fn photoshop_status_reads_have_a_limit_of_their_own() {
     let emulator = Emulator::start().await.unwrap();
-    let storage = storage().await;
+    let storage = png_storage().await;
     let firefly = emulator
         .client_builder()
         .retry_policy(RetryPolicy::none())

@@ -324,3 +324,24 @@ impl Drop for NotifyOnDrop {
         self.0.notify_one();
     }
 }
+
+/// Storage on 127.0.0.1 answering every GET with the same small RGB PNG
+/// (8x8), for Photoshop requests whose input must be readable.
+pub async fn png_storage() -> FakeServer {
+    let mut png_bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png_bytes, 8, 8);
+    encoder.set_color(png::ColorType::Rgb);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&[40u8; 8 * 8 * 3]).unwrap();
+    writer.finish().unwrap();
+    FakeServer::start(move |_, _| {
+        Reply::Now(
+            Response::builder()
+                .status(StatusCode::OK)
+                .header("content-type", "image/png")
+                .body(Body::from(png_bytes.clone()))
+                .unwrap(),
+        )
+    })
+    .await
+}

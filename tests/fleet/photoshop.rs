@@ -8,35 +8,14 @@ use adobe_firefly::{
     Api, Firefly, RateLimit, RetryPolicy, photoshop::types::GenerateManifestRequest,
 };
 use adobe_firefly_emulator::Emulator;
-use axum::{body::Body, http::StatusCode, response::Response};
 use serde_json::json;
 
 use crate::{
     assert_within_budget,
-    common::{FakeServer, Reply},
+    common::png_storage,
     fleet,
     redis_server::{self, shared_url, unique_prefix},
 };
-
-/// Storage on 127.0.0.1 answering every GET with the same small PNG.
-async fn storage() -> FakeServer {
-    let mut png_bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png_bytes, 8, 8);
-    encoder.set_color(png::ColorType::Rgb);
-    let mut writer = encoder.write_header().unwrap();
-    writer.write_image_data(&[40u8; 8 * 8 * 3]).unwrap();
-    writer.finish().unwrap();
-    FakeServer::start(move |_, _| {
-        Reply::Now(
-            Response::builder()
-                .status(StatusCode::OK)
-                .header("content-type", "image/png")
-                .body(Body::from(png_bytes.clone()))
-                .unwrap(),
-        )
-    })
-    .await
-}
 
 fn process(emulator: &Emulator, limit: &RateLimit, url: &str, prefix: &str) -> Firefly {
     Firefly::builder()
@@ -68,7 +47,7 @@ async fn the_photoshop_budget_shared_by_three_processes_never_exceeds_its_window
     let url = shared_url();
     let prefix = unique_prefix("photoshop-budget");
     let emulator = Emulator::start().await.unwrap();
-    let storage = storage().await;
+    let storage = png_storage().await;
     let limit = RateLimit::new(3, Duration::from_millis(800)).submissions_only();
     let processes: Vec<Firefly> = (0..3)
         .map(|_| process(&emulator, &limit, &url, &prefix))
