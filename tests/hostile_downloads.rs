@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::{
-    path::{Path, PathBuf},
-    time::Duration,
-};
+use std::{path::Path, time::Duration};
 
 use adobe_firefly::{DownloadTimeouts, Error, Firefly, FireflyBuilder, RetryPolicy};
 use bytes::Bytes;
@@ -32,14 +29,6 @@ fn builder(url: &str) -> FireflyBuilder {
 
 fn client(url: &str) -> Firefly {
     builder(url).build().unwrap()
-}
-
-/// A fresh directory for one test's downloads.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("firefly-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn files_in(dir: &Path) -> Vec<String> {

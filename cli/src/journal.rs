@@ -236,16 +236,20 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("firefly-journal-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir
+    /// A folder for one test's journal, not yet made (the journal makes
+    /// it), in a temporary directory removed when the first value is dropped.
+    fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let parent = tempfile::Builder::new()
+            .prefix(&format!("firefly-journal-{name}-"))
+            .tempdir()
+            .unwrap();
+        let dir = parent.path().join("out");
+        (parent, dir)
     }
 
     #[test]
     fn states_survive_a_reopen_and_the_last_one_wins() {
-        let dir = scratch("reopen");
+        let (_parent, dir) = scratch("reopen");
         let journal = Journal::open(&dir).unwrap();
         journal.submitted("k1", 1, "a cat", "job-1").unwrap();
         journal
@@ -274,7 +278,7 @@ mod tests {
 
     #[test]
     fn an_interrupted_job_is_recorded_but_not_adopted() {
-        let dir = scratch("interrupted");
+        let (_parent, dir) = scratch("interrupted");
         let journal = Journal::open(&dir).unwrap();
         journal
             .interrupted("k1", "generate_images", Some("a cat"), "job-1", "cancelled")
@@ -291,7 +295,7 @@ mod tests {
 
     #[test]
     fn a_torn_last_line_is_skipped() {
-        let dir = scratch("torn");
+        let (_parent, dir) = scratch("torn");
         let journal = Journal::open(&dir).unwrap();
         journal.submitted("k1", 1, "a cat", "job-1").unwrap();
         let mut file = OpenOptions::new()

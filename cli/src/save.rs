@@ -329,8 +329,8 @@ mod tests {
 
     #[test]
     fn folder_checks_at_once_in_one_process_do_not_trip_over_each_other() {
-        let dir = std::env::temp_dir().join(format!("firefly-check-folder-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("out");
         std::thread::scope(|scope| {
             let checks: Vec<_> = (0..8)
                 .map(|_| scope.spawn(|| (0..200).try_for_each(|_| check_folder(&dir))))
@@ -349,6 +349,5 @@ mod tests {
         let refused = check_folder(&file).unwrap_err();
         assert_eq!(refused.kind(), io::ErrorKind::NotADirectory);
         assert_eq!(std::fs::read(&file).unwrap(), b"mine");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
