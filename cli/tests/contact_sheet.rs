@@ -80,7 +80,7 @@ async fn a_batch_leaves_a_contact_sheet_that_gallery_rebuilds() {
             })
             .collect();
         assert!(
-            page.contains(&format!(r#"href="{encoded}""#)),
+            page.contains(&format!(r#"href="./{encoded}""#)),
             "{image} is not linked: {page}"
         );
     }
@@ -149,6 +149,42 @@ fn gallery_says_when_the_folder_does_not_exist() {
     let message = document["error"]["message"].as_str().unwrap();
     assert!(message.contains("is not a folder"), "{message}");
     assert!(!missing.exists(), "nothing is made");
+}
+
+#[test]
+fn gallery_links_stay_relative_and_skips_an_overlong_journal_line() {
+    let dir = scratch("sheet-planted");
+    std::fs::write(dir.join("javascript:alert(1)"), b"not really a picture").unwrap();
+    let entry = |key: &str, line: u64, prompt: &str| {
+        json!({"key": key, "line": line, "prompt": prompt, "state": "submitting", "details": {}})
+            .to_string()
+    };
+    let huge = "y".repeat(100 * 1024);
+    let journal = [
+        entry("k1", 1, "a planted name"),
+        json!({"key": "k1", "state": "file", "index": 0, "path": "javascript:alert(1)"})
+            .to_string(),
+        json!({"key": "k1", "line": 1, "state": "saved", "job_id": "j1", "files": []}).to_string(),
+        entry("k2", 2, &huge),
+        entry("k3", 3, "after the long line"),
+    ]
+    .join("\n");
+    std::fs::write(dir.join(".firefly-journal.jsonl"), journal).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_firefly"))
+        .args(["--json", "image", "gallery"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["prompts"].as_u64(), Some(2), "{summary}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("longer than 65536 bytes"), "{stderr}");
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(page.contains(r#"href="./javascript%3Aalert(1)""#), "{page}");
+    assert!(!page.contains(r#"="javascript:"#), "{page}");
+    assert!(!page.contains(&huge), "the long line is not shown");
+    assert!(page.contains("after the long line"), "{page}");
 }
 
 /// `chromedriver` on a free port, until dropped.
@@ -350,6 +386,7 @@ async fn the_page_follows_a_running_batch_and_stays_correct_when_it_is_killed() 
     let on_disk = images(&out);
     for src in html.split("<img src=\"").skip(1) {
         let name = &src[..src.find('"').unwrap()];
+        let name = name.strip_prefix("./").expect("a relative link");
         assert!(on_disk.iter().any(|f| f == name), "{name} is not on disk");
     }
     assert_eq!(on_disk.len(), 2, "{on_disk:?}");
