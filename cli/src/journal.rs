@@ -93,7 +93,13 @@ impl Journal {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(FILE_NAME);
         let mut states = HashMap::new();
-        if let Ok(file) = std::fs::File::open(&path) {
+        // Never through a planted link, and only a regular file.
+        let existing = match crate::files::open_regular(&path, OpenOptions::new().read(true)) {
+            Ok(file) => Some(file),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => return Err(error),
+        };
+        if let Some(file) = existing {
             for entry in entries(file) {
                 let Some(key) = entry["key"].as_str() else {
                     continue;
@@ -256,10 +262,8 @@ impl Journal {
 
     fn append(&self, entry: Value) -> std::io::Result<()> {
         let _one_writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        let mut file =
+            crate::files::open_regular(&self.path, OpenOptions::new().create(true).append(true))?;
         let mut line = entry.to_string();
         line.push('\n');
         file.write_all(line.as_bytes())?;

@@ -71,7 +71,8 @@ pub struct Sheet {
 impl Sheet {
     /// Reads the journal in `dir`; rows whose files are gone show no image.
     pub fn read(dir: &Path) -> io::Result<Self> {
-        let file = match std::fs::File::open(dir.join(journal::FILE_NAME)) {
+        let path = dir.join(journal::FILE_NAME);
+        let file = match crate::files::open_regular(&path, std::fs::OpenOptions::new().read(true)) {
             Ok(file) => file,
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Self::default()),
             Err(error) => return Err(error),
