@@ -53,8 +53,7 @@ async fn token_submit_poll_download_end_to_end() {
         Some((2688, 1536))
     );
 
-    let dir = std::env::temp_dir().join(format!("firefly-e2e-{}", std::process::id()));
-    tokio::fs::create_dir_all(&dir).await.unwrap();
+    let dir = common::scratch("e2e");
     let mut files = Vec::new();
     for (i, output) in result.outputs.iter().enumerate() {
         let path = dir.join(format!("{i}.png"));
@@ -72,7 +71,6 @@ async fn token_submit_poll_download_end_to_end() {
         files.push(bytes);
     }
     assert_ne!(files[0], files[1], "each seed gives its own image");
-    tokio::fs::remove_dir_all(&dir).await.unwrap();
 
     let requests = emulator.requests();
     let downloads: Vec<_> = requests

@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::{
-    path::{Path, PathBuf},
-    time::Duration,
-};
+use std::{path::Path, time::Duration};
 
 use adobe_firefly::{DownloadTimeouts, Error, Firefly, FireflyBuilder, RetryPolicy};
 use bytes::Bytes;
@@ -32,14 +29,6 @@ fn builder(url: &str) -> FireflyBuilder {
 
 fn client(url: &str) -> Firefly {
     builder(url).build().unwrap()
-}
-
-/// A fresh directory for one test's downloads.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("firefly-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -325,4 +314,39 @@ async fn whole_png_and_mp4_files_are_saved() {
     let mut saved = files_in(&dir);
     saved.sort();
     assert_eq!(saved, ["image.png", "video.mp4"]);
+}
+
+#[tokio::test]
+async fn links_planted_beside_a_download_are_never_written_through() {
+    let storage = FakeServer::start(|_, _| {
+        Reply::Now(streamed_response(
+            200,
+            "image/png",
+            stream::iter([Bytes::from_static(PNG)]),
+        ))
+    })
+    .await;
+    let firefly = client(&storage.url);
+    let dir = scratch("planted-links");
+    let elsewhere = scratch("planted-links-target");
+    let victim = elsewhere.join("victim");
+    std::fs::write(&victim, b"precious").unwrap();
+    let path = dir.join("image.png");
+    // Where the partial file used to go, and the file itself.
+    std::os::unix::fs::symlink(&victim, dir.join("image.png.partial")).unwrap();
+    std::os::unix::fs::symlink(&victim, &path).unwrap();
+    firefly
+        .download_to_file(&format!("{}/output/image.png", storage.url), &path)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    assert!(!std::fs::symlink_metadata(&path).unwrap().is_symlink());
+    assert_eq!(std::fs::read(&path).unwrap(), PNG);
+    let mut left = files_in(&dir);
+    left.sort();
+    assert_eq!(
+        left,
+        ["image.png", "image.png.partial"],
+        "no partial file left"
+    );
 }

@@ -50,10 +50,10 @@ async fn uploads_detect_and_check_the_image_before_sending() {
 async fn uploads_from_a_file_and_from_a_stream() {
     let emulator = Emulator::start().await.unwrap();
     let firefly = emulator.client().unwrap();
-    let path = std::env::temp_dir().join(format!("firefly-upload-{}.png", std::process::id()));
+    let dir = common::scratch("upload");
+    let path = dir.join("image.png");
     tokio::fs::write(&path, PNG).await.unwrap();
     firefly.upload_image_file(&path).await.unwrap();
-    tokio::fs::remove_file(&path).await.unwrap();
 
     let chunks = vec![
         Ok(Bytes::from_static(&PNG[..10])),

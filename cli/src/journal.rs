@@ -10,7 +10,7 @@
 use std::{
     collections::{BTreeMap, HashMap},
     fs::OpenOptions,
-    io::{BufRead, BufReader, Write},
+    io::{BufRead, BufReader, Read, Write},
     path::{Path, PathBuf},
     sync::Mutex,
 };
@@ -21,6 +21,44 @@ pub use crate::naming::request_key;
 
 /// The journal's file name inside the output directory.
 pub const FILE_NAME: &str = ".firefly-journal.jsonl";
+
+/// The longest journal line read. No entry the CLI writes comes near it; a
+/// longer line (a planted or damaged journal) is skipped with a warning
+/// without ever being held in memory whole.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// The entries of a journal, in order: each line that is JSON. A line cut
+/// by a crash is skipped, and so is a line longer than [`MAX_LINE`], with a
+/// warning; reading stops at the first read error.
+pub fn entries(journal: impl Read) -> impl Iterator<Item = Value> {
+    let mut reader = BufReader::new(journal);
+    let mut line = Vec::new();
+    let mut number = 0_u64;
+    std::iter::from_fn(move || {
+        loop {
+            line.clear();
+            number += 1;
+            let read = (&mut reader)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut line)
+                .ok()?;
+            if read == 0 {
+                return None;
+            }
+            if line.len() > MAX_LINE && line.last() != Some(&b'\n') {
+                tracing::warn!(
+                    line = number,
+                    "a batch journal line longer than {MAX_LINE} bytes is skipped"
+                );
+                reader.skip_until(b'\n').ok()?;
+                continue;
+            }
+            if let Ok(entry) = serde_json::from_slice(&line) {
+                return Some(entry);
+            }
+        }
+    })
+}
 
 /// Where a request stands, as the journal last recorded it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,11 +93,14 @@ impl Journal {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(FILE_NAME);
         let mut states = HashMap::new();
-        if let Ok(file) = std::fs::File::open(&path) {
-            for line in BufReader::new(file).lines().map_while(Result::ok) {
-                let Ok(entry) = serde_json::from_str::<Value>(&line) else {
-                    continue;
-                };
+        // Never through a planted link, and only a regular file.
+        let existing = match crate::files::open_regular(&path, OpenOptions::new().read(true)) {
+            Ok(file) => Some(file),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => return Err(error),
+        };
+        if let Some(file) = existing {
+            for entry in entries(file) {
                 let Some(key) = entry["key"].as_str() else {
                     continue;
                 };
@@ -221,10 +262,8 @@ impl Journal {
 
     fn append(&self, entry: Value) -> std::io::Result<()> {
         let _one_writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        let mut file =
+            crate::files::open_regular(&self.path, OpenOptions::new().create(true).append(true))?;
         let mut line = entry.to_string();
         line.push('\n');
         file.write_all(line.as_bytes())?;
@@ -236,16 +275,20 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("firefly-journal-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir
+    /// A folder for one test's journal, not yet made (the journal makes
+    /// it), in a temporary directory removed when the first value is dropped.
+    fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let parent = tempfile::Builder::new()
+            .prefix(&format!("firefly-journal-{name}-"))
+            .tempdir()
+            .unwrap();
+        let dir = parent.path().join("out");
+        (parent, dir)
     }
 
     #[test]
     fn states_survive_a_reopen_and_the_last_one_wins() {
-        let dir = scratch("reopen");
+        let (_parent, dir) = scratch("reopen");
         let journal = Journal::open(&dir).unwrap();
         journal.submitted("k1", 1, "a cat", "job-1").unwrap();
         journal
@@ -274,7 +317,7 @@ mod tests {
 
     #[test]
     fn an_interrupted_job_is_recorded_but_not_adopted() {
-        let dir = scratch("interrupted");
+        let (_parent, dir) = scratch("interrupted");
         let journal = Journal::open(&dir).unwrap();
         journal
             .interrupted("k1", "generate_images", Some("a cat"), "job-1", "cancelled")
@@ -291,7 +334,7 @@ mod tests {
 
     #[test]
     fn a_torn_last_line_is_skipped() {
-        let dir = scratch("torn");
+        let (_parent, dir) = scratch("torn");
         let journal = Journal::open(&dir).unwrap();
         journal.submitted("k1", 1, "a cat", "job-1").unwrap();
         let mut file = OpenOptions::new()
@@ -301,6 +344,25 @@ mod tests {
         file.write_all(br#"{"key":"k1","state":"sav"#).unwrap();
         let again = Journal::open(&dir).unwrap();
         assert!(matches!(again.state("k1"), Some(State::Submitted { .. })));
+    }
+
+    #[test]
+    fn a_line_longer_than_the_bound_is_skipped_and_the_next_one_read() {
+        let entry = |prompt: &str| json!({"key": "k", "prompt": prompt}).to_string();
+        // The longest line read: the bound exactly, its newline not counted.
+        let fits = entry(&"a".repeat(MAX_LINE - entry("").len()));
+        assert_eq!(fits.len(), MAX_LINE);
+        let too_long = entry(&"b".repeat(MAX_LINE - entry("").len() + 1));
+        let text = [entry("first"), too_long, fits.clone(), entry("last")].join("\n");
+        let read: Vec<Value> = entries(text.as_bytes()).collect();
+        let prompts: Vec<&str> = read.iter().map(|e| e["prompt"].as_str().unwrap()).collect();
+        assert_eq!(prompts.len(), 3, "{}", prompts.len());
+        assert_eq!(prompts[0], "first");
+        assert_eq!(prompts[1].len(), fits.len() - entry("").len());
+        assert_eq!(prompts[2], "last");
+        // Without a newline at all: skipped, never held whole.
+        let endless = std::io::repeat(b'x').take(64 * MAX_LINE as u64);
+        assert_eq!(entries(endless).count(), 0);
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod commands;
 mod contact_sheet;
 mod context;
 mod error;
+mod files;
 mod fleet;
 mod help;
 mod journal;

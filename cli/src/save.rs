@@ -165,16 +165,25 @@ pub async fn save_fetched(
             });
             continue;
         }
-        // A dotfile: never mistaken for a result, and unique per download,
-        // even when calls with the same request run at once in one process
-        // (`firefly mcp`).
-        let download = dir.join(format!(
-            ".{}-{}-{}-{}.download",
-            naming.request_hash,
-            i + 1,
-            std::process::id(),
-            TEMPORARY_FILES.fetch_add(1, Ordering::Relaxed)
-        ));
+        // A dotfile: never mistaken for a result. Made new under an
+        // unpredictable name (see `files`), so no link planted in the folder
+        // is written through, and unique even when calls with the same
+        // request run at once in one process (`firefly mcp`). The SDK
+        // downloads beside it and renames onto it; removed when dropped.
+        let reserved = crate::files::temporary_beside(
+            &dir.join(format!("{}-{}", naming.request_hash, i + 1)),
+            ".download",
+        );
+        let download = match reserved {
+            Ok(file) => file.into_temp_path(),
+            Err(error) => {
+                report.unsaved.push(unsaved(format!(
+                    "cannot write in {}: {error}",
+                    dir.display()
+                )));
+                continue;
+            }
+        };
         let seed = output.seed;
         let label = which_output(seed, i + 1, '-');
         let target = Target {
@@ -329,8 +338,8 @@ mod tests {
 
     #[test]
     fn folder_checks_at_once_in_one_process_do_not_trip_over_each_other() {
-        let dir = std::env::temp_dir().join(format!("firefly-check-folder-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("out");
         std::thread::scope(|scope| {
             let checks: Vec<_> = (0..8)
                 .map(|_| scope.spawn(|| (0..200).try_for_each(|_| check_folder(&dir))))
@@ -349,6 +358,5 @@ mod tests {
         let refused = check_folder(&file).unwrap_err();
         assert_eq!(refused.kind(), io::ErrorKind::NotADirectory);
         assert_eq!(std::fs::read(&file).unwrap(), b"mine");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -338,7 +338,8 @@ fn a_bad_faults_spec_is_reported_as_a_faults_spec_with_the_reason() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreadable_input_image_is_named_as_a_file_that_cannot_be_read() {
     let emulator = Emulator::start().await.unwrap();
-    let dir = scratch("unreadable");
+    let scratch = scratch("unreadable");
+    let dir = scratch.to_path_buf();
     let missing = dir.join("missing.png");
     for (what, args, path) in [
         (

@@ -10,11 +10,15 @@ use std::{
 use adobe_firefly::auth::{ImsTokenManager, TokenPolicy};
 use adobe_firefly_emulator::Emulator;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("firefly-token-cache-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A folder for one test's cache, not yet made (the cache makes it), in a
+/// temporary directory removed when the first value is dropped.
+fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let parent = tempfile::Builder::new()
+        .prefix(&format!("firefly-token-cache-{name}-"))
+        .tempdir()
+        .unwrap();
+    let dir = parent.path().join("cache");
+    (parent, dir)
 }
 
 fn manager(emulator: &Emulator, policy: TokenPolicy) -> ImsTokenManager {
@@ -42,7 +46,7 @@ fn cache_files(dir: &Path) -> Vec<PathBuf> {
 #[tokio::test]
 async fn managers_sharing_a_directory_share_one_token() {
     let emulator = Emulator::start().await.unwrap();
-    let dir = scratch("share");
+    let (_parent, dir) = scratch("share");
     let first = manager(&emulator, TokenPolicy::default().disk_cache(&dir));
     let second = manager(&emulator, TokenPolicy::default().disk_cache(&dir));
     let a = first.token().await.unwrap();
@@ -75,7 +79,7 @@ async fn the_cache_is_off_by_default() {
 #[tokio::test]
 async fn an_aging_token_on_disk_is_replaced_not_shared() {
     let emulator = Emulator::start().await.unwrap();
-    let dir = scratch("aging");
+    let (_parent, dir) = scratch("aging");
     manager(&emulator, TokenPolicy::default().disk_cache(&dir))
         .token()
         .await
@@ -114,7 +118,7 @@ async fn an_aging_token_on_disk_is_replaced_not_shared() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn eight_processes_make_one_ims_request() {
     let emulator = Emulator::start().await.unwrap();
-    let dir = scratch("processes");
+    let (_parent, dir) = scratch("processes");
     let mut children = Vec::new();
     for _ in 0..8 {
         let mut command = Command::new(env!("CARGO_BIN_EXE_firefly"));

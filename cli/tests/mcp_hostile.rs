@@ -35,7 +35,7 @@ async fn hostile_arguments_are_tool_errors_that_say_what_to_change() {
         ),
         (
             "expand_image",
-            json!({"image": dir, "size": size}),
+            json!({"image": &*dir, "size": size}),
             "directory",
         ),
         (

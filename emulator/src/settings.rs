@@ -35,6 +35,7 @@ pub struct EmulatorBuilder {
     pub(crate) token_lifetime: Duration,
     pub(crate) polls_until_done: u32,
     pub(crate) job_duration: Option<Duration>,
+    pub(crate) jobs_that_finish: Option<u64>,
     pub(crate) max_image_side: u32,
     pub(crate) url_lifetime: Duration,
     pub(crate) custom_models: u32,
@@ -51,6 +52,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("token_lifetime", &self.token_lifetime)
             .field("polls_until_done", &self.polls_until_done)
             .field("job_duration", &self.job_duration)
+            .field("jobs_that_finish", &self.jobs_that_finish)
             .field("faults", &self.faults)
             .finish_non_exhaustive()
     }
@@ -67,6 +69,7 @@ impl Default for EmulatorBuilder {
             token_lifetime: Duration::from_secs(86399),
             polls_until_done: 2,
             job_duration: None,
+            jobs_that_finish: None,
             max_image_side: 1024,
             url_lifetime: Duration::from_secs(3600),
             custom_models: 3,
@@ -136,6 +139,14 @@ impl EmulatorBuilder {
     /// done. Lets polling strategies be compared by their request counts.
     pub fn job_duration(mut self, duration: Duration) -> Self {
         self.job_duration = Some(duration);
+        self
+    }
+
+    /// Only the first `count` jobs submitted ever finish; later ones stay
+    /// `running` until they are cancelled. Lets a test see a client while
+    /// it waits, without depending on how fast the machine is.
+    pub fn jobs_that_finish(mut self, count: u64) -> Self {
+        self.jobs_that_finish = Some(count);
         self
     }
 

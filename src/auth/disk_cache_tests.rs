@@ -1,10 +1,14 @@
 use super::*;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("firefly-disk-cache-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    dir
+/// A folder for one test's cache, not yet made (the cache makes it), in a
+/// temporary directory removed when the first value is dropped.
+fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let parent = tempfile::Builder::new()
+        .prefix(&format!("firefly-disk-cache-{name}-"))
+        .tempdir()
+        .unwrap();
+    let dir = parent.path().join("cache");
+    (parent, dir)
 }
 
 fn locked(cache: &DiskCache) -> CacheLock {
@@ -18,7 +22,7 @@ const HOUR: Duration = Duration::from_secs(3600);
 
 #[test]
 fn a_token_round_trips_and_nothing_else_is_stored() {
-    let dir = scratch("roundtrip");
+    let (_parent, dir) = scratch("roundtrip");
     let cache = DiskCache::new(&dir, "https://ims", "client", "openid");
     let lock = locked(&cache);
     assert!(cache.read(&lock).unwrap().is_none());
@@ -53,7 +57,7 @@ fn a_token_round_trips_and_nothing_else_is_stored() {
 #[test]
 fn files_and_the_directory_are_private_from_creation() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = scratch("mode");
+    let (_parent, dir) = scratch("mode");
     let cache = DiskCache::new(&dir, "https://ims", "client", "openid");
     let lock = locked(&cache);
     cache
@@ -76,7 +80,7 @@ fn files_and_the_directory_are_private_from_creation() {
 
 #[test]
 fn a_crash_before_the_rename_leaves_the_old_file() {
-    let dir = scratch("crash");
+    let (_parent, dir) = scratch("crash");
     let cache = DiskCache::new(&dir, "https://ims", "client", "openid");
     let lock = locked(&cache);
     cache
@@ -105,7 +109,7 @@ fn a_crash_before_the_rename_leaves_the_old_file() {
 
 #[test]
 fn different_credentials_use_different_files() {
-    let dir = scratch("keys");
+    let (_parent, dir) = scratch("keys");
     let a = DiskCache::new(&dir, "https://ims", "client", "openid,firefly_api");
     let b = DiskCache::new(&dir, "https://ims", "client", "openid");
     assert_ne!(a.path(), b.path());
@@ -113,7 +117,7 @@ fn different_credentials_use_different_files() {
 
 #[test]
 fn only_the_rejected_token_is_removed() {
-    let dir = scratch("remove");
+    let (_parent, dir) = scratch("remove");
     let cache = DiskCache::new(&dir, "https://ims", "client", "openid");
     let lock = locked(&cache);
     cache
@@ -138,7 +142,7 @@ fn a_stored_lifetime_is_capped_and_a_future_issue_date_is_refused() {
 
 #[test]
 fn a_second_lock_on_the_same_entry_is_refused_while_the_first_is_held() {
-    let dir = scratch("try-lock");
+    let (_parent, dir) = scratch("try-lock");
     let cache = DiskCache::new(&dir, "https://ims", "client", "openid");
     let first = locked(&cache);
     assert!(cache.try_lock().unwrap().is_none());

@@ -13,10 +13,7 @@ mod check;
 mod throughput;
 pub(crate) mod timeouts;
 
-use std::{
-    path::{Path, PathBuf},
-    time::Duration,
-};
+use std::{path::Path, time::Duration};
 
 use throughput::MinSpeed;
 use tokio::{
@@ -196,9 +193,11 @@ impl Firefly {
 
     /// Saves the file at a pre-signed output URL to `path` and returns its
     /// size. The file appears complete or not at all: the bytes go to a
-    /// temporary file beside it (`<path>.partial`), renamed into place only
-    /// after the checks of [`Firefly::download_to_writer`] passed, and
-    /// removed on any error.
+    /// new temporary file beside it (`.<name>.XXXXXX.partial`, made with
+    /// `O_CREAT|O_EXCL` under an unpredictable name, so a link planted in
+    /// the folder is never written through), renamed into place only after
+    /// the checks of [`Firefly::download_to_writer`] passed, and removed on
+    /// any error.
     ///
     /// A download that failed in a way that may pass ([`Error::is_retryable`]:
     /// it stalled, crawled under the minimum rate, arrived cut short, or the
@@ -208,26 +207,29 @@ impl Firefly {
     /// were made.
     pub async fn download_to_file(&self, url: &str, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = PathBuf::from(partial);
-        let mut file = tokio::fs::File::create(&partial)
-            .await
-            .map_err(|e| Error::write_failed(Some(&partial), e))?;
+        let folder = path
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (file, partial) = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".partial")
+            .tempfile_in(folder)
+            .map_err(|e| Error::write_failed(Some(path), e))?
+            .into_parts();
+        let mut file = tokio::fs::File::from_std(file);
         let result = self.download_with_retries(url, &mut file, &partial).await;
         drop(file);
-        match result {
-            Ok(size) => {
-                tokio::fs::rename(&partial, path)
-                    .await
-                    .map_err(|e| Error::write_failed(Some(path), e))?;
-                Ok(size)
-            }
-            Err(error) => {
-                let _ = tokio::fs::remove_file(&partial).await;
-                Err(error)
-            }
-        }
+        // On an error, `partial` is removed when dropped.
+        let size = result?;
+        partial
+            .persist(path)
+            .map_err(|e| Error::write_failed(Some(path), e.error))?;
+        Ok(size)
     }
 
     /// Downloads into `file` (at `path`), starting over after a failure

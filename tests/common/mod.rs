@@ -345,3 +345,31 @@ pub async fn png_storage() -> FakeServer {
     })
     .await
 }
+
+/// A fresh, empty directory for one test, under an unpredictable name,
+/// removed with everything in it when dropped.
+pub struct Scratch(tempfile::TempDir);
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+
+    fn deref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+/// A fresh, empty directory for one test (see [`Scratch`]).
+pub fn scratch(name: &str) -> Scratch {
+    Scratch(
+        tempfile::Builder::new()
+            .prefix(&format!("firefly-{name}-"))
+            .tempdir()
+            .unwrap(),
+    )
+}

@@ -136,8 +136,7 @@ impl Drop for TlsRedis {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fleet_works_over_tls_with_a_private_ca() {
-    let dir = std::env::temp_dir().join(unique_prefix("tls").replace(':', "-"));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::scratch("fleet-tls");
     certificates(&dir);
     let server = TlsRedis::start(&dir);
     let url = format!("rediss://127.0.0.1:{}", server.port);
@@ -176,5 +175,4 @@ async fn a_fleet_works_over_tls_with_a_private_ca() {
         "{error:?}"
     );
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }

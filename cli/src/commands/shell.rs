@@ -26,7 +26,9 @@ pub fn man(dir: Option<&Path>, out: &Output) -> Result<ExitCode, CliError> {
                 source,
             };
             std::fs::create_dir_all(dir).map_err(unwritable)?;
-            clap_mangen::generate_to(command, dir).map_err(unwritable)?;
+            let mut command = command.disable_help_subcommand(true);
+            command.build();
+            write_pages(&command, dir).map_err(unwritable)?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -37,6 +39,20 @@ pub fn man(dir: Option<&Path>, out: &Output) -> Result<ExitCode, CliError> {
             print(&page)
         }
     }
+}
+
+/// One page per command and visible subcommand, as `clap_mangen::generate_to`
+/// writes them, but each through a new temporary file renamed into place:
+/// a link planted in the folder is replaced, never written through.
+fn write_pages(command: &clap::Command, dir: &Path) -> std::io::Result<()> {
+    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+        write_pages(sub, dir)?;
+    }
+    let man = clap_mangen::Man::new(command.clone());
+    let mut page = Vec::new();
+    man.render(&mut page)?;
+    crate::files::replace_with(&dir.join(man.get_filename()), &page)?;
+    Ok(())
 }
 
 fn print(bytes: &[u8]) -> Result<ExitCode, CliError> {

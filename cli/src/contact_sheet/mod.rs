@@ -2,14 +2,15 @@
 //! the journal and the files on disk. `firefly image batch` rewrites it as each
 //! prompt finishes, so an interrupted batch still has a correct page;
 //! `firefly image gallery DIR` rebuilds it. The page is static (no script), works
-//! from `file://`, and is written to a temporary file first and renamed, so
-//! a reader never sees half a page.
+//! from `file://`, and is written to a new temporary file first and renamed
+//! (see `files`), so a reader never sees half a page and a link planted as
+//! `index.html` is replaced, never written through.
 
 mod render;
 mod sheet;
 
 use std::{
-    io::{self, Write},
+    io,
     path::{Path, PathBuf},
 };
 
@@ -23,15 +24,6 @@ pub const FILE_NAME: &str = "index.html";
 pub fn write(dir: &Path) -> io::Result<(PathBuf, Sheet)> {
     let sheet = Sheet::read(dir)?;
     let html = render::page(&sheet);
-    let path = dir.join(FILE_NAME);
-    let temporary = dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&temporary).and_then(|mut file| {
-        file.write_all(html.as_bytes())?;
-        file.sync_all()
-    });
-    if let Err(error) = written.and_then(|()| std::fs::rename(&temporary, &path)) {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(error);
-    }
+    let path = crate::files::replace_with(&dir.join(FILE_NAME), html.as_bytes())?;
     Ok((path, sheet))
 }

@@ -1,19 +1,22 @@
 //! The contact sheet as HTML. maud escapes every value put into the page,
 //! so a prompt or an error message cannot add markup; file names are also
-//! percent-encoded for their links.
+//! percent-encoded for their links, which are relative (`./NAME`), so no
+//! file name can make a link with a scheme (`javascript:`, `data:`).
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use super::sheet::{Row, RowState, Sheet};
 
-/// What a file name must not carry raw in a relative URL.
+/// What a file name must not carry raw in a relative URL (`:` included,
+/// though `./` already keeps it from starting a scheme).
 const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')
     .add(b'%')
     .add(b'/')
+    .add(b':')
     .add(b'<')
     .add(b'>')
     .add(b'?')
@@ -109,7 +112,7 @@ fn section(row: &Row) -> Markup {
             @if !row.images.is_empty() {
                 ul {
                     @for image in &row.images {
-                        @let href = utf8_percent_encode(&image.file_name, PATH_SEGMENT).to_string();
+                        @let href = link(&image.file_name);
                         li {
                             figure {
                                 a href=(href) {
@@ -125,6 +128,11 @@ fn section(row: &Row) -> Markup {
             }
         }
     }
+}
+
+/// The relative link to a file of the output folder.
+fn link(file_name: &str) -> String {
+    format!("./{}", utf8_percent_encode(file_name, PATH_SEGMENT))
 }
 
 fn alt(row: &Row, seed: Option<i64>) -> String {
@@ -166,7 +174,33 @@ mod tests {
         assert!(!html.contains("<i>code"), "{html}");
         assert!(!html.contains("<b>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
-        assert!(html.contains("href=\"a%22b%23c%3F.png\""), "{html}");
+        assert!(html.contains("href=\"./a%22b%23c%3F.png\""), "{html}");
         assert!(html.contains("name=\"viewport\""));
+    }
+
+    #[test]
+    fn a_file_name_never_becomes_a_scheme() {
+        assert_eq!(link("javascript:alert(1)"), "./javascript%3Aalert(1)");
+        assert_eq!(link("data:text/html,x"), "./data%3Atext%2Fhtml,x");
+        assert_eq!(link("a cat.png"), "./a%20cat.png");
+        let sheet = Sheet {
+            rows: vec![Row {
+                line: 1,
+                prompt: "a cat".into(),
+                state: RowState::Succeeded,
+                model: None,
+                size: None,
+                job_id: None,
+                images: vec![Image {
+                    file_name: "javascript:alert(1)".into(),
+                    seed: None,
+                }],
+                failure: None,
+            }],
+        };
+        let html = page(&sheet);
+        assert!(html.contains("href=\"./javascript%3Aalert(1)\""), "{html}");
+        assert!(html.contains("src=\"./javascript%3Aalert(1)\""), "{html}");
+        assert!(!html.contains("=\"javascript:"), "{html}");
     }
 }

@@ -4,11 +4,9 @@
 
 use std::{
     collections::HashMap,
-    io::{self, BufRead, BufReader},
+    io,
     path::{Path, PathBuf},
 };
-
-use serde_json::Value;
 
 use crate::journal;
 
@@ -73,7 +71,8 @@ pub struct Sheet {
 impl Sheet {
     /// Reads the journal in `dir`; rows whose files are gone show no image.
     pub fn read(dir: &Path) -> io::Result<Self> {
-        let journal = match std::fs::File::open(dir.join(journal::FILE_NAME)) {
+        let path = dir.join(journal::FILE_NAME);
+        let file = match crate::files::open_regular(&path, std::fs::OpenOptions::new().read(true)) {
             Ok(file) => file,
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Self::default()),
             Err(error) => return Err(error),
@@ -81,11 +80,7 @@ impl Sheet {
         let mut order: Vec<String> = Vec::new();
         let mut rows: HashMap<String, Row> = HashMap::new();
         let mut files: HashMap<String, Vec<(u64, PathBuf, Option<i64>)>> = HashMap::new();
-        for line in BufReader::new(journal).lines().map_while(Result::ok) {
-            // A line cut by a crash is skipped, as the journal itself does.
-            let Ok(entry) = serde_json::from_str::<Value>(&line) else {
-                continue;
-            };
+        for entry in journal::entries(file) {
             let Some(key) = entry["key"].as_str() else {
                 continue;
             };

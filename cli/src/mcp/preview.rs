@@ -61,39 +61,37 @@ mod tests {
         image::load_from_memory(&bytes).unwrap()
     }
 
-    fn png(name: &str, width: u32, height: u32) -> std::path::PathBuf {
-        let path =
-            std::env::temp_dir().join(format!("firefly-preview-{name}-{}.png", std::process::id()));
+    /// A PNG in a temporary directory, removed when the first value is dropped.
+    fn png(width: u32, height: u32) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("image.png");
         image::RgbImage::from_pixel(width, height, image::Rgb([200, 40, 90]))
             .save(&path)
             .unwrap();
-        path
+        (dir, path)
     }
 
     #[tokio::test]
     async fn a_large_image_is_downscaled_keeping_its_aspect_ratio() {
-        let path = png("large", 2048, 1024);
+        let (_dir, path) = png(2048, 1024);
         let preview = preview(&path).await.unwrap();
         let image = decoded(&preview);
         assert_eq!((image.width(), image.height()), (512, 256));
         assert_eq!(preview.mime_type, "image/jpeg");
-        let _ = std::fs::remove_file(path);
     }
 
     #[tokio::test]
     async fn a_small_image_keeps_its_size() {
-        let path = png("small", 300, 200);
+        let (_dir, path) = png(300, 200);
         let image = decoded(&preview(&path).await.unwrap());
         assert_eq!((image.width(), image.height()), (300, 200));
-        let _ = std::fs::remove_file(path);
     }
 
     #[tokio::test]
     async fn a_file_that_is_no_image_is_a_reason_not_a_panic() {
-        let path =
-            std::env::temp_dir().join(format!("firefly-preview-text-{}.png", std::process::id()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("text.png");
         std::fs::write(&path, b"not an image").unwrap();
         assert!(preview(&path).await.unwrap_err().contains("cannot decode"));
-        let _ = std::fs::remove_file(path);
     }
 }

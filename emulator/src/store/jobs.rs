@@ -58,6 +58,8 @@ enum JobState {
     Failing,
     /// Ends `timeout` (`timeout_jobs_every`).
     TimingOut,
+    /// Never finishes (`jobs_that_finish`): running until cancelled.
+    Held,
     /// Cancelled; the next poll answers `cancel_pending` (`cancel_pending`).
     CancelPending,
     Canceled,
@@ -155,6 +157,7 @@ impl<R: Clone> Job<R> {
             }
             (_, Phase::Pending) => JobStatus::Pending,
             (_, Phase::Running(progress)) => JobStatus::Running(progress),
+            (JobState::Held, Phase::Done) => JobStatus::Running(99.0),
             (JobState::Failing, Phase::Done) => JobStatus::Failed,
             (JobState::TimingOut, Phase::Done) => JobStatus::TimedOut,
             (JobState::Active, Phase::Done) => JobStatus::Succeeded(job.record.clone()),
@@ -171,7 +174,9 @@ impl<R> Jobs<R> {
             Some(job) if matches!(job.state, JobState::Canceled | JobState::CancelPending) => {
                 CancelOutcome::AlreadyCancelled
             }
-            Some(job) if job.phase(pacing) == Phase::Done => CancelOutcome::Completed,
+            Some(job) if job.state != JobState::Held && job.phase(pacing) == Phase::Done => {
+                CancelOutcome::Completed
+            }
             Some(job) => {
                 job.state = if pending {
                     JobState::CancelPending
@@ -251,7 +256,13 @@ impl Store {
     ) -> String {
         let n = next(&self.jobs_submitted);
         let faults = &self.settings.faults;
-        let state = if faults.fails_job(n) {
+        let held = self
+            .settings
+            .jobs_that_finish
+            .is_some_and(|count| n > count);
+        let state = if held {
+            JobState::Held
+        } else if faults.fails_job(n) {
             JobState::Failing
         } else if faults.times_out_job(n) {
             JobState::TimingOut
@@ -342,6 +353,20 @@ mod tests {
         assert_eq!(jobs.poll("a", pacing), Some(JobStatus::Failed));
         assert_eq!(jobs.cancel("a", pacing, false), CancelOutcome::Completed);
         assert_eq!(jobs.cancel("b", pacing, false), CancelOutcome::Unknown);
+    }
+
+    #[test]
+    fn a_held_job_runs_until_it_is_cancelled() {
+        let mut jobs = table_with("a", JobState::Held);
+        let pacing = Pacing::Polls(0);
+        for _ in 0..5 {
+            assert!(matches!(
+                jobs.poll("a", pacing),
+                Some(JobStatus::Running(_))
+            ));
+        }
+        assert_eq!(jobs.cancel("a", pacing, false), CancelOutcome::Cancelled);
+        assert_eq!(jobs.poll("a", pacing), Some(JobStatus::Cancelled));
     }
 
     #[test]
