@@ -1,6 +1,6 @@
 //! The front door: [`Firefly`], and the job calls every operation shares
-//! (status, cancel, a handle from an id). Configuration is in `builder.rs`,
-//! waiting in `wait.rs`.
+//! (status, cancel, a reference from an id). Configuration is in
+//! `builder.rs`; the job handle and waiting in `job/`.
 
 use std::fmt;
 

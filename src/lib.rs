@@ -7,12 +7,15 @@
 mod api;
 pub use api::Api;
 
-// The front door, its configuration, and waiting for jobs.
+// The front door, its configuration, and jobs: one handle for every API's,
+// over one polling loop.
 mod builder;
 mod client;
+mod job;
 mod wait;
 pub use builder::FireflyBuilder;
 pub use client::Firefly;
+pub use job::{CancelJob, Job, JobApi};
 pub use wait::WaitOptions;
 
 // Generation operations: images (text, similar, expand, fill, composite), video.

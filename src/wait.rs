@@ -3,17 +3,14 @@
 
 use std::time::Duration;
 
-use crate::{
-    Error, Firefly,
-    types::{JobAccepted, JobResult, JobStatus, JobStatusResponse},
-};
+use crate::{Error, wire::JobStatus};
 
-/// How [`Firefly::wait_for_job`] polls.
+/// How [`Job::wait`](crate::Job::wait) (and each API's `wait_for_job`) polls.
 ///
 /// The first poll comes after `first_poll`; each later pause is `backoff`
 /// times longer, up to `max_interval`, and never shorter than 100 ms (so
 /// `first_poll(Duration::ZERO)` still backs off). A `Retry-After` from
-/// Firefly wins (read as at most an hour). The wait fails with
+/// the API wins (read as at most an hour). The wait fails with
 /// [`Error::WaitTimeout`] (carrying the job id, so the wait can be resumed)
 /// once the next pause would pass `deadline`.
 ///
@@ -71,44 +68,6 @@ impl WaitOptions {
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
-    }
-}
-
-impl Firefly {
-    /// Polls a job until it finishes and returns its result.
-    ///
-    /// A job that ends `failed`, `canceled` or `timeout` is an
-    /// [`Error::JobFailed`]; running out of time is an [`Error::WaitTimeout`]
-    /// that names the job, so the wait can be resumed, and says how the
-    /// last poll failed if it did. A poll failing in a way that retrying
-    /// cannot fix (a 500 or a 404, for example) ends the wait at once with
-    /// that error; retryable failures (429, 503, cut connections) are
-    /// polled through until the deadline.
-    pub async fn wait_for_job(
-        &self,
-        job: &JobAccepted,
-        options: &WaitOptions,
-    ) -> Result<JobResult, Error> {
-        self.wait_for_job_with(job, options, |_| {}).await
-    }
-
-    /// [`Firefly::wait_for_job`], calling `on_status` with every status read
-    /// (for progress display).
-    pub async fn wait_for_job_with(
-        &self,
-        job: &JobAccepted,
-        options: &WaitOptions,
-        on_status: impl FnMut(&JobStatusResponse),
-    ) -> Result<JobResult, Error> {
-        poll_until_done(
-            &job.job_id,
-            options,
-            || self.job_status(job),
-            |status: &JobStatusResponse| status.status.clone(),
-            |status| finished(&job.job_id, status),
-            on_status,
-        )
-        .await
     }
 }
 
@@ -190,26 +149,6 @@ fn grown(pause: Duration, options: &WaitOptions) -> Duration {
         .unwrap_or(options.max_interval)
         .min(options.max_interval)
         .max(MIN_POLL_INTERVAL)
-}
-
-/// What a terminal status means for the waiter; `None` while still running
-/// (or when the answer named no status).
-fn finished(job_id: &str, status: JobStatusResponse) -> Option<Result<JobResult, Error>> {
-    match status.status? {
-        JobStatus::Succeeded => Some(status.result.ok_or_else(|| Error::Decode {
-            operation: "jobResultV3",
-            status: Some(200),
-            detail: "the job succeeded but the status has no result".into(),
-            request_id: None,
-        })),
-        terminal if terminal.is_terminal() => Some(Err(Error::JobFailed {
-            job_id: status.job_id.unwrap_or_else(|| job_id.to_owned()),
-            status: terminal,
-            error_code: status.error_code,
-            message: status.message,
-        })),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
