@@ -168,6 +168,10 @@ fn from_failure(api: Api, operation: &'static str, failure: Failure) -> Error {
             ),
         }),
         Failure::TooLarge { status, request_id } => too_large(operation, status, request_id),
+        Failure::DryRun(mut prepared) => {
+            prepared.operation = operation;
+            Error::DryRun(prepared)
+        }
     }
 }
 

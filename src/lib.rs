@@ -7,6 +7,10 @@
 mod api;
 pub use api::Api;
 
+// Requests prepared and not sent (a dry run).
+mod dry_run;
+pub use dry_run::PreparedRequest;
+
 // The front door, its configuration, and jobs: one handle for every API's,
 // over one polling loop.
 mod builder;

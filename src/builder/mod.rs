@@ -44,6 +44,8 @@ pub struct FireflyBuilder {
     http_client: Option<reqwest::Client>,
     download_timeouts: DownloadTimeouts,
     allow_unlisted_sizes: bool,
+    /// Prepare and check every request, send none.
+    dry_run: bool,
     #[cfg(feature = "photoshop")]
     allow_any_storage_host: bool,
 }
@@ -227,6 +229,18 @@ impl FireflyBuilder {
         self
     }
 
+    /// Prepare and check every request but send none (default: off): each
+    /// call answers [`Error::DryRun`](crate::Error::DryRun) with the
+    /// [`PreparedRequest`](crate::PreparedRequest) it would have sent
+    /// (method, URL, headers with the credentials as placeholders, body),
+    /// after the same checks as a real call. No token is asked of IMS and no
+    /// budget is spent. For tools that show what a command would send and
+    /// cost before anyone pays for it.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
     /// Send Photoshop requests whose storage URLs are on hosts outside
     /// [`photoshop::STORAGE_HOSTS`](crate::photoshop::STORAGE_HOSTS)
     /// (default: refused before sending, with
@@ -291,7 +305,8 @@ impl FireflyBuilder {
                 self.retry_policy.clone(),
                 crate::Api::Photoshop,
                 self.budget(crate::Api::Photoshop),
-            )?;
+            )?
+            .dry_run(self.dry_run);
             let any_host = self.allow_any_storage_host;
             crate::photoshop::Photoshop::new(&url, http.clone(), transport, any_host)
         };
@@ -302,7 +317,8 @@ impl FireflyBuilder {
             self.retry_policy.clone(),
             crate::Api::Firefly,
             self.budget(crate::Api::Firefly),
-        )?;
+        )?
+        .dry_run(self.dry_run);
         let raw = generated::Client::new_with_client(
             &config::trimmed(&api_url),
             http.clone(),

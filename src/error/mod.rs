@@ -4,12 +4,15 @@
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
+mod advice;
 mod details;
 // Reached directly by `config`, which this module depends on.
 pub(crate) mod printable;
 
 pub use details::{ApiError, ValidationError};
 pub(crate) use printable::{Printable, printable, unsafe_to_print};
+
+use advice::{attempts_made, job_end_advice, storage_advice};
 
 use crate::{auth::AuthError, config::ConfigError, wire::ValidationErrorDetail};
 
@@ -255,6 +258,18 @@ pub enum Error {
         attempts: u32,
     },
 
+    /// The client was built with
+    /// [`FireflyBuilder::dry_run`](crate::FireflyBuilder::dry_run): the
+    /// request passed every check and was prepared, and is here instead of
+    /// being sent. Nothing was sent, not even to IMS.
+    #[error(
+        "dry run: {} {} ({}) was prepared and not sent",
+        .0.method,
+        .0.url,
+        .0.operation
+    )]
+    DryRun(Box<crate::PreparedRequest>),
+
     /// The storage host redirected a download where the SDK does not
     /// follow: plain http to a host that is not loopback, https down to
     /// http, another scheme, or more than 5 redirects. Nothing was sent to
@@ -268,37 +283,6 @@ pub enum Error {
         /// Why it is not followed.
         reason: &'static str,
     },
-}
-
-/// `; 3 attempts` after a download that was tried more than once.
-fn attempts_made(attempts: u32) -> String {
-    if attempts > 1 {
-        format!("; {attempts} attempts")
-    } else {
-        String::new()
-    }
-}
-
-/// What a job's end means for the user, after Adobe's own words.
-fn job_end_advice(status: &crate::wire::JobStatus) -> &'static str {
-    match status {
-        crate::wire::JobStatus::Timeout => {
-            " (Firefly timed out on its side, not the wait here; submitting the job again may \
-             succeed)"
-        }
-        _ => "",
-    }
-}
-
-fn storage_advice(status: u16) -> &'static str {
-    match status {
-        401 | 403 | 404 => {
-            "pre-signed output URLs expire about an hour after the job finished; read the job \
-             status again for fresh URLs"
-        }
-        408 | 429 | 500..=599 => "the storage host had a problem; try the download again",
-        _ => "the URL is not a downloadable output; read the job status again for its URLs",
-    }
 }
 
 impl From<ApiError> for Error {

@@ -32,6 +32,8 @@ pub(crate) enum Failure {
     UntrustedHost(String),
     /// The HTTP client followed a redirect.
     Redirected,
+    /// The client prepares requests and sends none (a dry run).
+    DryRun(Box<crate::PreparedRequest>),
     /// A success body longer than [`MAX_JSON_BODY`](crate::MAX_JSON_BODY):
     /// read no further, and the connection was closed.
     TooLarge {

@@ -35,7 +35,7 @@ use url::Url;
 pub(crate) use failure::{CallRecord, Failure, recorded};
 
 use crate::{
-    Api,
+    Api, PreparedRequest,
     answers::{REQUEST_ID, header},
     auth::{AccessToken, TokenSource},
     config::{self, ConfigError},
@@ -63,6 +63,9 @@ pub struct ClientStats {
 #[derive(Clone)]
 pub struct Transport {
     shared: Arc<Shared>,
+    /// Prepare requests, never send them
+    /// ([`FireflyBuilder::dry_run`](crate::FireflyBuilder::dry_run)).
+    dry_run: bool,
 }
 
 struct Shared {
@@ -116,7 +119,14 @@ impl Transport {
                 retries: AtomicU64::new(0),
                 replays_after_401: AtomicU64::new(0),
             }),
+            dry_run: false,
         })
+    }
+
+    /// This transport, preparing requests instead of sending them when
+    /// `dry_run` is set.
+    pub(crate) fn dry_run(self, dry_run: bool) -> Self {
+        Self { dry_run, ..self }
     }
 
     /// Whether credentials may be sent to `url`: the configured API origin,
@@ -155,6 +165,11 @@ impl Transport {
         if !self.trusts(request.url()) {
             let host = request.url().host_str().unwrap_or_default().to_owned();
             return Err(Failure::UntrustedHost(host));
+        }
+        if self.dry_run {
+            // Before the budget and the token: a dry run spends neither.
+            let prepared = PreparedRequest::of(self.shared.api, request);
+            return Err(Failure::DryRun(Box::new(prepared)));
         }
         self.spend_budget(request.method()).await?;
         let token = self.shared.tokens.token().await.map_err(Failure::Auth)?;
