@@ -3,17 +3,20 @@
 //! `--redis` names one. Commands never build a client of their own, so
 //! none can skip the fleet and spend its quota uncounted.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use adobe_firefly::{Api, Firefly, FireflyBuilder, RateLimit, WaitOptions};
 
-use crate::{args::FleetArgs, error::CliError, fleet, output::Output};
+use crate::{args::FleetArgs, error::CliError, fleet, output::Output, spend::Spend};
 
 /// The context of one run of `firefly`.
 pub struct Context {
     pub out: Output,
     pub wait: WaitOptions,
     pub fleet: FleetArgs,
+    /// What the run may spend (`--max-operations`, `--dry-run`); shared
+    /// with `firefly mcp`'s calls for the server's lifetime.
+    pub spend: Arc<Spend>,
     /// Firefly's budget for this process (or the fleet's, with `--redis`),
     /// when the command sets one.
     rate: Option<RateLimit>,
@@ -23,11 +26,18 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(out: Output, wait: WaitOptions, fleet: FleetArgs, rate: Option<RateLimit>) -> Self {
+    pub fn new(
+        out: Output,
+        wait: WaitOptions,
+        fleet: FleetArgs,
+        spend: Spend,
+        rate: Option<RateLimit>,
+    ) -> Self {
         Self {
             out,
             wait,
             fleet,
+            spend: Arc::new(spend),
             rate,
             firefly: OnceLock::new(),
         }
@@ -39,7 +49,7 @@ impl Context {
         if let Some(firefly) = self.firefly.get() {
             return Ok(firefly);
         }
-        let built = client(&self.fleet, self.rate.clone())?;
+        let built = client(&self.fleet, self.rate.clone(), self.spend.dry_run)?;
         Ok(self.firefly.get_or_init(|| built))
     }
 }
@@ -50,9 +60,15 @@ impl Context {
 /// (`FireflyBuilder::fleet`): it shares the token and every API's budget
 /// with every process using that server and key prefix, Firefly's being
 /// `rate` or Adobe's default quota.
-fn client(fleet_args: &FleetArgs, rate: Option<RateLimit>) -> Result<Firefly, CliError> {
-    let mut builder =
-        FireflyBuilder::from_env()?.rate_limits(Api::Photoshop, Api::Photoshop.adobe_rate_limits());
+/// In a dry run (`dry_run`), the client prepares requests and sends none.
+fn client(
+    fleet_args: &FleetArgs,
+    rate: Option<RateLimit>,
+    dry_run: bool,
+) -> Result<Firefly, CliError> {
+    let mut builder = FireflyBuilder::from_env()?
+        .rate_limits(Api::Photoshop, Api::Photoshop.adobe_rate_limits())
+        .dry_run(dry_run);
     builder = match fleet_args.redis_url.as_deref() {
         Some(url) => fleet::join(builder, url, &fleet_args.redis_prefix, rate)?,
         None => match rate {

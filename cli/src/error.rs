@@ -76,6 +76,9 @@ pub enum CliError {
     /// The fleet's Redis cannot be used (a bad URL, or a build without the
     /// `redis` feature).
     Fleet(String),
+    /// A request's estimate is over what `--max-operations` leaves; nothing
+    /// was sent.
+    OverBudget(String),
 }
 
 impl CliError {
@@ -90,6 +93,7 @@ impl CliError {
             | Self::InputFile { .. }
             | Self::OutputFolder { .. }
             | Self::FaultsSpec { .. }
+            | Self::OverBudget(_)
             | Self::Sdk(Error::Validation(_)) => ExitCode::from(USAGE),
             Self::Interrupted { .. }
             | Self::PhotoshopInterrupted { .. }
@@ -109,7 +113,7 @@ impl CliError {
 
     /// What kind of failure this is, for scripts: `usage`, `request`,
     /// `job_failed`, `content_policy` (451), `unsaved`, `input_file`, `output_file`, `batch_file`,
-    /// `batch_input`, `interrupted`, `emulator`, `runtime`, `fleet`.
+    /// `batch_input`, `interrupted`, `emulator`, `runtime`, `fleet`, `over_budget`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::AboutJob { error, .. } => error.kind(),
@@ -129,6 +133,7 @@ impl CliError {
             Self::Runtime(_) => "runtime",
             Self::Stdout(_) => "output_file",
             Self::Fleet(_) => "fleet",
+            Self::OverBudget(_) => "over_budget",
         }
     }
 
@@ -280,7 +285,7 @@ impl fmt::Display for CliError {
             Self::EmulatorStart(error) => write!(f, "cannot start the emulator: {error}"),
             Self::Runtime(error) => write!(f, "cannot start the async runtime: {error}"),
             Self::Stdout(error) => write!(f, "cannot write to standard output: {error}"),
-            Self::Fleet(problem) => f.write_str(problem),
+            Self::Fleet(problem) | Self::OverBudget(problem) => f.write_str(problem),
         }
     }
 }
@@ -304,7 +309,8 @@ impl std::error::Error for CliError {
             | Self::Interrupted { .. }
             | Self::PhotoshopInterrupted { .. }
             | Self::BatchInterrupted { .. }
-            | Self::Fleet(_) => None,
+            | Self::Fleet(_)
+            | Self::OverBudget(_) => None,
         }
     }
 }

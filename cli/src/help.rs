@@ -64,6 +64,8 @@ fn unlisted() -> (&'static str, String) {
 
 /// The Redis server a fleet shares (`--redis`).
 pub const REDIS_URL: &str = "FIREFLY_SERVICES_REDIS_URL";
+/// `--max-operations` for scripts.
+pub const MAX_OPERATIONS: &str = "FIREFLY_MAX_OPERATIONS";
 /// The prefix of the fleet's keys (`--redis-prefix`).
 pub const REDIS_PREFIX: &str = "FIREFLY_SERVICES_REDIS_PREFIX";
 /// A PEM file of the CA a `rediss://` server's certificate is signed by.

@@ -236,6 +236,15 @@ impl Journal {
         self.append(json!({"key": key, "line": line, "state": "failed", "job_id": null}))
     }
 
+    /// Records that a request was not submitted because its estimate was
+    /// over what `--max-operations` left (`reason`): a rerun submits it, so
+    /// a rerun with a higher cap carries on where this one stopped.
+    pub fn skipped(&self, key: &str, line: usize, text: &str, reason: &str) -> std::io::Result<()> {
+        self.append(json!({
+            "key": key, "line": line, "prompt": text, "state": "skipped", "reason": reason,
+        }))
+    }
+
     /// Records that the job ended without results.
     pub fn failed(&self, key: &str, line: usize, job_id: &str) -> std::io::Result<()> {
         self.append(json!({"key": key, "line": line, "state": "failed", "job_id": job_id}))

@@ -20,6 +20,7 @@
 //! - `output`: text or JSON, progress, tables; `terminal`: server text made
 //!   inert;
 //! - `fleet`: joining a fleet of processes through Redis (`--redis`);
+//! - `spend`: what a run may spend (`--max-operations`) and `--dry-run`;
 //! - `logging`: the library's warnings on stderr;
 //! - `mcp`: `firefly mcp`, the same work as Model Context Protocol tools;
 //! - `show`: `--show`, images printed in the terminal;
@@ -41,6 +42,7 @@ mod output;
 mod parse;
 mod save;
 mod show;
+mod spend;
 mod terminal;
 
 use std::process::ExitCode;
@@ -56,6 +58,7 @@ use crate::{
     context::Context,
     error::CliError,
     output::Output,
+    spend::Spend,
 };
 
 fn main() -> ExitCode {
@@ -78,13 +81,20 @@ fn main() -> ExitCode {
     };
     let wait = cli.command.wait_options();
     let rate = cli.command.rate();
-    let ctx = Context::new(out, wait, cli.fleet, rate);
+    let spend = Spend::new(cli.spend.dry_run, cli.spend.max_operations);
+    let ctx = Context::new(out, wait, cli.fleet, spend, rate);
     match runtime.block_on(run(cli.command, &ctx)) {
         Ok(code) => code,
-        Err(error) => {
-            ctx.out.error(&error);
-            error.exit_code()
-        }
+        Err(error) => match error.sdk() {
+            // A dry run ends at the first request the command would send.
+            Some(adobe_firefly::Error::DryRun(prepared)) => {
+                ctx.spend.show_dry_run(prepared, &ctx.out)
+            }
+            _ => {
+                ctx.out.error(&error);
+                error.exit_code()
+            }
+        },
     }
 }
 

@@ -217,6 +217,17 @@ pub fn upscale_factor() -> impl TypedValueParser<Value = i64> {
     PossibleValuesParser::new(names).try_map(|name| name.parse::<i64>())
 }
 
+/// `--max-operations`: a number of operations, at least 0 (0 refuses every
+/// paid request: a run that may only read).
+pub fn operations(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(number) if number.is_finite() && number >= 0.0 => Ok(number),
+        _ => Err(format!(
+            "`{value}` is not a number of operations (0 or more, like 10 or 2.5)"
+        )),
+    }
+}
+
 /// A number from 0 to 1 (`--blend`, `--harmonization`, `--shadow`).
 pub fn unit_interval(value: &str) -> Result<f32, String> {
     match value.trim().parse::<f32>() {

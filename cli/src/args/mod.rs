@@ -46,8 +46,33 @@ pub struct Cli {
     #[command(flatten)]
     pub fleet: FleetArgs,
 
+    #[command(flatten)]
+    pub spend: SpendArgs,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// What a run may spend, for every command that pays.
+#[derive(Args, Clone, Debug, Default)]
+pub struct SpendArgs {
+    /// The most this run may spend, in Adobe's billing operations (1 per
+    /// image, 0.4 to 2 per second of video, 1 per Photoshop job), from the
+    /// SDK's estimate of each request; a request over what is left is
+    /// refused before anything is sent (exit 2).
+    #[arg(
+        long,
+        global = true,
+        env = help::MAX_OPERATIONS,
+        value_name = "N",
+        value_parser = parse::operations
+    )]
+    pub max_operations: Option<f64>,
+    /// Print the exact request the command would send (method, URL, headers
+    /// without credentials, body) and its estimate, and send nothing: no
+    /// token is asked for either. Exit 0.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
 }
 
 /// The commands: a noun, then (for most) a verb.

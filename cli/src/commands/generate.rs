@@ -32,6 +32,7 @@ pub async fn run(args: GenerateArgs, ctx: &Context) -> Result<ExitCode, CliError
         &request,
         args.model.map(|m| m.to_string()).as_deref(),
     )?;
+    ctx.spend.admit(&request)?;
     let job = match args.model {
         Some(model) => firefly.generate_images_with_model(request, model).await?,
         None => firefly.generate_images(request).await?,

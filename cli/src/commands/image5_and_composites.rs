@@ -65,6 +65,7 @@ pub async fn image5(args: Image5Args, ctx: &Context) -> Result<ExitCode, CliErro
         &request,
         Some("image5"),
     )?;
+    ctx.spend.admit(&request)?;
     let job = firefly.generate_image5(request).await?;
     finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
@@ -90,6 +91,7 @@ pub async fn upscale(args: UpscaleArgs, ctx: &Context) -> Result<ExitCode, CliEr
     )?;
     let stem = format!("upscaled-{}x", args.factor.unwrap_or(2));
     let destination = Destination::of_images(&args.saving, stem, &request, None)?;
+    ctx.spend.admit(&request)?;
     let job = firefly.upscale_image(request).await?;
     finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
@@ -115,6 +117,7 @@ pub async fn precise_composite(
             })),
     )?;
     let destination = Destination::of_images(&args.saving, "composite".into(), &request, None)?;
+    ctx.spend.admit(&request)?;
     let job = firefly.precise_composite(request).await?;
     finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
@@ -147,6 +150,7 @@ pub async fn adaptive_composite(
             })),
     )?;
     let destination = Destination::of_images(&args.saving, "composite".into(), &request, None)?;
+    ctx.spend.admit(&request)?;
     let job = firefly.adaptive_composite(request).await?;
     finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }

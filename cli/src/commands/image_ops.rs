@@ -34,6 +34,7 @@ pub async fn expand(args: ExpandArgs, ctx: &Context) -> Result<ExitCode, CliErro
             .size(options.size.clone()),
     )?;
     let destination = Destination::of_images(&options.saving, "expanded".into(), &request, None)?;
+    ctx.spend.admit(&request)?;
     let job = firefly.expand_image(request).await?;
     finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
@@ -55,6 +56,7 @@ pub async fn fill(args: FillArgs, ctx: &Context) -> Result<ExitCode, CliError> {
             .size(options.size.clone()),
     )?;
     let destination = Destination::of_images(&options.saving, "filled".into(), &request, None)?;
+    ctx.spend.admit(&request)?;
     let job = firefly.fill_image(request).await?;
     finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
@@ -72,6 +74,7 @@ pub async fn similar(args: SimilarArgs, ctx: &Context) -> Result<ExitCode, CliEr
             .size(options.size.clone()),
     )?;
     let destination = Destination::of_images(&options.saving, "similar".into(), &request, None)?;
+    ctx.spend.admit(&request)?;
     let job = firefly.generate_similar_images(request).await?;
     finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }
@@ -89,6 +92,7 @@ pub async fn composite(args: CompositeArgs, ctx: &Context) -> Result<ExitCode, C
     )?;
     let destination =
         Destination::of_images(&options.saving, naming::slug(&args.prompt), &request, None)?;
+    ctx.spend.admit(&request)?;
     let job = firefly.generate_object_composite(request).await?;
     finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }

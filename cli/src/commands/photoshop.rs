@@ -22,6 +22,7 @@ use crate::{
     naming,
     parse::StoredFile,
     save::{self, Fetch, Naming, Saved},
+    spend::Spend,
     terminal::terminal_safe,
 };
 
@@ -57,7 +58,7 @@ pub async fn run(command: PhotoshopCommand, ctx: &Context) -> Result<ExitCode, C
         usable_folder(&output.output)?;
     }
     let photoshop = ctx.firefly()?.photoshop();
-    let job = submit(photoshop, operation, body.clone()).await?;
+    let job = submit(photoshop, operation, body.clone(), &ctx.spend).await?;
     let done = wait(photoshop, &job, ctx).await?;
     let outputs = done
         .result
@@ -197,32 +198,43 @@ fn typed<T: DeserializeOwned>(body: Value) -> Result<T, CliError> {
         .map_err(|error| CliError::Usage(format!("Photoshop would refuse the request: {error}")))
 }
 
-/// Submits the operation (the SDK checks Adobe's limits first).
+/// Submits the operation (the SDK checks Adobe's limits first), once the
+/// run's spending rules admit it.
 async fn submit(
     photoshop: &Photoshop,
     operation: Operation,
     body: Value,
+    spend: &Spend,
 ) -> Result<PhotoshopJob, CliError> {
     let job = match operation {
-        Operation::Edit => photoshop.edit(typed::<types::EditRequest>(body)?).await,
+        Operation::Edit => {
+            let request = typed::<types::EditRequest>(body)?;
+            spend.admit(&request)?;
+            photoshop.edit(request).await
+        }
         Operation::Actions => {
             let request = typed::<types::ExecuteActionsRequest>(body)?;
+            spend.admit(&request)?;
             photoshop.execute_actions(request).await
         }
         Operation::Composite => {
             let request = typed::<types::CreateCompositeRequest>(body)?;
+            spend.admit(&request)?;
             photoshop.create_composite(request).await
         }
         Operation::Artboard => {
             let request = typed::<types::CreateArtboardRequest>(body)?;
+            spend.admit(&request)?;
             photoshop.create_artboard(request).await
         }
         Operation::Manifest => {
             let request = typed::<types::GenerateManifestRequest>(body)?;
+            spend.admit(&request)?;
             photoshop.generate_manifest(request).await
         }
         Operation::AutoCrop => {
             let request = typed::<types::AutoCropRequest>(body)?;
+            spend.admit(&request)?;
             photoshop.auto_crop(request).await
         }
     };
@@ -316,7 +328,7 @@ async fn auto_crop(args: AutoCropArgs, ctx: &Context) -> Result<ExitCode, CliErr
         usable_folder(&args.output)?;
     }
     let photoshop = ctx.firefly()?.photoshop();
-    let job = submit(photoshop, Operation::AutoCrop, body.clone()).await?;
+    let job = submit(photoshop, Operation::AutoCrop, body.clone(), &ctx.spend).await?;
     let done = wait(photoshop, &job, ctx).await?;
     let outputs = done
         .result

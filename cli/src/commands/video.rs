@@ -29,6 +29,7 @@ pub async fn run(args: VideoArgs, ctx: &Context) -> Result<ExitCode, CliError> {
         None,
         args.force,
     )?;
+    ctx.spend.admit(&request)?;
     let job = firefly.generate_video(request).await?;
     finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
 }

@@ -6,10 +6,13 @@ use adobe_firefly::{Firefly, WaitOptions};
 use tokio_util::sync::CancellationToken;
 
 use super::{progress::Progress, session::Session};
+use crate::spend::Spend;
 
 /// What one call works with.
 pub struct Call<'a> {
     pub firefly: &'a Firefly,
+    /// What the server may still spend (`--max-operations`).
+    pub spend: &'a Spend,
     pub output_dir: &'a std::path::Path,
     pub wait: &'a WaitOptions,
     pub progress: Progress,

@@ -7,7 +7,8 @@
 use std::future::Future;
 
 use adobe_firefly::{
-    Error, Firefly,
+    Error, EstimateCost, Firefly,
+    cost::CostEstimate,
     types::{
         GenerateImagesRequest, GenerateSimilarImagesRequest, ImageModelVersion, JobAccepted,
         SimilarImageModelVersion,
@@ -48,6 +49,18 @@ pub struct GenerateSimilar {
     pub model: Option<SimilarImageModelVersion>,
 }
 
+impl EstimateCost for GenerateImages {
+    fn estimate_cost(&self) -> CostEstimate {
+        self.request.estimate_cost()
+    }
+}
+
+impl EstimateCost for GenerateSimilar {
+    fn estimate_cost(&self) -> CostEstimate {
+        self.request.estimate_cost()
+    }
+}
+
 /// A generation tool: its image strings resolved (files uploaded), the
 /// arguments read as the SDK's request, the job submitted within the quota,
 /// waited for with progress, and its outputs saved.
@@ -59,7 +72,7 @@ pub async fn job<A, S, F, Fut>(
     submit: F,
 ) -> CallToolResult
 where
-    A: DeserializeOwned + Serialize + Clone + JsonSchema,
+    A: DeserializeOwned + Serialize + Clone + JsonSchema + EstimateCost,
     S: FnOnce(&A) -> String,
     F: Fn(Firefly, A) -> Fut,
     Fut: Future<Output = Result<JobAccepted, Error>>,
@@ -83,6 +96,11 @@ where
         Ok(args) => args,
         Err(message) => return results::invalid(message),
     };
+    // Over what the server may still spend: a tool error saying what is
+    // left, nothing sent.
+    if let Err(refused) = call.spend.admit(&args) {
+        return results::invalid(refused.to_string());
+    }
     let stem = stem_of(&args);
     // The whole request (model included) names the files when the plain
     // name is taken, as the other commands do.

@@ -173,7 +173,7 @@ async fn run<T, F, Fut>(
     submit: F,
 ) -> CallToolResult
 where
-    T: DeserializeOwned + Serialize + Clone + JsonSchema,
+    T: DeserializeOwned + Serialize + Clone + JsonSchema + adobe_firefly::EstimateCost,
     F: Fn(Photoshop, T) -> Fut,
     Fut: Future<Output = Result<PhotoshopJob, Error>>,
 {
@@ -200,6 +200,9 @@ where
         Ok(request) => request,
         Err(message) => return results::invalid(message),
     };
+    if let Err(refused) = call.spend.admit(&request) {
+        return results::invalid(refused.to_string());
+    }
     let request_hash = naming::request_key(&arguments, None);
     let photoshop = call.firefly.photoshop().clone();
     let submitted = progress::submit_within_quota(&mut call.progress, &call.cancelled, || {

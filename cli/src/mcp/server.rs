@@ -3,11 +3,7 @@
 //! protocol owns stdout; logs go to stderr. When stdin ends, the calls still
 //! running are cancelled and the jobs they leave are recorded (`session`).
 
-use std::{
-    path::{Path, PathBuf},
-    process::ExitCode,
-    sync::Arc,
-};
+use std::{path::Path, process::ExitCode, sync::Arc};
 
 use adobe_firefly::{Firefly, WaitOptions};
 use rmcp::{
@@ -26,7 +22,7 @@ use super::{
     session::{self, Session},
     tools,
 };
-use crate::{args::McpArgs, context::Context};
+use crate::{args::McpArgs, context::Context, spend::Spend};
 
 /// What the server tells the client about itself.
 const INSTRUCTIONS: &str = "Adobe Firefly image and video generation. Image inputs are a \
@@ -44,6 +40,8 @@ pub struct FireflyServer {
     output_dir: Arc<Path>,
     wait: WaitOptions,
     session: Arc<Session>,
+    /// `--max-operations`, for the server's lifetime.
+    spend: Arc<Spend>,
 }
 
 /// `firefly mcp`: serves until the client closes stdin. The client is the
@@ -70,7 +68,13 @@ pub async fn run(args: McpArgs, ctx: &Context) -> ExitCode {
     }
     tracing::info!(output_dir = %output_dir.display(), "serving Firefly tools on stdio");
     let session = Arc::new(Session::default());
-    let server = FireflyServer::new(firefly, output_dir.clone(), wait.clone(), session.clone());
+    let server = FireflyServer {
+        firefly,
+        output_dir: output_dir.clone().into(),
+        wait: wait.clone(),
+        session: session.clone(),
+        spend: ctx.spend.clone(),
+    };
     let (stdin, stdout) = rmcp::transport::stdio();
     let running = match server.serve((session.watch(stdin), stdout)).await {
         Ok(running) => running,
@@ -91,22 +95,6 @@ pub async fn run(args: McpArgs, ctx: &Context) -> ExitCode {
         Err(error) => {
             eprintln!("error: the MCP session ended abnormally: {error}");
             ExitCode::FAILURE
-        }
-    }
-}
-
-impl FireflyServer {
-    fn new(
-        firefly: Result<Firefly, Arc<str>>,
-        output_dir: PathBuf,
-        wait: WaitOptions,
-        session: Arc<Session>,
-    ) -> Self {
-        Self {
-            firefly,
-            output_dir: output_dir.into(),
-            wait,
-            session,
         }
     }
 }
@@ -143,6 +131,7 @@ impl ServerHandler for FireflyServer {
         let running = self.session.call(context.ct.clone());
         let call = Call {
             firefly,
+            spend: &self.spend,
             output_dir: &self.output_dir,
             wait: &self.wait,
             progress: Progress::new(context.peer.clone(), context.meta.get_progress_token()),

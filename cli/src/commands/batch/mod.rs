@@ -23,6 +23,7 @@ use crate::{
     journal::{Journal, State},
     output::{self, Output},
     save::{self, Naming, Saved},
+    spend::Spend,
 };
 
 mod input;
@@ -38,13 +39,15 @@ enum Outcome {
         saved: Vec<Saved>,
     },
     Failed(CliError),
+    /// Not submitted: its estimate was over what `--max-operations` left.
+    OverBudget(String),
 }
 
 impl Outcome {
     /// The batch status vocabulary, the same in text, JSON and the summary.
     fn status(&self) -> &'static str {
         match self {
-            Self::Skipped(_) => "skipped",
+            Self::Skipped(_) | Self::OverBudget(_) => "skipped",
             Self::Succeeded { .. } => "succeeded",
             Self::Failed(_) => "failed",
         }
@@ -74,8 +77,8 @@ pub async fn run(args: BatchArgs, ctx: &Context) -> Result<ExitCode, CliError> {
     let failures = Mutex::new(0usize);
     let all = futures::stream::iter(entries.iter().enumerate())
         .map(|(index, entry)| {
-            let (firefly, bars, overall, failures, journal) =
-                (firefly, &bars, &overall, &failures, &journal);
+            let (firefly, bars, overall, failures, journal, spend) =
+                (firefly, &bars, &overall, &failures, &journal, &ctx.spend);
             let (model, dir) = (args.model, &args.output);
             async move {
                 let outcome = match entry {
@@ -98,7 +101,7 @@ pub async fn run(args: BatchArgs, ctx: &Context) -> Result<ExitCode, CliError> {
                             model,
                             dir,
                             wait,
-                            (firefly, bars, overall, failures, journal),
+                            (firefly, bars, overall, failures, journal, spend),
                         )
                         .await
                     }
@@ -151,6 +154,7 @@ type Shared<'a> = (
     &'a ProgressBar,
     &'a Mutex<usize>,
     &'a Journal,
+    &'a Spend,
 );
 
 /// One request: skipped when saved already, else run with a progress line;
@@ -160,7 +164,7 @@ async fn run_item(
     model: Option<ImageModelVersion>,
     dir: &Path,
     wait: &WaitOptions,
-    (firefly, bars, overall, failures, journal): Shared<'_>,
+    (firefly, bars, overall, failures, journal, spend): Shared<'_>,
 ) -> Outcome {
     if let Some(files) = saved_already(item, journal) {
         return Outcome::Skipped(files);
@@ -173,8 +177,17 @@ async fn run_item(
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     line.enable_steady_tick(Duration::from_millis(120));
-    let outcome = match one(firefly, item, model, dir, wait, &line, journal).await {
+    let outcome = match one(firefly, item, model, dir, wait, &line, (journal, spend)).await {
         Ok((job_id, saved)) => Outcome::Succeeded { job_id, saved },
+        // Not a failure: the cap did its job. Journaled so a rerun with a
+        // higher cap submits it.
+        Err(CliError::OverBudget(reason)) => {
+            if let Err(error) = journal.skipped(&item.key, item.line, &item.request.prompt, &reason)
+            {
+                warn(&format!("cannot write the journal ({error})"));
+            }
+            Outcome::OverBudget(reason)
+        }
         Err(error) => {
             *failures.lock().unwrap_or_else(|e| e.into_inner()) += 1;
             if let Err(journal_error) = journal.error(&item.key, item.line, &error.json()["error"])
@@ -196,7 +209,7 @@ async fn one(
     dir: &Path,
     wait: &WaitOptions,
     line: &ProgressBar,
-    journal: &Journal,
+    (journal, spend): (&Journal, &Spend),
 ) -> Result<(String, Vec<Saved>), CliError> {
     let mut kept = Default::default();
     let job = match journal.state(&item.key) {
@@ -223,6 +236,8 @@ async fn one(
                 .size
                 .as_ref()
                 .map(|size| format!("{}x{}", size.width, size.height));
+            // Counted only for a new submission: adopting a job costs nothing.
+            spend.admit(&item.request)?;
             let model_name = model.map(|m| m.to_string());
             let details = json!({"model": model_name, "size": size});
             if let Err(error) =
@@ -405,6 +420,13 @@ fn report(entries: &[Entry], outcomes: &[(usize, Outcome)], out: &Output) {
                 (
                     files.join(" "),
                     json!({"job_id": job_id, "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>()}),
+                )
+            }
+            Outcome::OverBudget(reason) => {
+                skipped += 1;
+                (
+                    format!("not submitted: {reason}"),
+                    json!({"reason": "over_budget", "message": reason}),
                 )
             }
             Outcome::Failed(error) => {

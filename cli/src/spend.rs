@@ -1,0 +1,131 @@
+//! What a run may spend: `--max-operations` (a cap on Adobe's billing
+//! operations, from the SDK's estimate of each request) and `--dry-run`
+//! (every request prepared, shown with its estimate, none sent). Every
+//! command that pays asks [`Spend::admit`] with the request it is about to
+//! submit, after building it and before sending anything.
+
+use std::{
+    process::ExitCode,
+    sync::{Mutex, PoisonError},
+};
+
+use adobe_firefly::{EstimateCost, PreparedRequest, cost::CostEstimate};
+use serde_json::json;
+
+use crate::{error::CliError, output::Output, terminal::terminal_safe};
+
+/// Estimates are sums of tenths (0.4 per second of 540p video): a cap is
+/// compared with this much slack so that 0.4 + 0.6 fits a cap of 1.
+const SLACK: f64 = 1e-9;
+
+/// The spending rules of one run.
+#[derive(Debug, Default)]
+pub struct Spend {
+    /// `--dry-run`: the client prepares requests and sends none.
+    pub dry_run: bool,
+    /// `--max-operations`: the most this run may spend, in operations.
+    max: Option<f64>,
+    /// Spent (submitted) so far, and the last request's estimate.
+    state: Mutex<SpendState>,
+}
+
+#[derive(Debug, Default)]
+struct SpendState {
+    used: f64,
+    last: Option<CostEstimate>,
+}
+
+impl Spend {
+    pub fn new(dry_run: bool, max: Option<f64>) -> Self {
+        Self {
+            dry_run,
+            max,
+            state: Mutex::default(),
+        }
+    }
+
+    /// Lets `request` be submitted if its estimate fits in what is left,
+    /// and counts it; otherwise `CliError::OverBudget` (exit 2) giving the estimate
+    /// and what is left. In a dry run it only remembers the estimate, for
+    /// [`Spend::show_dry_run`].
+    pub fn admit(&self, request: &impl EstimateCost) -> Result<(), CliError> {
+        let estimate = request.estimate_cost();
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.last = Some(estimate);
+        if self.dry_run {
+            return Ok(());
+        }
+        if let Some(max) = self.max {
+            let left = (max - state.used).max(0.0);
+            if estimate.operations > left + SLACK {
+                return Err(CliError::OverBudget(format!(
+                    "this request is estimated at {} operations ({}), more than the {} left of \
+                     --max-operations {}; nothing was sent (raise the cap, or \
+                     FIREFLY_MAX_OPERATIONS, to go on)",
+                    operations(estimate.operations),
+                    counted(&estimate),
+                    operations(left),
+                    operations(max),
+                )));
+            }
+        }
+        state.used += estimate.operations;
+        Ok(())
+    }
+
+    /// Prints what a dry run prepared, with the estimate of the request
+    /// the command admitted (when it got that far), and exits 0: text, or
+    /// with `--json` one document `{"dry_run": {request}, "estimate": ...}`.
+    pub fn show_dry_run(&self, prepared: &PreparedRequest, out: &Output) -> ExitCode {
+        let last = self
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .last;
+        if out.json {
+            let estimate = last.map(|estimate| {
+                json!({"operations": estimate.operations, "counted": counted(&estimate)})
+            });
+            println!(
+                "{}",
+                json!({"dry_run": prepared.to_json(), "estimate": estimate})
+            );
+        } else {
+            for line in prepared.to_string().lines() {
+                println!("{}", terminal_safe(line));
+            }
+            match last {
+                Some(estimate) => println!(
+                    "\nestimate: {} operations ({}); dry run, nothing was sent",
+                    operations(estimate.operations),
+                    counted(&estimate)
+                ),
+                None => println!("\ndry run, nothing was sent"),
+            }
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+/// `3`, `0.4`: no trailing zeros.
+fn operations(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// What the estimate counted, in words.
+fn counted(estimate: &CostEstimate) -> String {
+    use adobe_firefly::cost::BillingUnit;
+    match estimate.unit {
+        BillingUnit::Images(n) => format!("{n} image(s), 1 operation each"),
+        BillingUnit::VideoSeconds {
+            seconds,
+            operations_per_second,
+        } => format!(
+            "{seconds} s of video at {} operations a second",
+            operations(operations_per_second)
+        ),
+        BillingUnit::Jobs(n) => format!("{n} job(s), 1 operation each (Adobe publishes no unit)"),
+        _ => "by Adobe's published units".to_owned(),
+    }
+}

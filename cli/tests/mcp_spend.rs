@@ -1,0 +1,54 @@
+//! `firefly mcp` under a cap (`FIREFLY_MAX_OPERATIONS`, or
+//! `--max-operations`): the calls within it run, the first one over it is a
+//! tool error saying what is left, and nothing of it is sent.
+
+mod common;
+mod mcp_support;
+
+use adobe_firefly_emulator::Emulator;
+use mcp_support::*;
+use serde_json::json;
+
+fn submissions(emulator: &Emulator) -> usize {
+    emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v3/images/generate-async")
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_with_a_cap_of_two_refuses_the_third_image() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut variables = emulator.env_vars();
+    variables.push(("FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES", "1".into()));
+    variables.push(("FIREFLY_MAX_OPERATIONS", "2".into()));
+    let server = serve_with(variables, dir.path()).await;
+    let one_image = json!({"prompt": "a lighthouse", "size": {"width": 64, "height": 64}});
+
+    for call in 1..=2 {
+        let result = server.call("generate_images", one_image.clone()).await;
+        assert!(!is_error(&result), "call {call}: {}", text(&result));
+    }
+    let third = server.call("generate_images", one_image.clone()).await;
+    assert!(is_error(&third), "{}", text(&third));
+    let message = text(&third);
+    assert!(message.contains("estimated at 1 operations"), "{message}");
+    assert!(
+        message.contains("the 0 left of --max-operations 2"),
+        "{message}"
+    );
+    assert_eq!(submissions(&emulator), 2, "the third was never sent");
+
+    // A bigger request is refused on its own estimate too.
+    let four = json!({"prompt": "boats", "numVariations": 4, "size": {"width": 64, "height": 64}});
+    let refused = server.call("generate_images", four).await;
+    assert!(
+        is_error(&refused) && text(&refused).contains("estimated at 4"),
+        "{}",
+        text(&refused)
+    );
+    assert_eq!(submissions(&emulator), 2);
+    server.close().await;
+}
