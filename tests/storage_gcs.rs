@@ -345,7 +345,7 @@ fn unix_seconds(date: &str) -> u64 {
 }
 
 fn hex(text: &str) -> Result<Vec<u8>, String> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(format!("odd hex length {}", text.len()));
     }
     (0..text.len())
