@@ -1,7 +1,8 @@
 //! Pre-signed URLs (feature `storage`) without a server: what the SDK
 //! signs and refuses, what a URL's `Debug` shows, and how a URL becomes a
 //! Photoshop input or output. The signatures themselves are checked by a
-//! real S3 server in `storage_s3.rs`.
+//! real S3 server in `storage_s3.rs`, and GCS's as Cloud Storage checks them
+//! in `storage_gcs.rs`.
 
 use std::time::Duration;
 

@@ -49,7 +49,7 @@ use object_store::{
     ObjectStoreScheme,
     aws::AmazonS3Builder,
     azure::MicrosoftAzureBuilder,
-    gcp::GoogleCloudStorageBuilder,
+    gcp::{GoogleCloudStorageBuilder, GoogleConfigKey},
     path::Path,
     signer::{Method, Signer},
 };
@@ -92,7 +92,14 @@ impl Storage {
     /// reads them: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
     /// `AWS_SESSION_TOKEN`, `AWS_REGION`, `AWS_ENDPOINT`...;
     /// `AZURE_STORAGE_ACCOUNT_NAME`, `AZURE_STORAGE_ACCOUNT_KEY`...;
-    /// `GOOGLE_SERVICE_ACCOUNT` (a key file with the private key that signs).
+    /// `GOOGLE_SERVICE_ACCOUNT` (a key file with the private key that signs),
+    /// `GOOGLE_SERVICE_ACCOUNT_KEY` (that file's JSON) or
+    /// `GOOGLE_APPLICATION_CREDENTIALS`.
+    ///
+    /// Google Cloud Storage without any of these (nor gcloud's
+    /// `application_default_credentials.json`) is refused with
+    /// [`StorageError::MissingCredentials`] rather than left to ask the
+    /// Compute Engine metadata server at signing time.
     pub fn from_url(url: &str) -> Result<Self, StorageError> {
         Self::from_url_with(url, std::iter::empty::<(&str, &str)>())
     }
@@ -172,6 +179,16 @@ impl Storage {
                 let mut builder = GoogleCloudStorageBuilder::from_env().with_url(url.trim());
                 for (key, value) in settings {
                     builder = builder.with_config(setting(&key)?, value);
+                }
+                if !google_key_given(&builder) {
+                    return Err(StorageError::MissingCredentials {
+                        kind: StorageKind::Gcs,
+                        missing: "a Google Cloud Storage service account key: \
+                                  GOOGLE_SERVICE_ACCOUNT (its file), GOOGLE_SERVICE_ACCOUNT_KEY \
+                                  or the setting `google_service_account_key` (its JSON), or \
+                                  GOOGLE_APPLICATION_CREDENTIALS"
+                            .into(),
+                    });
                 }
                 (
                     StorageKind::Gcs,
@@ -265,6 +282,39 @@ fn setting<K: std::str::FromStr>(key: &str) -> Result<K, StorageError> {
     key.parse().map_err(|_| StorageError::UnknownSetting {
         name: key.to_owned(),
     })
+}
+
+/// Whether the builder has a key, key file or application credentials to
+/// sign with, from the settings, the environment or gcloud's usual file.
+/// Without one, `object_store` would ask the Compute Engine metadata
+/// server (169.254.169.254) for an identity when the first URL is signed:
+/// off Google Cloud that is a wait of retries ending in an error that does
+/// not say what was missing.
+fn google_key_given(builder: &GoogleCloudStorageBuilder) -> bool {
+    let given = [
+        GoogleConfigKey::ServiceAccount,
+        GoogleConfigKey::ServiceAccountKey,
+        GoogleConfigKey::ApplicationCredentials,
+    ]
+    .iter()
+    .any(|key| {
+        builder
+            .get_config_value(key)
+            .is_some_and(|value| !value.trim().is_empty())
+    });
+    // Where `object_store` looks for gcloud's application default
+    // credentials when none are named.
+    let (home, file) = if cfg!(windows) {
+        ("APPDATA", "gcloud/application_default_credentials.json")
+    } else {
+        (
+            "HOME",
+            ".config/gcloud/application_default_credentials.json",
+        )
+    };
+    given
+        || std::env::var_os(home)
+            .is_some_and(|home| std::path::Path::new(&home).join(file).exists())
 }
 
 fn unusable(error: object_store::Error) -> StorageError {
@@ -403,6 +453,17 @@ pub enum StorageError {
     Expiry {
         /// The expiry asked for.
         expiry: Duration,
+    },
+    /// No credentials to sign with were given or found where the SDK looks
+    /// without sending anything (Google Cloud Storage without a service
+    /// account key).
+    #[error("no credentials to sign URLs with: missing {missing}")]
+    #[non_exhaustive]
+    MissingCredentials {
+        /// The cloud the storage is on.
+        kind: StorageKind,
+        /// What is missing, and the settings and variables that give it.
+        missing: String,
     },
     /// The URL could not be signed (no credentials, or credentials that
     /// cannot sign, such as a GCS token without a private key).
