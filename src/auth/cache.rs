@@ -1,13 +1,18 @@
 //! The token manager's in-memory state: the cached token with its refresh
 //! and expiry instants, the load in flight and the remembered failure. One
 //! constructor, [`Cached::new`], turns a token and its lifetime into an entry,
-//! whether the token came from IMS or from the shared disk cache.
+//! whether the token came from IMS or from a store shared with other
+//! processes (`store.rs`).
 
 use std::time::Duration;
 
+use futures::future::{BoxFuture, Shared};
 use tokio::time::Instant;
 
-use super::{AccessToken, AuthError, TokenPolicy, ims::PendingToken};
+use super::{AccessToken, AuthError, TokenPolicy};
+
+/// The outcome of the load in flight, awaited by every caller that joins it.
+pub(super) type PendingToken = Shared<BoxFuture<'static, Result<AccessToken, AuthError>>>;
 
 /// Everything behind the manager's mutex.
 #[derive(Default)]
@@ -20,9 +25,9 @@ pub(super) struct State {
     pub(super) failures_in_row: u32,
     pub(super) refresh_failures_in_row: u32,
     pub(super) next_refresh_attempt: Option<Instant>,
-    /// The last token Firefly rejected: never taken back from the shared
-    /// disk cache, where another process (or this one, before the rejection)
-    /// may have left it.
+    /// The last token Firefly rejected: never taken back from the store
+    /// shared with other processes, where another process (or this one,
+    /// before the rejection) may have left it.
     pub(super) rejected: Option<AccessToken>,
 }
 

@@ -25,17 +25,9 @@ use std::{
 };
 
 use serde::{Deserialize, Serialize};
-use tokio::time::Instant;
 
 /// The largest cache file read. A stored token is a few KiB at most.
 pub(crate) const MAX_CACHE_FILE: u64 = 64 * 1024;
-
-/// The first pause between attempts at a busy lock; doubled up to
-/// [`LOCK_POLL_MAX`]. Polling (rather than a blocking `flock`) lets the wait
-/// end at the load's deadline and keeps the runtime's threads free.
-const LOCK_POLL_FIRST: Duration = Duration::from_millis(10);
-/// The longest pause between attempts at a busy lock.
-const LOCK_POLL_MAX: Duration = Duration::from_millis(250);
 
 /// The cache file of one (IMS URL, client id, scopes).
 pub(crate) struct DiskCache {
@@ -115,18 +107,14 @@ impl StoredToken {
         }
     }
 
-    /// (lifetime, age) as of now, the lifetime capped at `max_lifetime`
-    /// (what IMS could have issued: the file may claim anything), or `None`
-    /// when the file makes no sense: issued in the future or expiring before
-    /// it was issued.
-    pub(crate) fn lifetime_and_age(&self, max_lifetime: Duration) -> Option<(Duration, Duration)> {
+    /// (lifetime, age) as of now, as the file claims them (capped by the
+    /// store, see `store::adopt`), or `None` when they make no sense: issued
+    /// in the future or expiring before it was issued.
+    pub(crate) fn lifetime_and_age(&self) -> Option<(Duration, Duration)> {
         let now = unix_ms(SystemTime::now());
         let lifetime = self.expires_at_ms.checked_sub(self.issued_at_ms)?;
         let age = now.checked_sub(self.issued_at_ms)?;
-        Some((
-            Duration::from_millis(lifetime).min(max_lifetime),
-            Duration::from_millis(age),
-        ))
+        Some((Duration::from_millis(lifetime), Duration::from_millis(age)))
     }
 }
 
@@ -145,35 +133,19 @@ impl DiskCache {
         }
     }
 
-    /// Takes the advisory lock, waiting while another process holds it but
-    /// not past `until`. Creates the directory (mode 0700) if needed and
-    /// checks that it can be trusted.
-    pub(crate) async fn lock(&self, until: Instant) -> Result<CacheLock, CacheError> {
-        let started = Instant::now();
-        let file = self.open_lock()?;
-        let mut pause = LOCK_POLL_FIRST;
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(CacheLock { _file: file }),
-                Err(fs::TryLockError::WouldBlock) => {}
-                Err(fs::TryLockError::Error(source)) => {
-                    return Err(CacheError::io(&self.lock)(source));
-                }
-            }
-            let now = Instant::now();
-            if now >= until {
-                return Err(CacheError::LockBusy {
-                    path: self.lock.clone(),
-                    waited: now - started,
-                });
-            }
-            tokio::time::sleep(pause.min(until - now)).await;
-            pause = pause.saturating_mul(2).min(LOCK_POLL_MAX);
+    /// Why a load gave up on the lock another process held for `waited`.
+    pub(crate) fn busy(&self, waited: Duration) -> CacheError {
+        CacheError::LockBusy {
+            path: self.lock.clone(),
+            waited,
         }
     }
 
     /// The lock, if no other process holds it right now; `Ok(None)` if one
-    /// does. For callers that cannot wait.
+    /// does. Creates the directory (mode 0700) if needed and checks that it
+    /// can be trusted. Never blocks: a load that waits polls this (see
+    /// `store.rs`), so the wait can end at the load's deadline and keeps
+    /// the runtime's threads free.
     pub(crate) fn try_lock(&self) -> Result<Option<CacheLock>, CacheError> {
         let file = self.open_lock()?;
         match file.try_lock() {

@@ -1,6 +1,6 @@
 //! The token manager: when to ask IMS, who waits for whom, what a failure
 //! means for the callers. The exchange itself is in `exchange.rs`, the state
-//! it keeps in `cache.rs`.
+//! it keeps in `cache.rs`, the store it shares the token through `store.rs`.
 //!
 //! One `State` behind a `std::sync::Mutex` that is never held across an
 //! `.await`. Each IMS load runs in its own spawned task; callers only await a
@@ -13,24 +13,19 @@ use std::{
         Arc, Mutex, MutexGuard, PoisonError,
         atomic::{AtomicU64, Ordering},
     },
-    time::{Duration, SystemTime},
+    time::Duration,
 };
 
-use futures::{
-    FutureExt,
-    future::{BoxFuture, Shared},
-};
+use futures::{FutureExt, future::BoxFuture};
 use tokio::time::Instant;
 
 use super::{
     AccessToken, AuthError, TokenPolicy, TokenSource,
     builder::ImsTokenManagerBuilder,
-    cache::{Cached, Failure, Inflight, State, later},
-    disk_cache::{DiskCache, StoredToken},
+    cache::{Cached, Failure, Inflight, PendingToken, State, later},
     exchange::{self, Exchange},
+    store::TokenStore,
 };
-
-pub(super) type PendingToken = Shared<BoxFuture<'static, Result<AccessToken, AuthError>>>;
 
 /// Fetches, caches and renews IMS access tokens with the client-credentials
 /// grant. See [`TokenPolicy`] for the timing rules.
@@ -66,6 +61,8 @@ struct Core {
     exchange: Exchange,
     ims_url: String,
     client_id: String,
+    /// Where the token is shared with other processes, if anywhere.
+    store: TokenStore,
     state: Mutex<State>,
     ims_requests: AtomicU64,
     load_failures: AtomicU64,
@@ -81,9 +78,11 @@ impl ImsTokenManager {
         ims_url: String,
         client_id: String,
     ) -> Self {
+        let store = TokenStore::new(&policy, &ims_url, &client_id, exchange.scope());
         ImsTokenManager {
             handle: Arc::new(Handle {
                 core: Arc::new(Core {
+                    store,
                     policy,
                     exchange,
                     ims_url,
@@ -194,15 +193,11 @@ impl TokenSource for ImsTokenManager {
                 state.cached = None;
                 state.failure = None;
             }
-            if core.policy.shares_tokens_between_processes() {
+            if !matches!(core.store, TokenStore::Memory) {
                 state.rejected = Some(token.clone());
             }
         }
-        core.forget_on_disk(token);
-        #[cfg(feature = "redis")]
-        if let Some(tokens) = core.shared_tokens() {
-            super::redis_cache::forget(tokens, token);
-        }
+        core.store.forget(token);
     }
 }
 
@@ -232,19 +227,6 @@ impl Core {
         // The state is consistent after every statement, so a panic in
         // another thread leaves nothing half-done.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The fleet's keys for this manager's token, if it has a fleet.
-    #[cfg(feature = "redis")]
-    fn shared_tokens(&self) -> Option<crate::fleet::SharedTokens> {
-        let fleet = self.policy.redis.as_ref()?;
-        let scope = self.exchange.scope();
-        Some(crate::fleet::SharedTokens::new(
-            fleet,
-            &self.ims_url,
-            &self.client_id,
-            scope,
-        ))
     }
 
     /// Spawns one IMS load and records it as the one in flight.
@@ -347,117 +329,16 @@ impl Core {
         }
     }
 
-    /// A token for the cache: from the shared disk cache when one is
-    /// configured and holds a fresh enough token, otherwise from IMS. The
-    /// whole load, waiting for the cache lock included, ends by the load
-    /// deadline.
+    /// A token for the cache: from the store shared with other processes
+    /// when it holds a fresh enough one, otherwise from IMS. The whole load,
+    /// waiting for the store's lock included, ends by the load deadline.
     async fn load(&self) -> Result<Cached, AuthError> {
         let deadline = later(Instant::now(), self.policy.load_deadline);
-        #[cfg(feature = "redis")]
-        if let Some(tokens) = self.shared_tokens() {
-            let rejected = self.lock().rejected.clone();
-            return super::redis_cache::load(
-                &tokens,
-                &self.policy,
-                deadline,
-                rejected.as_ref(),
-                || self.load_from_ims(deadline),
-            )
-            .await;
-        }
-        let Some(dir) = &self.policy.disk_cache else {
-            return self.load_from_ims(deadline).await;
-        };
-        let disk = DiskCache::new(dir, &self.ims_url, &self.client_id, self.exchange.scope());
-        // Held across the IMS request so that other processes wait for this
-        // token instead of minting their own. The wait stops early enough to
-        // leave one IMS attempt before the deadline: a process that holds
-        // the lock for longer is stuck, and waiting for it would only turn
-        // its problem into this one's.
-        let reserve = self
-            .policy
-            .attempt_timeout
-            .min(self.policy.load_deadline / 2);
-        let lock_until = deadline.checked_sub(reserve).unwrap_or_else(Instant::now);
-        let held = match disk.lock(lock_until).await {
-            Ok(held) => held,
-            Err(error) => {
-                tracing::warn!(%error, "token cache unusable; asking IMS without it");
-                return self.load_from_ims(deadline).await;
-            }
-        };
-        match disk.read(&held) {
-            Ok(Some(stored)) => {
-                let rejected = self.lock().rejected.clone();
-                if rejected.is_some_and(|r| r.expose_secret() == stored.access_token) {
-                    // Firefly refused this token: drop it for every process.
-                    if let Err(error) = disk.remove_if(&held, &stored.access_token) {
-                        tracing::warn!(%error, "cannot remove a rejected token from the cache");
-                    }
-                } else if let Some(cached) = self.shared_entry(&stored) {
-                    tracing::debug!("access token read from the shared cache");
-                    return Ok(cached);
-                }
-            }
-            Ok(None) => {}
-            Err(error) => {
-                tracing::warn!(%error, "token cache unusable; asking IMS without it");
-                return self.load_from_ims(deadline).await;
-            }
-        }
-        let issued = SystemTime::now();
-        let cached = self.load_from_ims(deadline).await?;
-        let stored = StoredToken::new(cached.token.expose_secret(), issued, cached.lifetime);
-        if let Err(error) = disk.write(&held, &stored) {
-            tracing::warn!(%error, "cannot write the token cache");
-        }
-        Ok(cached)
-    }
-
-    /// A cache entry for a token another process stored, if it is still
-    /// before its refresh window (an older one is replaced, not shared). The
-    /// file's claims are bounded by what IMS could have issued: a lifetime
-    /// over the policy's `max_lifetime` counts as `max_lifetime`, and a token
-    /// issued in the future is refused.
-    fn shared_entry(&self, stored: &StoredToken) -> Option<Cached> {
-        let Some((lifetime, age)) = stored.lifetime_and_age(self.policy.max_lifetime) else {
-            tracing::warn!("the cached token's dates make no sense; ignoring it");
-            return None;
-        };
-        let (_, latest) = self.policy.refresh_window_fractions();
-        if stored.access_token.is_empty() || lifetime.is_zero() || age >= lifetime.mul_f64(latest) {
-            return None;
-        }
-        let issued = Instant::now().checked_sub(age)?;
-        Some(Cached::new(
-            AccessToken::new(stored.access_token.clone()),
-            issued,
-            lifetime,
-            &self.policy,
-        ))
-    }
-
-    /// Removes `token` from the shared disk cache if it is the one stored
-    /// there, so that no process takes back a token Firefly rejected. Does
-    /// not wait: when another process holds the lock, it is about to replace
-    /// the file anyway, and this process's next load removes the token then
-    /// (see `State::rejected`).
-    fn forget_on_disk(&self, token: &AccessToken) {
-        let Some(dir) = &self.policy.disk_cache else {
-            return;
-        };
-        let disk = DiskCache::new(dir, &self.ims_url, &self.client_id, self.exchange.scope());
-        let removed = disk.try_lock().and_then(|lock| match lock {
-            Some(lock) => disk.remove_if(&lock, token.expose_secret()),
-            None => Ok(false),
-        });
-        match removed {
-            Ok(true) => tracing::debug!("rejected token removed from the shared cache"),
-            Ok(false) => {}
-            // The next load reports an unusable cache; a burst of 401s
-            // should not repeat that once per request.
-            Err(error) => tracing::debug!(%error, "cannot remove a rejected token from the cache"),
-        }
+        let rejected = || self.lock().rejected.clone();
+        let from_ims = self.load_from_ims(deadline);
+        self.store
+            .load(&self.policy, deadline, &rejected, from_ims)
+            .await
     }
 
     /// Up to `attempts` IMS requests before `deadline`.

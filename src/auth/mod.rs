@@ -18,8 +18,7 @@ mod error;
 mod exchange;
 mod ims;
 mod policy;
-#[cfg(feature = "redis")]
-mod redis_cache;
+mod store;
 pub(crate) mod token_rule;
 
 pub use builder::ImsTokenManagerBuilder;

@@ -224,16 +224,6 @@ impl TokenPolicy {
         self
     }
 
-    /// Whether other processes may hold this manager's token (disk cache or
-    /// fleet), so a token Firefly rejected must be kept from coming back.
-    pub(crate) fn shares_tokens_between_processes(&self) -> bool {
-        #[cfg(feature = "redis")]
-        if self.redis.is_some() {
-            return true;
-        }
-        self.disk_cache.is_some()
-    }
-
     /// The refresh window as ordered fractions within 0.05..=0.95, whatever
     /// the fields hold.
     pub(crate) fn refresh_window_fractions(&self) -> (f64, f64) {

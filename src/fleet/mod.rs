@@ -45,7 +45,7 @@ mod tokens;
 
 pub use budget::QuotaLeft;
 pub(crate) use budget::{Admission, BudgetShape, SharedBudget};
-pub(crate) use tokens::{SharedToken, SharedTokens, Stored};
+pub(crate) use tokens::{SharedTokens, Stored, TokenLock};
 
 use std::{
     fmt,

@@ -106,6 +106,7 @@ pub(crate) struct Unusable {
 }
 
 /// The token key and lock key of one (IMS URL, client id, scopes).
+#[derive(Clone)]
 pub(crate) struct SharedTokens {
     fleet: Fleet,
     key: String,
