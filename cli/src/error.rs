@@ -76,6 +76,10 @@ pub enum CliError {
     /// The fleet's Redis cannot be used (a bad URL, or a build without the
     /// `redis` feature).
     Fleet(String),
+    /// A local input could not be uploaded to the `--stage` storage (after
+    /// every check passed; nothing was submitted).
+    #[cfg_attr(not(feature = "storage"), allow(dead_code))]
+    Stage(String),
 }
 
 impl CliError {
@@ -90,7 +94,7 @@ impl CliError {
             | Self::InputFile { .. }
             | Self::OutputFolder { .. }
             | Self::FaultsSpec { .. }
-            | Self::Sdk(Error::Validation(_)) => ExitCode::from(USAGE),
+            | Self::Sdk(Error::Validation(_) | Error::StorageHost(_)) => ExitCode::from(USAGE),
             Self::Interrupted { .. }
             | Self::PhotoshopInterrupted { .. }
             | Self::BatchInterrupted { .. } => ExitCode::from(INTERRUPTED),
@@ -109,11 +113,15 @@ impl CliError {
 
     /// What kind of failure this is, for scripts: `usage`, `request`,
     /// `job_failed`, `content_policy` (451), `unsaved`, `input_file`, `output_file`, `batch_file`,
-    /// `batch_input`, `interrupted`, `emulator`, `runtime`, `fleet`.
+    /// `batch_input`, `interrupted`, `emulator`, `runtime`, `fleet`, `staging`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::AboutJob { error, .. } => error.kind(),
-            Self::Sdk(Error::Validation(_)) | Self::Usage(_) | Self::FaultsSpec { .. } => "usage",
+            // A storage URL Photoshop would refuse is the command line's, and
+            // was refused before sending.
+            Self::Sdk(Error::Validation(_) | Error::StorageHost(_))
+            | Self::Usage(_)
+            | Self::FaultsSpec { .. } => "usage",
             Self::Sdk(Error::JobFailed { .. }) => "job_failed",
             Self::Sdk(error) if error.is_content_policy() => "content_policy",
             Self::Sdk(_) => "request",
@@ -129,6 +137,7 @@ impl CliError {
             Self::Runtime(_) => "runtime",
             Self::Stdout(_) => "output_file",
             Self::Fleet(_) => "fleet",
+            Self::Stage(_) => "staging",
         }
     }
 
@@ -280,7 +289,7 @@ impl fmt::Display for CliError {
             Self::EmulatorStart(error) => write!(f, "cannot start the emulator: {error}"),
             Self::Runtime(error) => write!(f, "cannot start the async runtime: {error}"),
             Self::Stdout(error) => write!(f, "cannot write to standard output: {error}"),
-            Self::Fleet(problem) => f.write_str(problem),
+            Self::Fleet(problem) | Self::Stage(problem) => f.write_str(problem),
         }
     }
 }
@@ -304,7 +313,8 @@ impl std::error::Error for CliError {
             | Self::Interrupted { .. }
             | Self::PhotoshopInterrupted { .. }
             | Self::BatchInterrupted { .. }
-            | Self::Fleet(_) => None,
+            | Self::Fleet(_)
+            | Self::Stage(_) => None,
         }
     }
 }
