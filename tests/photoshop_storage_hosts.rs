@@ -142,3 +142,29 @@ async fn the_opt_out_sends_any_https_host_but_never_plain_http() {
         "the plain http one was not sent"
     );
 }
+
+#[tokio::test]
+async fn check_refuses_what_the_operation_would_and_sends_nothing() {
+    let server = adobe().await;
+    let firefly = builder(&server).build().unwrap();
+    let photoshop = firefly.photoshop();
+    photoshop.check(&edit(S3_IN, S3_OUT)).unwrap();
+    let error = photoshop.check(&edit(S3_IN, ELSEWHERE)).unwrap_err();
+    let Error::StorageHost(refused) = &error else {
+        panic!("a StorageHost error: {error:?}");
+    };
+    assert_eq!(refused.field(), "outputs[1].destination.url");
+    // The schema's limits too: an artboard takes at most 25 images.
+    let images: Vec<Value> = (0..26).map(|_| json!({"source": {"url": S3_IN}})).collect();
+    let artboard: types::CreateArtboardRequest = serde_json::from_value(json!({
+        "images": images,
+        "outputs": [{"destination": {"url": S3_OUT}, "mediaType": "image/png"}],
+    }))
+    .unwrap();
+    let error = photoshop.check(&artboard).unwrap_err();
+    assert!(
+        matches!(error, Error::Validation(_)) && error.to_string().contains("images"),
+        "{error}"
+    );
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}

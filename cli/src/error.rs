@@ -79,6 +79,10 @@ pub enum CliError {
     /// A request's estimate is over what `--max-operations` leaves; nothing
     /// was sent.
     OverBudget(String),
+    /// A local input could not be uploaded to the `--stage` storage (after
+    /// every check passed; nothing was submitted).
+    #[cfg_attr(not(feature = "storage"), allow(dead_code))]
+    Stage(String),
 }
 
 impl CliError {
@@ -94,7 +98,7 @@ impl CliError {
             | Self::OutputFolder { .. }
             | Self::FaultsSpec { .. }
             | Self::OverBudget(_)
-            | Self::Sdk(Error::Validation(_)) => ExitCode::from(USAGE),
+            | Self::Sdk(Error::Validation(_) | Error::StorageHost(_)) => ExitCode::from(USAGE),
             Self::Interrupted { .. }
             | Self::PhotoshopInterrupted { .. }
             | Self::BatchInterrupted { .. } => ExitCode::from(INTERRUPTED),
@@ -113,11 +117,15 @@ impl CliError {
 
     /// What kind of failure this is, for scripts: `usage`, `request`,
     /// `job_failed`, `content_policy` (451), `unsaved`, `input_file`, `output_file`, `batch_file`,
-    /// `batch_input`, `interrupted`, `emulator`, `runtime`, `fleet`, `over_budget`.
+    /// `batch_input`, `interrupted`, `emulator`, `runtime`, `fleet`, `over_budget`, `staging`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::AboutJob { error, .. } => error.kind(),
-            Self::Sdk(Error::Validation(_)) | Self::Usage(_) | Self::FaultsSpec { .. } => "usage",
+            // A storage URL Photoshop would refuse is the command line's, and
+            // was refused before sending.
+            Self::Sdk(Error::Validation(_) | Error::StorageHost(_))
+            | Self::Usage(_)
+            | Self::FaultsSpec { .. } => "usage",
             Self::Sdk(Error::JobFailed { .. }) => "job_failed",
             Self::Sdk(error) if error.is_content_policy() => "content_policy",
             Self::Sdk(_) => "request",
@@ -134,6 +142,7 @@ impl CliError {
             Self::Stdout(_) => "output_file",
             Self::Fleet(_) => "fleet",
             Self::OverBudget(_) => "over_budget",
+            Self::Stage(_) => "staging",
         }
     }
 
@@ -285,7 +294,9 @@ impl fmt::Display for CliError {
             Self::EmulatorStart(error) => write!(f, "cannot start the emulator: {error}"),
             Self::Runtime(error) => write!(f, "cannot start the async runtime: {error}"),
             Self::Stdout(error) => write!(f, "cannot write to standard output: {error}"),
-            Self::Fleet(problem) | Self::OverBudget(problem) => f.write_str(problem),
+            Self::Fleet(problem) | Self::OverBudget(problem) | Self::Stage(problem) => {
+                f.write_str(problem)
+            }
         }
     }
 }
@@ -310,7 +321,8 @@ impl std::error::Error for CliError {
             | Self::PhotoshopInterrupted { .. }
             | Self::BatchInterrupted { .. }
             | Self::Fleet(_)
-            | Self::OverBudget(_) => None,
+            | Self::OverBudget(_)
+            | Self::Stage(_) => None,
         }
     }
 }

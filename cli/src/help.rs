@@ -70,6 +70,8 @@ pub const MAX_OPERATIONS: &str = "FIREFLY_MAX_OPERATIONS";
 pub const REDIS_PREFIX: &str = "FIREFLY_SERVICES_REDIS_PREFIX";
 /// A PEM file of the CA a `rediss://` server's certificate is signed by.
 pub const REDIS_CA_FILE: &str = "FIREFLY_SERVICES_REDIS_CA_FILE";
+/// Where the Photoshop commands upload local input files (`--stage`).
+pub const STAGE: &str = "FIREFLY_PHOTOSHOP_STAGE";
 /// With `--redis`: how long one token load (and the fleet's lock) may take.
 pub const TOKEN_DEADLINE_MS: &str = "FIREFLY_TOKEN_DEADLINE_MS";
 
@@ -188,6 +190,16 @@ pub fn photoshop() -> String {
             "Photoshop base URL (default {})",
             config::DEFAULT_PHOTOSHOP_URL
         ),
+    ));
+    vars.push((
+        STAGE,
+        "s3://BUCKET/PREFIX where local input files are uploaded (--stage; feature storage)".into(),
+    ));
+    vars.push((
+        "AWS_ACCESS_KEY_ID, ...",
+        "with --stage: the storage's credentials, region and endpoint (AWS_SECRET_ACCESS_KEY, \
+         AWS_REGION, AWS_ENDPOINT_URL)"
+            .into(),
     ));
     vars.extend(redis());
     environment(vars)

@@ -12,6 +12,8 @@
 //! - `help`: the environment variables, models and sizes each command's
 //!   help lists;
 //! - `parse`: argument values (sizes, image inputs, rates, model names);
+//! - `stage`: `--stage`, the Photoshop commands' local input files uploaded
+//!   to the user's storage (feature `storage`) before the job is submitted;
 //! - `commands`: one module per subcommand, plus waiting and saving;
 //! - `journal`: what a batch submitted and saved, by request, for reruns;
 //! - `naming`, `save`: file names (readable, never taken twice) and saving
@@ -43,6 +45,7 @@ mod parse;
 mod save;
 mod show;
 mod spend;
+mod stage;
 mod terminal;
 
 use std::process::ExitCode;

@@ -61,11 +61,13 @@ pub enum StoredFile {
     Url(String),
     /// `cc:PATH`: a path in the user's Creative Cloud storage.
     CreativeCloud(String),
+    /// A local file, which Photoshop cannot read: staged with `--stage`
+    /// (see `stage.rs`) before the request is built, or refused.
+    Local(PathBuf),
 }
 
-/// A URL or `cc:PATH`. Anything else is a local file, which Photoshop
-/// cannot read: refused here (a usage error, exit status 2), before any
-/// request, with what to do instead.
+/// A URL, `cc:PATH`, or else a local file path (staged or refused later,
+/// when the command knows whether `--stage` was given).
 pub fn stored_file(value: &str) -> Result<StoredFile, String> {
     if let Some(path) = value.strip_prefix("cc:") {
         let path = path.trim();
@@ -78,11 +80,38 @@ pub fn stored_file(value: &str) -> Result<StoredFile, String> {
     if lowercase.starts_with("https://") || lowercase.starts_with("http://") {
         return Ok(StoredFile::Url(storage_url(value)?));
     }
-    Err(format!(
-        "`{value}` is a local file, and Photoshop reads its inputs from cloud storage: it must \
-         be staged first (upload it to S3, Azure or Dropbox and give its pre-signed https URL, \
-         or give its Creative Cloud path as cc:PATH)"
-    ))
+    if value.is_empty() {
+        return Err("an input is a pre-signed https URL, cc:PATH or a local file".into());
+    }
+    Ok(StoredFile::Local(PathBuf::from(value)))
+}
+
+/// `--stage`: where local inputs are uploaded, `s3://BUCKET/PREFIX` (or
+/// `az://CONTAINER/PREFIX`, `gs://BUCKET/PREFIX`). A URL without a bucket,
+/// or with a prefix that is no object path, is refused here.
+pub fn stage_url(value: &str) -> Result<String, String> {
+    const EXPECTED: &str = "give s3://BUCKET/PREFIX (or az://CONTAINER/PREFIX, gs://BUCKET/PREFIX)";
+    let url = url::Url::parse(value.trim())
+        .map_err(|e| format!("`{value}` is not a storage URL ({e}): {EXPECTED}"))?;
+    if !["s3", "s3a", "az", "azure", "abfs", "abfss", "gs"].contains(&url.scheme()) {
+        return Err(format!("`{value}` is not a storage URL: {EXPECTED}"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{value}` names no bucket: {EXPECTED}"));
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err(format!(
+            "`{value}` has more than a bucket and a prefix: {EXPECTED}"
+        ));
+    }
+    let prefix = url.path().trim_matches('/');
+    let bad_segment = |segment: &str| segment.is_empty() || segment == "." || segment == "..";
+    if !prefix.is_empty() && prefix.split('/').any(bad_segment) {
+        return Err(format!(
+            "`{value}`: the prefix has an empty, `.` or `..` segment: {EXPECTED}"
+        ));
+    }
+    Ok(value.trim().to_owned())
 }
 
 /// A pre-signed URL for Photoshop to PUT an output to.
@@ -275,6 +304,52 @@ pub fn rate(value: &str) -> Result<RateLimit, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_photoshop_input_is_a_url_a_creative_cloud_path_or_a_local_file() {
+        assert_eq!(
+            stored_file("https://b.s3.amazonaws.com/in.png?sig=1"),
+            Ok(StoredFile::Url(
+                "https://b.s3.amazonaws.com/in.png?sig=1".into()
+            ))
+        );
+        assert_eq!(
+            stored_file("cc:files/a.psd"),
+            Ok(StoredFile::CreativeCloud("files/a.psd".into()))
+        );
+        assert_eq!(
+            stored_file("photos/a.psd"),
+            Ok(StoredFile::Local(PathBuf::from("photos/a.psd")))
+        );
+        assert!(stored_file("").is_err());
+        assert!(stored_file("http://example.com/a.png").is_err());
+    }
+
+    #[test]
+    fn a_stage_is_a_bucket_and_a_prefix_of_a_cloud_object_store_signs_for() {
+        for good in [
+            "s3://bucket",
+            "s3://bucket/prefix",
+            "s3://bucket/a/b/",
+            "gs://bucket/p",
+            "az://container/p",
+        ] {
+            assert_eq!(stage_url(good), Ok(good.to_owned()), "{good}");
+        }
+        for (bad, says) in [
+            ("s3:///prefix", "no bucket"),
+            ("s3://", "no bucket"),
+            ("https://bucket.s3.amazonaws.com/p", "not a storage URL"),
+            ("file:///tmp/x", "not a storage URL"),
+            ("bucket/prefix", "not a storage URL"),
+            ("s3://bucket/a//b", "segment"),
+            ("s3://bucket/p?x=1", "more than a bucket"),
+            ("s3://key:secret@bucket/p", "more than a bucket"),
+        ] {
+            let refused = stage_url(bad).unwrap_err();
+            assert!(refused.contains(says), "{bad}: {refused}");
+        }
+    }
 
     #[test]
     fn an_image_input_is_an_upload_id_a_url_or_a_file() {

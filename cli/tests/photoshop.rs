@@ -321,3 +321,44 @@ async fn a_failed_job_names_adobes_reason() {
         "{error}"
     );
 }
+
+#[cfg(not(feature = "storage"))]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_storage_feature_staging_says_how_to_get_it() {
+    let (emulator, _storage, input, dir) = setup().await;
+    let local = dir.path().join("photo.png");
+    std::fs::write(&local, png(4, 4)).unwrap();
+    let local = local.to_str().unwrap();
+    for (command_line, stage_variable) in [
+        (
+            vec!["edit", "--input", &input, "--stage", "s3://bucket/p"],
+            None,
+        ),
+        (vec!["edit", "--input", &input], Some("s3://bucket/p")),
+        (vec!["edit", "--input", local], None),
+        (vec!["auto-crop", "--input", local], None),
+    ] {
+        let mut command = firefly(&emulator);
+        // Into the scratch folder, should it run.
+        command
+            .arg("photoshop")
+            .args(&command_line)
+            .arg("-o")
+            .arg(dir.path());
+        if let Some(stage) = stage_variable {
+            command.env("FIREFLY_PHOTOSHOP_STAGE", stage);
+        }
+        let output = run(command).await;
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{command_line:?}: {output:?}"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("cargo install adobe-firefly-cli --features storage"),
+            "{command_line:?}: {stderr}"
+        );
+    }
+    assert!(emulator.requests().is_empty(), "nothing was sent");
+}

@@ -39,6 +39,7 @@ pub(crate) mod storage_hosts;
 use url::Url;
 
 pub use job::PhotoshopJob;
+pub use operations::PhotoshopRequest;
 pub use storage_hosts::{STORAGE_HOSTS, StorageHostError, StorageHostProblem, is_storage_host};
 
 use crate::{generated::photoshop as generated, transport::Transport};

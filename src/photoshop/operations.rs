@@ -19,19 +19,43 @@ fn spec() -> &'static Value {
     )
 }
 
-/// Builds the request (from the type or its builder) and checks it against
-/// the limits of `operation`'s schema.
-fn checked<T, R>(operation: &str, request: R) -> Result<T, Error>
+/// Builds the request from the type or its builder.
+fn built<T, R>(request: R) -> Result<T, Error>
 where
-    T: serde::Serialize,
     R: TryInto<T>,
     R::Error: fmt::Display,
 {
-    let request = request
+    request
         .try_into()
-        .map_err(|e| Error::from(ValidationError::from_builder(&e.to_string())))?;
-    validate::check_limits_in(spec(), generated::OPERATIONS, operation, &request)?;
-    Ok(request)
+        .map_err(|e| Error::from(ValidationError::from_builder(&e.to_string())))
+}
+
+/// The request types of the six operations, each knowing its operation.
+mod sealed {
+    pub trait Operation {
+        /// The spec's `operationId`.
+        const OPERATION: &'static str;
+    }
+}
+
+/// A request of one of the six operations (`EditRequest`,
+/// `CreateCompositeRequest`, `ExecuteActionsRequest`,
+/// `GenerateManifestRequest`, `CreateArtboardRequest`, `AutoCropRequest`),
+/// which [`Photoshop::check`] checks. Implemented by those types only.
+pub trait PhotoshopRequest: sealed::Operation + serde::Serialize {}
+
+impl Photoshop {
+    /// Checks `request` as its operation does before sending it: against
+    /// the limits of Adobe's schema, and every storage URL against the
+    /// hosts Photoshop accepts ([`STORAGE_HOSTS`](super::STORAGE_HOSTS),
+    /// or any with `allow_any_storage_host`). Sends nothing. For callers
+    /// with work to do before submitting (uploading an input to the URL
+    /// the request names) that a refused request should not cost.
+    pub fn check<T: PhotoshopRequest>(&self, request: &T) -> Result<(), Error> {
+        validate::check_limits_in(spec(), generated::OPERATIONS, T::OPERATION, request)?;
+        self.storage.check(request)?;
+        Ok(())
+    }
 }
 
 /// The job a 202 answer describes; an answer without a job id is not one.
@@ -66,14 +90,20 @@ macro_rules! operations {
                     R: TryInto<types::$request>,
                     R::Error: fmt::Display,
                 {
-                    let request: types::$request = checked($operation, request)?;
-                    self.storage.check(&request)?;
+                    let request: types::$request = built(request)?;
+                    self.check(&request)?;
                     let call = self.raw.$method().body(request);
                     let accepted = outcome($operation, call.send()).await?;
                     job($operation, accepted)
                 }
             )+
         }
+        $(
+            impl sealed::Operation for types::$request {
+                const OPERATION: &'static str = $operation;
+            }
+            impl PhotoshopRequest for types::$request {}
+        )+
     };
 }
 

@@ -46,7 +46,7 @@ use std::{
 };
 
 use object_store::{
-    ObjectStoreScheme,
+    Attribute, Attributes, ObjectStore, ObjectStoreScheme, PutOptions, PutPayload,
     aws::AmazonS3Builder,
     azure::MicrosoftAzureBuilder,
     gcp::{GoogleCloudStorageBuilder, GoogleConfigKey},
@@ -81,6 +81,7 @@ pub enum StorageKind {
 #[derive(Clone)]
 pub struct Storage {
     signer: Arc<dyn Signer>,
+    store: Arc<dyn ObjectStore>,
     kind: StorageKind,
     prefix: Path,
 }
@@ -154,26 +155,25 @@ impl Storage {
             .into_iter()
             .map(|(key, value)| (key.as_ref().to_ascii_lowercase(), value.into()))
             .collect();
-        let (kind, signer): (StorageKind, Arc<dyn Signer>) = match scheme {
+        // One client per cloud, which both signs URLs and writes objects.
+        fn both<T: Signer + ObjectStore>(store: T) -> (Arc<dyn Signer>, Arc<dyn ObjectStore>) {
+            let store = Arc::new(store);
+            (store.clone(), store)
+        }
+        let (kind, (signer, store)) = match scheme {
             ObjectStoreScheme::AmazonS3 => {
                 let mut builder = AmazonS3Builder::from_env().with_url(url.trim());
                 for (key, value) in settings {
                     builder = builder.with_config(setting(&key)?, value);
                 }
-                (
-                    StorageKind::S3,
-                    Arc::new(builder.build().map_err(unusable)?),
-                )
+                (StorageKind::S3, both(builder.build().map_err(unusable)?))
             }
             ObjectStoreScheme::MicrosoftAzure => {
                 let mut builder = MicrosoftAzureBuilder::from_env().with_url(url.trim());
                 for (key, value) in settings {
                     builder = builder.with_config(setting(&key)?, value);
                 }
-                (
-                    StorageKind::Azure,
-                    Arc::new(builder.build().map_err(unusable)?),
-                )
+                (StorageKind::Azure, both(builder.build().map_err(unusable)?))
             }
             ObjectStoreScheme::GoogleCloudStorage => {
                 let mut builder = GoogleCloudStorageBuilder::from_env().with_url(url.trim());
@@ -190,15 +190,13 @@ impl Storage {
                             .into(),
                     });
                 }
-                (
-                    StorageKind::Gcs,
-                    Arc::new(builder.build().map_err(unusable)?),
-                )
+                (StorageKind::Gcs, both(builder.build().map_err(unusable)?))
             }
             _ => return Err(unsupported()),
         };
         Ok(Self {
             signer,
+            store,
             kind,
             prefix,
         })
@@ -234,6 +232,47 @@ impl Storage {
             .map(PresignedPut)
     }
 
+    /// Writes `bytes` to the object at `path` (under the prefix) with the
+    /// storage's own credentials, replacing an object already there; its
+    /// `Content-Type` is `content_type`. For inputs of your own that
+    /// Photoshop should read: put them, then give it a
+    /// [`presign_get`](Self::presign_get) URL of the same path.
+    pub async fn put(
+        &self,
+        path: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), StorageError> {
+        let full = self.full_path(path)?;
+        let mut attributes = Attributes::new();
+        attributes.insert(Attribute::ContentType, content_type.to_owned().into());
+        let options = PutOptions {
+            attributes,
+            ..PutOptions::default()
+        };
+        self.store
+            .put_opts(&full, PutPayload::from(bytes), options)
+            .await
+            .map_err(|e| StorageError::Upload {
+                reason: e.to_string(),
+            })?;
+        Ok(())
+    }
+
+    /// `path` under the prefix; an empty path or one with `..` or empty
+    /// segments is refused.
+    fn full_path(&self, path: &str) -> Result<Path, StorageError> {
+        let relative = Path::parse(path).map_err(|_| StorageError::InvalidPath {
+            path: path.to_owned(),
+        })?;
+        if relative.as_ref().is_empty() {
+            return Err(StorageError::InvalidPath {
+                path: path.to_owned(),
+            });
+        }
+        Ok(self.prefix.parts().chain(relative.parts()).collect())
+    }
+
     async fn presign(
         &self,
         method: Method,
@@ -243,15 +282,7 @@ impl Storage {
         if expiry < Duration::from_secs(1) || expiry > MAX_EXPIRY {
             return Err(StorageError::Expiry { expiry });
         }
-        let relative = Path::parse(path).map_err(|_| StorageError::InvalidPath {
-            path: path.to_owned(),
-        })?;
-        if relative.as_ref().is_empty() {
-            return Err(StorageError::InvalidPath {
-                path: path.to_owned(),
-            });
-        }
-        let full: Path = self.prefix.parts().chain(relative.parts()).collect();
+        let full = self.full_path(path)?;
         let expires_at = SystemTime::now() + expiry;
         let url = self
             .signer
@@ -464,6 +495,17 @@ pub enum StorageError {
         kind: StorageKind,
         /// What is missing, and the settings and variables that give it.
         missing: String,
+    },
+    /// An object could not be written (refused by the storage, no
+    /// credentials, the storage unreachable).
+    #[error(
+        "cannot write the object: {}",
+        crate::error::printable::Printable(reason)
+    )]
+    #[non_exhaustive]
+    Upload {
+        /// What `object_store` said.
+        reason: String,
     },
     /// The URL could not be signed (no credentials, or credentials that
     /// cannot sign, such as a GCS token without a private key).

@@ -1,6 +1,7 @@
 //! `firefly photoshop ...`: the Photoshop API v2 commands and their
 //! arguments. Photoshop reads its inputs from cloud storage, so an input is
-//! a URL or a Creative Cloud path (`cc:PATH`), never a local file.
+//! a URL or a Creative Cloud path (`cc:PATH`), or a local file uploaded to
+//! the user's storage with `--stage` (feature `storage`).
 
 use std::path::PathBuf;
 
@@ -45,6 +46,23 @@ pub enum PhotoshopCommand {
 }
 
 impl PhotoshopCommand {
+    /// The command's inputs, for staging the local ones, and `--stage`.
+    pub fn inputs_mut(&mut self) -> (Vec<&mut StoredFile>, Option<String>) {
+        match self {
+            Self::Edit(args) => (vec![&mut args.input], args.staging.stage.clone()),
+            Self::Actions(args) => {
+                let mut files = vec![&mut args.input];
+                files.extend(args.actions.iter_mut());
+                (files, args.staging.stage.clone())
+            }
+            Self::Composite(args) => (vec![&mut args.input], args.staging.stage.clone()),
+            Self::Artboard(args) => (args.inputs.iter_mut().collect(), args.staging.stage.clone()),
+            Self::Manifest(args) => (vec![&mut args.input], args.staging.stage.clone()),
+            Self::AutoCrop(args) => (vec![&mut args.input], args.staging.stage.clone()),
+            Self::Status { .. } => (Vec::new(), None),
+        }
+    }
+
     /// How the command waits for its job, if it starts one.
     pub fn polling(&self) -> Option<&Polling> {
         Some(match self {
@@ -77,6 +95,19 @@ pub struct PhotoshopOutput {
     pub storage: Option<Storage>,
     #[command(flatten)]
     pub polling: Polling,
+}
+
+/// Where local input files go, so that Photoshop can read them.
+#[derive(Args)]
+pub struct Staging {
+    /// Upload local input files to this storage, `s3://BUCKET/PREFIX`
+    /// (also az://CONTAINER/PREFIX, gs://BUCKET/PREFIX), and give Photoshop
+    /// a pre-signed URL of each: named by its content's SHA-256, readable
+    /// for an hour. Credentials, region and endpoint come from the
+    /// environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
+    /// AWS_ENDPOINT_URL, ...). Needs the CLI built with feature `storage`.
+    #[arg(long, env = help::STAGE, value_name = "URL", value_parser = parse::stage_url)]
+    pub stage: Option<String>,
 }
 
 /// A storage whose pre-signed URLs Photoshop writes to in its own way.
@@ -140,7 +171,8 @@ impl EditFormat {
 
 #[derive(Args)]
 pub struct EditArgs {
-    /// The photo: an https URL (pre-signed) or `cc:PATH` in Creative Cloud.
+    /// The photo: an https URL (pre-signed), `cc:PATH` in Creative Cloud,
+    /// or a local file with --stage.
     #[arg(long, value_parser = parse::stored_file)]
     pub input: StoredFile,
     /// The adjustments, as Adobe's `edits` JSON object (inline, or `@FILE`),
@@ -151,15 +183,19 @@ pub struct EditArgs {
     #[arg(long, value_enum, default_value = "jpeg")]
     pub format: EditFormat,
     #[command(flatten)]
+    pub staging: Staging,
+    #[command(flatten)]
     pub output: PhotoshopOutput,
 }
 
 #[derive(Args)]
 pub struct ActionsArgs {
-    /// The document: an https URL (pre-signed) or `cc:PATH`.
+    /// The document: an https URL (pre-signed), `cc:PATH`, or a local file
+    /// with --stage.
     #[arg(long, value_parser = parse::stored_file)]
     pub input: StoredFile,
-    /// An action set (.atn): an https URL or `cc:PATH`; repeat for more, at
+    /// An action set (.atn): an https URL, `cc:PATH` or a local file with
+    /// --stage; repeat for more, at
     /// most 10, played in order.
     #[arg(long = "action", required = true, value_parser = parse::stored_file)]
     pub actions: Vec<StoredFile>,
@@ -170,12 +206,15 @@ pub struct ActionsArgs {
     #[arg(long, value_enum, default_value = "png")]
     pub format: DocumentFormat,
     #[command(flatten)]
+    pub staging: Staging,
+    #[command(flatten)]
     pub output: PhotoshopOutput,
 }
 
 #[derive(Args)]
 pub struct PhotoshopCompositeArgs {
-    /// The document: an https URL (pre-signed) or `cc:PATH`.
+    /// The document: an https URL (pre-signed), `cc:PATH`, or a local file
+    /// with --stage.
     #[arg(long, value_parser = parse::stored_file)]
     pub input: StoredFile,
     /// The edits, as Adobe's `edits` JSON object (inline, or `@FILE`), such
@@ -186,12 +225,15 @@ pub struct PhotoshopCompositeArgs {
     #[arg(long, value_enum, default_value = "png")]
     pub format: DocumentFormat,
     #[command(flatten)]
+    pub staging: Staging,
+    #[command(flatten)]
     pub output: PhotoshopOutput,
 }
 
 #[derive(Args)]
 pub struct ArtboardArgs {
-    /// An image for one artboard: an https URL or `cc:PATH`; repeat for
+    /// An image for one artboard: an https URL, `cc:PATH` or a local file
+    /// with --stage; repeat for
     /// more (1 to 25), placed left to right.
     #[arg(long = "input", required = true, value_parser = parse::stored_file)]
     pub inputs: Vec<StoredFile>,
@@ -202,17 +244,22 @@ pub struct ArtboardArgs {
     #[arg(long, value_enum, default_value = "psd")]
     pub format: DocumentFormat,
     #[command(flatten)]
+    pub staging: Staging,
+    #[command(flatten)]
     pub output: PhotoshopOutput,
 }
 
 #[derive(Args)]
 pub struct ManifestArgs {
-    /// The document: an https URL (pre-signed) or `cc:PATH`.
+    /// The document: an https URL (pre-signed), `cc:PATH`, or a local file
+    /// with --stage.
     #[arg(long, value_parser = parse::stored_file)]
     pub input: StoredFile,
     /// Include the document's XMP metadata.
     #[arg(long)]
     pub xmp: bool,
+    #[command(flatten)]
+    pub staging: Staging,
     #[command(flatten)]
     pub output: PhotoshopOutput,
 }
@@ -244,7 +291,8 @@ impl AutoCropMode {
 
 #[derive(Args)]
 pub struct AutoCropArgs {
-    /// The image: an https URL (pre-signed). Auto-crop reads URLs only.
+    /// The image: an https URL (pre-signed), or a local file with --stage.
+    /// Auto-crop reads URLs only.
     #[arg(long, value_parser = parse::stored_file)]
     pub input: StoredFile,
     /// What to compute.
@@ -265,6 +313,8 @@ pub struct AutoCropArgs {
     /// never replaced).
     #[arg(short = 'o', long = "output", default_value = ".")]
     pub output: PathBuf,
+    #[command(flatten)]
+    pub staging: Staging,
     #[command(flatten)]
     pub polling: Polling,
 }

@@ -3,11 +3,16 @@
 //! limit of Adobe's schema is checked before anything is sent), submits it
 //! through the run's one client, waits for the job and then downloads its
 //! outputs. Outputs are Adobe-hosted for an hour unless `--to` names a
-//! pre-signed URL to write them to; downloads never replace a file.
+//! pre-signed URL to write them to; downloads never replace a file. Local
+//! inputs are staged with `--stage` (see `stage.rs`): uploaded only once
+//! the request passed every check, just before it is submitted.
 
-use std::process::ExitCode;
+use std::{future::Future, process::ExitCode};
 
-use adobe_firefly::photoshop::{Photoshop, PhotoshopJob, types};
+use adobe_firefly::{
+    Error,
+    photoshop::{Photoshop, PhotoshopJob, PhotoshopRequest, types},
+};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -23,6 +28,7 @@ use crate::{
     parse::StoredFile,
     save::{self, Fetch, Naming, Saved},
     spend::Spend,
+    stage::{self, Staged, Staging},
     terminal::terminal_safe,
 };
 
@@ -42,10 +48,14 @@ enum Operation {
 }
 
 /// Runs one `firefly photoshop` command.
-pub async fn run(command: PhotoshopCommand, ctx: &Context) -> Result<ExitCode, CliError> {
+pub async fn run(mut command: PhotoshopCommand, ctx: &Context) -> Result<ExitCode, CliError> {
+    // Local inputs become the URLs they will be uploaded to; every file
+    // read and every storage setting checked before anything is sent.
+    let (inputs, stage_url) = command.inputs_mut();
+    let staging = stage::prepare(inputs, stage_url.as_deref()).await?;
     let (operation, body, output, stem) = match command {
         PhotoshopCommand::Status { job_id } => return status(&job_id, ctx).await,
-        PhotoshopCommand::AutoCrop(args) => return auto_crop(args, ctx).await,
+        PhotoshopCommand::AutoCrop(args) => return auto_crop(args, staging, ctx).await,
         PhotoshopCommand::Edit(args) => edit(args),
         PhotoshopCommand::Actions(args) => actions(args),
         PhotoshopCommand::Composite(args) => composite(args),
@@ -58,7 +68,7 @@ pub async fn run(command: PhotoshopCommand, ctx: &Context) -> Result<ExitCode, C
         usable_folder(&output.output)?;
     }
     let photoshop = ctx.firefly()?.photoshop();
-    let job = submit(photoshop, operation, body.clone(), &ctx.spend).await?;
+    let (job, staged) = submit(photoshop, operation, body.clone(), staging, &ctx.spend).await?;
     let done = wait(photoshop, &job, ctx).await?;
     let outputs = done
         .result
@@ -83,7 +93,8 @@ pub async fn run(command: PhotoshopCommand, ctx: &Context) -> Result<ExitCode, C
         .map(without_query)
         .collect();
     let saved = save_all(ctx, &job, &fetches, &output.output, stem, &body).await?;
-    let mut lines: Vec<String> = saved.iter().map(Saved::line).collect();
+    let mut lines: Vec<String> = staged.iter().map(Staged::line).collect();
+    lines.extend(saved.iter().map(Saved::line));
     lines.extend(
         written
             .iter()
@@ -94,6 +105,7 @@ pub async fn run(command: PhotoshopCommand, ctx: &Context) -> Result<ExitCode, C
         json!({
             "job_id": job.job_id,
             "status": done.status,
+            "staged": staged.iter().map(Staged::json).collect::<Vec<_>>(),
             "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>(),
             "written": written,
             "result": outputs,
@@ -107,6 +119,9 @@ fn source(file: &StoredFile) -> Value {
     match file {
         StoredFile::Url(url) => json!({"url": url}),
         StoredFile::CreativeCloud(path) => json!({"creativeCloudPath": path}),
+        // Staged (and replaced by its URL) or refused before this: kept
+        // as a path Photoshop's schema refuses, never sent.
+        StoredFile::Local(path) => json!({"localFile": path}),
     }
 }
 
@@ -198,47 +213,87 @@ fn typed<T: DeserializeOwned>(body: Value) -> Result<T, CliError> {
         .map_err(|error| CliError::Usage(format!("Photoshop would refuse the request: {error}")))
 }
 
-/// Submits the operation (the SDK checks Adobe's limits first), once the
-/// run's spending rules admit it.
+/// Submits the operation: the request checked as the SDK checks it before
+/// sending (Adobe's limits, Photoshop's storage hosts) and admitted by the
+/// run's spending rules, then the staged inputs uploaded (not in a dry
+/// run), then the request sent.
 async fn submit(
     photoshop: &Photoshop,
     operation: Operation,
     body: Value,
+    staging: Option<Staging>,
     spend: &Spend,
-) -> Result<PhotoshopJob, CliError> {
-    let job = match operation {
+) -> Result<(PhotoshopJob, Vec<Staged>), CliError> {
+    let (ps, staged) = (photoshop, staging);
+    match operation {
         Operation::Edit => {
-            let request = typed::<types::EditRequest>(body)?;
-            spend.admit(&request)?;
-            photoshop.edit(request).await
+            send(ps, body, (staged, spend), |r: types::EditRequest| {
+                ps.edit(r)
+            })
+            .await
         }
         Operation::Actions => {
-            let request = typed::<types::ExecuteActionsRequest>(body)?;
-            spend.admit(&request)?;
-            photoshop.execute_actions(request).await
+            send(
+                ps,
+                body,
+                (staged, spend),
+                |r: types::ExecuteActionsRequest| ps.execute_actions(r),
+            )
+            .await
         }
         Operation::Composite => {
-            let request = typed::<types::CreateCompositeRequest>(body)?;
-            spend.admit(&request)?;
-            photoshop.create_composite(request).await
+            send(
+                ps,
+                body,
+                (staged, spend),
+                |r: types::CreateCompositeRequest| ps.create_composite(r),
+            )
+            .await
         }
         Operation::Artboard => {
-            let request = typed::<types::CreateArtboardRequest>(body)?;
-            spend.admit(&request)?;
-            photoshop.create_artboard(request).await
+            send(
+                ps,
+                body,
+                (staged, spend),
+                |r: types::CreateArtboardRequest| ps.create_artboard(r),
+            )
+            .await
         }
         Operation::Manifest => {
-            let request = typed::<types::GenerateManifestRequest>(body)?;
-            spend.admit(&request)?;
-            photoshop.generate_manifest(request).await
+            let call = |r: types::GenerateManifestRequest| ps.generate_manifest(r);
+            send(ps, body, (staged, spend), call).await
         }
         Operation::AutoCrop => {
-            let request = typed::<types::AutoCropRequest>(body)?;
-            spend.admit(&request)?;
-            photoshop.auto_crop(request).await
+            send(ps, body, (staged, spend), |r: types::AutoCropRequest| {
+                ps.auto_crop(r)
+            })
+            .await
         }
+    }
+}
+
+/// One operation's [`submit`], its request typed as `T`.
+async fn send<T, F, Sent>(
+    photoshop: &Photoshop,
+    body: Value,
+    (staging, spend): (Option<Staging>, &Spend),
+    operation: F,
+) -> Result<(PhotoshopJob, Vec<Staged>), CliError>
+where
+    T: PhotoshopRequest + DeserializeOwned + adobe_firefly::EstimateCost,
+    F: FnOnce(T) -> Sent,
+    Sent: Future<Output = Result<PhotoshopJob, Error>>,
+{
+    let request: T = typed(body)?;
+    photoshop.check(&request)?;
+    spend.admit(&request)?;
+    let staged = match staging {
+        // A dry run uploads nothing: the pre-signed URLs in the request
+        // were signed locally, and the request itself is only shown.
+        Some(staging) if !spend.dry_run => staging.upload().await?,
+        _ => Vec::new(),
     };
-    Ok(job?)
+    Ok((operation(request).await?, staged))
 }
 
 /// Waits for the job with a spinner. Ctrl-C stops the waiting, not the
@@ -307,11 +362,15 @@ fn without_query(url: &str) -> String {
 
 /// `firefly photoshop auto-crop`: the crops' boxes, and (unless
 /// `--boxes-only`) the cropped images, downloaded.
-async fn auto_crop(args: AutoCropArgs, ctx: &Context) -> Result<ExitCode, CliError> {
+async fn auto_crop(
+    args: AutoCropArgs,
+    staging: Option<Staging>,
+    ctx: &Context,
+) -> Result<ExitCode, CliError> {
     let StoredFile::Url(url) = &args.input else {
         return Err(CliError::Usage(
             "auto-crop reads its image from a URL only, not from Creative Cloud: give a \
-             pre-signed https URL"
+             pre-signed https URL (or a local file with --stage)"
                 .into(),
         ));
     };
@@ -328,7 +387,14 @@ async fn auto_crop(args: AutoCropArgs, ctx: &Context) -> Result<ExitCode, CliErr
         usable_folder(&args.output)?;
     }
     let photoshop = ctx.firefly()?.photoshop();
-    let job = submit(photoshop, Operation::AutoCrop, body.clone(), &ctx.spend).await?;
+    let (job, staged) = submit(
+        photoshop,
+        Operation::AutoCrop,
+        body.clone(),
+        staging,
+        &ctx.spend,
+    )
+    .await?;
     let done = wait(photoshop, &job, ctx).await?;
     let outputs = done
         .result
@@ -365,6 +431,7 @@ async fn auto_crop(args: AutoCropArgs, ctx: &Context) -> Result<ExitCode, CliErr
             )
         })
         .collect();
+    lines.extend(staged.iter().map(Staged::line));
     lines.extend(saved.iter().map(Saved::line));
     for object in outputs["objects"].as_array().into_iter().flatten() {
         lines.push(format!(
@@ -377,6 +444,7 @@ async fn auto_crop(args: AutoCropArgs, ctx: &Context) -> Result<ExitCode, CliErr
         json!({
             "job_id": job.job_id,
             "status": done.status,
+            "staged": staged.iter().map(Staged::json).collect::<Vec<_>>(),
             "outputs": saved.iter().map(Saved::json).collect::<Vec<_>>(),
             "result": outputs,
         }),
