@@ -126,6 +126,23 @@ fn edges(known: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>>
             };
             deps.extend(module_of(&full, known));
         }
+        // `use super::{a, b::C}`: each name inside the braces, from the parent.
+        for (at, _) in code.match_indices("super::{") {
+            let inside = &code[at + "super::{".len()..];
+            let inside = &inside[..inside.find("};").unwrap_or(inside.len())];
+            for item in inside.split([',', '{', '}', ' ', '\n']) {
+                let item = item.trim();
+                if item.is_empty() || item == "self" {
+                    continue;
+                }
+                let full = if parent.is_empty() {
+                    item.to_owned()
+                } else {
+                    format!("{parent}::{item}")
+                };
+                deps.extend(module_of(&full, known));
+            }
+        }
         // A module's children and ancestors are its own parts, not peers.
         deps.retain(|dep| {
             !dep.is_empty()
@@ -217,4 +234,18 @@ fn a_cycle_is_found() {
         .map(|(k, v)| (k, without_comments(&v)))
         .collect();
     assert_eq!(cycles(&edges(&known)), [["a", "b", "c"]]);
+}
+
+#[test]
+fn a_cycle_through_a_super_list_is_found() {
+    let known: BTreeMap<String, String> = [
+        ("p".to_owned(), "mod x; mod y;".to_owned()),
+        (
+            "p::x".to_owned(),
+            "use super::{y::Thing, Other};".to_owned(),
+        ),
+        ("p::y".to_owned(), "use super::x::f;".to_owned()),
+    ]
+    .into();
+    assert_eq!(cycles(&edges(&known)), [["p::x", "p::y"]]);
 }

@@ -52,3 +52,73 @@ async fn a_server_with_a_cap_of_two_refuses_the_third_image() {
     assert_eq!(submissions(&emulator), 2);
     server.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_server_lists_and_serves_only_what_reads() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_with_flags(emulator.env_vars(), dir.path(), &["--read-only"]).await;
+    let mut names: Vec<String> = server
+        .client
+        .list_all_tools()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|tool| tool.name.to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["job_status", "list_custom_models", "photoshop_job_status"],
+        "only the tools that spend nothing and change nothing"
+    );
+    let refused = server
+        .call("generate_images", json!({"prompt": "a lighthouse"}))
+        .await;
+    assert!(is_error(&refused), "{}", text(&refused));
+    assert!(text(&refused).contains("--read-only"), "{}", text(&refused));
+    assert!(
+        emulator.requests().is_empty(),
+        "nothing sent, no token either"
+    );
+
+    // What reads still works.
+    let listed = server.call("list_custom_models", json!({})).await;
+    assert!(!is_error(&listed), "{}", text(&listed));
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_paying_tool_states_how_it_is_estimated() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_with(emulator.env_vars(), dir.path()).await;
+    let tools = server.client.list_all_tools().await.unwrap();
+    let paying: Vec<_> = tools
+        .iter()
+        .filter(|tool| {
+            tool.annotations
+                .as_ref()
+                .is_some_and(|a| a.read_only_hint == Some(false))
+        })
+        .collect();
+    assert!(paying.len() >= 16, "{} paying tools", paying.len());
+    for tool in paying {
+        let description = tool.description.as_deref().unwrap_or_default();
+        assert!(
+            description.contains("Estimated cost:") && description.contains("--max-operations"),
+            "{}: {description}",
+            tool.name
+        );
+    }
+    let video = tools.iter().find(|t| t.name == "generate_video").unwrap();
+    assert!(
+        video
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("per second of video"),
+        "{video:?}"
+    );
+    server.close().await;
+}

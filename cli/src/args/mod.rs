@@ -199,6 +199,10 @@ pub struct McpArgs {
     /// needed; existing files are never replaced).
     #[arg(long, default_value = "firefly-output", value_name = "DIR")]
     pub output_dir: PathBuf,
+    /// Serve only the tools that spend nothing and change nothing (job
+    /// statuses, the custom model list): an assistant can look, not pay.
+    #[arg(long)]
+    pub read_only: bool,
     #[command(flatten)]
     pub polling: Polling,
 }

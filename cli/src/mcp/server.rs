@@ -42,6 +42,8 @@ pub struct FireflyServer {
     session: Arc<Session>,
     /// `--max-operations`, for the server's lifetime.
     spend: Arc<Spend>,
+    /// `--read-only`: only the tools that read are listed and served.
+    read_only: bool,
 }
 
 /// `firefly mcp`: serves until the client closes stdin. The client is the
@@ -74,6 +76,7 @@ pub async fn run(args: McpArgs, ctx: &Context) -> ExitCode {
         wait: wait.clone(),
         session: session.clone(),
         spend: ctx.spend.clone(),
+        read_only: args.read_only,
     };
     let (stdin, stdout) = rmcp::transport::stdio();
     let running = match server.serve((session.watch(stdin), stdout)).await {
@@ -111,7 +114,9 @@ impl ServerHandler for FireflyServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(tools::catalog()))
+        Ok(ListToolsResult::with_all_items(tools::catalog(
+            self.read_only,
+        )))
     }
 
     async fn call_tool(
@@ -140,7 +145,7 @@ impl ServerHandler for FireflyServer {
             session: &self.session,
         };
         let arguments = request.arguments.unwrap_or_default();
-        match tools::call(&request.name, arguments, call).await {
+        match tools::call(&request.name, arguments, call, self.read_only).await {
             Some(result) => Ok(result.into()),
             None => Err(ErrorData::invalid_params(
                 format!("there is no tool named `{}`", request.name),

@@ -29,6 +29,17 @@ the call waits for quota another call is using. Files are saved in the server's 
 folder and never overwrite existing ones; the result lists their paths, the pre-signed \
 URLs (valid about an hour) and the seeds (pass a seed again to reproduce an image).";
 
+/// How each paying kind is estimated (the SDK's `EstimateCost`, from
+/// Adobe's published billing units), and what a cap does.
+const IMAGES_ESTIMATE: &str = "Estimated cost: 1 Adobe operation per image made \
+(numVariations, default 1).";
+const VIDEO_ESTIMATE: &str = "Estimated cost: 0.4, 1 or 2 Adobe operations per second of \
+video at 540p, 720p or 1080p (a clip counts as 5 seconds).";
+const PHOTOSHOP_ESTIMATE: &str = "Estimated cost: 1 Adobe operation per job (Adobe publishes \
+no billing unit for Photoshop API v2).";
+const CAPPED: &str = "When the server runs with --max-operations, a call whose estimate is \
+over what is left is refused with what is left, and nothing is sent.";
+
 const IMAGES_RESULT: &str = "Returns a preview of each image (at most 512 px) besides the \
 saved paths.";
 
@@ -383,11 +394,17 @@ impl ToolSpec {
     /// The tool as `tools/list` describes it.
     fn tool(&self) -> Tool {
         let description = match self.kind {
-            Kind::Makes(Made::Images) => {
-                format!("{} {IMAGES_RESULT} {COSTS}", self.description)
+            Kind::Makes(Made::Images) => format!(
+                "{} {IMAGES_RESULT} {COSTS} {IMAGES_ESTIMATE} {CAPPED}",
+                self.description
+            ),
+            Kind::Makes(Made::Video) => {
+                format!("{} {COSTS} {VIDEO_ESTIMATE} {CAPPED}", self.description)
             }
-            Kind::Makes(Made::Video) => format!("{} {COSTS}", self.description),
-            Kind::Photoshop => format!("{} {PHOTOSHOP_TERMS}", self.description),
+            Kind::Photoshop => format!(
+                "{} {PHOTOSHOP_TERMS} {PHOTOSHOP_ESTIMATE} {CAPPED}",
+                self.description
+            ),
             Kind::Reads | Kind::Other => self.description.to_owned(),
         };
         let tool = Tool::new(self.name, description, (self.schema)());
@@ -405,14 +422,40 @@ impl ToolSpec {
     }
 }
 
-/// Every tool, as `tools/list` answers.
-pub fn catalog() -> Vec<Tool> {
-    TOOLS.iter().map(ToolSpec::tool).collect()
+impl Kind {
+    /// Whether a call only reads (a status, a list): what `--read-only`
+    /// serves. Everything else spends, or changes something.
+    fn only_reads(self) -> bool {
+        matches!(self, Self::Reads)
+    }
 }
 
-/// Runs the tool `name`; `None` when there is no such tool.
-pub async fn call(name: &str, arguments: JsonObject, call: Call<'_>) -> Option<CallToolResult> {
+/// Every tool, as `tools/list` answers; with `read_only`, only the tools
+/// that only read.
+pub fn catalog(read_only: bool) -> Vec<Tool> {
+    TOOLS
+        .iter()
+        .filter(|tool| !read_only || tool.kind.only_reads())
+        .map(ToolSpec::tool)
+        .collect()
+}
+
+/// Runs the tool `name`; `None` when there is no such tool. With
+/// `read_only`, a tool that spends or changes something is a tool error
+/// saying so, and nothing is sent.
+pub async fn call(
+    name: &str,
+    arguments: JsonObject,
+    call: Call<'_>,
+    read_only: bool,
+) -> Option<CallToolResult> {
     let tool = TOOLS.iter().find(|tool| tool.name == name)?;
+    if read_only && !tool.kind.only_reads() {
+        return Some(super::results::invalid(format!(
+            "{name} is not served: this server runs with --read-only, which serves only the \
+             tools that spend nothing and change nothing (statuses and lists)"
+        )));
+    }
     Some((tool.run)(call, Value::Object(arguments)).await)
 }
 
@@ -426,7 +469,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), TOOLS.len(), "a name given twice");
-        for tool in catalog() {
+        for tool in catalog(false) {
             assert_eq!(
                 tool.input_schema.get("type").and_then(Value::as_str),
                 Some("object"),

@@ -50,6 +50,15 @@ pub async fn serve(emulator: &Emulator, dir: &Path, unlisted_sizes: bool) -> Ser
 
 /// `firefly mcp` as a child process with only these `FIREFLY_*` variables.
 pub async fn serve_with(variables: Vec<(&'static str, String)>, dir: &Path) -> Server {
+    serve_with_flags(variables, dir, &[]).await
+}
+
+/// [`serve_with`], with more of `firefly mcp`'s flags (`--read-only`).
+pub async fn serve_with_flags(
+    variables: Vec<(&'static str, String)>,
+    dir: &Path,
+    flags: &[&str],
+) -> Server {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_firefly"));
     for (name, _) in std::env::vars() {
         if name.starts_with("FIREFLY_") {
@@ -60,7 +69,8 @@ pub async fn serve_with(variables: Vec<(&'static str, String)>, dir: &Path) -> S
         .envs(variables)
         .env("RUST_LOG", "debug")
         .args(["mcp", "--poll-ms", "20", "--output-dir"])
-        .arg(dir);
+        .arg(dir)
+        .args(flags);
     let (transport, stderr) = TokioChildProcess::builder(command)
         .stderr(Stdio::piped())
         .spawn()
