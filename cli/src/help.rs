@@ -66,6 +66,8 @@ fn unlisted() -> (&'static str, String) {
 pub const REDIS_URL: &str = "FIREFLY_SERVICES_REDIS_URL";
 /// `--max-operations` for scripts.
 pub const MAX_OPERATIONS: &str = "FIREFLY_MAX_OPERATIONS";
+/// `--audit-log` for scripts.
+pub const AUDIT_LOG: &str = "FIREFLY_AUDIT_LOG";
 /// The prefix of the fleet's keys (`--redis-prefix`).
 pub const REDIS_PREFIX: &str = "FIREFLY_SERVICES_REDIS_PREFIX";
 /// A PEM file of the CA a `rediss://` server's certificate is signed by.

@@ -23,12 +23,14 @@
 //!   inert;
 //! - `fleet`: joining a fleet of processes through Redis (`--redis`);
 //! - `spend`: what a run may spend (`--max-operations`) and `--dry-run`;
+//!   `audit`: the audit log of what was paid for (`--audit-log`);
 //! - `logging`: the library's warnings on stderr;
 //! - `mcp`: `firefly mcp`, the same work as Model Context Protocol tools;
 //! - `show`: `--show`, images printed in the terminal;
 //! - `error`: what a command fails with, and its exit code.
 
 mod args;
+mod audit;
 mod commands;
 mod contact_sheet;
 mod context;
@@ -54,6 +56,7 @@ use clap::Parser;
 
 use crate::{
     args::{Cli, Command, ImageCommand, JobCommand, ModelCommand, VideoCommand, deprecated},
+    audit::Audit,
     commands::{
         batch, emulator, gallery, generate, image_ops, image5_and_composites, jobs, models,
         photoshop, quota, secrets, shell, token, upload, video,
@@ -84,7 +87,14 @@ fn main() -> ExitCode {
     };
     let wait = cli.command.wait_options();
     let rate = cli.command.rate();
-    let spend = Spend::new(cli.spend.dry_run, cli.spend.max_operations);
+    let audit = match Audit::open(cli.spend.audit_log.as_deref(), cli.spend.audit_prompts) {
+        Ok(audit) => audit,
+        Err(error) => {
+            out.error(&error);
+            return error.exit_code();
+        }
+    };
+    let spend = Spend::new(cli.spend.dry_run, cli.spend.max_operations, audit);
     let ctx = Context::new(out, wait, cli.fleet, spend, rate);
     match runtime.block_on(run(cli.command, &ctx)) {
         Ok(code) => code,

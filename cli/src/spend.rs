@@ -1,18 +1,21 @@
 //! What a run may spend: `--max-operations` (a cap on Adobe's billing
 //! operations, from the SDK's estimate of each request) and `--dry-run`
-//! (every request prepared, shown with its estimate, none sent). Every
-//! command that pays asks [`Spend::admit`] with the request it is about to
-//! submit, after building it and before sending anything.
+//! (every request prepared, shown with its estimate, none sent), and the
+//! audit log (`crate::audit`) of what was paid for. Every command that pays
+//! asks [`Spend::admit`] with the request it is about to submit, after
+//! building it and before sending anything, then tells
+//! [`Spend::submitted`] the job's id and [`Spend::ended`] its outcome.
 
 use std::{
     process::ExitCode,
     sync::{Mutex, PoisonError},
 };
 
-use adobe_firefly::{EstimateCost, PreparedRequest, cost::CostEstimate};
+use adobe_firefly::{Api, EstimateCost, PreparedRequest, cost::CostEstimate};
+use serde::Serialize;
 use serde_json::json;
 
-use crate::{error::CliError, output::Output, terminal::terminal_safe};
+use crate::{audit::Audit, error::CliError, naming, output::Output, terminal::terminal_safe};
 
 /// Estimates are sums of tenths (0.4 per second of 540p video): a cap is
 /// compared with this much slack so that 0.4 + 0.6 fits a cap of 1.
@@ -27,6 +30,21 @@ pub struct Spend {
     max: Option<f64>,
     /// Spent (submitted) so far, and the last request's estimate.
     state: Mutex<SpendState>,
+    /// `--audit-log`.
+    audit: Audit,
+}
+
+/// A request [`Spend::admit`] let through: what the audit log says of it
+/// once it is submitted.
+#[derive(Debug)]
+pub struct Admitted {
+    api: Api,
+    /// The command or tool (`image generate`, `photoshop_edit`).
+    what: String,
+    estimate: CostEstimate,
+    /// The request's hash, as file names use it.
+    request_hash: String,
+    prompt: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -36,11 +54,12 @@ struct SpendState {
 }
 
 impl Spend {
-    pub fn new(dry_run: bool, max: Option<f64>) -> Self {
+    pub fn new(dry_run: bool, max: Option<f64>, audit: Audit) -> Self {
         Self {
             dry_run,
             max,
             state: Mutex::default(),
+            audit,
         }
     }
 
@@ -48,12 +67,27 @@ impl Spend {
     /// and counts it; otherwise `CliError::OverBudget` (exit 2) giving the estimate
     /// and what is left. In a dry run it only remembers the estimate, for
     /// [`Spend::show_dry_run`].
-    pub fn admit(&self, request: &impl EstimateCost) -> Result<(), CliError> {
+    pub fn admit<R: EstimateCost + Serialize>(
+        &self,
+        api: Api,
+        what: &str,
+        request: &R,
+    ) -> Result<Admitted, CliError> {
         let estimate = request.estimate_cost();
+        let admitted = || {
+            let json = serde_json::to_value(request).unwrap_or_default();
+            Admitted {
+                api,
+                what: what.to_owned(),
+                estimate,
+                request_hash: naming::request_key(&json, None),
+                prompt: json["prompt"].as_str().map(str::to_owned),
+            }
+        };
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.last = Some(estimate);
         if self.dry_run {
-            return Ok(());
+            return Ok(admitted());
         }
         if let Some(max) = self.max {
             let left = (max - state.used).max(0.0);
@@ -70,7 +104,44 @@ impl Spend {
             }
         }
         state.used += estimate.operations;
-        Ok(())
+        Ok(admitted())
+    }
+
+    /// The admitted request was submitted as `job_id`: the audit log's
+    /// line, written before any waiting.
+    pub fn submitted(&self, admitted: &Admitted, job_id: &str) {
+        if !self.audit.enabled() {
+            return;
+        }
+        let mut details = json!({
+            "estimate": {
+                "operations": admitted.estimate.operations,
+                "counted": counted(&admitted.estimate),
+            },
+            "request_hash": admitted.request_hash,
+        });
+        if self.audit.prompts
+            && let Some(prompt) = &admitted.prompt
+        {
+            details["prompt"] = prompt.as_str().into();
+        }
+        self.audit
+            .submitted(admitted.api, &admitted.what, job_id, details);
+    }
+
+    /// How a submitted job ended, for the audit log: `succeeded`, or the
+    /// error's kind (`job_failed`, `interrupted`, `unsaved`...).
+    pub fn ended<T>(&self, admitted: &Admitted, job_id: &str, outcome: &Result<T, CliError>) {
+        let word = match outcome {
+            Ok(_) => "succeeded",
+            Err(error) => error.kind(),
+        };
+        self.ended_as(admitted, job_id, word);
+    }
+
+    /// [`Spend::ended`], in words (`succeeded`, `cancelled`, `unsaved`...).
+    pub fn ended_as(&self, admitted: &Admitted, job_id: &str, outcome: &str) {
+        self.audit.ended(admitted.api, job_id, outcome);
     }
 
     /// Prints what a dry run prepared, with the estimate of the request

@@ -73,6 +73,15 @@ pub struct SpendArgs {
     /// token is asked for either. Exit 0.
     #[arg(long, global = true)]
     pub dry_run: bool,
+    /// Append one JSON line per paid submission to FILE (time, API, what
+    /// ran, job id, estimate, a hash of the request), written before
+    /// waiting, and one with its outcome when known. Never a link, FIFO or
+    /// device; never read.
+    #[arg(long, global = true, env = help::AUDIT_LOG, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+    /// Also write each request's prompt into the audit log.
+    #[arg(long, global = true, requires = "audit_log")]
+    pub audit_prompts: bool,
 }
 
 /// The commands: a noun, then (for most) a verb.

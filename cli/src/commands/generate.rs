@@ -2,9 +2,12 @@
 
 use std::process::ExitCode;
 
-use adobe_firefly::types::{GenerateImagesRequest, StyleOptions};
+use adobe_firefly::{
+    Api,
+    types::{GenerateImagesRequest, StyleOptions},
+};
 
-use super::{Destination, built, finish};
+use super::{Destination, built, finish_paid};
 use crate::{args::GenerateArgs, context::Context, error::CliError, naming};
 
 pub async fn run(args: GenerateArgs, ctx: &Context) -> Result<ExitCode, CliError> {
@@ -32,10 +35,10 @@ pub async fn run(args: GenerateArgs, ctx: &Context) -> Result<ExitCode, CliError
         &request,
         args.model.map(|m| m.to_string()).as_deref(),
     )?;
-    ctx.spend.admit(&request)?;
+    let admitted = ctx.spend.admit(Api::Firefly, "image generate", &request)?;
     let job = match args.model {
         Some(model) => firefly.generate_images_with_model(request, model).await?,
         None => firefly.generate_images(request).await?,
     };
-    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
+    finish_paid(ctx, admitted, job, &destination).await
 }

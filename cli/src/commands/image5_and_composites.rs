@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use adobe_firefly::{
-    Firefly,
+    Api, Firefly,
     types::{
         AdaptiveCompositeObject, AdaptiveCompositeRequest, AspectRatio, CompositeBackground,
         CompositeImage, CompositeObject, CompositeOutput, Image5Options, Image5Request,
@@ -15,7 +15,7 @@ use adobe_firefly::{
 };
 
 use super::{
-    Destination, built, finish,
+    Destination, built, finish_paid,
     image_ops::{Located, located},
     usable_folder,
 };
@@ -65,9 +65,9 @@ pub async fn image5(args: Image5Args, ctx: &Context) -> Result<ExitCode, CliErro
         &request,
         Some("image5"),
     )?;
-    ctx.spend.admit(&request)?;
+    let admitted = ctx.spend.admit(Api::Firefly, "image model5", &request)?;
     let job = firefly.generate_image5(request).await?;
-    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
+    finish_paid(ctx, admitted, job, &destination).await
 }
 
 pub async fn upscale(args: UpscaleArgs, ctx: &Context) -> Result<ExitCode, CliError> {
@@ -91,9 +91,9 @@ pub async fn upscale(args: UpscaleArgs, ctx: &Context) -> Result<ExitCode, CliEr
     )?;
     let stem = format!("upscaled-{}x", args.factor.unwrap_or(2));
     let destination = Destination::of_images(&args.saving, stem, &request, None)?;
-    ctx.spend.admit(&request)?;
+    let admitted = ctx.spend.admit(Api::Firefly, "image upscale", &request)?;
     let job = firefly.upscale_image(request).await?;
-    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
+    finish_paid(ctx, admitted, job, &destination).await
 }
 
 pub async fn precise_composite(
@@ -117,9 +117,11 @@ pub async fn precise_composite(
             })),
     )?;
     let destination = Destination::of_images(&args.saving, "composite".into(), &request, None)?;
-    ctx.spend.admit(&request)?;
+    let admitted = ctx
+        .spend
+        .admit(Api::Firefly, "image precise-composite", &request)?;
     let job = firefly.precise_composite(request).await?;
-    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
+    finish_paid(ctx, admitted, job, &destination).await
 }
 
 pub async fn adaptive_composite(
@@ -150,9 +152,11 @@ pub async fn adaptive_composite(
             })),
     )?;
     let destination = Destination::of_images(&args.saving, "composite".into(), &request, None)?;
-    ctx.spend.admit(&request)?;
+    let admitted = ctx
+        .spend
+        .admit(Api::Firefly, "image adaptive-composite", &request)?;
     let job = firefly.adaptive_composite(request).await?;
-    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
+    finish_paid(ctx, admitted, job, &destination).await
 }
 
 async fn composite_image(

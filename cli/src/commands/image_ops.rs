@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use adobe_firefly::{
-    Firefly,
+    Api, Firefly,
     types::SourceImage,
     types::{
         ExpandImageRequest, FillImageRequest, GenerateObjectCompositeRequest,
@@ -13,7 +13,7 @@ use adobe_firefly::{
     },
 };
 
-use super::{Destination, built, finish, upload};
+use super::{Destination, built, finish_paid, upload};
 use crate::{
     args::{CompositeArgs, ExpandArgs, FillArgs, SimilarArgs},
     context::Context,
@@ -34,9 +34,9 @@ pub async fn expand(args: ExpandArgs, ctx: &Context) -> Result<ExitCode, CliErro
             .size(options.size.clone()),
     )?;
     let destination = Destination::of_images(&options.saving, "expanded".into(), &request, None)?;
-    ctx.spend.admit(&request)?;
+    let admitted = ctx.spend.admit(Api::Firefly, "image expand", &request)?;
     let job = firefly.expand_image(request).await?;
-    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
+    finish_paid(ctx, admitted, job, &destination).await
 }
 
 pub async fn fill(args: FillArgs, ctx: &Context) -> Result<ExitCode, CliError> {
@@ -56,9 +56,9 @@ pub async fn fill(args: FillArgs, ctx: &Context) -> Result<ExitCode, CliError> {
             .size(options.size.clone()),
     )?;
     let destination = Destination::of_images(&options.saving, "filled".into(), &request, None)?;
-    ctx.spend.admit(&request)?;
+    let admitted = ctx.spend.admit(Api::Firefly, "image fill", &request)?;
     let job = firefly.fill_image(request).await?;
-    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
+    finish_paid(ctx, admitted, job, &destination).await
 }
 
 pub async fn similar(args: SimilarArgs, ctx: &Context) -> Result<ExitCode, CliError> {
@@ -74,9 +74,9 @@ pub async fn similar(args: SimilarArgs, ctx: &Context) -> Result<ExitCode, CliEr
             .size(options.size.clone()),
     )?;
     let destination = Destination::of_images(&options.saving, "similar".into(), &request, None)?;
-    ctx.spend.admit(&request)?;
+    let admitted = ctx.spend.admit(Api::Firefly, "image similar", &request)?;
     let job = firefly.generate_similar_images(request).await?;
-    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
+    finish_paid(ctx, admitted, job, &destination).await
 }
 
 pub async fn composite(args: CompositeArgs, ctx: &Context) -> Result<ExitCode, CliError> {
@@ -92,9 +92,9 @@ pub async fn composite(args: CompositeArgs, ctx: &Context) -> Result<ExitCode, C
     )?;
     let destination =
         Destination::of_images(&options.saving, naming::slug(&args.prompt), &request, None)?;
-    ctx.spend.admit(&request)?;
+    let admitted = ctx.spend.admit(Api::Firefly, "image composite", &request)?;
     let job = firefly.generate_object_composite(request).await?;
-    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
+    finish_paid(ctx, admitted, job, &destination).await
 }
 
 /// The request's input image: a file is uploaded first; an upload id or a

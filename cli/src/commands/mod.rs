@@ -34,6 +34,23 @@ use crate::{
     show,
 };
 
+/// [`finish`] for a job just submitted through the run's spending rules:
+/// the audit log gets its submission before the waiting and its outcome
+/// after.
+pub async fn finish_paid(
+    ctx: &crate::context::Context,
+    admitted: crate::spend::Admitted,
+    job: JobAccepted,
+    destination: &Destination<'_>,
+) -> Result<ExitCode, CliError> {
+    let firefly = ctx.firefly()?;
+    let job_id = job.job_id.clone();
+    ctx.spend.submitted(&admitted, &job_id);
+    let finished = finish(firefly, job, destination, &ctx.out, &ctx.wait).await;
+    ctx.spend.ended(&admitted, &job_id, &finished);
+    finished
+}
+
 /// Builds a request from its builder, as the SDK would, so that it can be
 /// hashed for its file names before it is sent.
 pub fn built<T, B>(builder: B) -> Result<T, CliError>

@@ -13,7 +13,7 @@ use adobe_firefly::{
     Error,
     photoshop::{Photoshop, PhotoshopJob, PhotoshopRequest, types},
 };
-use serde::de::DeserializeOwned;
+use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
 use super::usable_folder;
@@ -27,7 +27,7 @@ use crate::{
     naming,
     parse::StoredFile,
     save::{self, Fetch, Naming, Saved},
-    spend::Spend,
+    spend::{Admitted, Spend},
     stage::{self, Staged, Staging},
     terminal::terminal_safe,
 };
@@ -45,6 +45,20 @@ enum Operation {
     Artboard,
     Manifest,
     AutoCrop,
+}
+
+impl Operation {
+    /// The command, as the audit log names it.
+    fn command(self) -> &'static str {
+        match self {
+            Self::Edit => "photoshop edit",
+            Self::Actions => "photoshop actions",
+            Self::Composite => "photoshop composite",
+            Self::Artboard => "photoshop artboard",
+            Self::Manifest => "photoshop manifest",
+            Self::AutoCrop => "photoshop auto-crop",
+        }
+    }
 }
 
 /// Runs one `firefly photoshop` command.
@@ -68,8 +82,11 @@ pub async fn run(mut command: PhotoshopCommand, ctx: &Context) -> Result<ExitCod
         usable_folder(&output.output)?;
     }
     let photoshop = ctx.firefly()?.photoshop();
-    let (job, staged) = submit(photoshop, operation, body.clone(), staging, &ctx.spend).await?;
-    let done = wait(photoshop, &job, ctx).await?;
+    let (job, staged, admitted) =
+        submit(photoshop, operation, body.clone(), staging, &ctx.spend).await?;
+    let done = wait(photoshop, &job, ctx).await;
+    ctx.spend.ended(&admitted, &job.job_id, &done);
+    let done = done?;
     let outputs = done
         .result
         .as_ref()
@@ -223,8 +240,9 @@ async fn submit(
     body: Value,
     staging: Option<Staging>,
     spend: &Spend,
-) -> Result<(PhotoshopJob, Vec<Staged>), CliError> {
+) -> Result<(PhotoshopJob, Vec<Staged>, Admitted), CliError> {
     let (ps, staged) = (photoshop, staging);
+    let spend = (spend, operation.command());
     match operation {
         Operation::Edit => {
             send(ps, body, (staged, spend), |r: types::EditRequest| {
@@ -276,24 +294,26 @@ async fn submit(
 async fn send<T, F, Sent>(
     photoshop: &Photoshop,
     body: Value,
-    (staging, spend): (Option<Staging>, &Spend),
+    (staging, (spend, command)): (Option<Staging>, (&Spend, &'static str)),
     operation: F,
-) -> Result<(PhotoshopJob, Vec<Staged>), CliError>
+) -> Result<(PhotoshopJob, Vec<Staged>, Admitted), CliError>
 where
-    T: PhotoshopRequest + DeserializeOwned + adobe_firefly::EstimateCost,
+    T: PhotoshopRequest + DeserializeOwned + Serialize + adobe_firefly::EstimateCost,
     F: FnOnce(T) -> Sent,
     Sent: Future<Output = Result<PhotoshopJob, Error>>,
 {
     let request: T = typed(body)?;
     photoshop.check(&request)?;
-    spend.admit(&request)?;
+    let admitted = spend.admit(adobe_firefly::Api::Photoshop, command, &request)?;
     let staged = match staging {
         // A dry run uploads nothing: the pre-signed URLs in the request
         // were signed locally, and the request itself is only shown.
         Some(staging) if !spend.dry_run => staging.upload().await?,
         _ => Vec::new(),
     };
-    Ok((operation(request).await?, staged))
+    let job = operation(request).await?;
+    spend.submitted(&admitted, &job.job_id);
+    Ok((job, staged, admitted))
 }
 
 /// Waits for the job with a spinner. Ctrl-C stops the waiting, not the
@@ -387,7 +407,7 @@ async fn auto_crop(
         usable_folder(&args.output)?;
     }
     let photoshop = ctx.firefly()?.photoshop();
-    let (job, staged) = submit(
+    let (job, staged, admitted) = submit(
         photoshop,
         Operation::AutoCrop,
         body.clone(),
@@ -395,7 +415,9 @@ async fn auto_crop(
         &ctx.spend,
     )
     .await?;
-    let done = wait(photoshop, &job, ctx).await?;
+    let done = wait(photoshop, &job, ctx).await;
+    ctx.spend.ended(&admitted, &job.job_id, &done);
+    let done = done?;
     let outputs = done
         .result
         .as_ref()

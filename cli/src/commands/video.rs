@@ -2,9 +2,12 @@
 
 use std::process::ExitCode;
 
-use adobe_firefly::types::{GenerateVideoRequest, VideoSize};
+use adobe_firefly::{
+    Api,
+    types::{GenerateVideoRequest, VideoSize},
+};
 
-use super::{Destination, built, finish};
+use super::{Destination, built, finish_paid};
 use crate::{args::VideoArgs, context::Context, error::CliError, naming};
 
 pub async fn run(args: VideoArgs, ctx: &Context) -> Result<ExitCode, CliError> {
@@ -29,7 +32,7 @@ pub async fn run(args: VideoArgs, ctx: &Context) -> Result<ExitCode, CliError> {
         None,
         args.force,
     )?;
-    ctx.spend.admit(&request)?;
+    let admitted = ctx.spend.admit(Api::Firefly, "video generate", &request)?;
     let job = firefly.generate_video(request).await?;
-    finish(firefly, job, &destination, &ctx.out, &ctx.wait).await
+    finish_paid(ctx, admitted, job, &destination).await
 }

@@ -98,9 +98,13 @@ where
     };
     // Over what the server may still spend: a tool error saying what is
     // left, nothing sent.
-    if let Err(refused) = call.spend.admit(&args) {
-        return results::invalid(refused.to_string());
-    }
+    let admitted = match call
+        .spend
+        .admit(adobe_firefly::Api::Firefly, call.tool, &args)
+    {
+        Ok(admitted) => admitted,
+        Err(refused) => return results::invalid(refused.to_string()),
+    };
     let stem = stem_of(&args);
     // The whole request (model included) names the files when the plain
     // name is taken, as the other commands do.
@@ -121,9 +125,11 @@ where
     let prompt = request["prompt"].as_str();
     call.session
         .submitted(&job.job_id, call.tool, &request_hash, prompt);
+    call.spend.submitted(&admitted, &job.job_id);
     // Cancelled while the submission was on its way: the job exists now.
     if call.cancelled.is_cancelled() {
         let cancel = progress::cancel(call.firefly, &job).await;
+        call.spend.ended_as(&admitted, &job.job_id, "cancelled");
         call.session
             .ended(&job.job_id, Ending::Cancelled(cancel.clone()));
         return results::cancelled(&job.job_id, cancel);
@@ -165,6 +171,8 @@ where
             Ending::Cancelled(cancel),
         ),
     };
+    let outcome = ending.audit_word(answer.is_error == Some(true));
+    call.spend.ended_as(&admitted, &job.job_id, outcome);
     call.session.ended(&job.job_id, ending);
     answer
 }

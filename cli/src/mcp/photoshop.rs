@@ -200,9 +200,13 @@ where
         Ok(request) => request,
         Err(message) => return results::invalid(message),
     };
-    if let Err(refused) = call.spend.admit(&request) {
-        return results::invalid(refused.to_string());
-    }
+    let admitted = match call
+        .spend
+        .admit(adobe_firefly::Api::Photoshop, call.tool, &request)
+    {
+        Ok(admitted) => admitted,
+        Err(refused) => return results::invalid(refused.to_string()),
+    };
     let request_hash = naming::request_key(&arguments, None);
     let photoshop = call.firefly.photoshop().clone();
     let submitted = progress::submit_within_quota(&mut call.progress, &call.cancelled, || {
@@ -217,6 +221,7 @@ where
     };
     call.session
         .submitted(&job.job_id, call.tool, &request_hash, None);
+    call.spend.submitted(&admitted, &job.job_id);
     let waited = wait(call, &photoshop, &job).await;
     let (answer, ending) = match waited {
         Some(Ok(done)) => {
@@ -238,6 +243,8 @@ where
             Ending::Cancelled(Err(NO_CANCEL.to_owned())),
         ),
     };
+    let outcome = ending.audit_word(answer.is_error == Some(true));
+    call.spend.ended_as(&admitted, &job.job_id, outcome);
     call.session.ended(&job.job_id, ending);
     answer
 }

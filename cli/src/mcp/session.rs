@@ -63,6 +63,19 @@ pub enum Ending {
     Unsaved,
 }
 
+impl Ending {
+    /// The outcome in the audit log's words, given whether the call's
+    /// answer was an error.
+    pub fn audit_word(&self, answered_with_error: bool) -> &'static str {
+        match self {
+            Self::Cancelled(_) => "cancelled",
+            Self::Unsaved => "unsaved",
+            Self::Settled if answered_with_error => "failed",
+            Self::Settled => "succeeded",
+        }
+    }
+}
+
 impl Session {
     /// `stdin`, which closes the session when it ends (or fails).
     pub fn watch<R>(&self, stdin: R) -> Watched<R> {

@@ -212,7 +212,7 @@ async fn one(
     (journal, spend): (&Journal, &Spend),
 ) -> Result<(String, Vec<Saved>), CliError> {
     let mut kept = Default::default();
-    let job = match journal.state(&item.key) {
+    let (job, admitted) = match journal.state(&item.key) {
         // Submitted by an earlier run that did not finish: adopt the job
         // instead of paying for it again, and keep what it saved.
         Some(State::Submitted { job_id, files }) => {
@@ -220,7 +220,7 @@ async fn one(
             kept = files.clone();
             // An id the journal holds is refused like any other that
             // would not stay one path segment.
-            firefly.job(job_id.as_str())?
+            (firefly.job(job_id.as_str())?, None)
         }
         state => {
             if state == Some(&State::Submitting) {
@@ -237,7 +237,8 @@ async fn one(
                 .as_ref()
                 .map(|size| format!("{}x{}", size.width, size.height));
             // Counted only for a new submission: adopting a job costs nothing.
-            spend.admit(&item.request)?;
+            let admitted =
+                spend.admit(adobe_firefly::Api::Firefly, "image batch", &item.request)?;
             let model_name = model.map(|m| m.to_string());
             let details = json!({"model": model_name, "size": size});
             if let Err(error) =
@@ -276,67 +277,77 @@ async fn one(
                     job.job_id
                 ));
             }
-            job
+            spend.submitted(&admitted, &job.job_id);
+            (job, Some(admitted))
         }
     };
-    let result = firefly
-        .wait_for_job_with(&job, wait, |status| {
-            line.set_message(output::describe(status))
-        })
+    // The outcome of a job this run paid for goes to the audit log.
+    let job_id = job.job_id.clone();
+    let finished = async {
+        let result = firefly
+            .wait_for_job_with(&job, wait, |status| {
+                line.set_message(output::describe(status))
+            })
+            .await;
+        let result = match result {
+            Ok(result) => result,
+            Err(error) => {
+                // A job that ended without results is submitted again next
+                // time; any other failure leaves it to be adopted.
+                if matches!(error, adobe_firefly::Error::JobFailed { .. })
+                    && let Err(journal_error) = journal.failed(&item.key, item.line, &job.job_id)
+                {
+                    warn(&format!(
+                        "cannot record a failed job in the journal ({journal_error})"
+                    ));
+                }
+                return Err(error.into());
+            }
+        };
+        line.set_message("downloading");
+        // Files an earlier run saved for this same request are kept, not replaced.
+        let naming = Naming {
+            stem: &item.stem,
+            request_hash: &item.key,
+            replace: false,
+        };
+        let report = save::save_outputs(
+            firefly,
+            &result,
+            dir,
+            &naming,
+            &kept,
+            |index, path, seed| {
+                if let Err(error) = journal.file_saved(&item.key, index, path, seed) {
+                    warn(&format!(
+                        "cannot record {} in the journal ({error})",
+                        path.display()
+                    ));
+                }
+            },
+        )
         .await;
-    let result = match result {
-        Ok(result) => result,
-        Err(error) => {
-            // A job that ended without results is submitted again next
-            // time; any other failure leaves it to be adopted.
-            if matches!(error, adobe_firefly::Error::JobFailed { .. })
-                && let Err(journal_error) = journal.failed(&item.key, item.line, &job.job_id)
-            {
-                warn(&format!(
-                    "cannot record a failed job in the journal ({journal_error})"
-                ));
-            }
-            return Err(error.into());
+        if !report.unsaved.is_empty() {
+            return Err(CliError::Unsaved {
+                job_id: job.job_id,
+                saved: report.saved,
+                unsaved: report.unsaved,
+                status_command: crate::error::FIREFLY_STATUS,
+            });
         }
-    };
-    line.set_message("downloading");
-    // Files an earlier run saved for this same request are kept, not replaced.
-    let naming = Naming {
-        stem: &item.stem,
-        request_hash: &item.key,
-        replace: false,
-    };
-    let report = save::save_outputs(
-        firefly,
-        &result,
-        dir,
-        &naming,
-        &kept,
-        |index, path, seed| {
-            if let Err(error) = journal.file_saved(&item.key, index, path, seed) {
-                warn(&format!(
-                    "cannot record {} in the journal ({error})",
-                    path.display()
-                ));
-            }
-        },
-    )
+        let files: Vec<_> = report.saved.iter().map(|s| s.path.clone()).collect();
+        if let Err(error) = journal.saved(&item.key, item.line, &job.job_id, &files) {
+            warn(&format!(
+                "cannot record saved files in the journal ({error})"
+            ));
+        }
+        Ok((job.job_id, report.saved))
+    }
     .await;
-    if !report.unsaved.is_empty() {
-        return Err(CliError::Unsaved {
-            job_id: job.job_id,
-            saved: report.saved,
-            unsaved: report.unsaved,
-            status_command: crate::error::FIREFLY_STATUS,
-        });
+    if let Some(admitted) = &admitted {
+        spend.ended(admitted, &job_id, &finished);
     }
-    let files: Vec<_> = report.saved.iter().map(|s| s.path.clone()).collect();
-    if let Err(error) = journal.saved(&item.key, item.line, &job.job_id, &files) {
-        warn(&format!(
-            "cannot record saved files in the journal ({error})"
-        ));
-    }
-    Ok((job.job_id, report.saved))
+    finished
 }
 
 /// A batch stopped by Ctrl-C: the jobs the journal has in flight.
