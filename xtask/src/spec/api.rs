@@ -26,6 +26,15 @@ impl Api {
     #[cfg(test)]
     pub const PHOTOSHOP: Api = Api("photoshop");
 
+    /// InDesign, Audio/Video and Substance 3D, whose committed specs the
+    /// tests also check.
+    #[cfg(test)]
+    pub const INDESIGN: Api = Api("indesign");
+    #[cfg(test)]
+    pub const AUDIO_VIDEO: Api = Api("audio-video");
+    #[cfg(test)]
+    pub const SUBSTANCE3D: Api = Api("substance3d");
+
     /// The API called `name`; the error lists the names there are.
     pub fn named(name: &str) -> Result<Api, String> {
         APIS.iter()

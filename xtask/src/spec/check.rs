@@ -128,6 +128,16 @@ mod tests {
         check(&repo_root(), Api::PHOTOSHOP, &dir).unwrap();
     }
 
+    #[test]
+    fn the_committed_indesign_audio_video_and_substance3d_documents_are_current() {
+        for api in [Api::INDESIGN, Api::AUDIO_VIDEO, Api::SUBSTANCE3D] {
+            let Some(dir) = adobe_dir(api) else {
+                continue;
+            };
+            check(&repo_root(), api, &dir).unwrap_or_else(|e| panic!("{api}: {e}"));
+        }
+    }
+
     /// The check's error for `api` on a copy of Adobe's files in which
     /// `edit` changed `file`.
     fn check_error_after(
@@ -221,6 +231,24 @@ mod tests {
         });
         assert!(
             err.contains("LayerTransformMode") && err.contains("nodes that differ"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_changed_enum_in_adobes_indesign_file_fails_the_check_naming_the_path() {
+        let Some(dir) = adobe_dir(Api::INDESIGN) else {
+            return;
+        };
+        let err = check_error_after(Api::INDESIGN, &dir, "indesignapi.json", |doc| {
+            let values = doc
+                .pointer_mut("/components/schemas/AppVersionInfo/properties/status/enum")
+                .and_then(Value::as_array_mut)
+                .expect("a version's status is an enum");
+            assert_eq!(values.pop(), Some(Value::from("preview")));
+        });
+        assert!(
+            err.contains("$.components.schemas.AppVersionInfo.properties.status.enum"),
             "{err}"
         );
     }

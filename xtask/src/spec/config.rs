@@ -53,6 +53,17 @@ pub struct SourceEntry {
     /// file, with the schemas they reach; the rest of the file is ignored.
     #[serde(default)]
     pub operations: Option<Vec<String>>,
+    /// Adobe's own Overlay 1.0 for this file (what Adobe changes before
+    /// publishing it), in the same folder; applied to the file before
+    /// anything else.
+    #[serde(default)]
+    pub overlay: Option<String>,
+    /// The path of the file's server URL (`/v1` of
+    /// `https://audio-video-api.adobe.io/v1`), moved in front of every path
+    /// of the file so that files describing one host agree on paths. Every
+    /// server the file lists must have this path.
+    #[serde(default, rename = "basePath")]
+    pub base_path: Option<String>,
 }
 
 /// A decision of the union rule: either an operation whose copies disagree
@@ -137,6 +148,18 @@ impl ImportConfig {
             .iter()
             .find(|s| s.file == file)
             .and_then(|s| s.operations.as_deref())
+    }
+
+    /// The source whose Adobe overlay is `file`, if any.
+    pub fn overlay_of(&self, file: &str) -> Option<&SourceEntry> {
+        self.sources
+            .iter()
+            .find(|s| s.overlay.as_deref() == Some(file))
+    }
+
+    /// The source entry of `file`, if it is a listed source.
+    pub fn source(&self, file: &str) -> Option<&SourceEntry> {
+        self.sources.iter().find(|s| s.file == file)
     }
 
     /// The tag of `file`, if it is a listed source.

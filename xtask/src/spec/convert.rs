@@ -9,7 +9,9 @@
 //!   become `minimum`/`maximum` plus the boolean; `propertyNames` naming an
 //!   enum (inline or by reference) becomes one optional property per value,
 //!   each with the `additionalProperties` schema, the names kept in
-//!   `x-property-names`; `discriminator` is 3.0.3 already and stays.
+//!   `x-property-names`; `discriminator` is 3.0.3 already and stays;
+//!   `contentEncoding: base64` becomes `format: byte` and
+//!   `contentMediaType` the extension `x-content-media-type`.
 //! - References: a `$ref` with sibling keywords becomes `allOf: [{$ref}]`
 //!   plus the siblings (progenitor ignores siblings of `$ref`); an `allOf`
 //!   holding a single `$ref` and nothing else becomes the bare `$ref`.
@@ -135,6 +137,7 @@ pub fn convert_schema(schema: &mut Value, at: &str) -> Result<(), String> {
         map.insert("enum".into(), json!([value]));
     }
     type_array(map, at)?;
+    content_keywords(map, at)?;
     property_names(map, at)?;
     null_alternatives(map, "anyOf", at)?;
     null_alternatives(map, "oneOf", at)?;
@@ -189,6 +192,36 @@ fn type_array(map: &mut Map<String, Value>, at: &str) -> Result<(), String> {
     }
     if nullable {
         map.insert("nullable".into(), Value::Bool(true));
+    }
+    Ok(())
+}
+
+/// `contentEncoding: base64` → `format: byte` (3.0.3's base64 string);
+/// `contentMediaType: M` → `x-content-media-type: M` (3.0.3 says a part's
+/// media type only in a multipart `encoding`, where the default for a
+/// binary part is `application/octet-stream`; the extension keeps Adobe's
+/// word for whoever sends the part).
+fn content_keywords(map: &mut Map<String, Value>, at: &str) -> Result<(), String> {
+    if let Some(encoding) = map.remove("contentEncoding") {
+        if encoding != "base64" {
+            return Err(format!(
+                "{at}: `contentEncoding: {encoding}` has no OpenAPI 3.0.3 form"
+            ));
+        }
+        match map.get("format") {
+            None => {
+                map.insert("format".into(), json!("byte"));
+            }
+            Some(format) if format == "byte" => {}
+            Some(format) => {
+                return Err(format!(
+                    "{at}: `contentEncoding: base64` beside `format: {format}`"
+                ));
+            }
+        }
+    }
+    if let Some(media_type) = map.remove("contentMediaType") {
+        map.insert("x-content-media-type".into(), media_type);
     }
     Ok(())
 }
@@ -456,6 +489,30 @@ mod tests {
             convert(json!({"type": ["string", "null"], "const": "x"})),
             json!({"type": "string", "nullable": true, "enum": ["x"]})
         );
+    }
+
+    #[test]
+    fn content_encoding_and_media_type() {
+        assert_eq!(
+            convert(json!({"type": "string", "contentEncoding": "base64"})),
+            json!({"type": "string", "format": "byte"})
+        );
+        assert_eq!(
+            convert(json!({"type": "string", "format": "binary",
+                           "contentMediaType": "application/octet-stream"})),
+            json!({"type": "string", "format": "binary",
+                   "x-content-media-type": "application/octet-stream"})
+        );
+        for bad in [
+            json!({"type": "string", "contentEncoding": "base32"}),
+            json!({"type": "string", "format": "uri", "contentEncoding": "base64"}),
+        ] {
+            let err = convert_schema(&mut bad.clone(), "here").unwrap_err();
+            assert!(
+                err.contains("here") && err.contains("contentEncoding"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

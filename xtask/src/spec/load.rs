@@ -33,13 +33,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Every `*.json` file of `dir`, by file name.
+/// Every `*.json`, `*.yaml` and `*.yml` file of `dir`, by file name: Adobe's
+/// OpenAPI documents and Adobe's own overlays on them (a document with a
+/// top-level `overlay`, see [`Source::is_overlay`]).
 pub fn sources(dir: &Path) -> Result<Vec<Source>, String> {
     let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
     let mut sources = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+        let extension = path.extension().and_then(|e| e.to_str());
+        if !matches!(extension, Some("json" | "yaml" | "yml")) {
             continue;
         }
         let file = path
@@ -48,14 +51,7 @@ pub fn sources(dir: &Path) -> Result<Vec<Source>, String> {
             .ok_or_else(|| format!("{}: not a UTF-8 file name", path.display()))?
             .to_string();
         let bytes = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let doc: Value =
-            serde_json::from_slice(&bytes).map_err(|e| format!("{file}: not JSON: {e}"))?;
-        let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
-        if !version.starts_with("3.1.") && !version.starts_with("3.0.") {
-            return Err(format!(
-                "{file}: not OpenAPI 3.0 or 3.1 (openapi: {version:?})"
-            ));
-        }
+        let doc = parse(&file, &bytes)?;
         sources.push(Source {
             file,
             sha256: sha256_hex(&bytes),
@@ -63,10 +59,43 @@ pub fn sources(dir: &Path) -> Result<Vec<Source>, String> {
         });
     }
     if sources.is_empty() {
-        return Err(format!("{}: no *.json files", dir.display()));
+        return Err(format!("{}: no *.json or *.yaml files", dir.display()));
     }
     sources.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(sources)
+}
+
+/// One of Adobe's files: JSON or YAML by its extension, and either an
+/// OpenAPI 3.0 or 3.1 document or an Overlay 1.x document.
+fn parse(file: &str, bytes: &[u8]) -> Result<Value, String> {
+    let doc: Value = if file.ends_with(".json") {
+        serde_json::from_slice(bytes).map_err(|e| format!("{file}: not JSON: {e}"))?
+    } else {
+        serde_norway::from_slice(bytes).map_err(|e| format!("{file}: not YAML: {e}"))?
+    };
+    if let Some(version) = doc.get("overlay") {
+        return match version.as_str() {
+            Some(v) if v.starts_with("1.") => Ok(doc),
+            _ => Err(format!(
+                "{file}: not an Overlay 1.x document (overlay: {version})"
+            )),
+        };
+    }
+    let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
+    if !version.starts_with("3.1.") && !version.starts_with("3.0.") {
+        return Err(format!(
+            "{file}: not OpenAPI 3.0 or 3.1 (openapi: {version:?})"
+        ));
+    }
+    Ok(doc)
+}
+
+impl Source {
+    /// Whether this is one of Adobe's overlays rather than an OpenAPI
+    /// document.
+    pub fn is_overlay(&self) -> bool {
+        self.doc.get("overlay").is_some()
+    }
 }
 
 /// Reads and parses `api`'s overlay under `root`.
@@ -92,7 +121,7 @@ pub fn in_precedence_order(
 ) -> Result<Vec<Source>, String> {
     let unlisted: Vec<&str> = sources
         .iter()
-        .filter(|s| config.tag(&s.file).is_none())
+        .filter(|s| config.tag(&s.file).is_none() && config.overlay_of(&s.file).is_none())
         .map(|s| s.file.as_str())
         .collect();
     if !unlisted.is_empty() {
@@ -101,7 +130,7 @@ pub fn in_precedence_order(
         ));
     }
     let mut ordered = Vec::new();
-    let mut rest = sources;
+    let mut rest: Vec<Source> = sources.into_iter().filter(|s| !s.is_overlay()).collect();
     for entry in &config.sources {
         let i = rest
             .iter()

@@ -108,7 +108,12 @@ pub fn merge(
     let mut schema_union = SchemaUnion::new(schemas, config)?;
     let mut used = vec![false; config.disagreements.len()];
     for ((_, method), mut copies) in groups {
-        let path = unify_path_names(&mut copies, sources, &method, &mut merged.notes);
+        let preferred: Vec<&str> = config
+            .disagreements
+            .iter()
+            .filter_map(|d| d.operation_id.as_deref())
+            .collect();
+        let path = unify_path_names(&mut copies, sources, &method, &preferred, &mut merged.notes);
         let key = format!("{method} {path}");
         let files = |list: &[usize]| -> Vec<&str> {
             list.iter().map(|&f| sources[f].file.as_str()).collect()
@@ -183,10 +188,14 @@ pub fn merge(
 }
 
 /// Renames path parameters so every copy uses the names most copies use.
+/// Ties go to the copy whose operation id a disagreement publishes (one
+/// file may spell one operation several ways: InDesign's three status
+/// paths), then to the earlier source.
 fn unify_path_names(
     copies: &mut [Copy],
     sources: &[Source],
     method: &str,
+    preferred_ids: &[&str],
     notes: &mut Vec<String>,
 ) -> String {
     let mut counts: Vec<(String, usize)> = Vec::new();
@@ -197,10 +206,22 @@ fn unify_path_names(
         }
     }
     let best = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    let winner = counts
+    let tied: Vec<&String> = counts
         .iter()
-        .find(|(_, n)| *n == best)
-        .map(|(p, _)| p.clone())
+        .filter(|(_, n)| *n == best)
+        .map(|(p, _)| p)
+        .collect();
+    let published = tied.iter().find(|path| {
+        copies.iter().any(|c| {
+            c.path == ***path
+                && c.op["operationId"]
+                    .as_str()
+                    .is_some_and(|id| preferred_ids.contains(&id))
+        })
+    });
+    let winner = published
+        .or(tied.first())
+        .map(|p| (*p).clone())
         .expect("a group has copies");
     for copy in copies.iter_mut().filter(|c| c.path != winner) {
         let renames: Vec<(String, String)> = path_params(&copy.path)

@@ -3,9 +3,12 @@
 //! ...), the OpenAPI 3.0.3 document `build.rs` compiles with progenitor.
 //!
 //! The pipeline, one module per step:
-//! 1. [`load`]: read Adobe's files and the overlay (with their SHA-256);
-//!    order the files as the overlay's `x-import.sources` lists them.
-//! 2. [`select`]: from a file listed with `operations`, only those
+//! 1. [`load`]: read Adobe's files (JSON or YAML) and the overlay (with
+//!    their SHA-256); order the files as the overlay's `x-import.sources`
+//!    lists them. [`adobe_overlay`]: apply Adobe's own overlay to a file
+//!    that has one; [`base_path`]: move a server URL's path into the paths.
+//! 2. [`inline`]: references to component responses, parameters, headers
+//!    and request bodies replaced by their targets. [`select`]: from a file listed with `operations`, only those
 //!    operations and what they reach. [`convert`]: per file, drop Adobe's
 //!    prose and convert 3.1 to 3.0.3.
 //! 3. [`names`]: one schema per (file, name), collisions renamed by one
@@ -28,13 +31,16 @@
 
 #[cfg(test)]
 mod adobe_examples;
+mod adobe_overlay;
 mod api;
+mod base_path;
 mod changes;
 mod check;
 mod config;
 mod convert;
 mod diff;
 mod emit;
+mod inline;
 mod lint;
 mod load;
 mod merge;
@@ -73,9 +79,9 @@ pub fn import(root: &Path, api: Api, dir: &Path) -> Result<Imported, String> {
         .collect();
     inputs.push((api.overlay_path(), overlay.sha256.clone()));
 
-    let sources = prepare(sources, &overlay.config)?;
+    let (sources, mut notes) = prepare(sources, &overlay.config)?;
     let naming = names::assign(&sources, &overlay.config)?;
-    let mut notes = naming.notes.clone();
+    notes.extend(naming.notes.iter().cloned());
 
     // Inline schemas inside component schemas get their names first.
     let (inner, outer): (Vec<_>, Vec<_>) = overlay
@@ -128,19 +134,48 @@ pub fn import(root: &Path, api: Api, dir: &Path) -> Result<Imported, String> {
     Ok(Imported { yaml, notes })
 }
 
-/// Steps 1 and 2: `sources` in the overlay's precedence order, each reduced
-/// to the operations taken from it, without prose and in OpenAPI 3.0.3.
-fn prepare(sources: Vec<Source>, config: &config::ImportConfig) -> Result<Vec<Source>, String> {
+/// Steps 1 and 2: `sources` in the overlay's precedence order, each with
+/// Adobe's own overlay applied and its server's path moved into its paths,
+/// reduced to the operations taken from it, without prose and in OpenAPI
+/// 3.0.3.
+fn prepare(
+    sources: Vec<Source>,
+    config: &config::ImportConfig,
+) -> Result<(Vec<Source>, Vec<String>), String> {
+    let overlays: Vec<Source> = sources.iter().filter(|s| s.is_overlay()).cloned().collect();
     let mut sources = load::in_precedence_order(sources, config)?;
+    let mut notes = Vec::new();
     for source in &mut sources {
+        let entry = config
+            .source(&source.file)
+            .expect("ordered by the listed sources");
+        if let Some(name) = &entry.overlay {
+            let adobe = overlays.iter().find(|o| &o.file == name).ok_or_else(|| {
+                format!(
+                    "{}: its overlay {name} (x-import.sources) is missing or not an Overlay document",
+                    source.file
+                )
+            })?;
+            notes.extend(adobe_overlay::apply(&mut source.doc, &adobe.doc, name)?);
+        }
+        if let Some(base) = &entry.base_path {
+            notes.push(base_path::move_into_paths(
+                &mut source.doc,
+                base,
+                &source.file,
+            )?);
+        } else {
+            base_path::check_none(&source.doc, &source.file)?;
+        }
         check_top_level(source)?;
+        inline::inline_components(&mut source.doc, &source.file)?;
         if let Some(operations) = config.operations(&source.file) {
             select::only_operations(&mut source.doc, operations, &source.file)?;
         }
         convert::strip_prose(&mut source.doc);
         convert::convert_schemas(&mut source.doc).map_err(|e| format!("{}: {e}", source.file))?;
     }
-    Ok(sources)
+    Ok((sources, notes))
 }
 
 /// Top-level members the import understands. `info`, `servers`, `security`,

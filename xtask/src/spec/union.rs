@@ -5,8 +5,8 @@
 //! the schemas are merged by the union rule for schemas
 //! ([`super::schema_union`]): the result accepts what any copy accepts. A
 //! boolean `required` (of a parameter or body) is true only if every copy
-//! says so. Anything else that differs cannot be merged by this rule and
-//! fails the import.
+//! says so; `tags` are the union of the copies' tags. Anything else that
+//! differs cannot be merged by this rule and fails the import.
 //!
 //! Copies are merged pairwise, so the schemas found at one place are first
 //! collected (under a private marker key) and merged once every copy is in.
@@ -110,6 +110,9 @@ impl<'a, 's> Union<'a, 's> {
             }
             let merged = match (level, k.as_str()) {
                 (Level::Operation, "parameters") => self.parameters(va, vb, &here, from),
+                // Tags only group operations: the merged one is in every
+                // group a copy is in.
+                (Level::Operation, "tags") => union_of_lists(va, vb),
                 (Level::Operation, "requestBody") => {
                     self.members(va, vb, &here, from, Level::Holder)
                 }
@@ -164,6 +167,19 @@ impl<'a, 's> Union<'a, 's> {
         }
         Ok(())
     }
+}
+
+/// The members of list `a`, then those of `b` not in `a`.
+fn union_of_lists(a: &mut Value, b: &Value) -> Result<(), String> {
+    let (Some(a), Some(b)) = (a.as_array_mut(), b.as_array()) else {
+        return Err("expected lists".into());
+    };
+    for item in b {
+        if !a.contains(item) {
+            a.push(item.clone());
+        }
+    }
+    Ok(())
 }
 
 /// The schemas collected at one place: those of `a` (already collected or

@@ -341,7 +341,7 @@ fn setup() -> Option<(Value, Ours)> {
         .doc
         .clone();
     // The names the import gives, from the same steps it takes.
-    let sources = prepare(sources, &overlay.config).unwrap();
+    let (sources, _) = prepare(sources, &overlay.config).unwrap();
     let naming = names::assign(&sources, &overlay.config).unwrap();
     let index = sources.iter().position(|s| s.file == AUTHORITY).unwrap();
     // Draft 4 has no `nullable`; the emulator translates it. Our spec has

@@ -51,6 +51,37 @@ fn identical_copies_merge_once_under_the_majority_parameter_name() {
 }
 
 #[test]
+fn one_file_spelling_one_operation_several_ways_keeps_the_published_ids_path() {
+    // Three status paths in one file: a tie, won by the copy whose
+    // operation id the disagreement publishes, not by the first path.
+    let by_id = |param: &str, id: &str| {
+        let mut op = status(param);
+        op["get"]["operationId"] = json!(id);
+        op["get"]["tags"] = json!([id, "jobs"]);
+        op
+    };
+    let sources = [source(
+        "a.json",
+        json!({"/s/{doc_job}": by_id("doc_job", "docStatus"),
+               "/s/{id}": by_id("id", "jobStatus"),
+               "/s/{pdf_job}": by_id("pdf_job", "pdfStatus")}),
+        json!({}),
+    )];
+    let entry = json!([{"operation": "get /s/{id}", "operationId": "jobStatus",
+                        "reason": "one status, three spellings"}]);
+    let merged = run(&sources, &config(entry)).unwrap();
+    assert_eq!(merged.paths.keys().collect::<Vec<_>>(), ["/s/{id}"]);
+    let op = &merged.paths["/s/{id}"]["get"];
+    assert_eq!(op["operationId"], "jobStatus");
+    assert_eq!(op["parameters"][0]["name"], "id");
+    // The merged operation is in every group a copy is in.
+    assert_eq!(
+        op["tags"],
+        json!(["docStatus", "jobs", "jobStatus", "pdfStatus"])
+    );
+}
+
+#[test]
 fn differing_copies_need_a_recorded_decision() {
     let mut other = status("id");
     other["get"]["responses"]["404"] = json!({});
