@@ -107,6 +107,26 @@ impl Spend {
         Ok(admitted())
     }
 
+    /// Gives back what [`Spend::admit`] counted for a request that was not
+    /// submitted after all (the user declined it).
+    pub fn refund(&self, admitted: &Admitted) {
+        if self.dry_run {
+            return;
+        }
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.used = (state.used - admitted.estimate.operations).max(0.0);
+    }
+
+    /// What the admitted request is estimated at, in words, for a question
+    /// to the user: `2 operations (2 image(s), 1 operation each)`.
+    pub fn describe(admitted: &Admitted) -> String {
+        format!(
+            "{} operations ({})",
+            operations(admitted.estimate.operations),
+            counted(&admitted.estimate)
+        )
+    }
+
     /// The admitted request was submitted as `job_id`: the audit log's
     /// line, written before any waiting.
     pub fn submitted(&self, admitted: &Admitted, job_id: &str) {

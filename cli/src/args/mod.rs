@@ -212,6 +212,11 @@ pub struct McpArgs {
     /// statuses, the custom model list): an assistant can look, not pay.
     #[arg(long)]
     pub read_only: bool,
+    /// Ask the user (MCP elicitation) before every paid call, with its
+    /// estimate; a client that cannot ask gets a tool error, never a
+    /// silent spend.
+    #[arg(long)]
+    pub confirm: bool,
     #[command(flatten)]
     pub polling: Polling,
 }

@@ -11,6 +11,10 @@ use crate::spend::Spend;
 /// What one call works with.
 pub struct Call<'a> {
     pub firefly: &'a Firefly,
+    /// The client, to ask the user before a paid call (`--confirm`).
+    pub peer: rmcp::Peer<rmcp::RoleServer>,
+    /// `--confirm`: ask before every paid call.
+    pub confirm: bool,
     /// What the server may still spend (`--max-operations`).
     pub spend: &'a Spend,
     pub output_dir: &'a std::path::Path,

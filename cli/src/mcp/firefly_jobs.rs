@@ -105,6 +105,9 @@ where
         Ok(admitted) => admitted,
         Err(refused) => return results::invalid(refused.to_string()),
     };
+    if let Err(declined) = super::confirm::ask(call, &admitted).await {
+        return declined;
+    }
     let stem = stem_of(&args);
     // The whole request (model included) names the files when the plain
     // name is taken, as the other commands do.

@@ -14,10 +14,12 @@
 //!   progress notifications, cancelling it when the call is cancelled;
 //! - `results`: what a call answers: saved paths, URLs, seeds, previews,
 //!   and errors an agent can act on;
+//! - `confirm`: `--confirm`, the user asked before each paid call;
 //! - `session`: the calls in flight, and what a client that goes away
 //!   leaves behind: cancelled jobs, recorded in the output folder's journal.
 
 mod call;
+mod confirm;
 mod firefly_jobs;
 mod lookups;
 mod photoshop;

@@ -207,6 +207,9 @@ where
         Ok(admitted) => admitted,
         Err(refused) => return results::invalid(refused.to_string()),
     };
+    if let Err(declined) = super::confirm::ask(call, &admitted).await {
+        return declined;
+    }
     let request_hash = naming::request_key(&arguments, None);
     let photoshop = call.firefly.photoshop().clone();
     let submitted = progress::submit_within_quota(&mut call.progress, &call.cancelled, || {

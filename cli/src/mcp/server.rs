@@ -44,6 +44,8 @@ pub struct FireflyServer {
     spend: Arc<Spend>,
     /// `--read-only`: only the tools that read are listed and served.
     read_only: bool,
+    /// `--confirm`: the user is asked before every paid call.
+    confirm: bool,
 }
 
 /// `firefly mcp`: serves until the client closes stdin. The client is the
@@ -77,6 +79,7 @@ pub async fn run(args: McpArgs, ctx: &Context) -> ExitCode {
         session: session.clone(),
         spend: ctx.spend.clone(),
         read_only: args.read_only,
+        confirm: args.confirm,
     };
     let (stdin, stdout) = rmcp::transport::stdio();
     let running = match server.serve((session.watch(stdin), stdout)).await {
@@ -136,6 +139,8 @@ impl ServerHandler for FireflyServer {
         let running = self.session.call(context.ct.clone());
         let call = Call {
             firefly,
+            peer: context.peer.clone(),
+            confirm: self.confirm,
             spend: &self.spend,
             output_dir: &self.output_dir,
             wait: &self.wait,
