@@ -122,3 +122,35 @@ async fn every_paying_tool_states_how_it_is_estimated() {
     );
     server.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_server_answers_with_the_request_and_sends_nothing() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut variables = emulator.env_vars();
+    variables.push(("FIREFLY_SERVICES_ALLOW_UNLISTED_SIZES", "1".into()));
+    let server = serve_with_flags(variables, dir.path(), &["--dry-run"]).await;
+    let two =
+        json!({"prompt": "a lighthouse", "numVariations": 2, "size": {"width": 64, "height": 64}});
+    let result = server.call("generate_images", two).await;
+    assert!(!is_error(&result), "{}", text(&result));
+    let document = result.structured_content.clone().unwrap();
+    assert_eq!(document["dry_run"]["method"], "POST", "{document}");
+    assert_eq!(
+        document["dry_run"]["body"]["numVariations"], 2,
+        "{document}"
+    );
+    assert!(
+        document["estimate"]
+            .as_str()
+            .unwrap()
+            .starts_with("2 operations"),
+        "{document}"
+    );
+    assert!(!text(&result).contains(emulator.client_secret()));
+    assert!(
+        emulator.requests().is_empty(),
+        "nothing sent, no token either"
+    );
+    server.close().await;
+}

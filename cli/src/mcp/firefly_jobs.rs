@@ -26,7 +26,7 @@ use super::{
     schema,
     session::Ending,
 };
-use crate::{error::CliError, naming, save::Naming};
+use crate::{error::CliError, naming, save::Naming, spend::Spend};
 
 /// A text-to-image request, with the model to use.
 #[derive(Clone, Deserialize, Serialize, JsonSchema)]
@@ -121,6 +121,9 @@ where
         Ok(Some(job)) => job,
         Ok(None) => return results::invalid("the call was cancelled before the job was submitted"),
         Err(error) if error.is_validation() => return results::invalid(error.to_string()),
+        Err(Error::DryRun(prepared)) => {
+            return results::dry_run(&prepared, &Spend::describe(&admitted));
+        }
         Err(error) => return results::failure(&error.into()),
     };
     // Paid for from here: a session that closes before the call ends

@@ -20,6 +20,7 @@ use super::{call::Call, preview, progress, results, schema, session::Ending};
 use crate::{
     naming,
     save::{self, Fetch, Naming, Saved, Unsaved},
+    spend::Spend,
 };
 
 /// How long Adobe keeps an output it hosts for a call, in seconds.
@@ -220,6 +221,9 @@ where
         Ok(Some(job)) => job,
         Ok(None) => return results::invalid("the call was cancelled before the job was submitted"),
         Err(error) if error.is_validation() => return results::invalid(error.to_string()),
+        Err(Error::DryRun(prepared)) => {
+            return results::dry_run(&prepared, &Spend::describe(&admitted));
+        }
         Err(error) => return results::failure(&error.into()),
     };
     call.session

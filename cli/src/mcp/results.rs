@@ -34,6 +34,15 @@ pub fn invalid(message: impl Into<String>) -> CallToolResult {
     ))])
 }
 
+/// A dry run's answer (`firefly mcp --dry-run`): the request the call would
+/// have sent and its estimate; nothing was sent.
+pub fn dry_run(prepared: &adobe_firefly::PreparedRequest, estimate: &str) -> CallToolResult {
+    success(
+        format!("Dry run, nothing was sent: {prepared}\n\nestimate: {estimate}"),
+        serde_json::json!({"dry_run": prepared.to_json(), "estimate": estimate}),
+    )
+}
+
 /// A failed call, with Adobe's status, error code, request id and job id
 /// when there are some (the SDK's messages hold no credentials).
 pub fn failure(error: &CliError) -> CallToolResult {
