@@ -93,10 +93,10 @@ impl Spend {
             let left = (max - state.used).max(0.0);
             if estimate.operations > left + SLACK {
                 return Err(CliError::OverBudget(format!(
-                    "this request is estimated at {} operations ({}), more than the {} left of \
+                    "this request is estimated at {} ({}), more than the {} left of \
                      --max-operations {}; nothing was sent (raise the cap, or \
                      FIREFLY_MAX_OPERATIONS, to go on)",
-                    operations(estimate.operations),
+                    quantity(estimate.operations),
                     counted(&estimate),
                     operations(left),
                     operations(max),
@@ -121,8 +121,8 @@ impl Spend {
     /// to the user: `2 operations (2 image(s), 1 operation each)`.
     pub fn describe(admitted: &Admitted) -> String {
         format!(
-            "{} operations ({})",
-            operations(admitted.estimate.operations),
+            "{} ({})",
+            quantity(admitted.estimate.operations),
             counted(&admitted.estimate)
         )
     }
@@ -187,14 +187,24 @@ impl Spend {
             }
             match last {
                 Some(estimate) => println!(
-                    "\nestimate: {} operations ({}); dry run, nothing was sent",
-                    operations(estimate.operations),
+                    "\nestimate: {} ({}); dry run, nothing was sent",
+                    quantity(estimate.operations),
                     counted(&estimate)
                 ),
                 None => println!("\ndry run, nothing was sent"),
             }
         }
         ExitCode::SUCCESS
+    }
+}
+
+/// `1 operation`, `3 operations`, `0.4 operations`.
+fn quantity(value: f64) -> String {
+    let number = operations(value);
+    if number == "1" {
+        "1 operation".to_owned()
+    } else {
+        format!("{number} operations")
     }
 }
 

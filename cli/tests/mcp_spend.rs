@@ -34,7 +34,7 @@ async fn a_server_with_a_cap_of_two_refuses_the_third_image() {
     let third = server.call("generate_images", one_image.clone()).await;
     assert!(is_error(&third), "{}", text(&third));
     let message = text(&third);
-    assert!(message.contains("estimated at 1 operations"), "{message}");
+    assert!(message.contains("estimated at 1 operation ("), "{message}");
     assert!(
         message.contains("the 0 left of --max-operations 2"),
         "{message}"

@@ -126,7 +126,7 @@ async fn a_photoshop_dry_run_counts_one_job() {
     assert!(output.status.success(), "{output:?}");
     let text = stdout(&output);
     assert!(text.contains("/v2/edit"), "{text}");
-    assert!(text.contains("estimate: 1 operations (1 job(s)"), "{text}");
+    assert!(text.contains("estimate: 1 operation (1 job(s)"), "{text}");
     assert!(emulator.requests().is_empty());
 }
 

@@ -65,7 +65,8 @@ pub struct SpendArgs {
         global = true,
         env = help::MAX_OPERATIONS,
         value_name = "N",
-        value_parser = parse::operations
+        value_parser = parse::operations,
+        allow_negative_numbers = true
     )]
     pub max_operations: Option<f64>,
     /// Print the exact request the command would send (method, URL, headers
