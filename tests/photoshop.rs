@@ -324,6 +324,37 @@ async fn bad_requests_are_refused_before_sending() {
     assert!(server.requests().is_empty(), "nothing was sent");
 }
 
+/// Inline content (an action's ActionJSON given in the request) is at most
+/// 50 KB (51,200 characters), as Adobe's schema says: one character more is
+/// refused naming the field, before anything is sent; the limit itself goes.
+#[tokio::test(start_paused = true)]
+async fn inline_content_is_held_to_its_50_kb() {
+    let server = adobe().await;
+    let firefly = client(&server);
+    let actions = |length: usize| {
+        json!({"image": {"source": {"url": IN}}, "outputs": png_out(),
+               "options": {"actions": [{"source": {"content": "a".repeat(length),
+                                                   "contentType": "application/json"}}]}})
+    };
+    let error = firefly
+        .photoshop()
+        .execute_actions(request::<types::ExecuteActionsRequest>(actions(51_201)))
+        .await
+        .unwrap_err();
+    let Error::Validation(validation) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(validation.field().ends_with("content"), "{}", validation.field());
+    assert!(server.requests().is_empty(), "nothing was sent");
+
+    firefly
+        .photoshop()
+        .execute_actions(request::<types::ExecuteActionsRequest>(actions(51_200)))
+        .await
+        .unwrap();
+    assert_eq!(server.count("/v2/execute-actions"), 1);
+}
+
 /// One credential, one token: 50 tasks calling both APIs at once make one
 /// IMS request between them.
 #[tokio::test(start_paused = true)]

@@ -109,8 +109,21 @@ fn walk(spec: &'static Value, schema: &'static Value, value: &Value, path: &str)
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(options) = schema[key].as_array() {
-            let results: Vec<Checked> =
-                options.iter().map(|o| walk(spec, o, value, path)).collect();
+            // Only the branches the value can be are judged: a branch whose
+            // required fields the value lacks would pass vacuously (its
+            // limits name fields the value does not have) and hide the
+            // limits of the branch the value is.
+            let mut candidates: Vec<&'static Value> = options
+                .iter()
+                .filter(|option| has_required(spec, option, value))
+                .collect();
+            if candidates.is_empty() {
+                candidates = options.iter().collect();
+            }
+            let results: Vec<Checked> = candidates
+                .iter()
+                .map(|o| walk(spec, o, value, path))
+                .collect();
             if !results.iter().any(Result::is_ok) {
                 return results.into_iter().find(Result::is_err).unwrap_or(Ok(()));
             }
@@ -139,6 +152,26 @@ fn walk(spec: &'static Value, schema: &'static Value, value: &Value, path: &str)
         }
         Value::Bool(_) | Value::Null => Ok(()),
     }
+}
+
+/// Whether `value` has every field `schema` requires, its `allOf` parts
+/// included; anything that is not an object has them all.
+fn has_required(spec: &'static Value, schema: &'static Value, value: &Value) -> bool {
+    let Value::Object(fields) = value else {
+        return true;
+    };
+    let schema = resolve(spec, schema);
+    let own = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .all(|name| fields.contains_key(name));
+    own && schema["allOf"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|part| has_required(spec, part, value))
 }
 
 fn limit(schema: &Value, key: &str) -> Option<f64> {
