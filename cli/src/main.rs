@@ -25,6 +25,8 @@
 //! - `spend`: what a run may spend (`--max-operations`) and `--dry-run`;
 //!   `audit`: the audit log of what was paid for (`--audit-log`);
 //! - `logging`: the library's warnings on stderr;
+//! - `commands::doctor`: `firefly doctor`, why credentials do not work
+//!   (configuration, clock, IMS, each API, the fleet's Redis);
 //! - `mcp`: `firefly mcp`, the same work as Model Context Protocol tools;
 //! - `show`: `--show`, images printed in the terminal;
 //! - `error`: what a command fails with, and its exit code.
@@ -58,7 +60,7 @@ use crate::{
     args::{Cli, Command, ImageCommand, JobCommand, ModelCommand, VideoCommand, deprecated},
     audit::Audit,
     commands::{
-        batch, emulator, gallery, generate, image_ops, image5_and_composites, jobs, models,
+        batch, doctor, emulator, gallery, generate, image_ops, image5_and_composites, jobs, models,
         photoshop, quota, secrets, shell, token, upload, video,
     },
     context::Context,
@@ -157,6 +159,7 @@ async fn run(command: Command, ctx: &Context) -> Result<ExitCode, CliError> {
         Command::Photoshop(command) => photoshop::run(command, ctx).await,
         Command::Model(ModelCommand::List { state }) => models::run(state, ctx).await,
         Command::Token { show } => token::run(show, ctx).await,
+        Command::Doctor => doctor::run(ctx).await,
         Command::Secrets { action } => secrets::run(action, &ctx.out).await,
         Command::Emulator { port, faults } => emulator::run(port, &faults, &ctx.out).await,
         Command::Completions { shell } => shell::completions(shell, &ctx.out),

@@ -44,6 +44,30 @@ impl ServerErrorBurst {
     }
 }
 
+/// An API of Firefly Services a fault can fall on (`not_entitled`,
+/// `missing_scope`), named in the text form as `firefly` or `photoshop`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum FaultApi {
+    /// The Firefly API.
+    Firefly,
+    /// Photoshop API v2.
+    Photoshop,
+}
+
+impl FaultApi {
+    /// Every API a fault can name, in the order the text form writes them.
+    pub const ALL: [FaultApi; 2] = [FaultApi::Firefly, FaultApi::Photoshop];
+
+    /// The name in the text form: `firefly`, `photoshop`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultApi::Firefly => "firefly",
+            FaultApi::Photoshop => "photoshop",
+        }
+    }
+}
+
 /// Faults injected into Firefly and Photoshop API requests (not IMS, not
 /// downloads). All off by default.
 ///
@@ -73,7 +97,8 @@ impl ServerErrorBurst {
 /// `drop_every=7`, `html_errors`, `fail_jobs_every=2`, `token_valid_secs=30`, `ims_slow_ms=500`,
 /// `rate_limit_per_minute=4`, `quota_window_ms=1000`,
 /// `quota_submissions_only`, `content_policy_every=3`,
-/// `timeout_jobs_every=2`, `cancel_pending`. [`Faults::parse`] reads that
+/// `timeout_jobs_every=2`, `cancel_pending`, `not_entitled=photoshop`,
+/// `missing_scope=firefly+photoshop`. [`Faults::parse`] reads that
 /// form and `Display` writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -121,6 +146,16 @@ pub struct Faults {
     /// `cancel_pending`, and `cancelled` from then on (instead of
     /// `cancelled` at once).
     pub cancel_pending: bool,
+    /// The APIs the organization is not entitled to: their requests (with
+    /// a good token and key) answer 403 `user_non_entitled`, with that
+    /// `x-access-error`, as when the credential's project lacks the API's
+    /// product profile. Sorted, each API once.
+    pub not_entitled: Vec<FaultApi>,
+    /// The APIs whose scope the tokens lack, whatever was asked of IMS:
+    /// their requests answer 403 with `x-access-error: invalid_ims_scope`,
+    /// as for a token issued without the API's scope. Sorted, each API
+    /// once.
+    pub missing_scope: Vec<FaultApi>,
 }
 
 impl Default for Faults {
@@ -148,6 +183,8 @@ impl Faults {
             content_policy_every: None,
             timeout_jobs_every: None,
             cancel_pending: false,
+            not_entitled: Vec::new(),
+            missing_scope: Vec::new(),
         }
     }
 
@@ -251,6 +288,20 @@ impl Faults {
         self
     }
 
+    /// Refuse `api`'s requests with 403 `user_non_entitled` (added to the
+    /// APIs already refused).
+    pub fn not_entitled(mut self, api: FaultApi) -> Self {
+        add(&mut self.not_entitled, api);
+        self
+    }
+
+    /// Refuse `api`'s requests as made with a token lacking its scope
+    /// (added to the APIs already refused).
+    pub fn missing_scope(mut self, api: FaultApi) -> Self {
+        add(&mut self.missing_scope, api);
+        self
+    }
+
     /// Whether the n-th request (from 1) gets an injected 429.
     pub(crate) fn rate_limits(&self, n: u64) -> bool {
         every_nth(self.rate_limit_every, n)
@@ -282,6 +333,13 @@ impl Faults {
     /// content is.
     pub(crate) fn refuses_content(&self, n: u64) -> bool {
         every_nth(self.content_policy_every, n)
+    }
+}
+
+/// Adds `api` to a sorted set of APIs.
+fn add(apis: &mut Vec<FaultApi>, api: FaultApi) {
+    if let Err(at) = apis.binary_search(&api) {
+        apis.insert(at, api);
     }
 }
 
@@ -321,6 +379,10 @@ pub struct FaultsServed {
     pub timed_out_jobs: u64,
     /// `cancel_pending` job statuses answered (`cancel_pending`).
     pub cancel_pending_answers: u64,
+    /// 403 `user_non_entitled` answers (`not_entitled`).
+    pub not_entitled: u64,
+    /// 403 `invalid_ims_scope` answers injected by `missing_scope`.
+    pub missing_scope: u64,
 }
 
 /// A fault that fired, as counted in [`FaultsServed`].
@@ -337,11 +399,13 @@ pub(crate) enum Fired {
     ContentPolicy,
     TimedOutJob,
     CancelPending,
+    NotEntitled,
+    MissingScope,
 }
 
 /// The running counts behind [`FaultsServed`], one per [`Fired`].
 #[derive(Default)]
-pub(crate) struct FaultCounters([AtomicU64; 11]);
+pub(crate) struct FaultCounters([AtomicU64; 13]);
 
 impl FaultCounters {
     pub(crate) fn record(&self, fired: Fired) {
@@ -362,6 +426,8 @@ impl FaultCounters {
             content_policy_refusals: count(Fired::ContentPolicy),
             timed_out_jobs: count(Fired::TimedOutJob),
             cancel_pending_answers: count(Fired::CancelPending),
+            not_entitled: count(Fired::NotEntitled),
+            missing_scope: count(Fired::MissingScope),
         }
     }
 }

@@ -78,7 +78,7 @@ mod settings; // EmulatorBuilder: settings and their defaults
 mod store; // tokens, secrets, jobs, files, fault counters, the request log: no HTTP
 mod validation; // requests against their API's own spec, one validator per API
 
-pub use faults::{Faults, FaultsServed, RetryAfter, ServerErrorBurst};
+pub use faults::{FaultApi, Faults, FaultsServed, RetryAfter, ServerErrorBurst};
 pub use server::{Emulator, served_routes};
 pub use settings::{EmulatorBuilder, FAULTS_ENV};
 pub use store::ReceivedRequest;

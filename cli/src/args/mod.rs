@@ -111,6 +111,12 @@ pub enum Command {
         #[arg(long)]
         show: bool,
     },
+    /// Find out why credentials do not work: checks the configuration, the
+    /// clock, IMS and the token's scopes, each API with a request that
+    /// spends nothing, and the fleet's Redis; prints a fix for each failure.
+    /// Exit 0 only when every check passes. Never prints a secret or token.
+    #[command(after_help = help::api())]
+    Doctor,
     /// Show what is left of the fleet's shared minute and day budgets
     /// (needs --redis or FIREFLY_SERVICES_REDIS_URL).
     #[command(after_help = help::quota())]

@@ -4,6 +4,7 @@
 //! several commands share: waiting for a job and saving what it made.
 
 pub mod batch;
+pub mod doctor;
 pub mod emulator;
 pub mod gallery;
 pub mod generate;

@@ -6,7 +6,7 @@
 
 use std::{fmt, time::Duration};
 
-use super::{Faults, RetryAfter, ServerErrorBurst};
+use super::{FaultApi, Faults, RetryAfter, ServerErrorBurst};
 
 /// One item of the text form.
 struct Item {
@@ -180,7 +180,51 @@ const ITEMS: &[Item] = &[
         },
         get: |faults| faults.cancel_pending.then(String::new),
     },
+    Item {
+        name: "not_entitled",
+        value: "API[+API]",
+        set: |faults, value| {
+            faults.not_entitled = apis(value)?;
+            Ok(())
+        },
+        get: |faults| write_apis(&faults.not_entitled),
+    },
+    Item {
+        name: "missing_scope",
+        value: "API[+API]",
+        set: |faults, value| {
+            faults.missing_scope = apis(value)?;
+            Ok(())
+        },
+        get: |faults| write_apis(&faults.missing_scope),
+    },
 ];
+
+/// `firefly`, `photoshop` or both joined by `+`, as a sorted set.
+fn apis(value: &str) -> Result<Vec<FaultApi>, &'static str> {
+    const EXPECTED: &str = "expected firefly, photoshop or firefly+photoshop";
+    let mut set = Vec::new();
+    for name in value.split('+') {
+        let api = FaultApi::ALL
+            .into_iter()
+            .find(|api| api.name() == name.trim())
+            .ok_or(EXPECTED)?;
+        if let Err(at) = set.binary_search(&api) {
+            set.insert(at, api);
+        }
+    }
+    Ok(set)
+}
+
+/// The text of a set of APIs; `None` when empty (the fault is off).
+fn write_apis(apis: &[FaultApi]) -> Option<String> {
+    (!apis.is_empty()).then(|| {
+        apis.iter()
+            .map(|api| api.name())
+            .collect::<Vec<_>>()
+            .join("+")
+    })
+}
 
 /// A number from 1 up.
 fn positive(value: &str) -> Result<u32, &'static str> {
@@ -261,6 +305,8 @@ mod tests {
         "content_policy_every=3",
         "timeout_jobs_every=2",
         "cancel_pending",
+        "not_entitled=photoshop",
+        "missing_scope=firefly+photoshop",
     ];
 
     #[test]
@@ -329,9 +375,34 @@ mod tests {
                 "server_errors=503x0/2",
                 "`server_errors=503x0/2`: expected a positive number",
             ),
+            (
+                "not_entitled=indesign",
+                "`not_entitled=indesign`: expected firefly, photoshop or firefly+photoshop",
+            ),
+            (
+                "missing_scope",
+                "`missing_scope`: expected firefly, photoshop or firefly+photoshop",
+            ),
         ] {
             assert_eq!(Faults::parse(spec).unwrap_err(), error);
         }
+    }
+
+    #[test]
+    fn api_sets_are_written_sorted_and_once() {
+        let faults = Faults::parse("not_entitled=photoshop+firefly+photoshop").unwrap();
+        assert_eq!(
+            faults.not_entitled,
+            [FaultApi::Firefly, FaultApi::Photoshop]
+        );
+        assert_eq!(faults.to_string(), "not_entitled=firefly+photoshop");
+        assert_eq!(
+            Faults::parse("missing_scope=photoshop").unwrap(),
+            Faults::none().missing_scope(FaultApi::Photoshop)
+        );
+        // Later items win, as for every other fault.
+        let later = Faults::parse("not_entitled=firefly,not_entitled=photoshop").unwrap();
+        assert_eq!(later.not_entitled, [FaultApi::Photoshop]);
     }
 
     #[test]
@@ -355,6 +426,7 @@ mod tests {
             (n(), n(), any::<bool>()),
             (n(), n(), n()),
             (n(), n(), any::<bool>()),
+            (any::<[bool; 2]>(), any::<[bool; 2]>()),
         )
             .prop_map(
                 |(
@@ -362,6 +434,7 @@ mod tests {
                     (slow, drop, html),
                     (fail, token, quota),
                     (policy, timeout, cancel_pending),
+                    (entitled, scoped),
                 )| {
                     let mut faults = Faults::none()
                         .html_errors(html)
@@ -396,6 +469,17 @@ mod tests {
                     if let Some(n) = quota {
                         faults = faults.rate_limit_per_minute(n);
                     }
+                    for (api, (entitled, scoped)) in FaultApi::ALL
+                        .into_iter()
+                        .zip(entitled.into_iter().zip(scoped))
+                    {
+                        if entitled {
+                            faults = faults.not_entitled(api);
+                        }
+                        if scoped {
+                            faults = faults.missing_scope(api);
+                        }
+                    }
                     faults
                 },
             )
@@ -408,7 +492,7 @@ mod tests {
         }
 
         #[test]
-        fn whatever_parses_is_written_back_the_same(spec in "[a-z_=0-9x/:, ]{0,60}") {
+        fn whatever_parses_is_written_back_the_same(spec in "[a-z_=0-9x/:,+ ]{0,60}") {
             if let Ok(faults) = Faults::parse(&spec) {
                 prop_assert_eq!(Faults::parse(&faults.to_string()), Ok(faults));
             }

@@ -7,7 +7,8 @@ fn the_setters_build_what_the_text_form_says() {
     let parsed = Faults::parse(
         "rate_limit_every=3, retry_after=date:5, server_errors=503x2/10, slow_ms=250, \
          drop_every=7, html_errors, fail_jobs_every=2, token_valid_secs=30, rate_limit_per_minute=4, \
-         content_policy_every=5, timeout_jobs_every=3, cancel_pending",
+         content_policy_every=5, timeout_jobs_every=3, cancel_pending, not_entitled=firefly, \
+         missing_scope=photoshop",
     )
     .unwrap();
     let built = Faults::none()
@@ -22,8 +23,12 @@ fn the_setters_build_what_the_text_form_says() {
         .rate_limit_per_minute(4)
         .content_policy_every(5)
         .timeout_jobs_every(3)
-        .cancel_pending(true);
+        .cancel_pending(true)
+        .not_entitled(FaultApi::Firefly)
+        .missing_scope(FaultApi::Photoshop);
     assert_eq!(parsed, built);
+    assert_eq!(built.not_entitled, [FaultApi::Firefly]);
+    assert_eq!(built.missing_scope, [FaultApi::Photoshop]);
     assert_eq!(
         built.server_errors.map(|b| (b.status, b.count, b.every)),
         Some((503, 2, 10))
@@ -103,6 +108,8 @@ fn each_fired_fault_is_counted_under_its_own_name() {
         Fired::ContentPolicy,
         Fired::TimedOutJob,
         Fired::CancelPending,
+        Fired::NotEntitled,
+        Fired::MissingScope,
     ];
     for (times, fired) in kinds.into_iter().enumerate() {
         for _ in 0..=times {
@@ -123,6 +130,8 @@ fn each_fired_fault_is_counted_under_its_own_name() {
             content_policy_refusals: 9,
             timed_out_jobs: 10,
             cancel_pending_answers: 11,
+            not_entitled: 12,
+            missing_scope: 13,
         }
     );
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::{
     api::Api,
-    faults::RetryAfter,
+    faults::{FaultApi, RetryAfter},
     responses::{cut_connection, error, rate_limited, validation_error},
     store::{Credentials, Refusal, Store},
     validation::Validators,
@@ -94,7 +94,13 @@ impl App {
             api_key: headers.get("x-api-key").and_then(|v| v.to_str().ok()),
         };
         self.store
-            .admit(arrival, credentials, scope, method == "POST")
+            .admit(
+                arrival,
+                fault_api(api),
+                credentials,
+                scope,
+                method == "POST",
+            )
             .map_err(|refusal| self.refused(api, refusal, scope))
     }
 
@@ -108,6 +114,19 @@ impl App {
             Refusal::InvalidToken => self.error(401, "401013", "Oauth token is not valid"),
             Refusal::MissingApiKey => self.error(403, "403000", "Api Key is required"),
             Refusal::WrongApiKey => self.error(403, "403003", "Api Key is invalid"),
+            Refusal::NotEntitled => {
+                let mut response = self.error(
+                    403,
+                    "user_non_entitled",
+                    "The organization is not entitled to this API: its product profile is not \
+                     on the credential's project",
+                );
+                response.headers_mut().insert(
+                    "x-access-error",
+                    HeaderValue::from_static("user_non_entitled"),
+                );
+                response
+            }
             Refusal::MissingScope => {
                 let message = format!("The token lacks the scope {scope}");
                 let code = match api {
@@ -165,5 +184,13 @@ impl App {
         } else {
             Err(validation_error(problems))
         }
+    }
+}
+
+/// The name the faults give an API.
+fn fault_api(api: Api) -> FaultApi {
+    match api {
+        Api::Firefly => FaultApi::Firefly,
+        Api::Photoshop => FaultApi::Photoshop,
     }
 }

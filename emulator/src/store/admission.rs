@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::{Store, credentials::TokenCheck, next};
-use crate::faults::{Fired, RetryAfter};
+use crate::faults::{FaultApi, Fired, RetryAfter};
 
 /// What a request presents to be let in.
 #[derive(Clone, Copy, Debug)]
@@ -41,7 +41,10 @@ pub(crate) enum Refusal {
     MissingApiKey,
     /// An `x-api-key` other than the client id.
     WrongApiKey,
-    /// A valid token without the scope the request needs.
+    /// The organization is not entitled to the API (`not_entitled`).
+    NotEntitled,
+    /// A valid token without the scope the request needs (or, under
+    /// `missing_scope`, any token).
     MissingScope,
     /// Over the per-minute quota; a slot frees up in this many seconds.
     OverQuota { retry_after_secs: u64 },
@@ -64,11 +67,13 @@ impl Store {
     }
 
     /// Admits the request or says why not, counting the fault that fired.
+    /// `api` is the API asked (the entitlement and scope faults name it);
     /// `submission` says whether it submits work (a POST): with
     /// `quota_submissions_only`, only submissions count against the quota.
     pub(crate) fn admit(
         &self,
         arrival: Arrival,
+        api: FaultApi,
         credentials: Credentials<'_>,
         scope: &str,
         submission: bool,
@@ -87,6 +92,16 @@ impl Store {
             None => return Err(Refusal::MissingApiKey),
             Some(key) if key != self.settings.client_id => return Err(Refusal::WrongApiKey),
             Some(_) => {}
+        }
+        // Adobe's gateway checks the entitlement and the scope once the
+        // token and the key are known good.
+        if faults.not_entitled.contains(&api) {
+            self.record(Fired::NotEntitled);
+            return Err(Refusal::NotEntitled);
+        }
+        if faults.missing_scope.contains(&api) {
+            self.record(Fired::MissingScope);
+            return Err(Refusal::MissingScope);
         }
         if !scoped {
             return Err(Refusal::MissingScope);
