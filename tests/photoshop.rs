@@ -344,7 +344,11 @@ async fn inline_content_is_held_to_its_50_kb() {
     let Error::Validation(validation) = &error else {
         panic!("{error:?}")
     };
-    assert!(validation.field().ends_with("content"), "{}", validation.field());
+    assert!(
+        validation.field().ends_with("content"),
+        "{}",
+        validation.field()
+    );
     assert!(server.requests().is_empty(), "nothing was sent");
 
     firefly

@@ -375,7 +375,7 @@ async fn calls_at_once_wait_out_each_others_rate_limits() {
 async fn missing_credentials_are_named_by_every_call() {
     let dir = scratch("mcp-unconfigured");
     let server = serve_with(Vec::new(), &dir).await;
-    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 21);
+    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 22);
     let result = server
         .call("generate_images", json!({"prompt": "a cat"}))
         .await;

@@ -69,7 +69,12 @@ async fn a_read_only_server_lists_and_serves_only_what_reads() {
     names.sort();
     assert_eq!(
         names,
-        ["job_status", "list_custom_models", "photoshop_job_status"],
+        [
+            "doctor",
+            "job_status",
+            "list_custom_models",
+            "photoshop_job_status"
+        ],
         "only the tools that spend nothing and change nothing"
     );
     let refused = server
@@ -85,6 +90,11 @@ async fn a_read_only_server_lists_and_serves_only_what_reads() {
     // What reads still works.
     let listed = server.call("list_custom_models", json!({})).await;
     assert!(!is_error(&listed), "{}", text(&listed));
+    let doctor = server.call("doctor", json!({})).await;
+    assert!(!is_error(&doctor), "{}", text(&doctor));
+    let report = doctor.structured_content.clone().unwrap();
+    assert_eq!(report["ok"], true, "{report}");
+    assert!(!text(&doctor).contains(emulator.client_secret()));
     server.close().await;
 }
 

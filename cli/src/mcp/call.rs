@@ -15,6 +15,8 @@ pub struct Call<'a> {
     pub peer: rmcp::Peer<rmcp::RoleServer>,
     /// `--confirm`: ask before every paid call.
     pub confirm: bool,
+    /// The fleet's settings, for the `doctor` tool.
+    pub fleet: &'a crate::args::FleetArgs,
     /// What the server may still spend (`--max-operations`).
     pub spend: &'a Spend,
     pub output_dir: &'a std::path::Path,

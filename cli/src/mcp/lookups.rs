@@ -36,6 +36,18 @@ pub(super) struct ListCustomModels {
     published_state: Option<PublishedStateFilter>,
 }
 
+/// The `doctor` tool takes nothing.
+#[derive(Deserialize, JsonSchema)]
+pub(super) struct Doctor {}
+
+/// `firefly doctor`'s checks (configuration, clock, IMS, each API with a
+/// request that spends nothing, the fleet's Redis), as a result: never an
+/// error, since failed checks are what it reports.
+pub(super) async fn doctor(call: &Call<'_>) -> CallToolResult {
+    let (text, document) = crate::commands::doctor::report(call.fleet).await;
+    results::success(text, document)
+}
+
 pub(super) async fn upload_image(call: &Call<'_>, arguments: Value) -> CallToolResult {
     let args: UploadImage = match schema::parse_arguments(arguments) {
         Ok(args) => args,

@@ -22,7 +22,11 @@ use super::{
     session::{self, Session},
     tools,
 };
-use crate::{args::McpArgs, context::Context, spend::Spend};
+use crate::{
+    args::{FleetArgs, McpArgs},
+    context::Context,
+    spend::Spend,
+};
 
 /// What the server tells the client about itself.
 const INSTRUCTIONS: &str = "Adobe Firefly image and video generation. Image inputs are a \
@@ -46,6 +50,8 @@ pub struct FireflyServer {
     read_only: bool,
     /// `--confirm`: the user is asked before every paid call.
     confirm: bool,
+    /// The fleet's settings (`--redis`), for the `doctor` tool.
+    fleet: FleetArgs,
 }
 
 /// `firefly mcp`: serves until the client closes stdin. The client is the
@@ -80,6 +86,7 @@ pub async fn run(args: McpArgs, ctx: &Context) -> ExitCode {
         spend: ctx.spend.clone(),
         read_only: args.read_only,
         confirm: args.confirm,
+        fleet: ctx.fleet.clone(),
     };
     let (stdin, stdout) = rmcp::transport::stdio();
     let running = match server.serve((session.watch(stdin), stdout)).await {
@@ -141,6 +148,7 @@ impl ServerHandler for FireflyServer {
             firefly,
             peer: context.peer.clone(),
             confirm: self.confirm,
+            fleet: &self.fleet,
             spend: &self.spend,
             output_dir: &self.output_dir,
             wait: &self.wait,

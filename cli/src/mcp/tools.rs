@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::{
     call::Call,
     firefly_jobs::{GenerateImages, GenerateSimilar, job},
-    lookups::{self, JobId, ListCustomModels, UploadImage},
+    lookups::{self, Doctor, JobId, ListCustomModels, UploadImage},
     photoshop::{self, PhotoshopJobId},
     results::Made,
     schema,
@@ -328,6 +328,16 @@ pub static TOOLS: &[ToolSpec] = &[
                       customModelId with an *_custom model). Spends no credits.",
         schema: schema::input_schema::<ListCustomModels>,
         run: run!(|call, arguments| lookups::list_custom_models(&call, arguments).await),
+    },
+    ToolSpec {
+        name: "doctor",
+        kind: Kind::Reads,
+        description: "Check why the Adobe credentials do not work: the configuration, the clock, \
+                      IMS and the token's scopes, each API (with a request that spends \
+                      nothing: not entitled, wrong scopes, rate limited...) and the fleet's \
+                      Redis, each with a fix. Spends no credits.",
+        schema: schema::input_schema::<Doctor>,
+        run: run!(|call, _arguments| lookups::doctor(&call).await),
     },
     ToolSpec {
         name: "photoshop_edit",

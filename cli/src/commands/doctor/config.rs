@@ -11,7 +11,7 @@ use adobe_firefly::{
 };
 
 use super::Check;
-use crate::{context::Context, help};
+use crate::help;
 
 /// Every variable the SDK and the CLI read for credentials, endpoints and
 /// the fleet, in the order the table lists them.
@@ -100,9 +100,9 @@ pub struct Client {
 
 /// The client, built from the environment by the SDK's rules, with no
 /// retries: a 429 or an unreachable host is a verdict, not something to
-/// wait out. `ctx` is where the run's settings would come from; the
-/// doctor's requests spend nothing, so it joins no fleet budget.
-pub fn client(_ctx: &Context) -> Result<Client, Error> {
+/// wait out. The doctor's requests spend nothing, so it joins no fleet
+/// budget.
+pub fn client() -> Result<Client, Error> {
     let builder = FireflyBuilder::from_env()?.retry_policy(RetryPolicy::none());
     let (Some(id), Some(secret)) = (lookup(env::CLIENT_ID), lookup(env::CLIENT_SECRET)) else {
         return Ok(Client {

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::{context::Context, error::CliError, output};
+use crate::{args::FleetArgs, context::Context, error::CliError, output};
 
 /// The outcome of one check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,10 +109,36 @@ impl Check {
 
 /// `firefly doctor`: every check, in order; exit 0 only when all passed.
 pub async fn run(ctx: &Context) -> Result<ExitCode, CliError> {
+    let (checks, all_passed) = checks(&ctx.fleet).await;
+    ctx.out
+        .done(table(&checks, all_passed), document(&checks, all_passed));
+    Ok(if all_passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The doctor's findings as `firefly doctor --json` prints them, and as
+/// `firefly mcp`'s `doctor` tool answers: the table's text and the document.
+pub async fn report(fleet: &FleetArgs) -> (String, serde_json::Value) {
+    let (checks, all_passed) = checks(fleet).await;
+    (table(&checks, all_passed), document(&checks, all_passed))
+}
+
+fn document(checks: &[Check], all_passed: bool) -> serde_json::Value {
+    json!({
+        "ok": all_passed,
+        "checks": checks.iter().map(Check::json).collect::<Vec<_>>(),
+    })
+}
+
+/// Every check, in order, and whether all passed.
+async fn checks(fleet: &FleetArgs) -> (Vec<Check>, bool) {
     let mut checks = config::checks();
     // The URLs and the client itself come from the same rules as every
     // command's; a configuration that does not build stops here.
-    let built = config::client(ctx);
+    let built = config::client();
     let client = match built {
         Ok(client) => {
             checks.push(Check::pass(
@@ -148,20 +174,9 @@ pub async fn run(ctx: &Context) -> Result<ExitCode, CliError> {
             }
         }
     }
-    checks.push(redis::check(&ctx.fleet).await);
+    checks.push(redis::check(fleet).await);
     let all_passed = checks.iter().all(|c| c.verdict == Verdict::Pass);
-    ctx.out.done(
-        table(&checks, all_passed),
-        json!({
-            "ok": all_passed,
-            "checks": checks.iter().map(Check::json).collect::<Vec<_>>(),
-        }),
-    );
-    Ok(if all_passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    (checks, all_passed)
 }
 
 /// The text form: a table of checks, then each failure's fix.
