@@ -29,6 +29,7 @@ async fn tools_are_listed_and_images_come_back_as_previews_and_files() {
     let expected = [
         "adaptive_composite",
         "cancel_job",
+        "doctor",
         "expand_image",
         "fill_image",
         "generate_images",

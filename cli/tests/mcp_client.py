@@ -35,6 +35,7 @@ EXPECTED_TOOLS = {
     "job_status",
     "cancel_job",
     "list_custom_models",
+    "doctor",
     "image5",
     "upscale_image",
     "precise_composite",

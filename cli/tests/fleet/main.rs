@@ -5,6 +5,7 @@
 mod commands;
 #[path = "../common/mod.rs"]
 mod common;
+mod doctor;
 #[path = "../mcp_support/mod.rs"]
 mod mcp_support;
 mod photoshop;
