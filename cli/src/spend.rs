@@ -42,9 +42,10 @@ pub struct Admitted {
     /// The command or tool (`image generate`, `photoshop_edit`).
     what: String,
     estimate: CostEstimate,
-    /// The request's hash, as file names use it.
-    request_hash: String,
-    prompt: Option<String>,
+    /// What the audit log keeps of the request, read only when there is a
+    /// log: its hash, as file names use it, and its prompt with
+    /// `--audit-prompts`.
+    audited: Option<(String, Option<String>)>,
 }
 
 #[derive(Debug, Default)]
@@ -74,15 +75,19 @@ impl Spend {
         request: &R,
     ) -> Result<Admitted, CliError> {
         let estimate = request.estimate_cost();
-        let admitted = || {
-            let json = serde_json::to_value(request).unwrap_or_default();
-            Admitted {
-                api,
-                what: what.to_owned(),
-                estimate,
-                request_hash: naming::request_key(&json, None),
-                prompt: json["prompt"].as_str().map(str::to_owned),
-            }
+        let admitted = || Admitted {
+            api,
+            what: what.to_owned(),
+            estimate,
+            audited: self.audit.enabled().then(|| {
+                let json = serde_json::to_value(request).unwrap_or_default();
+                let prompt = self
+                    .audit
+                    .prompts
+                    .then(|| json["prompt"].as_str())
+                    .flatten();
+                (naming::request_key(&json, None), prompt.map(str::to_owned))
+            }),
         };
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.last = Some(estimate);
@@ -130,19 +135,17 @@ impl Spend {
     /// The admitted request was submitted as `job_id`: the audit log's
     /// line, written before any waiting.
     pub fn submitted(&self, admitted: &Admitted, job_id: &str) {
-        if !self.audit.enabled() {
+        let Some((request_hash, prompt)) = &admitted.audited else {
             return;
-        }
+        };
         let mut details = json!({
             "estimate": {
                 "operations": admitted.estimate.operations,
                 "counted": counted(&admitted.estimate),
             },
-            "request_hash": admitted.request_hash,
+            "request_hash": request_hash,
         });
-        if self.audit.prompts
-            && let Some(prompt) = &admitted.prompt
-        {
+        if let Some(prompt) = prompt {
             details["prompt"] = prompt.as_str().into();
         }
         self.audit
