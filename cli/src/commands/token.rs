@@ -4,7 +4,7 @@
 use std::{process::ExitCode, sync::Arc};
 
 use adobe_firefly::{
-    FireflyBuilder,
+    ConfigError, FireflyBuilder,
     auth::{ImsTokenManager, TokenPolicy},
     config::{self, env},
 };
@@ -22,20 +22,11 @@ pub async fn run(show: bool, ctx: &Context) -> Result<ExitCode, CliError> {
     // fleet, that manager keeps the fleet's token, as every command's does.
     let (firefly, manager) = match (lookup(env::CLIENT_ID), lookup(env::CLIENT_SECRET)) {
         (Some(id), Some(secret)) => {
-            let mut policy = match ctx.fleet.redis_url.as_deref() {
+            let policy = match ctx.fleet.redis_url.as_deref() {
                 Some(url) => fleet::fleet_token_policy(url, &ctx.fleet.redis_prefix)?,
                 None => TokenPolicy::default(),
             };
-            if let Some(dir) = lookup(env::TOKEN_CACHE_DIR) {
-                policy = policy.disk_cache(dir);
-            }
-            let manager = ImsTokenManager::builder()
-                .ims_url(lookup(env::IMS_URL).unwrap_or_else(|| config::DEFAULT_IMS_URL.into()))
-                .client_id(id)
-                .client_secret(secret)
-                .scopes(lookup(env::SCOPES).unwrap_or_else(|| config::DEFAULT_SCOPES.into()))
-                .policy(policy)
-                .build()?;
+            let manager = ims_manager(id, secret, policy, lookup)?;
             let firefly = builder.token_source(Arc::new(manager.clone())).build()?;
             (firefly, Some(manager))
         }
@@ -66,4 +57,25 @@ pub async fn run(show: bool, ctx: &Context) -> Result<ExitCode, CliError> {
     }
     out.done(text, document);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The token manager of a command that shows or reads the token itself
+/// (`token`, `doctor`): the environment's IMS URL, scopes and disk cache
+/// (read through `lookup`) on `policy`, for the client id and secret.
+pub(crate) fn ims_manager(
+    id: String,
+    secret: String,
+    mut policy: TokenPolicy,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<ImsTokenManager, ConfigError> {
+    if let Some(dir) = lookup(env::TOKEN_CACHE_DIR) {
+        policy = policy.disk_cache(dir);
+    }
+    ImsTokenManager::builder()
+        .ims_url(lookup(env::IMS_URL).unwrap_or_else(|| config::DEFAULT_IMS_URL.into()))
+        .client_id(id)
+        .client_secret(secret)
+        .scopes(lookup(env::SCOPES).unwrap_or_else(|| config::DEFAULT_SCOPES.into()))
+        .policy(policy)
+        .build()
 }

@@ -112,19 +112,10 @@ pub fn client() -> Result<Client, Error> {
     };
     // One attempt, soon given up: IMS that cannot be reached is reported,
     // not retried for half a minute.
-    let mut policy = TokenPolicy::default()
+    let policy = TokenPolicy::default()
         .attempts(1)
         .load_deadline(Duration::from_secs(20));
-    if let Some(dir) = lookup(env::TOKEN_CACHE_DIR) {
-        policy = policy.disk_cache(dir);
-    }
-    let manager = ImsTokenManager::builder()
-        .ims_url(lookup(env::IMS_URL).unwrap_or_else(|| config::DEFAULT_IMS_URL.into()))
-        .client_id(id)
-        .client_secret(secret)
-        .scopes(lookup(env::SCOPES).unwrap_or_else(|| config::DEFAULT_SCOPES.into()))
-        .policy(policy)
-        .build()?;
+    let manager = crate::commands::token::ims_manager(id, secret, policy, lookup)?;
     let firefly = builder.token_source(Arc::new(manager.clone())).build()?;
     Ok(Client {
         firefly,
