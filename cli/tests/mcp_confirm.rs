@@ -13,6 +13,7 @@ use std::{
 };
 
 use adobe_firefly_emulator::Emulator;
+use common::submissions;
 use mcp_support::{DEADLINE, is_error, serve_with_flags, text};
 use rmcp::{
     ClientHandler, ErrorData, ServiceExt,
@@ -93,14 +94,6 @@ async fn call(client: &RunningService<RoleClient, User>, arguments: Value) -> Ca
         .await
         .expect("the call ends in time")
         .unwrap()
-}
-
-fn submissions(emulator: &Emulator) -> usize {
-    emulator
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST" && r.path == "/v3/images/generate-async")
-        .count()
 }
 
 fn two_images() -> Value {

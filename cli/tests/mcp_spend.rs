@@ -6,16 +6,9 @@ mod common;
 mod mcp_support;
 
 use adobe_firefly_emulator::Emulator;
+use common::submissions;
 use mcp_support::*;
 use serde_json::json;
-
-fn submissions(emulator: &Emulator) -> usize {
-    emulator
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST" && r.path == "/v3/images/generate-async")
-        .count()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_with_a_cap_of_two_refuses_the_third_image() {

@@ -130,15 +130,6 @@ async fn a_photoshop_dry_run_counts_one_job() {
     assert!(emulator.requests().is_empty());
 }
 
-/// The submissions the emulator received.
-fn submissions(emulator: &Emulator) -> usize {
-    emulator
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST" && r.path == "/v3/images/generate-async")
-        .count()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_stops_submitting_at_the_cap_and_a_rerun_carries_on() {
     let emulator = Emulator::start().await.unwrap();

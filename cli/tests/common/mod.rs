@@ -94,3 +94,13 @@ pub fn images(dir: &Path) -> Vec<String> {
         .filter(|name| [".png", ".jpg", ".webp"].iter().any(|x| name.ends_with(x)))
         .collect()
 }
+
+/// The image generations (`POST /v3/images/generate-async`) the emulator
+/// received: what a run paid for.
+pub fn submissions(emulator: &Emulator) -> usize {
+    emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v3/images/generate-async")
+        .count()
+}
