@@ -34,6 +34,21 @@ const APIS: &[ApiBuild] = &[
         feature: Some("photoshop"),
         replacements: no_replacements,
     },
+    ApiBuild {
+        name: "audio-video",
+        feature: Some("audio-video"),
+        replacements: no_replacements,
+    },
+    ApiBuild {
+        name: "indesign",
+        feature: Some("indesign"),
+        replacements: no_replacements,
+    },
+    ApiBuild {
+        name: "substance3d",
+        feature: Some("substance3d"),
+        replacements: no_replacements,
+    },
 ];
 
 /// Operations with this tag are served by another host (Adobe IMS) and are

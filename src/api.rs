@@ -9,7 +9,8 @@ use crate::limiter::RateLimit;
 /// One of the Adobe APIs this SDK calls.
 ///
 /// Every variant exists in every build; the operations of an API other than
-/// Firefly are compiled only with its feature (`photoshop`).
+/// Firefly are compiled only with its feature (`photoshop`, `audio-video`,
+/// `indesign`, `substance3d`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Api {
@@ -17,25 +18,45 @@ pub enum Api {
     Firefly,
     /// Photoshop API v2 (`photoshop-api.adobe.io`), feature `photoshop`.
     Photoshop,
+    /// The Audio/Video API (`audio-video-api.adobe.io`), feature `audio-video`.
+    AudioVideo,
+    /// The InDesign API (`indesign.adobe.io`), feature `indesign`.
+    InDesign,
+    /// The Substance 3D API (`s3d.adobe.io`), feature `substance3d`.
+    Substance3d,
 }
 
 impl Api {
     /// Every API, in a stable order.
-    pub const ALL: [Api; 2] = [Api::Firefly, Api::Photoshop];
+    pub const ALL: [Api; 5] = [
+        Api::Firefly,
+        Api::Photoshop,
+        Api::AudioVideo,
+        Api::InDesign,
+        Api::Substance3d,
+    ];
 
-    /// The API's name as errors and logs show it: `Firefly`, `Photoshop`.
+    /// The API's name as errors and logs show it: `Firefly`, `Photoshop`,
+    /// `Audio/Video`, `InDesign`, `Substance 3D`.
     pub fn name(self) -> &'static str {
         match self {
             Api::Firefly => "Firefly",
             Api::Photoshop => "Photoshop",
+            Api::AudioVideo => "Audio/Video",
+            Api::InDesign => "InDesign",
+            Api::Substance3d => "Substance 3D",
         }
     }
 
-    /// A short lowercase name for keys and file names: `firefly`, `photoshop`.
+    /// A short lowercase name for keys, file names and features:
+    /// `firefly`, `photoshop`, `audio-video`, `indesign`, `substance3d`.
     pub fn slug(self) -> &'static str {
         match self {
             Api::Firefly => "firefly",
             Api::Photoshop => "photoshop",
+            Api::AudioVideo => "audio-video",
+            Api::InDesign => "indesign",
+            Api::Substance3d => "substance3d",
         }
     }
 
@@ -44,6 +65,9 @@ impl Api {
         match self {
             Api::Firefly => crate::config::DEFAULT_API_URL,
             Api::Photoshop => crate::config::DEFAULT_PHOTOSHOP_URL,
+            Api::AudioVideo => crate::config::DEFAULT_AUDIO_VIDEO_URL,
+            Api::InDesign => crate::config::DEFAULT_INDESIGN_URL,
+            Api::Substance3d => crate::config::DEFAULT_SUBSTANCE3D_URL,
         }
     }
 
@@ -74,6 +98,8 @@ impl Api {
                 RateLimit::per_minute(300).submissions_only(),
                 RateLimit::new(300, Duration::from_secs(3)).polls_only(),
             ],
+            // InDesign and Substance 3D publish no request limits.
+            Api::AudioVideo | Api::InDesign | Api::Substance3d => Vec::new(),
         }
     }
 }
@@ -95,7 +121,13 @@ mod tests {
         assert_eq!(names.len(), Api::ALL.len());
         assert_eq!(slugs.len(), Api::ALL.len());
         for api in Api::ALL {
-            assert_eq!(api.slug(), api.name().to_lowercase());
+            let plain: String = api
+                .name()
+                .to_lowercase()
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            assert_eq!(api.slug().replace('-', ""), plain);
             assert!(api.default_url().starts_with("https://"), "{api}");
         }
     }

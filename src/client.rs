@@ -49,6 +49,15 @@ pub struct Firefly {
     /// The Photoshop API, on the same credential.
     #[cfg(feature = "photoshop")]
     pub(crate) photoshop: crate::photoshop::Photoshop,
+    /// The Audio/Video API, on the same credential.
+    #[cfg(feature = "audio-video")]
+    pub(crate) audio_video: crate::audio_video::AudioVideo,
+    /// The InDesign API, on the same credential.
+    #[cfg(feature = "indesign")]
+    pub(crate) indesign: crate::indesign::InDesign,
+    /// The Substance 3D API, on the same credential.
+    #[cfg(feature = "substance3d")]
+    pub(crate) substance3d: crate::substance3d::Substance3d,
 }
 
 impl Firefly {
@@ -203,6 +212,42 @@ impl Firefly {
     /// to which alone its credentials go.
     pub fn photoshop(&self) -> &crate::photoshop::Photoshop {
         &self.photoshop
+    }
+}
+
+#[cfg(feature = "audio-video")]
+impl Firefly {
+    /// The Audio/Video API on this client's credential: the same token,
+    /// retries and connections; its own base URL and budget
+    /// ([`FireflyBuilder::base_url`](crate::FireflyBuilder::base_url) with
+    /// [`Api::AudioVideo`](crate::Api::AudioVideo)), to which alone its
+    /// credentials go.
+    pub fn audio_video(&self) -> &crate::audio_video::AudioVideo {
+        &self.audio_video
+    }
+}
+
+#[cfg(feature = "indesign")]
+impl Firefly {
+    /// The InDesign API on this client's credential: the same token,
+    /// retries and connections; its own base URL and budget
+    /// ([`FireflyBuilder::base_url`](crate::FireflyBuilder::base_url) with
+    /// [`Api::InDesign`](crate::Api::InDesign)), to which alone its
+    /// credentials go.
+    pub fn indesign(&self) -> &crate::indesign::InDesign {
+        &self.indesign
+    }
+}
+
+#[cfg(feature = "substance3d")]
+impl Firefly {
+    /// The Substance 3D API on this client's credential: the same token,
+    /// retries and connections; its own base URL and budget
+    /// ([`FireflyBuilder::base_url`](crate::FireflyBuilder::base_url) with
+    /// [`Api::Substance3d`](crate::Api::Substance3d)), to which alone its
+    /// credentials go.
+    pub fn substance3d(&self) -> &crate::substance3d::Substance3d {
+        &self.substance3d
     }
 }
 

@@ -14,6 +14,12 @@ use crate::error::printable::Printable;
 pub const DEFAULT_API_URL: &str = "https://firefly-api.adobe.io";
 /// Photoshop API v2, production.
 pub const DEFAULT_PHOTOSHOP_URL: &str = "https://photoshop-api.adobe.io";
+/// The Audio/Video API, production.
+pub const DEFAULT_AUDIO_VIDEO_URL: &str = "https://audio-video-api.adobe.io";
+/// The InDesign API, production.
+pub const DEFAULT_INDESIGN_URL: &str = "https://indesign.adobe.io";
+/// The Substance 3D API, production.
+pub const DEFAULT_SUBSTANCE3D_URL: &str = "https://s3d.adobe.io";
 /// Adobe IMS, production.
 pub const DEFAULT_IMS_URL: &str = "https://ims-na1.adobelogin.com";
 /// Scopes requested from IMS unless configured otherwise.
@@ -32,6 +38,15 @@ pub mod env {
     /// Photoshop API base URL (feature `photoshop`); defaults to
     /// [`DEFAULT_PHOTOSHOP_URL`](super::DEFAULT_PHOTOSHOP_URL).
     pub const PHOTOSHOP_URL: &str = "FIREFLY_SERVICES_PHOTOSHOP_URL";
+    /// Audio/Video API base URL (feature `audio-video`); defaults to
+    /// [`DEFAULT_AUDIO_VIDEO_URL`](super::DEFAULT_AUDIO_VIDEO_URL).
+    pub const AUDIO_VIDEO_URL: &str = "FIREFLY_SERVICES_AUDIO_VIDEO_URL";
+    /// InDesign API base URL (feature `indesign`); defaults to
+    /// [`DEFAULT_INDESIGN_URL`](super::DEFAULT_INDESIGN_URL).
+    pub const INDESIGN_URL: &str = "FIREFLY_SERVICES_INDESIGN_URL";
+    /// Substance 3D API base URL (feature `substance3d`); defaults to
+    /// [`DEFAULT_SUBSTANCE3D_URL`](super::DEFAULT_SUBSTANCE3D_URL).
+    pub const SUBSTANCE3D_URL: &str = "FIREFLY_SERVICES_SUBSTANCE3D_URL";
     /// IMS base URL; defaults to [`DEFAULT_IMS_URL`](super::DEFAULT_IMS_URL).
     pub const IMS_URL: &str = "FIREFLY_SERVICES_IMS_URL";
     /// Comma-separated scopes; defaults to [`DEFAULT_SCOPES`](super::DEFAULT_SCOPES).

@@ -89,6 +89,18 @@ pub use limiter::{Counted, RateLimit, RateLimitError};
 #[cfg(feature = "photoshop")]
 pub mod photoshop;
 
+// The Audio/Video API on the same credential (feature `audio-video`).
+#[cfg(feature = "audio-video")]
+pub mod audio_video;
+
+// The InDesign API on the same credential (feature `indesign`).
+#[cfg(feature = "indesign")]
+pub mod indesign;
+
+// The Substance 3D API on the same credential (feature `substance3d`).
+#[cfg(feature = "substance3d")]
+pub mod substance3d;
+
 // Pre-signed URLs for S3, Azure and GCS (feature `storage`).
 #[cfg(feature = "storage")]
 pub mod storage;

@@ -14,11 +14,39 @@ pub(crate) enum Api {
     /// Photoshop API v2 (`https://photoshop-api.adobe.io`): six job
     /// operations and the status of their jobs.
     Photoshop,
+    /// The Audio/Video API (`https://audio-video-api.adobe.io`), served
+    /// under `/audio-video`.
+    AudioVideo,
+    /// The InDesign API (`https://indesign.adobe.io`), served under
+    /// `/indesign`.
+    InDesign,
+    /// The Substance 3D API (`https://s3d.adobe.io`), served under
+    /// `/substance3d`.
+    Substance3d,
 }
 
 impl Api {
     /// Every API the emulator serves, in the order their routes are built.
-    pub(crate) const ALL: [Api; 2] = [Api::Firefly, Api::Photoshop];
+    pub(crate) const ALL: [Api; 5] = [
+        Api::Firefly,
+        Api::Photoshop,
+        Api::AudioVideo,
+        Api::InDesign,
+        Api::Substance3d,
+    ];
+
+    /// Where the API's routes are mounted on the emulator's origin: at the
+    /// root for Firefly and Photoshop (their paths do not meet), under a
+    /// folder of their own for the others, whose paths would meet Firefly's
+    /// (InDesign's `/v3/status/{id}` is Firefly's `/v3/status/{jobId}`).
+    pub(crate) fn prefix(self) -> &'static str {
+        match self {
+            Api::Firefly | Api::Photoshop => "",
+            Api::AudioVideo => "/audio-video",
+            Api::InDesign => "/indesign",
+            Api::Substance3d => "/substance3d",
+        }
+    }
 
     /// Where the workspace keeps this API's imported spec, for messages
     /// that send a reader to it.
@@ -26,6 +54,9 @@ impl Api {
         match self {
             Api::Firefly => "openapi/firefly/firefly.yaml",
             Api::Photoshop => "openapi/photoshop/photoshop.yaml",
+            Api::AudioVideo => "openapi/audio-video/audio-video.yaml",
+            Api::InDesign => "openapi/indesign/indesign.yaml",
+            Api::Substance3d => "openapi/substance3d/substance3d.yaml",
         }
     }
 }

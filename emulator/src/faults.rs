@@ -53,17 +53,33 @@ pub enum FaultApi {
     Firefly,
     /// Photoshop API v2.
     Photoshop,
+    /// The Audio/Video API.
+    AudioVideo,
+    /// The InDesign API.
+    InDesign,
+    /// The Substance 3D API.
+    Substance3d,
 }
 
 impl FaultApi {
     /// Every API a fault can name, in the order the text form writes them.
-    pub const ALL: [FaultApi; 2] = [FaultApi::Firefly, FaultApi::Photoshop];
+    pub const ALL: [FaultApi; 5] = [
+        FaultApi::Firefly,
+        FaultApi::Photoshop,
+        FaultApi::AudioVideo,
+        FaultApi::InDesign,
+        FaultApi::Substance3d,
+    ];
 
-    /// The name in the text form: `firefly`, `photoshop`.
+    /// The name in the text form: `firefly`, `photoshop`, `audio-video`,
+    /// `indesign`, `substance3d`.
     pub fn name(self) -> &'static str {
         match self {
             FaultApi::Firefly => "firefly",
             FaultApi::Photoshop => "photoshop",
+            FaultApi::AudioVideo => "audio-video",
+            FaultApi::InDesign => "indesign",
+            FaultApi::Substance3d => "substance3d",
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::{fmt, sync::Arc};
 
 use crate::{
+    api::Api,
     faults::FaultsServed,
     routes::{self, App},
     settings::{EmulatorBuilder, scope_list},
@@ -67,6 +68,24 @@ impl Emulator {
         &self.url
     }
 
+    /// The base URL of the Audio/Video API, such as
+    /// `http://127.0.0.1:41234/audio-video`.
+    pub fn audio_video_url(&self) -> String {
+        format!("{}{}", self.url, Api::AudioVideo.prefix())
+    }
+
+    /// The base URL of the InDesign API, such as
+    /// `http://127.0.0.1:41234/indesign`.
+    pub fn indesign_url(&self) -> String {
+        format!("{}{}", self.url, Api::InDesign.prefix())
+    }
+
+    /// The base URL of the Substance 3D API, such as
+    /// `http://127.0.0.1:41234/substance3d`.
+    pub fn substance3d_url(&self) -> String {
+        format!("{}{}", self.url, Api::Substance3d.prefix())
+    }
+
     /// The client id IMS accepts (also the expected `x-api-key`).
     pub fn client_id(&self) -> &str {
         &self.app.store.settings.client_id
@@ -97,8 +116,12 @@ impl Emulator {
                 self.client_secret().to_owned(),
             ),
             ("FIREFLY_SERVICES_API_URL", self.url.clone()),
-            // Photoshop's routes are served on the same origin.
+            // Photoshop's routes are served on the same origin, the other
+            // APIs' under a folder each.
             ("FIREFLY_SERVICES_PHOTOSHOP_URL", self.url.clone()),
+            ("FIREFLY_SERVICES_AUDIO_VIDEO_URL", self.audio_video_url()),
+            ("FIREFLY_SERVICES_INDESIGN_URL", self.indesign_url()),
+            ("FIREFLY_SERVICES_SUBSTANCE3D_URL", self.substance3d_url()),
             ("FIREFLY_SERVICES_IMS_URL", self.url.clone()),
         ]
     }
@@ -144,8 +167,9 @@ impl Emulator {
 /// as `("GET", "/v3/status/{job_id}")`, for comparing them with a spec.
 /// Path parameter names are the emulator's own; the paths are those of the
 /// Firefly API, Photoshop API v2, IMS, the Management API and the download
-/// URLs (`/storage/{file}`).
-pub fn served_routes() -> Vec<(&'static str, &'static str)> {
+/// URLs (`/storage/{file}`), and those of the Audio/Video, InDesign and
+/// Substance 3D APIs under their folders (`/indesign/v3/status/{id}`).
+pub fn served_routes() -> Vec<(&'static str, String)> {
     routes::served()
         .into_iter()
         .map(|(method, path)| (method.as_str(), path))

@@ -24,7 +24,7 @@ async fn the_emulator_serves_exactly_the_operations_of_the_spec() {
     in_spec.extend(spec_operations(&photoshop_spec()));
     let served: BTreeSet<(String, String)> = served_routes()
         .into_iter()
-        .map(|(method, path)| (method.to_owned(), shape(path)))
+        .map(|(method, path)| (method.to_owned(), shape(&path)))
         .collect();
     let exceptions: BTreeSet<(String, String)> = NOT_IN_THE_SPEC
         .iter()

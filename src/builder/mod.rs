@@ -28,7 +28,8 @@ pub struct FireflyBuilder {
     client_id: Option<String>,
     tokens: Tokens,
     api_url: Option<String>,
-    photoshop_url: Option<String>,
+    /// The base URL of each API other than Firefly, where it is not the default.
+    api_urls: std::collections::BTreeMap<crate::Api, String>,
     ims_url: Option<String>,
     scopes: Option<String>,
     token_policy: TokenPolicy,
@@ -91,11 +92,20 @@ impl FireflyBuilder {
         if let Some(dir) = var(env::TOKEN_CACHE_DIR) {
             token_policy = token_policy.disk_cache(dir);
         }
+        let api_urls = [
+            (crate::Api::Photoshop, env::PHOTOSHOP_URL),
+            (crate::Api::AudioVideo, env::AUDIO_VIDEO_URL),
+            (crate::Api::InDesign, env::INDESIGN_URL),
+            (crate::Api::Substance3d, env::SUBSTANCE3D_URL),
+        ]
+        .into_iter()
+        .filter_map(|(api, name)| Some((api, var(name)?)))
+        .collect();
         Ok(Self {
             client_id: Some(client_id),
             tokens,
             api_url: var(env::API_URL),
-            photoshop_url: var(env::PHOTOSHOP_URL),
+            api_urls,
             ims_url: var(env::IMS_URL),
             scopes: var(env::SCOPES),
             token_policy,
@@ -139,10 +149,9 @@ impl FireflyBuilder {
     /// The Photoshop API base URL (default
     /// [`config::DEFAULT_PHOTOSHOP_URL`](crate::config::DEFAULT_PHOTOSHOP_URL)),
     /// used with the `photoshop` feature. Plain http is accepted only for
-    /// loopback hosts.
-    pub fn photoshop_url(mut self, url: impl Into<String>) -> Self {
-        self.photoshop_url = Some(url.into());
-        self
+    /// loopback hosts. The same as `.base_url(Api::Photoshop, url)`.
+    pub fn photoshop_url(self, url: impl Into<String>) -> Self {
+        self.base_url(crate::Api::Photoshop, url)
     }
 
     /// The IMS base URL (default [`config::DEFAULT_IMS_URL`](crate::config::DEFAULT_IMS_URL)).
@@ -292,23 +301,27 @@ impl FireflyBuilder {
         };
         #[cfg(feature = "photoshop")]
         let photoshop = {
-            let url = config::base_url(
-                "Photoshop API URL",
-                self.photoshop_url
-                    .as_deref()
-                    .unwrap_or(config::DEFAULT_PHOTOSHOP_URL),
-            )?;
-            let transport = Transport::new(
-                tokens.for_api(crate::Api::Photoshop),
-                &client_id,
-                &url,
-                self.retry_policy.clone(),
-                crate::Api::Photoshop,
-                self.budget(crate::Api::Photoshop),
-            )?
-            .dry_run(self.dry_run);
+            let (url, transport) =
+                self.api_transport(crate::Api::Photoshop, &tokens, &client_id)?;
             let any_host = self.allow_any_storage_host;
             crate::photoshop::Photoshop::new(&url, http.clone(), transport, any_host)
+        };
+        #[cfg(feature = "audio-video")]
+        let audio_video = {
+            let (url, transport) =
+                self.api_transport(crate::Api::AudioVideo, &tokens, &client_id)?;
+            crate::audio_video::AudioVideo::new(&url, http.clone(), transport)
+        };
+        #[cfg(feature = "indesign")]
+        let indesign = {
+            let (url, transport) = self.api_transport(crate::Api::InDesign, &tokens, &client_id)?;
+            crate::indesign::InDesign::new(&url, http.clone(), transport)
+        };
+        #[cfg(feature = "substance3d")]
+        let substance3d = {
+            let (url, transport) =
+                self.api_transport(crate::Api::Substance3d, &tokens, &client_id)?;
+            crate::substance3d::Substance3d::new(&url, http.clone(), transport)
         };
         let transport = Transport::new(
             tokens.for_api(crate::Api::Firefly),
@@ -333,6 +346,12 @@ impl FireflyBuilder {
             api_url,
             #[cfg(feature = "photoshop")]
             photoshop,
+            #[cfg(feature = "audio-video")]
+            audio_video,
+            #[cfg(feature = "indesign")]
+            indesign,
+            #[cfg(feature = "substance3d")]
+            substance3d,
             sizes: if self.allow_unlisted_sizes {
                 crate::validate::SizePolicy::Any
             } else {
@@ -354,7 +373,7 @@ impl fmt::Debug for FireflyBuilder {
             .field("client_id", &self.client_id)
             .field("tokens", &tokens)
             .field("api_url", &self.api_url)
-            .field("photoshop_url", &self.photoshop_url)
+            .field("api_urls", &self.api_urls)
             .field("ims_url", &self.ims_url)
             .field("scopes", &self.scopes)
             .field("token_policy", &self.token_policy)

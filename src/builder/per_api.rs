@@ -14,6 +14,66 @@ use crate::{
 };
 
 impl FireflyBuilder {
+    /// `api`'s base URL (default [`Api::default_url`]); for
+    /// [`Api::Firefly`] the same as [`api_url`](Self::api_url). Plain http
+    /// is accepted only for loopback hosts. Credentials go to this origin
+    /// alone for `api`'s requests. A path is kept: requests go below it.
+    ///
+    /// ```
+    /// use adobe_firefly::{Api, Firefly};
+    ///
+    /// let builder = Firefly::builder().base_url(Api::InDesign, "https://indesign.adobe.io");
+    /// # let _ = builder;
+    /// ```
+    pub fn base_url(mut self, api: Api, url: impl Into<String>) -> Self {
+        match api {
+            Api::Firefly => self.api_url(url),
+            other => {
+                self.api_urls.insert(other, url.into());
+                self
+            }
+        }
+    }
+
+    /// The base URL and transport of an API other than Firefly: its own
+    /// origin, its own budget, the token source of its scopes.
+    #[cfg(any(
+        feature = "photoshop",
+        feature = "audio-video",
+        feature = "indesign",
+        feature = "substance3d"
+    ))]
+    pub(super) fn api_transport(
+        &self,
+        api: Api,
+        tokens: &TokenSources,
+        client_id: &str,
+    ) -> Result<(url::Url, crate::transport::Transport), ConfigError> {
+        let setting = match api {
+            Api::Firefly => "Firefly API URL",
+            Api::Photoshop => "Photoshop API URL",
+            Api::AudioVideo => "Audio/Video API URL",
+            Api::InDesign => "InDesign API URL",
+            Api::Substance3d => "Substance 3D API URL",
+        };
+        let url = config::base_url(
+            setting,
+            self.api_urls
+                .get(&api)
+                .map_or(api.default_url(), String::as_str),
+        )?;
+        let transport = crate::transport::Transport::new(
+            tokens.for_api(api),
+            client_id,
+            &url,
+            self.retry_policy.clone(),
+            api,
+            self.budget(api),
+        )?
+        .dry_run(self.dry_run);
+        Ok((url, transport))
+    }
+
     /// Firefly's request budget: one limit, such as
     /// `RateLimit::per_minute(4)`, Adobe's default quota. Off by default.
     /// The same as `.rate_limits(Api::Firefly, [limit])`.

@@ -49,6 +49,12 @@ macro_rules! send_through_transport {
 send_through_transport!(firefly::Client, firefly::OPERATIONS);
 #[cfg(feature = "photoshop")]
 send_through_transport!(photoshop::Client, photoshop::OPERATIONS);
+#[cfg(feature = "audio-video")]
+send_through_transport!(audio_video::Client, audio_video::OPERATIONS);
+#[cfg(feature = "indesign")]
+send_through_transport!(indesign::Client, indesign::OPERATIONS);
+#[cfg(feature = "substance3d")]
+send_through_transport!(substance3d::Client, substance3d::OPERATIONS);
 
 /// One operation of an API's spec, as `build.rs` tables it next to the
 /// generated client (`<api>_operations.rs`, the `OPERATIONS` of each API's
@@ -113,6 +119,60 @@ pub(crate) mod photoshop {
 
     include!(concat!(env!("OUT_DIR"), "/photoshop_codegen.rs"));
     include!(concat!(env!("OUT_DIR"), "/photoshop_operations.rs"));
+}
+
+/// The Audio/Video API, from `openapi/audio-video/audio-video.yaml`.
+#[cfg(feature = "audio-video")]
+pub(crate) mod audio_video {
+    #![allow(
+        missing_docs,
+        unreachable_pub,
+        clippy::all,
+        clippy::pedantic,
+        rustdoc::all,
+        unused_qualifications,
+        unused,
+        dead_code
+    )]
+
+    include!(concat!(env!("OUT_DIR"), "/audio-video_codegen.rs"));
+    include!(concat!(env!("OUT_DIR"), "/audio-video_operations.rs"));
+}
+
+/// The InDesign API, from `openapi/indesign/indesign.yaml`.
+#[cfg(feature = "indesign")]
+pub(crate) mod indesign {
+    #![allow(
+        missing_docs,
+        unreachable_pub,
+        clippy::all,
+        clippy::pedantic,
+        rustdoc::all,
+        unused_qualifications,
+        unused,
+        dead_code
+    )]
+
+    include!(concat!(env!("OUT_DIR"), "/indesign_codegen.rs"));
+    include!(concat!(env!("OUT_DIR"), "/indesign_operations.rs"));
+}
+
+/// The Substance 3D API, from `openapi/substance3d/substance3d.yaml`.
+#[cfg(feature = "substance3d")]
+pub(crate) mod substance3d {
+    #![allow(
+        missing_docs,
+        unreachable_pub,
+        clippy::all,
+        clippy::pedantic,
+        rustdoc::all,
+        unused_qualifications,
+        unused,
+        dead_code
+    )]
+
+    include!(concat!(env!("OUT_DIR"), "/substance3d_codegen.rs"));
+    include!(concat!(env!("OUT_DIR"), "/substance3d_operations.rs"));
 }
 
 #[cfg(test)]

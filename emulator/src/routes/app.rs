@@ -42,6 +42,7 @@ impl App {
         let code = match api {
             Api::Firefly => "rate_limited",
             Api::Photoshop => "unauthorized_rate_limited",
+            Api::AudioVideo | Api::InDesign | Api::Substance3d => "too_many_requests",
         };
         rate_limited(self.store.errors_as_html(), code, retry_after)
     }
@@ -132,6 +133,7 @@ impl App {
                 let code = match api {
                     Api::Firefly => "access_error",
                     Api::Photoshop => "unauthorized_forbidden",
+                    Api::AudioVideo | Api::InDesign | Api::Substance3d => "forbidden",
                 };
                 let mut response = self.error(403, code, &message);
                 response.headers_mut().insert(
@@ -192,5 +194,8 @@ fn fault_api(api: Api) -> FaultApi {
     match api {
         Api::Firefly => FaultApi::Firefly,
         Api::Photoshop => FaultApi::Photoshop,
+        Api::AudioVideo => FaultApi::AudioVideo,
+        Api::InDesign => FaultApi::InDesign,
+        Api::Substance3d => FaultApi::Substance3d,
     }
 }

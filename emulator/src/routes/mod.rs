@@ -1,13 +1,17 @@
 //! The HTTP surface: one family of routes per API (`firefly`,
-//! `photoshop`), the routes every API shares (`shared`: IMS, the
+//! `photoshop`, and `audio_video`, `indesign`, `substance3d` each under its
+//! own folder), the routes every API shares (`shared`: IMS, the
 //! Management API's secrets, downloads), and the 404 for everything else.
 //! Handlers are glue: they read a request, ask the store (through [`App`])
 //! and write what it says in their API's shapes.
 
 mod app; // the handlers' shared state; admission and JSON bodies
+mod audio_video; // the Audio/Video API, under /audio-video
 mod firefly; // the Firefly API
+mod indesign; // the InDesign API, under /indesign
 mod photoshop; // Photoshop API v2
 mod shared; // IMS, client secrets, the emulator's storage
+mod substance3d; // the Substance 3D API, under /substance3d
 
 pub(crate) use app::App;
 pub(crate) use photoshop::storage_client;
@@ -39,7 +43,7 @@ fn method_filter(verb: Verb) -> MethodFilter {
 /// built by the same calls, so they cannot disagree.
 pub(super) struct Routes {
     router: Router<Arc<App>>,
-    served: Vec<(Verb, &'static str)>,
+    served: Vec<(Verb, String)>,
 }
 
 impl Routes {
@@ -57,7 +61,7 @@ impl Routes {
         T: 'static,
     {
         self.router = self.router.route(path, on(method_filter(method), handler));
-        self.served.push((method, path));
+        self.served.push((method, path.to_owned()));
         self
     }
 
@@ -66,13 +70,30 @@ impl Routes {
         self.served.extend(other.served);
         self
     }
+
+    /// `other`'s routes under `prefix` (none when it is empty).
+    fn nest(mut self, prefix: &'static str, other: Routes) -> Self {
+        if prefix.is_empty() {
+            return self.merge(other);
+        }
+        if !other.served.is_empty() {
+            self.router = self.router.nest(prefix, other.router);
+        }
+        self.served.extend(
+            other
+                .served
+                .into_iter()
+                .map(|(verb, path)| (verb, format!("{prefix}{path}"))),
+        );
+        self
+    }
 }
 
 /// Every route: the shared ones, then each API's family.
 fn all() -> Routes {
-    Api::ALL
-        .into_iter()
-        .fold(shared::routes(), |routes, api| routes.merge(family(api)))
+    Api::ALL.into_iter().fold(shared::routes(), |routes, api| {
+        routes.nest(api.prefix(), family(api))
+    })
 }
 
 /// The routes of `api`.
@@ -80,6 +101,9 @@ fn family(api: Api) -> Routes {
     match api {
         Api::Firefly => firefly::routes(),
         Api::Photoshop => photoshop::routes(),
+        Api::AudioVideo => audio_video::routes(),
+        Api::InDesign => indesign::routes(),
+        Api::Substance3d => substance3d::routes(),
     }
 }
 
@@ -88,8 +112,9 @@ pub(crate) fn router(app: Arc<App>) -> Router {
     all().router.fallback(not_found).with_state(app)
 }
 
-/// The method and path template of every route, in registration order.
-pub(crate) fn served() -> Vec<(Verb, &'static str)> {
+/// The method and path template of every route, in registration order,
+/// with its API's prefix.
+pub(crate) fn served() -> Vec<(Verb, String)> {
     all().served
 }
 
@@ -100,6 +125,9 @@ pub(crate) fn validated_operations(api: Api) -> Vec<(Verb, &'static str)> {
     match api {
         Api::Firefly => firefly::validated_operations(),
         Api::Photoshop => photoshop::validated_operations(),
+        Api::AudioVideo => audio_video::validated_operations(),
+        Api::InDesign => indesign::validated_operations(),
+        Api::Substance3d => substance3d::validated_operations(),
     }
 }
 

@@ -54,6 +54,15 @@ const FIREFLY_YAML: &str = include_str!("../../openapi/firefly.yaml");
 /// Photoshop's spec, as YAML text.
 const PHOTOSHOP_YAML: &str = include_str!("../../openapi/photoshop.yaml");
 
+/// The Audio/Video API's spec, as YAML text.
+const AUDIO_VIDEO_YAML: &str = include_str!("../../openapi/audio-video.yaml");
+
+/// The InDesign API's spec, as YAML text.
+const INDESIGN_YAML: &str = include_str!("../../openapi/indesign.yaml");
+
+/// The Substance 3D API's spec, as YAML text.
+const SUBSTANCE3D_YAML: &str = include_str!("../../openapi/substance3d.yaml");
+
 /// The header that picks the model, checked against the operation's enum.
 const MODEL_VERSION: &str = "x-model-version";
 
@@ -63,9 +72,15 @@ const MODEL_VERSION: &str = "x-model-version";
 fn spec(api: Api) -> Result<&'static Value, String> {
     static FIREFLY: OnceLock<Result<Value, String>> = OnceLock::new();
     static PHOTOSHOP: OnceLock<Result<Value, String>> = OnceLock::new();
+    static AUDIO_VIDEO: OnceLock<Result<Value, String>> = OnceLock::new();
+    static INDESIGN: OnceLock<Result<Value, String>> = OnceLock::new();
+    static SUBSTANCE3D: OnceLock<Result<Value, String>> = OnceLock::new();
     let (parsed, yaml) = match api {
         Api::Firefly => (&FIREFLY, FIREFLY_YAML),
         Api::Photoshop => (&PHOTOSHOP, PHOTOSHOP_YAML),
+        Api::AudioVideo => (&AUDIO_VIDEO, AUDIO_VIDEO_YAML),
+        Api::InDesign => (&INDESIGN, INDESIGN_YAML),
+        Api::Substance3d => (&SUBSTANCE3D, SUBSTANCE3D_YAML),
     };
     parsed
         .get_or_init(|| {
@@ -83,8 +98,7 @@ fn spec(api: Api) -> Result<&'static Value, String> {
 
 /// One [`SpecValidator`] per API, each from that API's own spec.
 pub(crate) struct Validators {
-    firefly: SpecValidator,
-    photoshop: SpecValidator,
+    by_api: HashMap<Api, SpecValidator>,
 }
 
 impl Validators {
@@ -94,18 +108,17 @@ impl Validators {
     pub(crate) fn new(
         operations: impl Fn(Api) -> Vec<(Verb, &'static str)>,
     ) -> Result<Self, String> {
-        Ok(Self {
-            firefly: SpecValidator::new(Api::Firefly, &operations(Api::Firefly))?,
-            photoshop: SpecValidator::new(Api::Photoshop, &operations(Api::Photoshop))?,
-        })
+        let by_api = Api::ALL
+            .into_iter()
+            .map(|api| Ok((api, SpecValidator::new(api, &operations(api))?)))
+            .collect::<Result<_, String>>()?;
+        Ok(Self { by_api })
     }
 
     /// The validator of `api`'s requests.
     pub(crate) fn of(&self, api: Api) -> &SpecValidator {
-        match api {
-            Api::Firefly => &self.firefly,
-            Api::Photoshop => &self.photoshop,
-        }
+        // `new` made one for every API.
+        &self.by_api[&api]
     }
 }
 
@@ -171,6 +184,7 @@ impl SpecValidator {
                 match self.api {
                     Api::Firefly => found.extend(firefly_rules(body)),
                     Api::Photoshop => found.extend(photoshop_rules::check(path, body)),
+                    Api::AudioVideo | Api::InDesign | Api::Substance3d => {}
                 }
                 found
             }
