@@ -28,7 +28,7 @@ measure() {
 }
 
 printf '| features | clean build, wall | clean build, CPU |\n|---|---|---|\n'
-for features in "" "photoshop" "storage" "photoshop,storage" "redis" "all"; do
+for features in "" "photoshop" "audio-video" "indesign" "substance3d" "storage" "photoshop,storage" "redis" "all"; do
     target="$work/target-${features:-default}"
     if [ "$features" = all ]; then
         args=(--all-features)
