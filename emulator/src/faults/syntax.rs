@@ -200,9 +200,10 @@ const ITEMS: &[Item] = &[
     },
 ];
 
-/// `firefly`, `photoshop` or both joined by `+`, as a sorted set.
+/// API names (`FaultApi::name`) joined by `+`, as a sorted set.
 fn apis(value: &str) -> Result<Vec<FaultApi>, &'static str> {
-    const EXPECTED: &str = "expected firefly, photoshop or firefly+photoshop";
+    const EXPECTED: &str =
+        "expected API names joined by +: firefly, photoshop, audio-video, indesign, substance3d";
     let mut set = Vec::new();
     for name in value.split('+') {
         let api = FaultApi::ALL
@@ -376,12 +377,12 @@ mod tests {
                 "`server_errors=503x0/2`: expected a positive number",
             ),
             (
-                "not_entitled=indesign",
-                "`not_entitled=indesign`: expected firefly, photoshop or firefly+photoshop",
+                "not_entitled=lightroom",
+                "`not_entitled=lightroom`: expected API names joined by +: firefly, photoshop, audio-video, indesign, substance3d",
             ),
             (
                 "missing_scope",
-                "`missing_scope`: expected firefly, photoshop or firefly+photoshop",
+                "`missing_scope`: expected API names joined by +: firefly, photoshop, audio-video, indesign, substance3d",
             ),
         ] {
             assert_eq!(Faults::parse(spec).unwrap_err(), error);
