@@ -77,10 +77,7 @@ impl JobApi for AudioVideo {
     }
 
     /// A failed job carries Adobe's `error_code` and `message`.
-    fn outcome(
-        job_id: &str,
-        status: AudioVideoStatus,
-    ) -> Option<Result<AudioVideoStatus, Error>> {
+    fn outcome(job_id: &str, status: AudioVideoStatus) -> Option<Result<AudioVideoStatus, Error>> {
         match Self::state(&status)? {
             JobStatus::Succeeded => Some(Ok(status)),
             terminal if terminal.is_terminal() => Some(Err(Error::JobFailed {

@@ -132,7 +132,10 @@ mod tests {
             "error_code": "runtime_error", "message": "Run time error in tts"}));
         assert_eq!(failed.error_code.as_deref(), Some("runtime_error"));
         let unknown = read(json!({"status": "paused"}));
-        assert_eq!(unknown.status.map(|s| s.to_string()).as_deref(), Some("paused"));
+        assert_eq!(
+            unknown.status.map(|s| s.to_string()).as_deref(),
+            Some("paused")
+        );
     }
 
     #[test]
@@ -147,7 +150,11 @@ mod tests {
         ]}));
         assert_eq!(
             dub.output_urls(),
-            ["https://out/fr.mp4", "https://out/en.srt", "https://out/en.json"]
+            [
+                "https://out/fr.mp4",
+                "https://out/en.srt",
+                "https://out/en.json"
+            ]
         );
         assert_eq!(dub.failed_outputs().len(), 1);
     }
