@@ -9,10 +9,7 @@ mod common;
 
 use std::{io::Cursor, time::Duration};
 
-use adobe_firefly::{
-    Error, Firefly, RetryPolicy, WaitOptions,
-    audio_video::types,
-};
+use adobe_firefly::{Error, Firefly, RetryPolicy, WaitOptions, audio_video::types};
 use adobe_firefly_emulator::{Emulator, Faults};
 use axum::{body::Body, http::StatusCode, response::Response};
 use common::{EmulatorExt, FakeServer, Reply};
@@ -106,7 +103,11 @@ async fn speech_from_text_and_from_a_url_is_a_wav_as_long_as_the_script() {
         assert!(seconds >= 2.0, "{seconds}");
         assert_eq!(rate, 16_000);
     }
-    assert_eq!(storage.count("/script.txt"), 1, "the script read from its URL");
+    assert_eq!(
+        storage.count("/script.txt"),
+        1,
+        "the script read from its URL"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -121,11 +122,7 @@ async fn reframe_writes_one_mp4_per_aspect_ratio_of_that_shape() {
     }))
     .unwrap();
     let job = audio_video.reframe(request).await.unwrap();
-    let done = audio_video
-        .track(job)
-        .wait(&quick())
-        .await
-        .unwrap();
+    let done = audio_video.track(job).wait(&quick()).await.unwrap();
     let urls = done.output_urls();
     // `output.url`, then one per aspect ratio.
     assert_eq!(urls.len(), 3, "{urls:?}");
@@ -157,7 +154,11 @@ async fn a_transcript_is_json_per_language_with_srt_captions() {
         .unwrap();
         assert_eq!(transcript["localeCode"], locale);
         assert!(!transcript["segments"].as_array().unwrap().is_empty());
-        let captions = fetch(&firefly, entry["captions"][0]["destination"]["url"].as_str().unwrap()).await;
+        let captions = fetch(
+            &firefly,
+            entry["captions"][0]["destination"]["url"].as_str().unwrap(),
+        )
+        .await;
         let captions = String::from_utf8(captions).unwrap();
         assert!(captions.starts_with("1\n00:00:00,000 --> "), "{captions}");
     }
@@ -257,7 +258,11 @@ async fn a_failed_job_is_job_failed_with_adobes_code_and_message() {
     };
     assert_eq!(job_id, &job.job_id);
     assert_eq!(error_code.as_deref(), Some("runtime_error"));
-    assert!(error.message().is_some_and(|m| m.contains("Internal Server Error")));
+    assert!(
+        error
+            .message()
+            .is_some_and(|m| m.contains("Internal Server Error"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -344,7 +349,9 @@ async fn a_refused_request_is_a_typed_error_and_nothing_is_sent() {
     );
     // A status read of a job the API never heard of is its 404.
     let unknown = audio_video
-        .job_status(&adobe_firefly::audio_video::AudioVideoJob::new("no-such-job"))
+        .job_status(&adobe_firefly::audio_video::AudioVideoJob::new(
+            "no-such-job",
+        ))
         .await
         .unwrap_err();
     assert_eq!(unknown.status(), Some(404));
