@@ -511,3 +511,42 @@ async fn credentials_never_follow_a_status_url_to_another_host() {
     );
     assert_eq!(server.count(&format!("/v1/status/{JOB_ID}")), 3);
 }
+
+#[tokio::test(start_paused = true)]
+async fn adobes_limits_count_per_operation_so_the_eleventh_speech_waits_and_voices_do_not() {
+    let server = adobe(String::new(), succeeded()).await;
+    let firefly = Firefly::builder()
+        .client_id(CLIENT_ID)
+        .client_secret("secret")
+        .base_url(Api::AudioVideo, &server.url)
+        .ims_url(&server.url)
+        .adobe_rate_limits()
+        .build()
+        .unwrap();
+    let audio_video = firefly.audio_video();
+    let speech: types::SpeechRequest = request(json!({
+        "voiceId": "v1",
+        "script": {"text": "Hi.", "localeCode": "en-US", "mediaType": "text/plain"},
+        "output": {"mediaType": "audio/wav"},
+    }));
+    let started = tokio::time::Instant::now();
+    for _ in 0..10 {
+        audio_video.generate_speech(speech.clone()).await.unwrap();
+    }
+    // The speech budget is full; the voices' own is not.
+    for _ in 0..5 {
+        audio_video.voices().await.unwrap();
+    }
+    assert!(started.elapsed() < Duration::from_secs(1));
+    audio_video.generate_speech(speech).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(60));
+    let sent = server.requests_to("/v1/generate-speech");
+    assert_eq!(sent.len(), 11);
+    assert!(sent[10].at - sent[0].at >= Duration::from_secs(60));
+    let voices = server.requests_to("/v1/voices");
+    assert!(
+        voices
+            .iter()
+            .all(|r| r.at - sent[0].at < Duration::from_secs(1))
+    );
+}
