@@ -63,7 +63,7 @@ const MAX_DEPTH: usize = 8;
 impl AudioVideoStatus {
     /// Every URL the job's outputs can be downloaded from: `output.url`,
     /// then each `url` of the `outputs` entries, entry by entry (within an
-    /// entry, by field name). Pre-signed:
+    /// entry, by field name), each once. Pre-signed:
     /// download them without credentials
     /// ([`Firefly::download_to_file`](crate::Firefly::download_to_file)).
     pub fn output_urls(&self) -> Vec<&str> {
@@ -75,6 +75,9 @@ impl AudioVideoStatus {
         for entry in &self.outputs {
             collect_urls(entry, 0, &mut urls);
         }
+        // A reframe's `output.url` is also the first of its `outputs`.
+        let mut seen = std::collections::HashSet::new();
+        urls.retain(|url| seen.insert(*url));
         urls
     }
 
