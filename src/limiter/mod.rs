@@ -446,8 +446,12 @@ mod tests {
     #[cfg(feature = "redis")]
     #[test]
     fn each_operation_has_shared_counters_of_its_own() {
-        let names: std::collections::BTreeSet<String> = crate::Api::AudioVideo
-            .adobe_rate_limits()
+        let limits = [
+            RateLimit::per_minute(50).operation("voices"),
+            RateLimit::per_minute(10).operation("generate-speech"),
+            RateLimit::per_minute(2).operation("generate-reframed-video"),
+        ];
+        let names: std::collections::BTreeSet<String> = limits
             .iter()
             .enumerate()
             .map(|(index, limit)| Limiter::shared_name(limit, "audio-video", index))
