@@ -79,6 +79,7 @@ impl Api {
     /// |---|---|
     /// | Firefly | 4 submissions a minute and 9,000 a day per organization |
     /// | Photoshop | 300 submissions (POST) a minute; 300 status reads (GET) every 3 seconds |
+    /// | Audio/Video | per operation: voices 50 a minute, speech 10 a minute, reframe 2 a minute |
     ///
     /// Photoshop's are soft limits: Adobe may answer 429 past them. Status
     /// reads of Firefly are not counted: whether Adobe counts them is not
@@ -98,8 +99,15 @@ impl Api {
                 RateLimit::per_minute(300).submissions_only(),
                 RateLimit::new(300, Duration::from_secs(3)).polls_only(),
             ],
+            // Adobe's limits are per operation (by the spec's operationId):
+            // a speech job does not use up the voices' budget.
+            Api::AudioVideo => vec![
+                RateLimit::per_minute(50).operation("voices"),
+                RateLimit::per_minute(10).operation("generate-speech"),
+                RateLimit::per_minute(2).operation("generate-reframed-video"),
+            ],
             // InDesign and Substance 3D publish no request limits.
-            Api::AudioVideo | Api::InDesign | Api::Substance3d => Vec::new(),
+            Api::InDesign | Api::Substance3d => Vec::new(),
         }
     }
 }
@@ -157,6 +165,18 @@ mod tests {
                     Duration::from_secs(3),
                     crate::limiter::Counted::StatusReads
                 ),
+            ]
+        );
+        let audio_video = Api::AudioVideo.adobe_rate_limits();
+        assert_eq!(
+            audio_video
+                .iter()
+                .map(|limit| (limit.requests, limit.per, limit.operation.as_deref()))
+                .collect::<Vec<_>>(),
+            [
+                (50, Duration::from_secs(60), Some("voices")),
+                (10, Duration::from_secs(60), Some("generate-speech")),
+                (2, Duration::from_secs(60), Some("generate-reframed-video")),
             ]
         );
     }

@@ -48,6 +48,9 @@ pub enum CliError {
     /// Ctrl-C while waiting for a Photoshop job, which goes on (Photoshop
     /// jobs cannot be cancelled).
     PhotoshopInterrupted { job_id: String },
+    /// Ctrl-C while waiting for an Audio/Video job, which goes on (the API
+    /// has no cancel).
+    AudioVideoInterrupted { job_id: String },
     /// Ctrl-C during a batch: the jobs in flight go on, recorded in the
     /// journal for a rerun to adopt.
     BatchInterrupted {
@@ -102,6 +105,7 @@ impl CliError {
             Self::Interrupted { .. }
             | Self::PhotoshopInterrupted { .. }
             | Self::BatchInterrupted { .. } => ExitCode::from(INTERRUPTED),
+            Self::AudioVideoInterrupted { .. } => ExitCode::from(INTERRUPTED),
             _ => ExitCode::FAILURE,
         }
     }
@@ -136,6 +140,7 @@ impl CliError {
             Self::Interrupted { .. }
             | Self::PhotoshopInterrupted { .. }
             | Self::BatchInterrupted { .. } => "interrupted",
+            Self::AudioVideoInterrupted { .. } => "interrupted",
             Self::Unsaved { .. } => "unsaved",
             Self::EmulatorStart(_) => "emulator",
             Self::Runtime(_) => "runtime",
@@ -189,6 +194,7 @@ impl CliError {
                 error["job_id"] = json!(job_id)
             }
             Self::BatchInterrupted { job_ids, .. } => error["job_ids"] = json!(job_ids),
+            Self::AudioVideoInterrupted { job_id } => error["job_id"] = json!(job_id),
             _ => {}
         }
         json!({ "error": error })
@@ -200,6 +206,9 @@ pub const FIREFLY_STATUS: &str = "firefly job status";
 
 /// The command that reads a Photoshop job again.
 pub const PHOTOSHOP_STATUS: &str = "firefly photoshop status";
+
+/// The command that reads an Audio/Video job again.
+pub const AUDIO_VIDEO_STATUS: &str = "firefly audio status";
 
 /// The exit status of a command line that cannot be used as given.
 pub const USAGE: u8 = 2;
@@ -250,6 +259,12 @@ impl fmt::Display for CliError {
                 f,
                 "interrupted: Photoshop job {0} goes on (Photoshop jobs cannot be cancelled); \
                  `firefly photoshop status {0}` shows it and its outputs' URLs",
+                terminal_safe(job_id)
+            ),
+            Self::AudioVideoInterrupted { job_id } => write!(
+                f,
+                "interrupted: Audio/Video job {0} goes on (the API cannot cancel a job); \
+                 `firefly audio status {0}` shows it and its outputs' URLs",
                 terminal_safe(job_id)
             ),
             Self::BatchInterrupted { journal, job_ids } => write!(
@@ -323,6 +338,7 @@ impl std::error::Error for CliError {
             | Self::Fleet(_)
             | Self::OverBudget(_)
             | Self::Stage(_) => None,
+            Self::AudioVideoInterrupted { .. } => None,
         }
     }
 }

@@ -183,6 +183,20 @@ pub fn api() -> String {
     environment(credentials())
 }
 
+/// `audio ...` and `video reframe`: the credential and the Audio/Video
+/// API's base URL.
+pub fn audio_video() -> String {
+    let mut vars = credentials();
+    vars.push((
+        env::AUDIO_VIDEO_URL,
+        format!(
+            "Audio/Video API base URL (default {})",
+            config::DEFAULT_AUDIO_VIDEO_URL
+        ),
+    ));
+    environment(vars)
+}
+
 /// `photoshop ...`: the credential and Photoshop's base URL.
 pub fn photoshop() -> String {
     let mut vars = credentials();

@@ -59,6 +59,7 @@ use clap::Parser;
 use crate::{
     args::{Cli, Command, ImageCommand, JobCommand, ModelCommand, VideoCommand, deprecated},
     audit::Audit,
+    commands::audio_video,
     commands::{
         batch, doctor, emulator, gallery, generate, image_ops, image5_and_composites, jobs, models,
         photoshop, quota, secrets, shell, token, upload, video,
@@ -157,6 +158,8 @@ async fn run(command: Command, ctx: &Context) -> Result<ExitCode, CliError> {
         Command::Job(JobCommand::Status { job_id }) => jobs::status(&job_id, ctx).await,
         Command::Job(JobCommand::Cancel { job_id }) => jobs::cancel(&job_id, ctx).await,
         Command::Photoshop(command) => photoshop::run(command, ctx).await,
+        Command::Audio(command) => audio_video::run(command, ctx).await,
+        Command::Video(VideoCommand::Reframe(args)) => audio_video::reframe(args, ctx).await,
         Command::Model(ModelCommand::List { state }) => models::run(state, ctx).await,
         Command::Token { show } => token::run(show, ctx).await,
         Command::Doctor => doctor::run(ctx).await,

@@ -119,6 +119,12 @@ pub fn put_url(value: &str) -> Result<String, String> {
     storage_url(value)
 }
 
+/// A URL the Audio/Video API reads a file (media, script, transcript)
+/// from.
+pub fn media_url(value: &str) -> Result<String, String> {
+    storage_url(value)
+}
+
 /// An https URL (http only for this machine, such as a local test server).
 fn storage_url(value: &str) -> Result<String, String> {
     let url = url::Url::parse(value).map_err(|e| format!("`{value}` is not a URL: {e}"))?;

@@ -293,6 +293,9 @@ fn extension_of_media_type(media_type: &str) -> &'static str {
         "image/tiff" => "tif",
         "image/png" => "png",
         "image/jpeg" => "jpg",
+        "audio/wav" => "wav",
+        "video/mp4" => "mp4",
+        "application/x-subrip" => "srt",
         _ => "bin",
     }
 }

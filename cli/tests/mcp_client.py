@@ -47,6 +47,10 @@ EXPECTED_TOOLS = {
     "photoshop_manifest",
     "photoshop_auto_crop",
     "photoshop_job_status",
+    "speech",
+    "transcribe",
+    "dub",
+    "reframe",
 }
 
 # Every wait of this script has a deadline.

@@ -22,6 +22,8 @@ async fn the_emulator_serves_exactly_the_operations_of_the_spec() {
     // Firefly's operations and Photoshop's, each from its own spec.
     let mut in_spec = spec_operations(&spec);
     in_spec.extend(spec_operations(&photoshop_spec()));
+    // The Audio/Video API's, under its folder.
+    in_spec.extend(audio_video_operations());
     let served: BTreeSet<(String, String)> = served_routes()
         .into_iter()
         .map(|(method, path)| (method.to_owned(), shape(&path)))
@@ -475,4 +477,17 @@ async fn what_one_operation_forbids_another_may_accept() {
     );
     let answer = client.post(case.path, None, &case.body).await;
     assert_refused(&case, &answer, "body.mask.source");
+}
+
+/// The Audio/Video API's operations, from its own spec, with the folder
+/// the emulator serves it under.
+fn audio_video_operations() -> BTreeSet<(String, String)> {
+    let spec: serde_json::Value =
+        serde_norway::from_str(include_str!("../openapi/audio-video.yaml")).unwrap();
+    let operations = spec_operations(&spec);
+    assert_eq!(operations.len(), 6, "{operations:?}");
+    operations
+        .into_iter()
+        .map(|(method, path)| (method, format!("/audio-video{path}")))
+        .collect()
 }

@@ -12,6 +12,9 @@
 #[cfg(feature = "photoshop")]
 pub mod photoshop;
 
+#[cfg(feature = "audio-video")]
+pub mod audio_video;
+
 use std::{
     collections::HashMap,
     io::ErrorKind,
@@ -63,6 +66,8 @@ impl Example {
                 // Photoshop's examples need their feature to build.
                 let features = if EXAMPLE.starts_with("photoshop") {
                     "--features photoshop "
+                } else if EXAMPLE.starts_with("audio_") || EXAMPLE == "video_reframe" {
+                    "--features audio-video "
                 } else {
                     ""
                 };

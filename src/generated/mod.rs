@@ -21,11 +21,15 @@ macro_rules! send_through_transport {
             async fn pre<E>(
                 &self,
                 request: &mut Request,
-                _info: &progenitor_client::OperationInfo,
+                info: &progenitor_client::OperationInfo,
             ) -> Result<(), progenitor_client::Error<E>> {
                 use progenitor_client::ClientInfo;
+                // Named as `exec` names it: a budget may count one
+                // operation only.
+                let operation = Operation::by_method($operations, info.operation_id)
+                    .map_or(info.operation_id, |operation| operation.id);
                 self.inner()
-                    .admit_call(request)
+                    .admit_call(request, operation)
                     .await
                     .map_err(progenitor_client::Error::Custom)
             }

@@ -18,8 +18,9 @@ pub(crate) const DAY: Duration = Duration::from_secs(24 * 3600);
 ///
 /// Requests wait, in order, until the budget allows them. By default every
 /// request to the API counts; [`RateLimit::submissions_only`] counts only
-/// submissions (POST), [`RateLimit::polls_only`] only status reads (GET).
-/// Each API has its own budget, one or more limits that must all allow a
+/// submissions (POST), [`RateLimit::polls_only`] only status reads (GET),
+/// and [`RateLimit::operation`] only the requests of one operation (Adobe
+/// limits the Audio/Video API per operation). Each API has its own budget, one or more limits that must all allow a
 /// request: see [`FireflyBuilder::rate_limits`](crate::FireflyBuilder::rate_limits)
 /// and [`Api::adobe_rate_limits`](crate::Api::adobe_rate_limits).
 ///
@@ -50,6 +51,9 @@ pub struct RateLimit {
     /// `None` (the default): wait as long as the budget needs (for a budget
     /// shared through Redis, at most a day).
     pub max_wait: Option<Duration>,
+    /// The one operation it counts, by the spec's `operationId`
+    /// (`generate-speech`); `None` (the default): every operation.
+    pub operation: Option<String>,
     #[cfg(feature = "redis")]
     pub(crate) fleet: Option<crate::fleet::Fleet>,
 }
@@ -63,6 +67,7 @@ impl RateLimit {
             per_day: None,
             counts: Counted::Every,
             max_wait: None,
+            operation: None,
             #[cfg(feature = "redis")]
             fleet: None,
         }
@@ -89,6 +94,22 @@ impl RateLimit {
     /// them does.
     pub fn polls_only(mut self) -> Self {
         self.counts = Counted::StatusReads;
+        self
+    }
+
+    /// Count only the requests of one operation, named by the spec's
+    /// `operationId` (such as the Audio/Video API's `generate-speech`), as
+    /// Adobe's per-operation limits do; other operations pass freely. A
+    /// budget shared through Redis keeps a count of its own per operation.
+    ///
+    /// ```
+    /// use adobe_firefly::RateLimit;
+    ///
+    /// let speech = RateLimit::per_minute(10).operation("generate-speech");
+    /// assert_eq!(speech.operation.as_deref(), Some("generate-speech"));
+    /// ```
+    pub fn operation(mut self, operation_id: impl Into<String>) -> Self {
+        self.operation = Some(operation_id.into());
         self
     }
 
@@ -210,7 +231,7 @@ impl Limiter {
     }
 
     /// The name of the limit's shared counters, unique per API, requests
-    /// counted and window. Firefly's first limit keeps the unnamed counters
+    /// counted, window and operation. Firefly's first limit keeps the unnamed counters
     /// it always had, so processes of an earlier release in the same fleet
     /// still count against the same budget.
     #[cfg(feature = "redis")]
@@ -218,16 +239,37 @@ impl Limiter {
         if api_slug == "firefly" && index == 0 {
             return String::new();
         }
-        format!(
+        let mut name = format!(
             "{api_slug}:{}:{}ms:",
             limit.counts.slug(),
             limit.per.as_millis()
-        )
+        );
+        if let Some(operation) = &limit.operation {
+            name.push_str(&format!("op={operation}:"));
+        }
+        name
     }
 
-    /// Waits until one more request fits in the budget, and counts it.
-    pub(crate) async fn acquire(&self, method: &reqwest::Method) -> Result<(), RateLimitError> {
-        if !self.limit.counts.includes(method) {
+    /// Whether a request of this method and operation counts against the
+    /// limit.
+    fn counts(&self, method: &reqwest::Method, operation: &str) -> bool {
+        self.limit.counts.includes(method)
+            && self
+                .limit
+                .operation
+                .as_deref()
+                .is_none_or(|only| only == operation)
+    }
+
+    /// Waits until one more request fits in the budget, and counts it;
+    /// `operation` is the request's spec `operationId` (or the SDK's name
+    /// for a request it builds by hand).
+    pub(crate) async fn acquire(
+        &self,
+        method: &reqwest::Method,
+        operation: &str,
+    ) -> Result<(), RateLimitError> {
+        if !self.counts(method, operation) {
             return Ok(());
         }
         // The async mutex queues waiters fairly: first come, first sent.
@@ -347,5 +389,80 @@ impl std::fmt::Debug for Limiter {
         f.debug_struct("Limiter")
             .field("limit", &self.limit)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adobe's Audio/Video speech limit, in a limiter of its own.
+    fn speech_limiter() -> Limiter {
+        let limit = RateLimit::per_minute(10).operation("generate-speech");
+        Limiter::new(limit, "client", "audio-video", 1)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_operation_limit_counts_only_its_operation() {
+        let limiter = speech_limiter();
+        let post = reqwest::Method::POST;
+        let started = Instant::now();
+        for _ in 0..10 {
+            limiter.acquire(&post, "generate-speech").await.unwrap();
+        }
+        assert_eq!(started.elapsed(), Duration::ZERO);
+        // Other operations pass freely, however full the speech budget.
+        for _ in 0..20 {
+            limiter
+                .acquire(&reqwest::Method::GET, "voices")
+                .await
+                .unwrap();
+            limiter.acquire(&post, "dub").await.unwrap();
+        }
+        assert_eq!(started.elapsed(), Duration::ZERO);
+        // The eleventh speech waits for the first to leave the window.
+        limiter.acquire(&post, "generate-speech").await.unwrap();
+        assert_eq!(started.elapsed(), Duration::from_secs(60));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_operation_limit_refuses_a_wait_longer_than_allowed() {
+        let limit = RateLimit::per_minute(2)
+            .operation("generate-reframed-video")
+            .max_wait(Duration::from_secs(1));
+        let limiter = Limiter::new(limit, "client", "audio-video", 2);
+        let post = reqwest::Method::POST;
+        for _ in 0..2 {
+            limiter
+                .acquire(&post, "generate-reframed-video")
+                .await
+                .unwrap();
+        }
+        let refused = limiter.acquire(&post, "generate-reframed-video").await;
+        assert!(matches!(refused, Err(RateLimitError::WaitTooLong { .. })));
+        limiter.acquire(&post, "transcribe").await.unwrap();
+    }
+
+    #[cfg(feature = "redis")]
+    #[test]
+    fn each_operation_has_shared_counters_of_its_own() {
+        let limits = [
+            RateLimit::per_minute(50).operation("voices"),
+            RateLimit::per_minute(10).operation("generate-speech"),
+            RateLimit::per_minute(2).operation("generate-reframed-video"),
+        ];
+        let names: std::collections::BTreeSet<String> = limits
+            .iter()
+            .enumerate()
+            .map(|(index, limit)| Limiter::shared_name(limit, "audio-video", index))
+            .collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert!(names.contains("audio-video:all:60000ms:op=generate-speech:"));
+        // A limit of no operation keeps the name it always had.
+        let plain = RateLimit::per_minute(300).submissions_only();
+        assert_eq!(
+            Limiter::shared_name(&plain, "photoshop", 0),
+            "photoshop:post:60000ms:"
+        );
     }
 }

@@ -78,10 +78,14 @@ pub(super) fn with_record<R>(work: impl FnOnce(&mut Option<CallRecord>) -> R) ->
 
 impl super::Transport {
     /// progenitor's `pre` hook: starts the call's record and admits the
-    /// request. A refusal is recorded, and stops the call before anything
+    /// request of `operation` (the spec's `operationId`). A refusal is recorded, and stops the call before anything
     /// is sent; the message is only read for a call made outside
     /// [`recorded`], which the SDK never makes.
-    pub(crate) async fn admit_call(&self, request: &mut reqwest::Request) -> Result<(), String> {
+    pub(crate) async fn admit_call(
+        &self,
+        request: &mut reqwest::Request,
+        operation: &str,
+    ) -> Result<(), String> {
         let record = CallRecord {
             api: self.api(),
             creates: request.method() == reqwest::Method::POST,
@@ -91,7 +95,7 @@ impl super::Transport {
         if with_record(|slot| *slot = Some(record)).is_none() {
             return Err("the call was made without a record to keep its outcome".into());
         }
-        let admitted = self.admit(request).await;
+        let admitted = self.admit(request, operation).await;
         with_record(|slot| {
             if let Some(record) = slot {
                 match admitted {

@@ -157,8 +157,13 @@ impl Transport {
     }
 
     /// Checks that a request may go, and gives it credentials: a trusted
-    /// host, room in the budget, a token. Nothing is sent.
-    pub(crate) async fn admit(&self, request: &mut Request) -> Result<AccessToken, Failure> {
+    /// host, room in the budget (`operation`'s: a limit may count one
+    /// operation only), a token. Nothing is sent.
+    pub(crate) async fn admit(
+        &self,
+        request: &mut Request,
+        operation: &str,
+    ) -> Result<AccessToken, Failure> {
         // progenitor adds the spec's info.version as `api-version`; no
         // Adobe API defines that header.
         request.headers_mut().remove("api-version");
@@ -171,7 +176,7 @@ impl Transport {
             let prepared = PreparedRequest::of(self.shared.api, request);
             return Err(Failure::DryRun(Box::new(prepared)));
         }
-        self.spend_budget(request.method()).await?;
+        self.spend_budget(request.method(), operation).await?;
         let token = self.shared.tokens.token().await.map_err(Failure::Auth)?;
         self.authorize(request, &token);
         Ok(token)
@@ -224,7 +229,7 @@ impl Transport {
         operation: &str,
     ) -> Result<Response, Unanswered> {
         let token = self
-            .admit(&mut request)
+            .admit(&mut request, operation)
             .await
             .map_err(Unanswered::Refused)?;
         match self.send_admitted(http, request, token, operation).await {
@@ -235,9 +240,12 @@ impl Transport {
     }
 
     /// Waits for room in every limit of the API's budget, taking one.
-    async fn spend_budget(&self, method: &reqwest::Method) -> Result<(), Failure> {
+    async fn spend_budget(&self, method: &reqwest::Method, operation: &str) -> Result<(), Failure> {
         for limiter in &self.shared.limiters {
-            limiter.acquire(method).await.map_err(Failure::RateLimit)?;
+            limiter
+                .acquire(method, operation)
+                .await
+                .map_err(Failure::RateLimit)?;
         }
         Ok(())
     }

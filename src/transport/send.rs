@@ -70,7 +70,7 @@ impl Transport {
             tokio::time::sleep(pause).await;
             // The retry is admitted like the first attempt: the budget
             // again, and the token as it is now (perhaps renewed).
-            if let Err(failure) = self.spend_budget(next.method()).await {
+            if let Err(failure) = self.spend_budget(next.method(), operation).await {
                 return (outcome, Some(failure), attempt);
             }
             token = match self.shared.tokens.token().await {

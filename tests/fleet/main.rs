@@ -3,6 +3,8 @@
 //! Each client or token manager here has its own `Fleet`, connection and
 //! cache, as separate processes would; the CLI's tests run real processes.
 
+#[cfg(feature = "audio-video")]
+mod audio_video;
 #[path = "../common/mod.rs"]
 mod common;
 mod fairness;

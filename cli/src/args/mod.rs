@@ -3,11 +3,15 @@
 //! and acted on by `commands`). Old spellings are rewritten before clap
 //! sees them (`deprecated`).
 
+mod audio_video;
 pub mod deprecated;
 mod image;
 mod image5_and_composites;
 mod photoshop;
 
+pub use audio_video::{
+    AudioCommand, DubArgs, MediaInput, MediaOutput, ReframeArgs, SpeechArgs, TranscribeArgs,
+};
 pub use image::{
     BatchArgs, CompositeArgs, ExpandArgs, FillArgs, GenerateArgs, ImageCommand, SimilarArgs,
 };
@@ -101,6 +105,10 @@ pub enum Command {
     /// and auto-crop, on files in cloud storage.
     #[command(subcommand)]
     Photoshop(PhotoshopCommand),
+    /// The Audio/Video API: voices, speech, transcripts and dubs, on media
+    /// at URLs (`firefly video reframe` reframes videos).
+    #[command(subcommand)]
+    Audio(AudioCommand),
     /// The organization's custom Firefly models.
     #[command(subcommand)]
     Model(ModelCommand),
@@ -174,6 +182,10 @@ pub enum VideoCommand {
     /// Generate a video from a prompt and save it.
     #[command(after_help = help::video())]
     Generate(VideoArgs),
+    /// Reframe a video (at a URL) to other aspect ratios with the
+    /// Audio/Video API, following its subject, and save each.
+    #[command(after_help = help::audio_video())]
+    Reframe(ReframeArgs),
 }
 
 /// The verbs of `firefly job`.
@@ -236,6 +248,8 @@ impl Command {
             Self::Image(command) => command.polling(),
             Self::Video(VideoCommand::Generate(args)) => Some(&args.polling),
             Self::Photoshop(command) => command.polling(),
+            Self::Audio(command) => command.polling(),
+            Self::Video(VideoCommand::Reframe(args)) => Some(&args.output.polling),
             Self::Mcp(args) => Some(&args.polling),
             _ => None,
         };

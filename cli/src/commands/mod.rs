@@ -3,6 +3,7 @@
 //! [`Context`](crate::context::Context) (or only its [`Output`]); plus what
 //! several commands share: waiting for a job and saving what it made.
 
+pub mod audio_video;
 pub mod batch;
 pub mod doctor;
 pub mod emulator;

@@ -18,6 +18,7 @@
 //! - `session`: the calls in flight, and what a client that goes away
 //!   leaves behind: cancelled jobs, recorded in the output folder's journal.
 
+mod audio_video; // the Audio/Video tools: speech, transcribe, dub, reframe
 mod call;
 mod confirm;
 mod firefly_jobs;

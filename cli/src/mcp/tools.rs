@@ -13,6 +13,7 @@ use rmcp::model::{CallToolResult, JsonObject, Tool, ToolAnnotations};
 use serde_json::Value;
 
 use super::{
+    audio_video,
     call::Call,
     firefly_jobs::{GenerateImages, GenerateSimilar, job},
     lookups::{self, Doctor, JobId, ListCustomModels, UploadImage},
@@ -37,6 +38,17 @@ const VIDEO_ESTIMATE: &str = "Estimated cost: 0.4, 1 or 2 Adobe operations per s
 video at 540p, 720p or 1080p (a clip counts as 5 seconds).";
 const PHOTOSHOP_ESTIMATE: &str = "Estimated cost: 1 Adobe operation per job (Adobe publishes \
 no billing unit for Photoshop API v2).";
+const AUDIO_VIDEO_ESTIMATE: &str = "Estimated cost: 1 Adobe operation per job (Adobe \
+publishes no billing unit for the Audio/Video API).";
+
+/// Said of every Audio/Video tool.
+const AUDIO_VIDEO_TERMS: &str = "Every file (media, script, transcript) is given by URL \
+(`source.url`, a pre-signed https URL for private storage), never inline. Every output \
+the job lists is downloaded into the server's output folder (never over an existing \
+file). Each call counts against the API's per-operation limits and may be billed. \
+Progress is reported while the job runs; cancelling the call stops the waiting, but the \
+API has no way to cancel a job: it goes on.";
+
 const CAPPED: &str = "When the server runs with --max-operations, a call whose estimate is \
 over what is left is refused with what is left, and nothing is sent.";
 
@@ -60,6 +72,8 @@ pub enum Kind {
     Makes(Made),
     /// A Photoshop job.
     Photoshop,
+    /// An Audio/Video job.
+    AudioVideo,
     /// Reads something; spends nothing.
     Reads,
     /// Anything else (an upload, a cancellation).
@@ -398,6 +412,41 @@ pub static TOOLS: &[ToolSpec] = &[
         schema: schema::raw_input_schema::<PhotoshopJobId>,
         run: run!(|call, arguments| photoshop::job_status(&call, arguments).await),
     },
+    ToolSpec {
+        name: "speech",
+        kind: Kind::AudioVideo,
+        description: "Speak a script (script.text, or script.source.url of a text file) in one \
+                      of the Audio/Video API's voices (voiceId) and save the WAV.",
+        schema: audio_video::speech_schema,
+        run: run!(|call, arguments| audio_video::speech(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "transcribe",
+        kind: Kind::AudioVideo,
+        description: "Transcribe an audio or video file (audio or video, with source.url), \
+                      optionally into other languages (targetLocaleCodes) and with SRT \
+                      captions; the transcripts (JSON) and captions are saved.",
+        schema: audio_video::transcribe_schema,
+        run: run!(|call, arguments| audio_video::transcribe(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "dub",
+        kind: Kind::AudioVideo,
+        description: "Dub an audio or video file (audio or video, with source.url) into other \
+                      languages (targetLocaleCodes, or edited transcripts), optionally with \
+                      lip sync for video; each dubbed file is saved.",
+        schema: audio_video::dub_schema,
+        run: run!(|call, arguments| audio_video::dub(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "reframe",
+        kind: Kind::AudioVideo,
+        description: "Reframe a video (video.source.url) to other aspect ratios \
+                      (outputConfig.aspectRatios, such as 9:16), following its subject; each \
+                      reframed MP4 is saved.",
+        schema: audio_video::reframe_schema,
+        run: run!(|call, arguments| audio_video::reframe(&mut call, arguments).await),
+    },
 ];
 
 impl ToolSpec {
@@ -415,11 +464,15 @@ impl ToolSpec {
                 "{} {PHOTOSHOP_TERMS} {PHOTOSHOP_ESTIMATE} {CAPPED}",
                 self.description
             ),
+            Kind::AudioVideo => format!(
+                "{} {AUDIO_VIDEO_TERMS} {AUDIO_VIDEO_ESTIMATE} {CAPPED}",
+                self.description
+            ),
             Kind::Reads | Kind::Other => self.description.to_owned(),
         };
         let tool = Tool::new(self.name, description, (self.schema)());
         match self.kind {
-            Kind::Makes(_) | Kind::Photoshop => tool.annotate(
+            Kind::Makes(_) | Kind::Photoshop | Kind::AudioVideo => tool.annotate(
                 ToolAnnotations::new()
                     .read_only(false)
                     .destructive(false)

@@ -5,11 +5,13 @@
 //! Photoshop document's header and layers, for a manifest, is here too
 //! (`psd`, `psd_layers`).
 
+mod media; // WAV audio and MP4 video, for the Audio/Video jobs
 mod psd; // PSD: a flattened document written; a document's header and layers read
 mod psd_layers; // the layer records of a PSD, as a tree
 mod reader; // bounded big-endian reads
 mod tiff; // baseline TIFF and DNG
 
+pub(crate) use media::{mp4, wav};
 pub(crate) use psd::{Document, read as read_psd};
 pub(crate) use psd_layers::Layer;
 

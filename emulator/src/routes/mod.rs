@@ -15,6 +15,7 @@ mod substance3d; // the Substance 3D API, under /substance3d
 
 pub(crate) use app::App;
 pub(crate) use photoshop::storage_client;
+use photoshop::{TransferFailure, fetch_input};
 
 use std::sync::Arc;
 

@@ -11,6 +11,7 @@
 //! the store.
 
 mod admission; // faults, tokens, API key, scope and quota: admit or refuse
+mod audio_video; // what the store keeps of an Audio/Video job
 mod credentials; // tokens, the client-credentials grant, client secrets
 mod files; // uploads and stored outputs behind signed names
 mod firefly; // what the store keeps of a Firefly job
@@ -18,6 +19,7 @@ mod jobs; // jobs of any API: numbering, faults, phases, cancelling
 mod photoshop; // what the store keeps of a Photoshop job
 
 pub(crate) use admission::{Credentials, Refusal};
+pub(crate) use audio_video::AudioVideoJob;
 pub(crate) use credentials::GrantRefusal;
 pub(crate) use files::{FileRefusal, OutputInfo, OutputKind, OutputSize, SignedFile, UploadSize};
 pub(crate) use firefly::{FireflyJob, Output, ResultShape};
@@ -81,6 +83,7 @@ pub(crate) struct Data {
     /// One table of jobs per API, each with its own record.
     firefly_jobs: Jobs<FireflyJob>,
     photoshop_jobs: Jobs<PhotoshopJob>,
+    audio_video_jobs: Jobs<AudioVideoJob>,
     files: Files,
     /// When the client id's recent requests arrived, for the quota.
     recent_requests: HashMap<String, VecDeque<Instant>>,
@@ -104,6 +107,7 @@ impl Store {
                 secrets: vec![first_secret],
                 firefly_jobs: Jobs::default(),
                 photoshop_jobs: Jobs::default(),
+                audio_video_jobs: Jobs::default(),
                 files: Files::default(),
                 recent_requests: HashMap::new(),
                 log: Vec::new(),

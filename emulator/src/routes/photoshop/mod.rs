@@ -21,6 +21,8 @@ mod transfer; // HTTP to the user's storage, bounded, with deadlines
 mod work; // a job's work: inputs, the document's size, outputs
 
 pub(crate) use transfer::client as storage_client;
+// The Audio/Video jobs read their inputs as Photoshop's do.
+pub(crate) use transfer::{Failure as TransferFailure, fetch as fetch_input};
 
 use axum::extract::State;
 

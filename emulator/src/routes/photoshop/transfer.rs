@@ -37,12 +37,12 @@ pub(crate) fn client() -> Result<Client, String> {
 
 /// Why a transfer failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Failure {
+pub(crate) struct Failure {
     /// The status the storage answered, if it answered.
-    pub(super) status: Option<u16>,
+    pub(crate) status: Option<u16>,
     /// What happened, naming the URL without its query (which holds the
     /// pre-signed URL's signature).
-    pub(super) reason: String,
+    pub(crate) reason: String,
 }
 
 impl Failure {
@@ -90,7 +90,7 @@ fn reachable(url: &str) -> Result<Url, Failure> {
 }
 
 /// The file behind `url`, read whole up to [`MAX_INPUT_BYTES`].
-pub(super) async fn fetch(client: &Client, url: &str) -> Result<Vec<u8>, Failure> {
+pub(crate) async fn fetch(client: &Client, url: &str) -> Result<Vec<u8>, Failure> {
     let parsed = reachable(url)?;
     let where_ = shown(&parsed);
     let mut response = client
