@@ -17,6 +17,9 @@ pub(crate) use image5_and_composites::{adaptive_composite, image5, precise_compo
 pub(crate) use limits::component_enum as spec_enum;
 #[cfg(feature = "photoshop")]
 pub(crate) use limits::{check_in as check_limits_in, parsed as parsed_spec};
+// InDesign checks its requests the same way, with or without Photoshop.
+#[cfg(all(feature = "indesign", not(feature = "photoshop")))]
+pub(crate) use limits::{check_in as check_limits_in, parsed as parsed_spec};
 pub(crate) use sizes::SizePolicy;
 
 use crate::{
