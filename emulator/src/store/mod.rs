@@ -14,13 +14,15 @@ mod admission; // faults, tokens, API key, scope and quota: admit or refuse
 mod credentials; // tokens, the client-credentials grant, client secrets
 mod files; // uploads and stored outputs behind signed names
 mod firefly; // what the store keeps of a Firefly job
+mod indesign;
 mod jobs; // jobs of any API: numbering, faults, phases, cancelling
-mod photoshop; // what the store keeps of a Photoshop job
+mod photoshop; // what the store keeps of a Photoshop job // what the store keeps of an InDesign job, and the custom scripts
 
 pub(crate) use admission::{Credentials, Refusal};
 pub(crate) use credentials::GrantRefusal;
 pub(crate) use files::{FileRefusal, OutputInfo, OutputKind, OutputSize, SignedFile, UploadSize};
 pub(crate) use firefly::{FireflyJob, Output, ResultShape};
+pub(crate) use indesign::InDesignJob;
 pub(crate) use jobs::{CancelOutcome, JobStatus, Polled};
 pub(crate) use photoshop::{JobProblem, PhotoshopJob, WorkOutcome};
 
@@ -81,6 +83,8 @@ pub(crate) struct Data {
     /// One table of jobs per API, each with its own record.
     firefly_jobs: Jobs<FireflyJob>,
     photoshop_jobs: Jobs<PhotoshopJob>,
+    indesign_jobs: Jobs<InDesignJob>,
+    indesign_scripts: indesign::Scripts,
     files: Files,
     /// When the client id's recent requests arrived, for the quota.
     recent_requests: HashMap<String, VecDeque<Instant>>,
@@ -104,6 +108,8 @@ impl Store {
                 secrets: vec![first_secret],
                 firefly_jobs: Jobs::default(),
                 photoshop_jobs: Jobs::default(),
+                indesign_jobs: Jobs::default(),
+                indesign_scripts: indesign::Scripts::new(),
                 files: Files::default(),
                 recent_requests: HashMap::new(),
                 log: Vec::new(),
