@@ -157,6 +157,7 @@ async fn run(command: Command, ctx: &Context) -> Result<ExitCode, CliError> {
         Command::Job(JobCommand::Status { job_id }) => jobs::status(&job_id, ctx).await,
         Command::Job(JobCommand::Cancel { job_id }) => jobs::cancel(&job_id, ctx).await,
         Command::Photoshop(command) => photoshop::run(command, ctx).await,
+        Command::Indesign(command) => commands::indesign::run(command, ctx).await,
         Command::Model(ModelCommand::List { state }) => models::run(state, ctx).await,
         Command::Token { show } => token::run(show, ctx).await,
         Command::Doctor => doctor::run(ctx).await,

@@ -6,6 +6,7 @@
 pub mod deprecated;
 mod image;
 mod image5_and_composites;
+mod indesign;
 mod photoshop;
 
 pub use image::{
@@ -14,6 +15,7 @@ pub use image::{
 pub use image5_and_composites::{
     AdaptiveCompositeArgs, Image5Args, PreciseCompositeArgs, UpscaleArgs,
 };
+pub use indesign::{InDesignCommand, ScriptCommand};
 pub use photoshop::{
     ActionsArgs, ArtboardArgs, AutoCropArgs, EditArgs, ManifestArgs, PhotoshopCommand,
     PhotoshopCompositeArgs, PhotoshopOutput,
@@ -101,6 +103,10 @@ pub enum Command {
     /// and auto-crop, on files in cloud storage.
     #[command(subcommand)]
     Photoshop(PhotoshopCommand),
+    /// The InDesign API: data merge, renditions, document information,
+    /// PDF conversion and custom scripts, on files in cloud storage.
+    #[command(subcommand)]
+    Indesign(InDesignCommand),
     /// The organization's custom Firefly models.
     #[command(subcommand)]
     Model(ModelCommand),
@@ -236,6 +242,7 @@ impl Command {
             Self::Image(command) => command.polling(),
             Self::Video(VideoCommand::Generate(args)) => Some(&args.polling),
             Self::Photoshop(command) => command.polling(),
+            Self::Indesign(command) => command.polling(),
             Self::Mcp(args) => Some(&args.polling),
             _ => None,
         };
