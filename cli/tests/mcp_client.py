@@ -47,6 +47,8 @@ EXPECTED_TOOLS = {
     "photoshop_manifest",
     "photoshop_auto_crop",
     "photoshop_job_status",
+    "indesign_rendition",
+    "indesign_merge",
 }
 
 # Every wait of this script has a deadline.

@@ -21,6 +21,7 @@
 mod call;
 mod confirm;
 mod firefly_jobs;
+mod indesign; // the InDesign tools: rendition and merge, files by URL only
 mod lookups;
 mod photoshop;
 mod preview;
