@@ -295,3 +295,25 @@ async fn an_unreachable_input_fails_the_job_naming_it() {
     };
     assert_eq!(error_code.as_deref(), Some("input_unreachable"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_with_retry_after_is_waited_out() {
+    // Every second request is refused with 429 and `Retry-After: 1`.
+    let emulator = Emulator::builder()
+        .faults(Faults::none().rate_limit_every(2))
+        .start()
+        .await
+        .unwrap();
+    let storage = storage().await;
+    let firefly = emulator.client().unwrap();
+    let info: types::DocumentInfoRequest = request(json!({"assets": document(&storage),
+        "params": {"targetDocument": "doc.indd"}}));
+    let job = firefly.indesign().document_info(info).await.unwrap();
+    let outcome = firefly
+        .indesign()
+        .wait_for_job(&job, &options())
+        .await
+        .unwrap();
+    assert!(outcome.is_complete());
+    assert!(emulator.faults_served().rate_limits >= 1);
+}
