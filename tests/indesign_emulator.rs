@@ -317,3 +317,29 @@ async fn a_429_with_retry_after_is_waited_out() {
     assert!(outcome.is_complete());
     assert!(emulator.faults_served().rate_limits >= 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_over_250_kb_comes_as_a_data_url_and_is_decoded() {
+    let emulator = Emulator::start().await.unwrap();
+    // A PDF of 8000 pages: its page report is larger than Adobe sends inline.
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.extend(b"<< /Type /Page >>\n".repeat(8000));
+    let storage =
+        FakeServer::start(move |_, _| Reply::Now(Response::new(Body::from(pdf.clone())))).await;
+    let firefly = emulator.client().unwrap();
+    let info: types::DocumentInfoRequest = request(json!({
+        "assets": [{"source": {"url": format!("{}/big.pdf", storage.url)}, "destination": "big.pdf"}],
+        "params": {"targetDocument": "big.pdf"}}));
+    let outcome = done(
+        &firefly,
+        firefly.indesign().document_info(info).await.unwrap(),
+    )
+    .await;
+    let ResultData::Decoded { media_type, bytes } = &outcome.result().data else {
+        panic!("a report this large comes as a dataURL");
+    };
+    assert_eq!(media_type, "application/json");
+    assert!(bytes.len() > 250 * 1024);
+    let report: Value = serde_json::from_slice(bytes).unwrap();
+    assert_eq!(report["pageInfo"]["pageCount"], 8000);
+}
