@@ -160,6 +160,7 @@ async fn run(command: Command, ctx: &Context) -> Result<ExitCode, CliError> {
         Command::Photoshop(command) => photoshop::run(command, ctx).await,
         Command::Audio(command) => audio_video::run(command, ctx).await,
         Command::Video(VideoCommand::Reframe(args)) => audio_video::reframe(args, ctx).await,
+        Command::Indesign(command) => commands::indesign::run(command, ctx).await,
         Command::Model(ModelCommand::List { state }) => models::run(state, ctx).await,
         Command::Token { show } => token::run(show, ctx).await,
         Command::Doctor => doctor::run(ctx).await,

@@ -38,6 +38,8 @@ async fn tools_are_listed_and_images_come_back_as_previews_and_files() {
         "generate_similar_images",
         "generate_video",
         "image5",
+        "indesign_merge",
+        "indesign_rendition",
         "job_status",
         "list_custom_models",
         "photoshop_actions",
@@ -380,7 +382,7 @@ async fn calls_at_once_wait_out_each_others_rate_limits() {
 async fn missing_credentials_are_named_by_every_call() {
     let dir = scratch("mcp-unconfigured");
     let server = serve_with(Vec::new(), &dir).await;
-    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 26);
+    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 28);
     let result = server
         .call("generate_images", json!({"prompt": "a cat"}))
         .await;

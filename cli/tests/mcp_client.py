@@ -51,6 +51,8 @@ EXPECTED_TOOLS = {
     "transcribe",
     "dub",
     "reframe",
+    "indesign_rendition",
+    "indesign_merge",
 }
 
 # Every wait of this script has a deadline.

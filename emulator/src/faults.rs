@@ -116,6 +116,10 @@ impl FaultApi {
 /// `timeout_jobs_every=2`, `cancel_pending`, `not_entitled=photoshop`,
 /// `missing_scope=firefly+photoshop`. [`Faults::parse`] reads that
 /// form and `Display` writes it.
+///
+/// `partial_success_every=2` makes every n-th InDesign job end
+/// `partial_success` (finished, with an entry in `errors` naming what
+/// failed) instead of `succeeded`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Faults {
@@ -133,6 +137,9 @@ pub struct Faults {
     pub html_errors: bool,
     /// Make every n-th submitted job end `failed`.
     pub fail_jobs_every: Option<u32>,
+    /// Make every n-th submitted job, when it is an InDesign job that
+    /// would succeed, end `partial_success` instead.
+    pub partial_success_every: Option<u32>,
     /// Reject tokens this long after they were issued, whatever `expires_in`
     /// said (a revoked or early-expiring token).
     pub token_valid_for: Option<Duration>,
@@ -191,6 +198,7 @@ impl Faults {
             drop_connection_every: None,
             html_errors: false,
             fail_jobs_every: None,
+            partial_success_every: None,
             token_valid_for: None,
             ims_slow: None,
             rate_limit_per_minute: None,
@@ -249,6 +257,13 @@ impl Faults {
     /// Make every n-th submitted job end `failed`.
     pub fn fail_jobs_every(mut self, n: u32) -> Self {
         self.fail_jobs_every = Some(n);
+        self
+    }
+
+    /// Make every n-th submitted job, when it is an InDesign job that
+    /// would succeed, end `partial_success`.
+    pub fn partial_success_every(mut self, n: u32) -> Self {
+        self.partial_success_every = Some(n);
         self
     }
 
@@ -338,6 +353,11 @@ impl Faults {
     /// Whether the n-th job (from 1) fails.
     pub(crate) fn fails_job(&self, n: u64) -> bool {
         every_nth(self.fail_jobs_every, n)
+    }
+
+    /// Whether the n-th job (from 1), an InDesign job, partly succeeds.
+    pub(crate) fn partial_success(&self, n: u64) -> bool {
+        every_nth(self.partial_success_every, n)
     }
 
     /// Whether the n-th job (from 1) times out.

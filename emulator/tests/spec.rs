@@ -24,6 +24,14 @@ async fn the_emulator_serves_exactly_the_operations_of_the_spec() {
     in_spec.extend(spec_operations(&photoshop_spec()));
     // The Audio/Video API's, under its folder.
     in_spec.extend(audio_video_operations());
+    // InDesign's, served under its own folder.
+    let indesign: serde_json::Value =
+        serde_norway::from_str(include_str!("../openapi/indesign.yaml")).unwrap();
+    in_spec.extend(
+        spec_operations(&indesign)
+            .into_iter()
+            .map(|(method, path)| (method, format!("/indesign{path}"))),
+    );
     let served: BTreeSet<(String, String)> = served_routes()
         .into_iter()
         .map(|(method, path)| (method.to_owned(), shape(&path)))

@@ -9,6 +9,8 @@
 // Each example uses only some of these helpers.
 #![allow(dead_code)]
 
+#[cfg(feature = "indesign")]
+pub mod indesign;
 #[cfg(feature = "photoshop")]
 pub mod photoshop;
 

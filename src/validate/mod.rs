@@ -15,7 +15,13 @@ use std::collections::HashSet;
 
 pub(crate) use image5_and_composites::{adaptive_composite, image5, precise_composite, upscale};
 pub(crate) use limits::component_enum as spec_enum;
-#[cfg(any(feature = "photoshop", feature = "audio-video"))]
+// Every API but Firefly checks its requests against its own embedded spec.
+#[cfg(any(
+    feature = "photoshop",
+    feature = "audio-video",
+    feature = "indesign",
+    feature = "substance3d"
+))]
 pub(crate) use limits::{check_in as check_limits_in, parsed as parsed_spec};
 pub(crate) use sizes::SizePolicy;
 

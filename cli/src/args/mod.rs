@@ -7,6 +7,7 @@ mod audio_video;
 pub mod deprecated;
 mod image;
 mod image5_and_composites;
+mod indesign;
 mod photoshop;
 
 pub use audio_video::{
@@ -18,6 +19,7 @@ pub use image::{
 pub use image5_and_composites::{
     AdaptiveCompositeArgs, Image5Args, PreciseCompositeArgs, UpscaleArgs,
 };
+pub use indesign::{InDesignCommand, ScriptCommand};
 pub use photoshop::{
     ActionsArgs, ArtboardArgs, AutoCropArgs, EditArgs, ManifestArgs, PhotoshopCommand,
     PhotoshopCompositeArgs, PhotoshopOutput,
@@ -109,6 +111,10 @@ pub enum Command {
     /// at URLs (`firefly video reframe` reframes videos).
     #[command(subcommand)]
     Audio(AudioCommand),
+    /// The InDesign API: data merge, renditions, document information,
+    /// PDF conversion and custom scripts, on files in cloud storage.
+    #[command(subcommand)]
+    Indesign(InDesignCommand),
     /// The organization's custom Firefly models.
     #[command(subcommand)]
     Model(ModelCommand),
@@ -250,6 +256,7 @@ impl Command {
             Self::Photoshop(command) => command.polling(),
             Self::Audio(command) => command.polling(),
             Self::Video(VideoCommand::Reframe(args)) => Some(&args.output.polling),
+            Self::Indesign(command) => command.polling(),
             Self::Mcp(args) => Some(&args.polling),
             _ => None,
         };

@@ -11,6 +11,7 @@ pub mod gallery;
 pub mod generate;
 pub mod image5_and_composites;
 pub mod image_ops;
+pub mod indesign;
 pub mod jobs;
 pub mod models;
 pub mod photoshop;

@@ -22,6 +22,7 @@ mod audio_video; // the Audio/Video tools: speech, transcribe, dub, reframe
 mod call;
 mod confirm;
 mod firefly_jobs;
+mod indesign; // the InDesign tools: rendition and merge, files by URL only
 mod lookups;
 mod photoshop;
 mod preview;

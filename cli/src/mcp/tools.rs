@@ -16,6 +16,7 @@ use super::{
     audio_video,
     call::Call,
     firefly_jobs::{GenerateImages, GenerateSimilar, job},
+    indesign,
     lookups::{self, Doctor, JobId, ListCustomModels, UploadImage},
     photoshop::{self, PhotoshopJobId},
     results::Made,
@@ -446,6 +447,27 @@ pub static TOOLS: &[ToolSpec] = &[
                       reframed MP4 is saved.",
         schema: audio_video::reframe_schema,
         run: run!(|call, arguments| audio_video::reframe(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "indesign_rendition",
+        kind: Kind::Other,
+        description: "Render an InDesign document as PDF, JPEG or PNG (params.outputMediaType, \
+                      pageRange, resolution). Files by URL only: assets from pre-signed GET \
+                      URLs, outputs written to pre-signed PUT URLs. Costs 1 operation per job \
+                      (an estimate), within the server's --max-operations.",
+        schema: indesign::rendition_schema,
+        run: run!(|call, arguments| indesign::rendition(&mut call, arguments).await),
+    },
+    ToolSpec {
+        name: "indesign_merge",
+        kind: Kind::Other,
+        description: "Merge the records of a CSV file into an InDesign template (params: \
+                      targetDocument, dataSource, outputMediaType: INDD, PDF, JPEG or PNG). \
+                      Files by URL only: assets from pre-signed GET URLs, outputs written to \
+                      pre-signed PUT URLs. Costs 1 operation per job (an estimate), within the \
+                      server's --max-operations.",
+        schema: indesign::merge_schema,
+        run: run!(|call, arguments| indesign::merge(&mut call, arguments).await),
     },
 ];
 

@@ -106,6 +106,15 @@ const ITEMS: &[Item] = &[
         get: |faults| faults.fail_jobs_every.map(|n| n.to_string()),
     },
     Item {
+        name: "partial_success_every",
+        value: "N",
+        set: |faults, value| {
+            faults.partial_success_every = Some(positive(value)?);
+            Ok(())
+        },
+        get: |faults| faults.partial_success_every.map(|n| n.to_string()),
+    },
+    Item {
         name: "token_valid_secs",
         value: "SECONDS",
         set: |faults, value| {
@@ -298,6 +307,7 @@ mod tests {
         "drop_every=7",
         "html_errors",
         "fail_jobs_every=2",
+        "partial_success_every=2",
         "token_valid_secs=30",
         "ims_slow_ms=500",
         "rate_limit_per_minute=4",

@@ -15,14 +15,16 @@ mod audio_video; // what the store keeps of an Audio/Video job
 mod credentials; // tokens, the client-credentials grant, client secrets
 mod files; // uploads and stored outputs behind signed names
 mod firefly; // what the store keeps of a Firefly job
+mod indesign;
 mod jobs; // jobs of any API: numbering, faults, phases, cancelling
-mod photoshop; // what the store keeps of a Photoshop job
+mod photoshop; // what the store keeps of a Photoshop job // what the store keeps of an InDesign job, and the custom scripts
 
 pub(crate) use admission::{Credentials, Refusal};
 pub(crate) use audio_video::AudioVideoJob;
 pub(crate) use credentials::GrantRefusal;
 pub(crate) use files::{FileRefusal, OutputInfo, OutputKind, OutputSize, SignedFile, UploadSize};
 pub(crate) use firefly::{FireflyJob, Output, ResultShape};
+pub(crate) use indesign::InDesignJob;
 pub(crate) use jobs::{CancelOutcome, JobStatus, Polled};
 pub(crate) use photoshop::{JobProblem, PhotoshopJob, WorkOutcome};
 
@@ -84,6 +86,8 @@ pub(crate) struct Data {
     firefly_jobs: Jobs<FireflyJob>,
     photoshop_jobs: Jobs<PhotoshopJob>,
     audio_video_jobs: Jobs<AudioVideoJob>,
+    indesign_jobs: Jobs<InDesignJob>,
+    indesign_scripts: indesign::Scripts,
     files: Files,
     /// When the client id's recent requests arrived, for the quota.
     recent_requests: HashMap<String, VecDeque<Instant>>,
@@ -108,6 +112,8 @@ impl Store {
                 firefly_jobs: Jobs::default(),
                 photoshop_jobs: Jobs::default(),
                 audio_video_jobs: Jobs::default(),
+                indesign_jobs: Jobs::default(),
+                indesign_scripts: indesign::Scripts::new(),
                 files: Files::default(),
                 recent_requests: HashMap::new(),
                 log: Vec::new(),
