@@ -53,7 +53,7 @@ use crate::{generated::audio_video as generated, transport::Transport};
 
 /// The request and response types of the Audio/Video API, generated from
 /// `openapi/audio-video/audio-video.yaml` (the status is read into
-/// [`AudioVideoStatus`](super::AudioVideoStatus) instead).
+/// [`AudioVideoStatus`] instead).
 pub mod types {
     pub use crate::generated::audio_video::types::*;
 }
