@@ -74,13 +74,16 @@ impl WaitOptions {
 /// Polls a job of any API until `finished` says it is over, with the
 /// options' backoff and deadline: the one waiting loop every API's job
 /// handle uses, each with its own reading of a status (`state`: where the
-/// job is, for the timeout error; `finished`: its outcome once terminal).
+/// job is, for the timeout error; `finished`: its outcome once terminal;
+/// `asked_pause`: the wait a status asks for, as Substance 3D's
+/// `Retry-After` does, which wins over the backoff).
 pub(crate) async fn poll_until_done<S, T, Poll, Fut>(
     job_id: &str,
     options: &WaitOptions,
     mut poll: Poll,
     state: impl Fn(&S) -> Option<JobStatus>,
     finished: impl Fn(S) -> Option<Result<T, Error>>,
+    asked_pause: impl Fn(&S) -> Option<Duration>,
     mut on_status: impl FnMut(&S),
 ) -> Result<T, Error>
 where
@@ -103,17 +106,31 @@ where
         }
         tokio::time::sleep(pause).await;
         let next = grown(pause, options);
-        match poll().await {
+        // A poll that stalls (a status that never answers) still ends at
+        // the deadline, not at the HTTP client's timeouts and retries.
+        let remaining = options.deadline.saturating_sub(started.elapsed());
+        let Ok(polled) = tokio::time::timeout(remaining, poll()).await else {
+            return Err(Error::WaitTimeout {
+                job_id: job_id.to_owned(),
+                last_status,
+                last_error: Some("the last status read did not answer in time".into()),
+                waited: started.elapsed(),
+            });
+        };
+        match polled {
             Ok(status) => {
                 on_status(&status);
                 last_error = None;
                 if let Some(now) = state(&status) {
                     last_status = Some(now);
                 }
+                // A pause the status itself asks for (capped: server-given).
+                let asked =
+                    asked_pause(&status).map(|wait| wait.min(crate::retry::MAX_SERVER_DELAY));
                 if let Some(done) = finished(status) {
                     return done;
                 }
-                pause = next;
+                pause = asked.unwrap_or(next).max(MIN_POLL_INTERVAL);
             }
             Err(error) if error.is_retryable() => {
                 tracing::debug!(job_id, error = %error, "status poll failed; retrying");

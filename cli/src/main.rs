@@ -62,7 +62,7 @@ use crate::{
     commands::audio_video,
     commands::{
         batch, doctor, emulator, gallery, generate, image_ops, image5_and_composites, jobs, models,
-        photoshop, quota, secrets, shell, token, upload, video,
+        photoshop, quota, secrets, shell, substance3d, token, upload, video,
     },
     context::Context,
     error::CliError,
@@ -158,6 +158,7 @@ async fn run(command: Command, ctx: &Context) -> Result<ExitCode, CliError> {
         Command::Job(JobCommand::Status { job_id }) => jobs::status(&job_id, ctx).await,
         Command::Job(JobCommand::Cancel { job_id }) => jobs::cancel(&job_id, ctx).await,
         Command::Photoshop(command) => photoshop::run(command, ctx).await,
+        Command::Substance(command) => substance3d::run(command, ctx).await,
         Command::Audio(command) => audio_video::run(command, ctx).await,
         Command::Video(VideoCommand::Reframe(args)) => audio_video::reframe(args, ctx).await,
         Command::Indesign(command) => commands::indesign::run(command, ctx).await,

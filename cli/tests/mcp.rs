@@ -50,6 +50,7 @@ async fn tools_are_listed_and_images_come_back_as_previews_and_files() {
         "photoshop_job_status",
         "photoshop_manifest",
         "precise_composite",
+        "substance_render",
         "reframe",
         "speech",
         "transcribe",
@@ -382,7 +383,7 @@ async fn calls_at_once_wait_out_each_others_rate_limits() {
 async fn missing_credentials_are_named_by_every_call() {
     let dir = scratch("mcp-unconfigured");
     let server = serve_with(Vec::new(), &dir).await;
-    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 28);
+    assert_eq!(server.client.list_all_tools().await.unwrap().len(), 29);
     let result = server
         .call("generate_images", json!({"prompt": "a cat"}))
         .await;

@@ -47,6 +47,7 @@ EXPECTED_TOOLS = {
     "photoshop_manifest",
     "photoshop_auto_crop",
     "photoshop_job_status",
+    "substance_render",
     "speech",
     "transcribe",
     "dub",

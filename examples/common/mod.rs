@@ -13,6 +13,8 @@
 pub mod indesign;
 #[cfg(feature = "photoshop")]
 pub mod photoshop;
+#[cfg(feature = "substance3d")]
+pub mod substance3d;
 
 #[cfg(feature = "audio-video")]
 pub mod audio_video;
@@ -68,6 +70,8 @@ impl Example {
                 // Photoshop's examples need their feature to build.
                 let features = if EXAMPLE.starts_with("photoshop") {
                     "--features photoshop "
+                } else if EXAMPLE.starts_with("substance") {
+                    "--features substance3d "
                 } else if EXAMPLE.starts_with("audio_") || EXAMPLE == "video_reframe" {
                     "--features audio-video "
                 } else {

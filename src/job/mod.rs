@@ -138,6 +138,12 @@ pub trait JobApi: Clone + Send + Sync + sealed::Sealed {
 
     /// The outcome of a terminal status; `None` while the job goes on.
     fn outcome(job_id: &str, status: Self::Status) -> Option<Result<Self::Output, Error>>;
+
+    /// How long the API asked to wait before the next read, when a
+    /// status it answered says (Substance 3D's `Retry-After`).
+    fn retry_after(_status: &Self::Status) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// An API that can cancel its jobs ([`Firefly`]).
@@ -180,6 +186,7 @@ pub(crate) async fn wait<A: JobApi>(
         || api.read_status(reference),
         A::state,
         |status| A::outcome(job_id, status),
+        A::retry_after,
         on_status,
     )
     .await

@@ -9,6 +9,7 @@ mod image;
 mod image5_and_composites;
 mod indesign;
 mod photoshop;
+mod substance3d;
 
 pub use audio_video::{
     AudioCommand, DubArgs, MediaInput, MediaOutput, ReframeArgs, SpeechArgs, TranscribeArgs,
@@ -24,6 +25,7 @@ pub use photoshop::{
     ActionsArgs, ArtboardArgs, AutoCropArgs, EditArgs, ManifestArgs, PhotoshopCommand,
     PhotoshopCompositeArgs, PhotoshopOutput,
 };
+pub use substance3d::{SubstanceCommand, SubstanceInputs};
 
 use std::{ffi::OsString, path::PathBuf, time::Duration};
 
@@ -107,6 +109,10 @@ pub enum Command {
     /// and auto-crop, on files in cloud storage.
     #[command(subcommand)]
     Photoshop(PhotoshopCommand),
+    /// Substance 3D: render, compose, assemble, convert and describe 3D
+    /// scenes, from local files (uploaded into a space), URLs or spaces.
+    #[command(subcommand)]
+    Substance(SubstanceCommand),
     /// The Audio/Video API: voices, speech, transcripts and dubs, on media
     /// at URLs (`firefly video reframe` reframes videos).
     #[command(subcommand)]
@@ -254,6 +260,7 @@ impl Command {
             Self::Image(command) => command.polling(),
             Self::Video(VideoCommand::Generate(args)) => Some(&args.polling),
             Self::Photoshop(command) => command.polling(),
+            Self::Substance(command) => command.polling(),
             Self::Audio(command) => command.polling(),
             Self::Video(VideoCommand::Reframe(args)) => Some(&args.output.polling),
             Self::Indesign(command) => command.polling(),

@@ -18,6 +18,7 @@ pub mod photoshop;
 pub mod quota;
 pub mod secrets;
 pub mod shell;
+pub mod substance3d;
 pub mod token;
 pub mod upload;
 pub mod video;

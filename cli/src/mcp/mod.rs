@@ -16,7 +16,8 @@
 //!   and errors an agent can act on;
 //! - `confirm`: `--confirm`, the user asked before each paid call;
 //! - `session`: the calls in flight, and what a client that goes away
-//!   leaves behind: cancelled jobs, recorded in the output folder's journal.
+//!   leaves behind: cancelled jobs, recorded in the output folder's journal;
+//! - `substance3d`: the Substance 3D render, its files by URL or space.
 
 mod audio_video; // the Audio/Video tools: speech, transcribe, dub, reframe
 mod call;
@@ -31,6 +32,7 @@ mod results;
 mod schema;
 mod server;
 mod session;
+mod substance3d;
 mod tools;
 
 pub use server::run;

@@ -20,7 +20,7 @@ use super::{
     lookups::{self, Doctor, JobId, ListCustomModels, UploadImage},
     photoshop::{self, PhotoshopJobId},
     results::Made,
-    schema,
+    schema, substance3d,
 };
 use crate::naming;
 
@@ -39,6 +39,14 @@ const VIDEO_ESTIMATE: &str = "Estimated cost: 0.4, 1 or 2 Adobe operations per s
 video at 540p, 720p or 1080p (a clip counts as 5 seconds).";
 const PHOTOSHOP_ESTIMATE: &str = "Estimated cost: 1 Adobe operation per job (Adobe publishes \
 no billing unit for Photoshop API v2).";
+const SUBSTANCE_ESTIMATE: &str = "Estimated cost: 1 Adobe operation per job (Adobe publishes \
+no billing unit for Substance 3D).";
+/// Said of every Substance 3D tool.
+const SUBSTANCE_TERMS: &str = "Substance 3D reads its files from URLs or spaces: give each \
+source as {\"url\": {\"url\": \"https://...\"}} or {\"space\": {\"id\": \"...\"}}, never \
+inline. The render is downloaded into the server's output folder (never over an existing \
+file). Each call counts against the organization's quota and may be billed. Cancelling the \
+call stops the waiting; the job goes on.";
 const AUDIO_VIDEO_ESTIMATE: &str = "Estimated cost: 1 Adobe operation per job (Adobe \
 publishes no billing unit for the Audio/Video API).";
 
@@ -73,6 +81,8 @@ pub enum Kind {
     Makes(Made),
     /// A Photoshop job.
     Photoshop,
+    /// A Substance 3D job.
+    Substance3d,
     /// An Audio/Video job.
     AudioVideo,
     /// Reads something; spends nothing.
@@ -406,6 +416,15 @@ pub static TOOLS: &[ToolSpec] = &[
         run: run!(|call, arguments| photoshop::auto_crop(&mut call, arguments).await),
     },
     ToolSpec {
+        name: "substance_render",
+        kind: Kind::Substance3d,
+        description: "Render one 3D model with Substance 3D, framed automatically (scene: \
+                      modelFile, camera, environment, materials; size, background, ground \
+                      plane); the image is saved as a PNG.",
+        schema: substance3d::render_schema,
+        run: run!(|call, arguments| substance3d::render(&mut call, arguments).await),
+    },
+    ToolSpec {
         name: "photoshop_job_status",
         kind: Kind::Reads,
         description: "Read the status of a Photoshop job by id: pending, running, succeeded \
@@ -486,6 +505,10 @@ impl ToolSpec {
                 "{} {PHOTOSHOP_TERMS} {PHOTOSHOP_ESTIMATE} {CAPPED}",
                 self.description
             ),
+            Kind::Substance3d => format!(
+                "{} {SUBSTANCE_TERMS} {SUBSTANCE_ESTIMATE} {CAPPED}",
+                self.description
+            ),
             Kind::AudioVideo => format!(
                 "{} {AUDIO_VIDEO_TERMS} {AUDIO_VIDEO_ESTIMATE} {CAPPED}",
                 self.description
@@ -494,13 +517,14 @@ impl ToolSpec {
         };
         let tool = Tool::new(self.name, description, (self.schema)());
         match self.kind {
-            Kind::Makes(_) | Kind::Photoshop | Kind::AudioVideo => tool.annotate(
-                ToolAnnotations::new()
-                    .read_only(false)
-                    .destructive(false)
-                    .idempotent(false)
-                    .open_world(true),
-            ),
+            Kind::Makes(_) | Kind::Photoshop | Kind::AudioVideo | Kind::Substance3d => tool
+                .annotate(
+                    ToolAnnotations::new()
+                        .read_only(false)
+                        .destructive(false)
+                        .idempotent(false)
+                        .open_world(true),
+                ),
             Kind::Reads => tool.annotate(ToolAnnotations::new().read_only(true).open_world(true)),
             Kind::Other => tool,
         }

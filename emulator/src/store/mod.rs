@@ -15,9 +15,10 @@ mod audio_video; // what the store keeps of an Audio/Video job
 mod credentials; // tokens, the client-credentials grant, client secrets
 mod files; // uploads and stored outputs behind signed names
 mod firefly; // what the store keeps of a Firefly job
-mod indesign;
+mod indesign; // what the store keeps of an InDesign job, and the custom scripts
 mod jobs; // jobs of any API: numbering, faults, phases, cancelling
-mod photoshop; // what the store keeps of a Photoshop job // what the store keeps of an InDesign job, and the custom scripts
+mod photoshop; // what the store keeps of a Photoshop job
+mod substance3d; // what the store keeps of Substance 3D: jobs and spaces
 
 pub(crate) use admission::{Credentials, Refusal};
 pub(crate) use audio_video::AudioVideoJob;
@@ -27,6 +28,7 @@ pub(crate) use firefly::{FireflyJob, Output, ResultShape};
 pub(crate) use indesign::InDesignJob;
 pub(crate) use jobs::{CancelOutcome, JobStatus, Polled};
 pub(crate) use photoshop::{JobProblem, PhotoshopJob, WorkOutcome};
+pub(crate) use substance3d::{SpaceFile, SpaceRefusal, Substance3dJob};
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -85,6 +87,8 @@ pub(crate) struct Data {
     /// One table of jobs per API, each with its own record.
     firefly_jobs: Jobs<FireflyJob>,
     photoshop_jobs: Jobs<PhotoshopJob>,
+    /// Substance 3D's jobs and spaces.
+    substance3d: substance3d::Substance3dData,
     audio_video_jobs: Jobs<AudioVideoJob>,
     indesign_jobs: Jobs<InDesignJob>,
     indesign_scripts: indesign::Scripts,
@@ -111,6 +115,7 @@ impl Store {
                 secrets: vec![first_secret],
                 firefly_jobs: Jobs::default(),
                 photoshop_jobs: Jobs::default(),
+                substance3d: Default::default(),
                 audio_video_jobs: Jobs::default(),
                 indesign_jobs: Jobs::default(),
                 indesign_scripts: indesign::Scripts::new(),

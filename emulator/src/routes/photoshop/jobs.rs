@@ -212,7 +212,7 @@ pub(super) async fn status(
 
 /// A time as RFC 3339 in UTC with milliseconds, as Adobe writes
 /// `createdTime`: `2025-01-15T10:30:00.000Z`.
-pub(super) fn rfc3339(time: SystemTime) -> String {
+pub(crate) fn rfc3339(time: SystemTime) -> String {
     let since = time
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default();

@@ -23,6 +23,8 @@ mod work; // a job's work: inputs, the document's size, outputs
 pub(crate) use transfer::client as storage_client;
 // The Audio/Video jobs read their inputs as Photoshop's do.
 pub(crate) use transfer::{Failure as TransferFailure, fetch as fetch_input};
+// Substance 3D's outputs carry times as Photoshop's do.
+pub(crate) use jobs::rfc3339;
 
 use axum::extract::State;
 
