@@ -220,7 +220,7 @@ async fn credentials_go_to_the_audio_video_host_only_never_to_media_or_outputs()
     let received = emulator.requests();
     let api: Vec<_> = received
         .iter()
-        .filter(|r| r.path.starts_with("/v1/"))
+        .filter(|r| r.path.starts_with("/audio-video/"))
         .collect();
     assert!(api.len() >= 2, "{received:?}");
     assert!(api.iter().all(|r| r.had_authorization && r.had_api_key));
@@ -348,7 +348,7 @@ async fn a_refused_request_is_a_typed_error_and_nothing_is_sent() {
         emulator
             .requests()
             .iter()
-            .all(|r| !r.path.starts_with("/v1/")),
+            .all(|r| !r.path.starts_with("/audio-video/")),
         "nothing reached the API"
     );
     // A status read of a job the API never heard of is its 404.

@@ -40,15 +40,14 @@ async fn call(firefly: &Firefly, api: Api) -> Result<(), Error> {
     }
 }
 
-/// The start of the path the emulator logs for [`call`]'s request to `api`.
-/// Its Audio/Video and InDesign routes log paths relative to the API's base
-/// URL; its Substance 3D routes log the full path.
+/// The start of the path the emulator logs for [`call`]'s request to `api`
+/// (the emulator serves the three newer APIs each under a folder of its own).
 fn logged_path(api: Api) -> &'static str {
     match api {
         Api::Firefly => "/v3/images/generate",
         Api::Photoshop => "/v2/status/",
-        Api::AudioVideo => "/v1/voices",
-        Api::InDesign => "/v3/app-versions",
+        Api::AudioVideo => "/audio-video/v1/voices",
+        Api::InDesign => "/indesign/v3/app-versions",
         Api::Substance3d => "/substance3d/v1/spaces",
         other => panic!("an API this test does not know: {other}"),
     }

@@ -164,7 +164,7 @@ async fn a_dry_run_or_a_spending_limit_sends_no_job() {
         emulator
             .requests()
             .iter()
-            .all(|r| !r.path.starts_with("/v1/")),
+            .all(|r| !r.path.starts_with("/audio-video/")),
         "{:?}",
         emulator.requests()
     );
@@ -187,6 +187,6 @@ async fn a_ratio_that_is_not_one_is_refused_before_sending() {
         emulator
             .requests()
             .iter()
-            .all(|r| !r.path.starts_with("/v1/"))
+            .all(|r| !r.path.starts_with("/audio-video/"))
     );
 }

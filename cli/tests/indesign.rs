@@ -212,6 +212,6 @@ async fn a_dry_run_and_a_refused_request_send_no_job() {
         emulator
             .requests()
             .iter()
-            .all(|r| r.path != "/v3/create-rendition")
+            .all(|r| r.path != "/indesign/v3/create-rendition")
     );
 }

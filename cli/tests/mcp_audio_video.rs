@@ -92,6 +92,6 @@ async fn a_file_given_inline_is_refused_before_anything_is_sent() {
         emulator
             .requests()
             .iter()
-            .all(|r| !r.path.starts_with("/v1/"))
+            .all(|r| !r.path.starts_with("/audio-video/"))
     );
 }

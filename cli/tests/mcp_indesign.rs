@@ -57,7 +57,7 @@ async fn the_indesign_tools_write_their_files_to_the_put_urls() {
     let jobs = emulator
         .requests()
         .iter()
-        .filter(|r| r.path == "/v3/create-rendition")
+        .filter(|r| r.path == "/indesign/v3/create-rendition")
         .count();
     assert_eq!(jobs, 1, "the refused call sent nothing");
 }

@@ -126,7 +126,9 @@ impl Emulator {
         ]
     }
 
-    /// Every request received so far, in order.
+    /// Every request received so far, in order, each with the path it was
+    /// sent to (under the API's folder for Audio/Video, InDesign and
+    /// Substance 3D, such as `/indesign/v3/status/{id}`).
     pub fn requests(&self) -> Vec<ReceivedRequest> {
         self.app.store.requests()
     }

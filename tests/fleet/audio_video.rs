@@ -70,7 +70,7 @@ async fn each_operation_has_a_fleet_budget_of_its_own() {
     assert!(speeches.iter().all(Result::is_ok), "{speeches:?}");
     assert!(voices.iter().all(Result::is_ok), "{voices:?}");
 
-    let spoken = times(&emulator, "/v1/generate-speech");
+    let spoken = times(&emulator, "/audio-video/v1/generate-speech");
     assert_eq!(spoken.len(), 4);
     // Redis admits at most 2 per 800 ms; the emulator may see them a
     // little closer than Redis admitted them.
@@ -78,7 +78,7 @@ async fn each_operation_has_a_fleet_budget_of_its_own() {
         spoken[2] - spoken[0] >= Duration::from_millis(560),
         "{spoken:?}"
     );
-    let listed = times(&emulator, "/v1/voices");
+    let listed = times(&emulator, "/audio-video/v1/voices");
     assert_eq!(listed.len(), 2);
     assert!(
         listed[1] - spoken[0] < Duration::from_millis(500),

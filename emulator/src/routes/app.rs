@@ -82,7 +82,9 @@ impl App {
         headers: &HeaderMap,
         scope: &str,
     ) -> Result<(), Response> {
-        self.log(method, path, headers);
+        // `path` is relative to the API's base URL; the log keeps the path
+        // the server was asked for, so each API's requests are told apart.
+        self.log(method, &format!("{}{path}", api.prefix()), headers);
         let arrival = self.store.arrive();
         if let Some(delay) = arrival.delay {
             tokio::time::sleep(delay).await;

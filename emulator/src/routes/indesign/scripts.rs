@@ -244,7 +244,11 @@ pub(super) async fn run(
             .is_some_and(|url| url.ends_with(&operation))
     });
     if !uploaded {
-        app.log("POST", &operation, &headers);
+        app.log(
+            "POST",
+            &format!("{}{operation}", Api::InDesign.prefix()),
+            &headers,
+        );
         return app.error(404, "script_not_found", "No script with this id and name.");
     }
     jobs::submit(

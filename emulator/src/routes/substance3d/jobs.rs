@@ -47,9 +47,8 @@ pub(super) async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let prefixed = format!("{}{path}", Api::Substance3d.prefix());
     if let Err(refusal) = app
-        .admit_to(Api::Substance3d, "POST", &prefixed, &headers, SCOPE)
+        .admit_to(Api::Substance3d, "POST", path, &headers, SCOPE)
         .await
     {
         return refusal;
@@ -87,7 +86,7 @@ pub(super) async fn status(
     Query(query): Query<WaitQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let path = format!("{}/v1/jobs/{job_id}", Api::Substance3d.prefix());
+    let path = format!("/v1/jobs/{job_id}");
     if let Err(refusal) = app
         .admit_to(Api::Substance3d, "GET", &path, &headers, SCOPE)
         .await

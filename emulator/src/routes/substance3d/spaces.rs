@@ -24,9 +24,14 @@ const MAX_SPACE_BYTES: usize = 256 << 20;
 
 /// `POST /v1/spaces`.
 pub(super) async fn create(State(app): State<Arc<App>>, request: Request) -> Response {
-    let path = format!("{}/v1/spaces", Api::Substance3d.prefix());
     if let Err(refusal) = app
-        .admit_to(Api::Substance3d, "POST", &path, request.headers(), SCOPE)
+        .admit_to(
+            Api::Substance3d,
+            "POST",
+            "/v1/spaces",
+            request.headers(),
+            SCOPE,
+        )
         .await
     {
         return refusal;
