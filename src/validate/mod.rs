@@ -23,9 +23,6 @@ pub(crate) use limits::component_enum as spec_enum;
     feature = "substance3d"
 ))]
 pub(crate) use limits::{check_in as check_limits_in, parsed as parsed_spec};
-// Substance 3D's requests are checked against its spec the same way.
-#[cfg(all(feature = "substance3d", not(feature = "photoshop")))]
-pub(crate) use limits::{check_in as check_limits_in, parsed as parsed_spec};
 pub(crate) use sizes::SizePolicy;
 
 use crate::{
