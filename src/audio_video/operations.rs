@@ -19,17 +19,6 @@ fn spec() -> &'static Value {
     )
 }
 
-/// Builds the request from the type or its builder.
-fn built<T, R>(request: R) -> Result<T, Error>
-where
-    R: TryInto<T>,
-    R::Error: fmt::Display,
-{
-    request
-        .try_into()
-        .map_err(|e| Error::from(ValidationError::from_builder(&e.to_string())))
-}
-
 /// The request types of the four jobs, each knowing its operation and its
 /// prose rules.
 mod sealed {
@@ -105,7 +94,7 @@ macro_rules! operations {
                     R: TryInto<types::$request>,
                     R::Error: fmt::Display,
                 {
-                    let request: types::$request = built(request)?;
+                    let request: types::$request = validate::built(request)?;
                     self.check(&request)?;
                     let call = self.raw.$method().body(request);
                     let (job_id, status_url) = outcome($operation, call.send()).await?.parts();

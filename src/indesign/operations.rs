@@ -19,17 +19,6 @@ pub(super) fn spec() -> &'static Value {
     )
 }
 
-/// Builds the request from the type or its builder.
-fn built<T, R>(request: R) -> Result<T, Error>
-where
-    R: TryInto<T>,
-    R::Error: fmt::Display,
-{
-    request
-        .try_into()
-        .map_err(|e| Error::from(ValidationError::from_builder(&e.to_string())))
-}
-
 /// The request types of the operations with a JSON body, each knowing its
 /// operation.
 mod sealed {
@@ -102,7 +91,7 @@ macro_rules! operations {
                     R: TryInto<types::$request>,
                     R::Error: fmt::Display,
                 {
-                    let request: types::$request = built(request)?;
+                    let request: types::$request = validate::built(request)?;
                     self.check(&request)?;
                     let call = self.raw.$method().body(request);
                     let accepted = outcome($operation, call.send()).await?;
@@ -166,7 +155,7 @@ impl InDesign {
         if aem_token.trim().is_empty() {
             return Err(ValidationError::new("x-aem-token", "is empty").into());
         }
-        let request: types::RemapLinksRequest = built(request)?;
+        let request: types::RemapLinksRequest = validate::built(request)?;
         self.check(&request)?;
         let call = self.raw.remap_links().x_aem_token(aem_token).body(request);
         job(OPERATION, outcome(OPERATION, call.send()).await?)
@@ -208,7 +197,7 @@ impl InDesign {
         const OPERATION: &str = "executeCustomScript";
         segment("script_id", script_id)?;
         segment("script_name", script_name)?;
-        let request: types::JobRequestWithOutputs = built(request)?;
+        let request: types::JobRequestWithOutputs = validate::built(request)?;
         self.check(&request)?;
         let call = self
             .raw
@@ -252,7 +241,7 @@ impl InDesign {
         R::Error: fmt::Display,
     {
         segment("script_name", script_name)?;
-        let request: types::ScriptAppVersionRequest = built(request)?;
+        let request: types::ScriptAppVersionRequest = validate::built(request)?;
         self.check(&request)?;
         let call = self
             .raw

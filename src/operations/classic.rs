@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{checked, prepare};
+use super::{built, checked};
 use crate::{
     Error, Firefly,
     decode::outcome,
@@ -32,7 +32,7 @@ impl Firefly {
         R: TryInto<GenerateImagesRequest>,
         R::Error: fmt::Display,
     {
-        self.submit_generate_images(prepare(request)?, None).await
+        self.submit_generate_images(built(request)?, None).await
     }
 
     /// Submits a text-to-image job with a chosen model (`x-model-version`);
@@ -46,7 +46,7 @@ impl Firefly {
         R: TryInto<GenerateImagesRequest>,
         R::Error: fmt::Display,
     {
-        self.submit_generate_images(prepare(request)?, Some(model))
+        self.submit_generate_images(built(request)?, Some(model))
             .await
     }
 
@@ -87,7 +87,7 @@ impl Firefly {
         R: TryInto<GenerateSimilarImagesRequest>,
         R::Error: fmt::Display,
     {
-        let request = prepare(request)?;
+        let request = built(request)?;
         validate::generate_similar(&request, None, self.sizes)?;
         self.submit_generate_similar(request, None).await
     }
@@ -103,7 +103,7 @@ impl Firefly {
         R: TryInto<GenerateSimilarImagesRequest>,
         R::Error: fmt::Display,
     {
-        let request = prepare(request)?;
+        let request = built(request)?;
         validate::generate_similar(&request, Some(&model), self.sizes)?;
         self.submit_generate_similar(request, Some(model)).await
     }

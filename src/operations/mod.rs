@@ -15,16 +15,7 @@ use std::fmt;
 
 use crate::{Error, ValidationError};
 
-/// Builds the request (from the type or its builder).
-fn prepare<T, R>(request: R) -> Result<T, Error>
-where
-    R: TryInto<T>,
-    R::Error: fmt::Display,
-{
-    request
-        .try_into()
-        .map_err(|e| ValidationError::from_builder(&e.to_string()).into())
-}
+use crate::validate::built;
 
 /// Builds the request and checks it against Firefly's limits.
 fn checked<T, R>(
@@ -35,7 +26,7 @@ where
     R: TryInto<T>,
     R::Error: fmt::Display,
 {
-    let request = prepare(request)?;
+    let request = built(request)?;
     check(&request)?;
     Ok(request)
 }

@@ -8,7 +8,7 @@ use std::{fmt, sync::OnceLock};
 use serde_json::Value;
 
 use super::{Photoshop, PhotoshopJob, generated, types};
-use crate::{Error, ValidationError, decode::outcome, validate};
+use crate::{Error, decode::outcome, validate};
 
 /// Photoshop's embedded spec, for the limits of its requests.
 fn spec() -> &'static Value {
@@ -17,17 +17,6 @@ fn spec() -> &'static Value {
         &SPEC,
         include_str!(concat!(env!("OUT_DIR"), "/photoshop_spec.json")),
     )
-}
-
-/// Builds the request from the type or its builder.
-fn built<T, R>(request: R) -> Result<T, Error>
-where
-    R: TryInto<T>,
-    R::Error: fmt::Display,
-{
-    request
-        .try_into()
-        .map_err(|e| Error::from(ValidationError::from_builder(&e.to_string())))
 }
 
 /// The request types of the six operations, each knowing its operation.
@@ -90,7 +79,7 @@ macro_rules! operations {
                     R: TryInto<types::$request>,
                     R::Error: fmt::Display,
                 {
-                    let request: types::$request = built(request)?;
+                    let request: types::$request = validate::built(request)?;
                     self.check(&request)?;
                     let call = self.raw.$method().body(request);
                     let accepted = outcome($operation, call.send()).await?;

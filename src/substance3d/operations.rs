@@ -8,7 +8,7 @@ use std::{fmt, sync::OnceLock};
 use serde_json::Value;
 
 use super::{Substance3d, Substance3dJob, Substance3dOperation, generated, types};
-use crate::{Error, ValidationError, decode::settle, transport::recorded, validate};
+use crate::{Error, decode::settle, transport::recorded, validate};
 
 /// Substance 3D's embedded spec, for the limits of its requests.
 fn spec() -> &'static Value {
@@ -17,17 +17,6 @@ fn spec() -> &'static Value {
         &SPEC,
         include_str!(concat!(env!("OUT_DIR"), "/substance3d_spec.json")),
     )
-}
-
-/// Builds the request from the type or its builder.
-fn built<T, R>(request: R) -> Result<T, Error>
-where
-    R: TryInto<T>,
-    R::Error: fmt::Display,
-{
-    request
-        .try_into()
-        .map_err(|e| Error::from(ValidationError::from_builder(&e.to_string())))
 }
 
 /// The request types of the six operations, each knowing its operation.
@@ -101,7 +90,7 @@ macro_rules! operations {
                     R: TryInto<types::$request>,
                     R::Error: fmt::Display,
                 {
-                    let request: types::$request = built(request)?;
+                    let request: types::$request = validate::built(request)?;
                     self.check(&request)?;
                     let operation = Substance3dOperation::$operation;
                     let call = self.raw.$method().body(request);

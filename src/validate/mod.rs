@@ -25,6 +25,18 @@ pub(crate) use limits::component_enum as spec_enum;
 pub(crate) use limits::{check_in as check_limits_in, parsed as parsed_spec};
 pub(crate) use sizes::SizePolicy;
 
+/// Builds a request from its type or its builder; a builder's complaint (a
+/// missing or malformed field) becomes a [`ValidationError`] naming it.
+pub(crate) fn built<T, R>(request: R) -> Result<T, crate::Error>
+where
+    R: TryInto<T>,
+    R::Error: std::fmt::Display,
+{
+    request
+        .try_into()
+        .map_err(|e| ValidationError::from_builder(&e.to_string()).into())
+}
+
 use crate::{
     ValidationError,
     types::{
