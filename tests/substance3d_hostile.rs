@@ -372,4 +372,18 @@ async fn the_first_poll_waits_as_the_submission_asked() {
         "{:?}",
         polled - submitted
     );
+    // The shared job handle waits the same way.
+    let tracked = tokio::time::Instant::now();
+    firefly
+        .substance3d()
+        .track(job)
+        .wait(&options)
+        .await
+        .unwrap();
+    let polled = server.requests_to(JOB)[1].at;
+    assert!(
+        polled - tracked >= Duration::from_secs(5),
+        "{:?}",
+        polled - tracked
+    );
 }

@@ -144,6 +144,13 @@ pub trait JobApi: Clone + Send + Sync + sealed::Sealed {
     fn retry_after(_status: &Self::Status) -> Option<std::time::Duration> {
         None
     }
+
+    /// How long the API asked to wait before the first read, when its
+    /// answer to the submission said (Substance 3D's `Retry-After`, capped
+    /// where it was read).
+    fn first_retry_after(_reference: &Self::Reference) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// An API that can cancel its jobs ([`Firefly`]).
@@ -180,6 +187,16 @@ pub(crate) async fn wait<A: JobApi>(
 ) -> Result<A::Output, Error> {
     let job_id = A::job_id(reference);
     Firefly::check_job_id(job_id)?;
+    // The first read waits as the submission's answer asked, when it asked
+    // for longer than the options' first poll.
+    let asked_first;
+    let options = match A::first_retry_after(reference) {
+        Some(asked) if asked > options.first_poll => {
+            asked_first = options.clone().first_poll(asked);
+            &asked_first
+        }
+        _ => options,
+    };
     poll_until_done(
         job_id,
         options,

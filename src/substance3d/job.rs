@@ -231,6 +231,10 @@ impl JobApi for Substance3d {
         status.retry_after
     }
 
+    fn first_retry_after(job: &Substance3dJob) -> Option<Duration> {
+        job.retry_after
+    }
+
     /// A failed job carries the service's `error`.
     fn outcome(
         job_id: &str,
@@ -326,7 +330,7 @@ impl Substance3d {
         job: &Substance3dJob,
         options: &WaitOptions,
     ) -> Result<Substance3dJobStatus, Error> {
-        crate::job::wait(self, job, &first_poll_as_asked(job, options), |_| {}).await
+        crate::job::wait(self, job, options, |_| {}).await
     }
 
     /// [`Substance3d::wait_for_job`], calling `on_status` with every state
@@ -337,7 +341,7 @@ impl Substance3d {
         options: &WaitOptions,
         on_status: impl FnMut(&Substance3dJobStatus),
     ) -> Result<Substance3dJobStatus, Error> {
-        crate::job::wait(self, job, &first_poll_as_asked(job, options), on_status).await
+        crate::job::wait(self, job, options, on_status).await
     }
 
     /// Waits for a job by asking its URL to answer only once the job is
@@ -378,15 +382,6 @@ impl Substance3d {
         let options = options.clone().deadline(rest);
         self.wait_for_job(job, &options).await
     }
-}
-
-/// The options with the first poll no sooner than the `Retry-After` the
-/// submission answered with (capped where it was read).
-fn first_poll_as_asked(job: &Substance3dJob, options: &WaitOptions) -> WaitOptions {
-    let first_poll = job
-        .retry_after
-        .map_or(options.first_poll, |asked| asked.max(options.first_poll));
-    options.clone().first_poll(first_poll)
 }
 
 fn is_timeout(error: &Error) -> bool {
