@@ -14,15 +14,14 @@ use adobe_firefly::{
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
-use super::usable_folder;
+use super::{JobOutputs, save_job_outputs, usable_folder};
 use crate::{
     args::{
         AudioCommand, DubArgs, MediaInput, MediaOutput, ReframeArgs, SpeechArgs, TranscribeArgs,
     },
     context::Context,
     error::CliError,
-    naming,
-    save::{self, Fetch, Naming, Saved},
+    save::{Fetch, Saved},
     terminal::terminal_safe,
 };
 
@@ -213,7 +212,13 @@ where
     let done = wait(audio_video, &job, &ctx.wait, ctx).await;
     ctx.spend.ended(&admitted, &job.job_id, &done);
     let done = done?;
-    let saved = save_all(ctx, &job, &done, &output.output, stem, &body).await?;
+    let fetches = fetches_of(&done);
+    let outputs = JobOutputs {
+        job_id: &job.job_id,
+        status_command: crate::error::AUDIO_VIDEO_STATUS,
+        fetches: &fetches,
+    };
+    let saved = save_job_outputs(ctx, outputs, &output.output, stem, &body).await?;
     let lines: Vec<String> = saved.iter().map(Saved::line).collect();
     ctx.out.done(
         lines.join("\n"),
@@ -264,49 +269,16 @@ fn output_type(url: &str) -> Option<String> {
     Some(media_type.to_owned())
 }
 
-/// Downloads every output the job lists into the folder, never over a
-/// file; an output that cannot be saved fails the command with its URL.
-async fn save_all(
-    ctx: &Context,
-    job: &AudioVideoJob,
-    done: &AudioVideoStatus,
-    dir: &std::path::Path,
-    stem: &str,
-    body: &Value,
-) -> Result<Vec<Saved>, CliError> {
-    let fetches: Vec<Fetch> = done
-        .output_urls()
+/// Every output the finished job lists, typed from its file extension.
+fn fetches_of(done: &AudioVideoStatus) -> Vec<Fetch> {
+    done.output_urls()
         .into_iter()
         .map(|url| Fetch {
             seed: None,
             url: Some(url.to_owned()),
             media_type: output_type(url),
         })
-        .collect();
-    let request_hash = naming::request_key(body, None);
-    let naming = Naming {
-        stem,
-        request_hash: &request_hash,
-        replace: false,
-    };
-    let report = save::save_fetched(
-        ctx.firefly()?,
-        &fetches,
-        dir,
-        &naming,
-        &Default::default(),
-        |_, _, _| {},
-    )
-    .await;
-    if !report.unsaved.is_empty() {
-        return Err(CliError::Unsaved {
-            job_id: job.job_id.clone(),
-            saved: report.saved,
-            unsaved: report.unsaved,
-            status_command: crate::error::AUDIO_VIDEO_STATUS,
-        });
-    }
-    Ok(report.saved)
+        .collect()
 }
 
 /// `firefly audio status JOB_ID`.

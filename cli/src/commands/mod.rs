@@ -27,14 +27,14 @@ use std::{fmt::Display, path::Path, process::ExitCode};
 
 use adobe_firefly::{Firefly, WaitOptions, types::JobAccepted};
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::{
     args::Saving,
     error::CliError,
     naming,
     output::{self, Output},
-    save::{self, Naming, Saved},
+    save::{self, Fetch, Naming, Saved},
     show,
 };
 
@@ -205,4 +205,55 @@ async fn wait_and_save(
     // Adobe sends an empty alt text when it wrote none.
     let alt_text = result.alt_text.filter(|text| !text.trim().is_empty());
     Ok((report.saved, alt_text))
+}
+
+/// The outputs of a finished job to download, and what the user needs to
+/// read the job again if one of them cannot be saved.
+pub struct JobOutputs<'a> {
+    /// The job, as its API names it.
+    pub job_id: &'a str,
+    /// How to read the job again (see [`CliError::Unsaved`]).
+    pub status_command: &'static str,
+    /// Each output's URL and type.
+    pub fetches: &'a [Fetch],
+}
+
+/// Downloads a job's outputs into `dir`, never over a file, named from
+/// `stem` and a hash of the request `body`. An output that cannot be saved
+/// fails the command with the job's id, what was saved and each unsaved URL,
+/// so nothing paid for is lost.
+pub async fn save_job_outputs(
+    ctx: &crate::context::Context,
+    outputs: JobOutputs<'_>,
+    dir: &Path,
+    stem: &str,
+    body: &Value,
+) -> Result<Vec<Saved>, CliError> {
+    if outputs.fetches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let request_hash = naming::request_key(body, None);
+    let naming = Naming {
+        stem,
+        request_hash: &request_hash,
+        replace: false,
+    };
+    let report = save::save_fetched(
+        ctx.firefly()?,
+        outputs.fetches,
+        dir,
+        &naming,
+        &Default::default(),
+        |_, _, _| {},
+    )
+    .await;
+    if !report.unsaved.is_empty() {
+        return Err(CliError::Unsaved {
+            job_id: outputs.job_id.to_owned(),
+            saved: report.saved,
+            unsaved: report.unsaved,
+            status_command: outputs.status_command,
+        });
+    }
+    Ok(report.saved)
 }

@@ -16,7 +16,7 @@ use adobe_firefly::{
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
-use super::usable_folder;
+use super::{JobOutputs, save_job_outputs, usable_folder};
 use crate::{
     args::{
         ActionsArgs, ArtboardArgs, AutoCropArgs, EditArgs, ManifestArgs, PhotoshopCommand,
@@ -24,9 +24,8 @@ use crate::{
     },
     context::Context,
     error::CliError,
-    naming,
     parse::StoredFile,
-    save::{self, Fetch, Naming, Saved},
+    save::{Fetch, Saved},
     spend::{Admitted, Spend},
     stage::{self, Staged, Staging},
     terminal::terminal_safe,
@@ -109,7 +108,14 @@ pub async fn run(mut command: PhotoshopCommand, ctx: &Context) -> Result<ExitCod
         .filter_map(|entry| entry["destination"]["url"].as_str())
         .map(without_query)
         .collect();
-    let saved = save_all(ctx, &job, &fetches, &output.output, stem, &body).await?;
+    let saved = save_job_outputs(
+        ctx,
+        job_outputs(&job, &fetches),
+        &output.output,
+        stem,
+        &body,
+    )
+    .await?;
     let mut lines: Vec<String> = staged.iter().map(Staged::line).collect();
     lines.extend(saved.iter().map(Saved::line));
     lines.extend(
@@ -335,43 +341,13 @@ async fn wait(
     finished
 }
 
-/// Downloads the hosted outputs into the output folder, never over a file;
-/// an output that cannot be saved fails the command with its URL.
-async fn save_all(
-    ctx: &Context,
-    job: &PhotoshopJob,
-    fetches: &[Fetch],
-    output_dir: &std::path::Path,
-    stem: &str,
-    body: &Value,
-) -> Result<Vec<Saved>, CliError> {
-    if fetches.is_empty() {
-        return Ok(Vec::new());
-    }
-    let request_hash = naming::request_key(body, None);
-    let naming = Naming {
-        stem,
-        request_hash: &request_hash,
-        replace: false,
-    };
-    let report = save::save_fetched(
-        ctx.firefly()?,
+/// A Photoshop job's hosted outputs, read again with `firefly photoshop status`.
+fn job_outputs<'a>(job: &'a PhotoshopJob, fetches: &'a [Fetch]) -> JobOutputs<'a> {
+    JobOutputs {
+        job_id: &job.job_id,
+        status_command: crate::error::PHOTOSHOP_STATUS,
         fetches,
-        output_dir,
-        &naming,
-        &Default::default(),
-        |_, _, _| {},
-    )
-    .await;
-    if !report.unsaved.is_empty() {
-        return Err(CliError::Unsaved {
-            job_id: job.job_id.clone(),
-            saved: report.saved,
-            unsaved: report.unsaved,
-            status_command: crate::error::PHOTOSHOP_STATUS,
-        });
     }
-    Ok(report.saved)
 }
 
 /// A storage URL without its query, where pre-signed URLs keep their
@@ -438,7 +414,14 @@ async fn auto_crop(
             media_type: None,
         })
         .collect();
-    let saved = save_all(ctx, &job, &fetches, &args.output, "crop", &body).await?;
+    let saved = save_job_outputs(
+        ctx,
+        job_outputs(&job, &fetches),
+        &args.output,
+        "crop",
+        &body,
+    )
+    .await?;
     let mut lines: Vec<String> = boxes
         .iter()
         .enumerate()

@@ -16,13 +16,12 @@ use adobe_firefly::{
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
-use super::usable_folder;
+use super::{JobOutputs, save_job_outputs, usable_folder};
 use crate::{
     args::{SubstanceCommand, SubstanceInputs},
     context::Context,
     error::CliError,
-    naming,
-    save::{self, Fetch, Naming, Saved},
+    save::{Fetch, Saved},
     terminal::terminal_safe,
 };
 
@@ -319,15 +318,13 @@ pub async fn run(command: SubstanceCommand, ctx: &Context) -> Result<ExitCode, C
             media_type: prepared.scene_type.map(str::to_owned),
         })
         .collect();
-    let saved = save_all(
-        ctx,
-        &job,
-        &fetches,
-        &common.output,
-        prepared.stem,
-        &prepared.body,
-    )
-    .await?;
+    let outputs = JobOutputs {
+        job_id: &job.id,
+        status_command: SUBSTANCE_STATUS,
+        fetches: &fetches,
+    };
+    let saved =
+        save_job_outputs(ctx, outputs, &common.output, prepared.stem, &prepared.body).await?;
     let mut lines: Vec<String> = Vec::new();
     if let Some(space) = &space {
         lines.push(format!(
@@ -406,45 +403,6 @@ where
     let job = operation(request).await?;
     ctx.spend.submitted(&admitted, &job.id);
     Ok(((job, admitted), space))
-}
-
-/// Downloads the outputs into the output folder, never over a file; an
-/// output that cannot be saved fails the command with its URL.
-async fn save_all(
-    ctx: &Context,
-    job: &Substance3dJob,
-    fetches: &[Fetch],
-    output_dir: &std::path::Path,
-    stem: &str,
-    body: &Value,
-) -> Result<Vec<Saved>, CliError> {
-    if fetches.is_empty() {
-        return Ok(Vec::new());
-    }
-    let request_hash = naming::request_key(body, None);
-    let naming = Naming {
-        stem,
-        request_hash: &request_hash,
-        replace: false,
-    };
-    let report = save::save_fetched(
-        ctx.firefly()?,
-        fetches,
-        output_dir,
-        &naming,
-        &Default::default(),
-        |_, _, _| {},
-    )
-    .await;
-    if !report.unsaved.is_empty() {
-        return Err(CliError::Unsaved {
-            job_id: job.id.clone(),
-            saved: report.saved,
-            unsaved: report.unsaved,
-            status_command: SUBSTANCE_STATUS,
-        });
-    }
-    Ok(report.saved)
 }
 
 /// How a Substance 3D job is read again: at its URL, which `--json`
