@@ -11,21 +11,18 @@ use adobe_firefly::{
     Error,
     audio_video::{AudioVideo, AudioVideoJob, AudioVideoRequest, AudioVideoStatus, types},
 };
-use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
+use rmcp::model::{CallToolResult, JsonObject};
 use schemars::JsonSchema;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
-use super::{call::Call, progress, results, schema, session::Ending};
-use crate::{
-    naming,
-    save::{self, Fetch, Naming, Saved, Unsaved},
-    spend::Spend,
+use super::{
+    api_jobs::{self, ToolJob},
+    call::Call,
+    results::{self, FinishedJob},
+    schema,
 };
-
-/// Why a cancelled call leaves its job running.
-const NO_CANCEL: &str = "the Audio/Video API has no way to cancel a job: it goes on";
+use crate::save::{Fetch, Naming};
 
 /// The schema of `T`, an object even when the request is one of several
 /// shapes (an audio or a video file).
@@ -123,12 +120,8 @@ where
     F: Fn(AudioVideo, T) -> Fut,
     Fut: Future<Output = Result<AudioVideoJob, Error>>,
 {
-    if let Err(source) = save::check_folder(call.output_dir) {
-        return results::invalid(format!(
-            "cannot save into {}: {source}; the server's --output-dir must be a folder it can \
-             write to",
-            call.output_dir.display()
-        ));
+    if let Some(refused) = api_jobs::unusable_output_folder(call) {
+        return refused;
     }
     if let Some(given) = not_a_url(&arguments) {
         return results::invalid(format!(
@@ -144,89 +137,7 @@ where
     if let Err(error) = audio_video.check(&request) {
         return results::invalid(error.to_string());
     }
-    let admitted = match call
-        .spend
-        .admit(adobe_firefly::Api::AudioVideo, call.tool, &request)
-    {
-        Ok(admitted) => admitted,
-        Err(refused) => return results::invalid(refused.to_string()),
-    };
-    if let Err(declined) = super::confirm::ask(call, &admitted).await {
-        return declined;
-    }
-    let request_hash = naming::request_key(&arguments, None);
-    let submitted = progress::submit_within_quota(&mut call.progress, &call.cancelled, || {
-        submit(audio_video.clone(), request.clone())
-    })
-    .await;
-    let job = match submitted {
-        Ok(Some(job)) => job,
-        Ok(None) => return results::invalid("the call was cancelled before the job was submitted"),
-        Err(error) if error.is_validation() => return results::invalid(error.to_string()),
-        Err(Error::DryRun(prepared)) => {
-            return results::dry_run(&prepared, &Spend::describe(&admitted));
-        }
-        Err(error) => return results::failure(&error.into()),
-    };
-    call.session
-        .submitted(&job.job_id, call.tool, &request_hash, None);
-    call.spend.submitted(&admitted, &job.job_id);
-    let (answer, ending) = match wait(call, &audio_video, &job).await {
-        Some(Ok(done)) => {
-            let answer = finished(call, &job, &done, stem, &request_hash).await;
-            let ending = if answer.is_error == Some(true) {
-                Ending::Unsaved
-            } else {
-                Ending::Settled
-            };
-            (answer, ending)
-        }
-        Some(Err(error)) => (results::failure(&error.into()), Ending::Settled),
-        None => (
-            CallToolResult::error(vec![ContentBlock::text(format!(
-                "the call was cancelled; {NO_CANCEL}: Audio/Video job {} may still finish",
-                job.job_id
-            ))]),
-            Ending::Cancelled(Err(NO_CANCEL.to_owned())),
-        ),
-    };
-    let outcome = ending.audit_word(answer.is_error == Some(true));
-    call.spend.ended_as(&admitted, &job.job_id, outcome);
-    call.session.ended(&job.job_id, ending);
-    answer
-}
-
-/// Waits for the job, each status read a progress notification; `None`
-/// when the call was cancelled first.
-async fn wait(
-    call: &mut Call<'_>,
-    audio_video: &AudioVideo,
-    job: &AudioVideoJob,
-) -> Option<Result<AudioVideoStatus, Error>> {
-    let job_id = &job.job_id;
-    call.progress
-        .report(0.0, format!("Audio/Video job {job_id} submitted"))
-        .await;
-    let (statuses, mut read) = mpsc::unbounded_channel();
-    let waiting = audio_video.wait_for_job_with(job, call.wait, move |status| {
-        let word = status.status.as_ref().map(ToString::to_string);
-        let _ = statuses.send(word.unwrap_or_default());
-    });
-    tokio::pin!(waiting);
-    loop {
-        tokio::select! {
-            biased;
-            () = call.cancelled.cancelled() => return None,
-            Some(word) = read.recv() => {
-                // The status has no percentage: half way while it runs.
-                let percent = if word == "running" { 50.0 } else { 0.0 };
-                call.progress
-                    .report(percent, format!("Audio/Video job {job_id}: {word}"))
-                    .await;
-            }
-            result = &mut waiting => return Some(result),
-        }
-    }
+    api_jobs::run(call, audio_video, &arguments, request, stem, submit).await
 }
 
 /// The media type of an output, from its URL's extension.
@@ -240,6 +151,26 @@ fn output_type(url: &str) -> Option<String> {
         _ => return None,
     };
     Some(media_type.to_owned())
+}
+
+impl ToolJob for AudioVideo {
+    fn word(status: &AudioVideoStatus) -> String {
+        status
+            .status
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
+    async fn finished(
+        call: &Call<'_>,
+        job: &AudioVideoJob,
+        done: AudioVideoStatus,
+        stem: &str,
+        request_hash: &str,
+    ) -> CallToolResult {
+        finished(call, job, &done, stem, request_hash).await
+    }
 }
 
 /// The answer for a finished job: what was saved, what could not be (with
@@ -260,51 +191,18 @@ async fn finished(
             media_type: output_type(url),
         })
         .collect();
-    let naming = Naming {
-        stem,
-        request_hash,
-        replace: false,
+    let finished = FinishedJob {
+        api: "Audio/Video",
+        job_id: &job.job_id,
+        status: json!(done.status),
+        result: json!(done),
+        fetches: &fetches,
+        naming: Naming {
+            stem,
+            request_hash,
+            replace: false,
+        },
+        urls_last: None,
     };
-    let report = save::save_fetched(
-        call.firefly,
-        &fetches,
-        call.output_dir,
-        &naming,
-        &Default::default(),
-        |_, _, _| {},
-    )
-    .await;
-    let document = json!({
-        "job_id": job.job_id,
-        "status": done.status,
-        "saved": report.saved.iter().map(Saved::json).collect::<Vec<_>>(),
-        "unsaved": report.unsaved.iter().map(Unsaved::json).collect::<Vec<_>>(),
-        "result": done,
-    });
-    let mut summary = vec![format!("Audio/Video job {} succeeded", job.job_id)];
-    summary.extend(
-        report
-            .saved
-            .iter()
-            .map(|saved| format!("saved {}", saved.line())),
-    );
-    for unsaved in &report.unsaved {
-        summary.push(format!(
-            "NOT saved: {} ({}); fetch it from {}",
-            unsaved.which(),
-            unsaved.reason,
-            unsaved.url.as_deref().unwrap_or("(no URL given)")
-        ));
-    }
-    let content = vec![ContentBlock::text(format!(
-        "{}\n{document}",
-        summary.join("\n")
-    ))];
-    let mut answer = if report.unsaved.is_empty() {
-        CallToolResult::success(content)
-    } else {
-        CallToolResult::error(content)
-    };
-    answer.structured_content = Some(document);
-    answer
+    results::job_finished(call, finished).await
 }

@@ -12,16 +12,16 @@ use adobe_firefly::{
     Error,
     indesign::{InDesign, InDesignJob, JobOutcome, types},
 };
-use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
+use rmcp::model::{CallToolResult, JsonObject};
 use schemars::JsonSchema;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
-use super::{call::Call, progress, results, schema, session::Ending};
-use crate::{naming, spend::Spend};
-
-/// Why a cancelled call leaves its job running.
-const NO_CANCEL: &str = "the InDesign API has no way to cancel a job: it goes on";
+use super::{
+    api_jobs::{self, ToolJob},
+    call::Call,
+    results, schema,
+};
 
 pub fn rendition_schema() -> Arc<JsonObject> {
     schema::raw_input_schema::<types::RenditionRequest>()
@@ -88,56 +88,27 @@ where
     if let Err(refused) = indesign.check(&request) {
         return results::invalid(refused.to_string());
     }
-    let admitted = match call
-        .spend
-        .admit(adobe_firefly::Api::InDesign, call.tool, &request)
-    {
-        Ok(admitted) => admitted,
-        Err(refused) => return results::invalid(refused.to_string()),
-    };
-    if let Err(declined) = super::confirm::ask(call, &admitted).await {
-        return declined;
+    api_jobs::run(call, indesign, &arguments, request, "indesign", submit).await
+}
+
+impl ToolJob for InDesign {
+    fn word(status: &types::JobStatus) -> String {
+        // Each shape of the status is its own type; all carry `status`.
+        serde_json::to_value(status)
+            .ok()
+            .and_then(|status| status["status"].as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
-    let request_hash = naming::request_key(&arguments, None);
-    let submitted = progress::submit_within_quota(&mut call.progress, &call.cancelled, || {
-        submit(indesign.clone(), request.clone())
-    })
-    .await;
-    let job = match submitted {
-        Ok(Some(job)) => job,
-        Ok(None) => return results::invalid("the call was cancelled before the job was submitted"),
-        Err(error) if error.is_validation() => return results::invalid(error.to_string()),
-        Err(Error::DryRun(prepared)) => {
-            return results::dry_run(&prepared, &Spend::describe(&admitted));
-        }
-        Err(error) => return results::failure(&error.into()),
-    };
-    call.session
-        .submitted(&job.job_id, call.tool, &request_hash, None);
-    call.spend.submitted(&admitted, &job.job_id);
-    call.progress
-        .report(0.0, format!("InDesign job {} submitted", job.job_id))
-        .await;
-    let waited = tokio::select! {
-        biased;
-        () = call.cancelled.cancelled() => None,
-        result = indesign.wait_for_job(&job, call.wait) => Some(result),
-    };
-    let (answer, ending) = match waited {
-        Some(Ok(outcome)) => (finished(call, &job, &outcome).await, Ending::Settled),
-        Some(Err(error)) => (results::failure(&error.into()), Ending::Settled),
-        None => (
-            CallToolResult::error(vec![ContentBlock::text(format!(
-                "the call was cancelled; {NO_CANCEL}: InDesign job {} may still finish",
-                job.job_id
-            ))]),
-            Ending::Cancelled(Err(NO_CANCEL.to_owned())),
-        ),
-    };
-    let outcome = ending.audit_word(answer.is_error == Some(true));
-    call.spend.ended_as(&admitted, &job.job_id, outcome);
-    call.session.ended(&job.job_id, ending);
-    answer
+
+    async fn finished(
+        call: &Call<'_>,
+        job: &InDesignJob,
+        outcome: JobOutcome,
+        _stem: &str,
+        _request_hash: &str,
+    ) -> CallToolResult {
+        finished(call, job, &outcome).await
+    }
 }
 
 /// The answer for a finished job: where it wrote, what failed, and what it

@@ -17,8 +17,12 @@
 //! - `confirm`: `--confirm`, the user asked before each paid call;
 //! - `session`: the calls in flight, and what a client that goes away
 //!   leaves behind: cancelled jobs, recorded in the output folder's journal;
+//! - `api_jobs`: one call's paid job on another API (Photoshop,
+//!   Audio/Video, InDesign, Substance 3D), the same for each but for its
+//!   `ToolJob`: how its statuses read, what its answer holds;
 //! - `substance3d`: the Substance 3D render, its files by URL or space.
 
+mod api_jobs;
 mod audio_video; // the Audio/Video tools: speech, transcribe, dub, reframe
 mod call;
 mod confirm;

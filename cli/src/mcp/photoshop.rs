@@ -10,25 +10,23 @@ use adobe_firefly::{
     Error,
     photoshop::{Photoshop, PhotoshopJob, types},
 };
-use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
+use rmcp::model::{CallToolResult, JsonObject};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
-use super::{call::Call, preview, progress, results, schema, session::Ending};
-use crate::{
-    naming,
-    save::{self, Fetch, Naming, Saved, Unsaved},
-    spend::Spend,
+use super::{
+    api_jobs::{self, ToolJob},
+    call::Call,
+    results::{self, FinishedJob},
+    schema,
 };
+use crate::save::{Fetch, Naming};
 
 /// How long Adobe keeps an output it hosts for a call, in seconds.
 const HOSTED_FOR_SECONDS: u32 = 3600;
 
 /// Why a cancelled call leaves its job running.
-const NO_CANCEL: &str = "Photoshop API v2 has no way to cancel a job: it goes on";
-
 /// A Photoshop job.
 #[derive(Deserialize, JsonSchema)]
 pub struct PhotoshopJobId {
@@ -178,12 +176,8 @@ where
     F: Fn(Photoshop, T) -> Fut,
     Fut: Future<Output = Result<PhotoshopJob, Error>>,
 {
-    if let Err(source) = save::check_folder(call.output_dir) {
-        return results::invalid(format!(
-            "cannot save into {}: {source}; the server's --output-dir must be a folder it can \
-             write to",
-            call.output_dir.display()
-        ));
+    if let Some(refused) = api_jobs::unusable_output_folder(call) {
+        return refused;
     }
     if let Some(path) = local_path(&arguments) {
         return results::invalid(format!(
@@ -201,91 +195,8 @@ where
         Ok(request) => request,
         Err(message) => return results::invalid(message),
     };
-    let admitted = match call
-        .spend
-        .admit(adobe_firefly::Api::Photoshop, call.tool, &request)
-    {
-        Ok(admitted) => admitted,
-        Err(refused) => return results::invalid(refused.to_string()),
-    };
-    if let Err(declined) = super::confirm::ask(call, &admitted).await {
-        return declined;
-    }
-    let request_hash = naming::request_key(&arguments, None);
     let photoshop = call.firefly.photoshop().clone();
-    let submitted = progress::submit_within_quota(&mut call.progress, &call.cancelled, || {
-        submit(photoshop.clone(), request.clone())
-    })
-    .await;
-    let job = match submitted {
-        Ok(Some(job)) => job,
-        Ok(None) => return results::invalid("the call was cancelled before the job was submitted"),
-        Err(error) if error.is_validation() => return results::invalid(error.to_string()),
-        Err(Error::DryRun(prepared)) => {
-            return results::dry_run(&prepared, &Spend::describe(&admitted));
-        }
-        Err(error) => return results::failure(&error.into()),
-    };
-    call.session
-        .submitted(&job.job_id, call.tool, &request_hash, None);
-    call.spend.submitted(&admitted, &job.job_id);
-    let waited = wait(call, &photoshop, &job).await;
-    let (answer, ending) = match waited {
-        Some(Ok(done)) => {
-            let answer = finished(call, &job, &done, stem, &request_hash).await;
-            let ending = if answer.is_error == Some(true) {
-                Ending::Unsaved
-            } else {
-                Ending::Settled
-            };
-            (answer, ending)
-        }
-        Some(Err(error)) => (results::failure(&error.into()), Ending::Settled),
-        None => (
-            CallToolResult::error(vec![ContentBlock::text(format!(
-                "the call was cancelled; {NO_CANCEL}: Photoshop job {} may still finish \
-                 (photoshop_job_status reads it)",
-                job.job_id
-            ))]),
-            Ending::Cancelled(Err(NO_CANCEL.to_owned())),
-        ),
-    };
-    let outcome = ending.audit_word(answer.is_error == Some(true));
-    call.spend.ended_as(&admitted, &job.job_id, outcome);
-    call.session.ended(&job.job_id, ending);
-    answer
-}
-
-/// Waits for the job, each status read a progress notification; `None`
-/// when the call was cancelled first.
-async fn wait(
-    call: &mut Call<'_>,
-    photoshop: &Photoshop,
-    job: &PhotoshopJob,
-) -> Option<Result<types::JobStatus, Error>> {
-    let job_id = &job.job_id;
-    call.progress
-        .report(0.0, format!("Photoshop job {job_id} submitted"))
-        .await;
-    let (statuses, mut read) = mpsc::unbounded_channel();
-    let waiting = photoshop.wait_for_job_with(job, call.wait, move |status| {
-        let _ = statuses.send(status.status.clone().unwrap_or_default());
-    });
-    tokio::pin!(waiting);
-    loop {
-        tokio::select! {
-            biased;
-            () = call.cancelled.cancelled() => return None,
-            Some(word) = read.recv() => {
-                // Photoshop's status has no percentage: half way while it runs.
-                let percent = if word == "running" { 50.0 } else { 0.0 };
-                call.progress
-                    .report(percent, format!("Photoshop job {job_id}: {word}"))
-                    .await;
-            }
-            result = &mut waiting => return Some(result),
-        }
-    }
+    api_jobs::run(call, photoshop, &arguments, request, stem, submit).await
 }
 
 /// The URLs of what a finished job made that Adobe hosts: each output's
@@ -311,6 +222,26 @@ fn hosted(outputs: &Value) -> Vec<Fetch> {
         .collect()
 }
 
+impl ToolJob for Photoshop {
+    fn word(status: &types::JobStatus) -> String {
+        status.status.clone().unwrap_or_default()
+    }
+
+    fn read_again(_job: &PhotoshopJob) -> String {
+        "(photoshop_job_status reads it)".to_owned()
+    }
+
+    async fn finished(
+        call: &Call<'_>,
+        job: &PhotoshopJob,
+        done: types::JobStatus,
+        stem: &str,
+        request_hash: &str,
+    ) -> CallToolResult {
+        finished(call, job, &done, stem, request_hash).await
+    }
+}
+
 /// The answer for a finished job: what was saved (with previews of
 /// images), what could not be (with its URL), and Adobe's result.
 async fn finished(
@@ -325,59 +256,19 @@ async fn finished(
         .as_ref()
         .and_then(|result| result.outputs.clone())
         .unwrap_or(Value::Null);
-    let naming = Naming {
-        stem,
-        request_hash,
-        replace: false,
+    let fetches = hosted(&outputs);
+    let finished = FinishedJob {
+        api: "Photoshop",
+        job_id: &job.job_id,
+        status: json!(done.status),
+        result: outputs,
+        fetches: &fetches,
+        naming: Naming {
+            stem,
+            request_hash,
+            replace: false,
+        },
+        urls_last: Some("within the hour"),
     };
-    let report = save::save_fetched(
-        call.firefly,
-        &hosted(&outputs),
-        call.output_dir,
-        &naming,
-        &Default::default(),
-        |_, _, _| {},
-    )
-    .await;
-    let document = json!({
-        "job_id": job.job_id,
-        "status": done.status,
-        "saved": report.saved.iter().map(Saved::json).collect::<Vec<_>>(),
-        "unsaved": report.unsaved.iter().map(Unsaved::json).collect::<Vec<_>>(),
-        "result": outputs,
-    });
-    let mut summary = vec![format!("Photoshop job {} succeeded", job.job_id)];
-    summary.extend(
-        report
-            .saved
-            .iter()
-            .map(|saved| format!("saved {}", saved.line())),
-    );
-    for unsaved in &report.unsaved {
-        summary.push(format!(
-            "NOT saved: {} ({}); fetch it within the hour from {}",
-            unsaved.which(),
-            unsaved.reason,
-            unsaved.url.as_deref().unwrap_or("(no URL given)")
-        ));
-    }
-    let mut content = vec![ContentBlock::text(format!(
-        "{}\n{document}",
-        summary.join("\n")
-    ))];
-    for saved in &report.saved {
-        let is_image = ["png", "jpg"]
-            .iter()
-            .any(|extension| saved.path.extension().is_some_and(|e| e == *extension));
-        if is_image && let Ok(preview) = preview::preview(&saved.path).await {
-            content.push(ContentBlock::image(preview.base64, preview.mime_type));
-        }
-    }
-    let mut answer = if report.unsaved.is_empty() {
-        CallToolResult::success(content)
-    } else {
-        CallToolResult::error(content)
-    };
-    answer.structured_content = Some(document);
-    answer
+    results::job_finished(call, finished).await
 }

@@ -8,10 +8,10 @@ use adobe_firefly::{Firefly, types::JobResult};
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
 
-use super::preview;
+use super::{call::Call, preview};
 use crate::{
     error::CliError,
-    save::{self, Naming, Saved, Unsaved},
+    save::{self, Fetch, Naming, Saved, Unsaved},
 };
 
 /// A successful call: a short text, the same as JSON, and the JSON as
@@ -109,19 +109,7 @@ pub async fn finished(
         "urls_valid_for": "about an hour",
         "alt_text": result.alt_text.as_deref().filter(|text| !text.trim().is_empty()),
     });
-    let mut summary: Vec<String> = report
-        .saved
-        .iter()
-        .map(|saved| format!("saved {}", saved.line()))
-        .collect();
-    for unsaved in &report.unsaved {
-        summary.push(format!(
-            "NOT saved: {} ({}); fetch it within about an hour from {}",
-            unsaved.which(),
-            unsaved.reason,
-            unsaved.url.as_deref().unwrap_or("(no URL given)")
-        ));
-    }
+    let summary = report_lines(&report, Some("within about an hour"));
     let mut content = vec![ContentBlock::text(format!(
         "job {job_id} succeeded\n{}\n{document}",
         summary.join("\n")
@@ -134,7 +122,90 @@ pub async fn finished(
             }
         }
     }
-    let mut answer = if report.unsaved.is_empty() {
+    answer(content, document, report.unsaved.is_empty())
+}
+
+/// A finished job of an API other than Firefly, as [`job_finished`] answers
+/// it.
+pub struct FinishedJob<'a> {
+    /// The API's name, for the summary ("Photoshop").
+    pub api: &'a str,
+    pub job_id: &'a str,
+    /// The job's last status, as the API wrote it.
+    pub status: Value,
+    /// Adobe's result, returned as it is.
+    pub result: Value,
+    /// The outputs to download.
+    pub fetches: &'a [Fetch],
+    /// How the saved files are named.
+    pub naming: Naming<'a>,
+    /// How long an output's URL lasts, for the user told to fetch it
+    /// ("within the hour"), when the API says.
+    pub urls_last: Option<&'a str>,
+}
+
+/// A finished job of an API other than Firefly: its outputs saved in the
+/// call's output folder (never over a file), a preview of each saved PNG or
+/// JPEG, and each output that could not be saved with its URL; the call is
+/// an error when one was not saved, so the agent tells the user where the
+/// paid work is.
+pub async fn job_finished(call: &Call<'_>, job: FinishedJob<'_>) -> CallToolResult {
+    let report = save::save_fetched(
+        call.firefly,
+        job.fetches,
+        call.output_dir,
+        &job.naming,
+        &Default::default(),
+        |_, _, _| {},
+    )
+    .await;
+    let document = json!({
+        "job_id": job.job_id,
+        "status": job.status,
+        "saved": report.saved.iter().map(Saved::json).collect::<Vec<_>>(),
+        "unsaved": report.unsaved.iter().map(Unsaved::json).collect::<Vec<_>>(),
+        "result": job.result,
+    });
+    let mut summary = vec![format!("{} job {} succeeded", job.api, job.job_id)];
+    summary.extend(report_lines(&report, job.urls_last));
+    let mut content = vec![ContentBlock::text(format!(
+        "{}\n{document}",
+        summary.join("\n")
+    ))];
+    for saved in &report.saved {
+        let is_image = ["png", "jpg"]
+            .iter()
+            .any(|extension| saved.path.extension().is_some_and(|e| e == *extension));
+        if is_image && let Ok(preview) = preview::preview(&saved.path).await {
+            content.push(ContentBlock::image(preview.base64, preview.mime_type));
+        }
+    }
+    answer(content, document, report.unsaved.is_empty())
+}
+
+/// A line for each output saved, and one for each that was not, with the
+/// URL to fetch it from (and how long it lasts, `urls_last`, when known).
+fn report_lines(report: &save::SaveReport, urls_last: Option<&str>) -> Vec<String> {
+    let within = urls_last.map(|ttl| format!(" {ttl}")).unwrap_or_default();
+    let saved = report
+        .saved
+        .iter()
+        .map(|saved| format!("saved {}", saved.line()));
+    let unsaved = report.unsaved.iter().map(|unsaved| {
+        format!(
+            "NOT saved: {} ({}); fetch it{within} from {}",
+            unsaved.which(),
+            unsaved.reason,
+            unsaved.url.as_deref().unwrap_or("(no URL given)")
+        )
+    });
+    saved.chain(unsaved).collect()
+}
+
+/// The answer with `document` as its structured content: an error when an
+/// output was not saved, so the agent tells the user where the paid work is.
+fn answer(content: Vec<ContentBlock>, document: Value, all_saved: bool) -> CallToolResult {
+    let mut answer = if all_saved {
         CallToolResult::success(content)
     } else {
         CallToolResult::error(content)
