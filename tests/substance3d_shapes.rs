@@ -46,92 +46,15 @@ fn client(server: &FakeServer) -> Firefly {
         .unwrap()
 }
 
-/// A typed request from its JSON, which must survive the round trip: a
-/// field the chosen type lacks would otherwise vanish unseen.
-fn request<T: serde::de::DeserializeOwned + serde::Serialize>(body: Value) -> T {
-    let typed: T = serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{e}: {body}"));
-    assert_eq!(
-        serde_json::to_value(&typed).unwrap(),
-        body,
-        "lost in the round trip"
-    );
-    typed
-}
-
-/// `schema` made strict: every object that lists properties (directly or
-/// through `allOf`) forbids the others, except the parts of an `allOf`,
-/// whose properties the whole evaluates (JSON Schema 2020-12).
-fn strict(schema: &mut Value, allof_part: bool) {
-    match schema {
-        Value::Object(map) => {
-            // OpenAPI 3.0's boolean `exclusiveMinimum` is 2020-12's number.
-            for (flag, bound) in [
-                ("exclusiveMinimum", "minimum"),
-                ("exclusiveMaximum", "maximum"),
-            ] {
-                if let Some(Value::Bool(exclusive)) = map.remove(flag)
-                    && exclusive
-                    && let Some(limit) = map.remove(bound)
-                {
-                    map.insert(flag.into(), limit);
-                }
-            }
-            if let Some(options) = map.remove("oneOf") {
-                map.insert("anyOf".into(), options);
-            }
-            let object = map.contains_key("properties") || map.contains_key("allOf");
-            for (key, child) in map.iter_mut() {
-                match key.as_str() {
-                    "properties" => {
-                        if let Value::Object(properties) = child {
-                            properties.values_mut().for_each(|p| strict(p, false));
-                        }
-                    }
-                    "allOf" => {
-                        if let Value::Array(parts) = child {
-                            parts.iter_mut().for_each(|p| strict(p, true));
-                        }
-                    }
-                    // Adobe's `oneOf`s list look-alike shapes (a JPEG and a
-                    // PNG output differ only in values), so more than one
-                    // matches: they are read as `anyOf`.
-                    "oneOf" => strict(child, false),
-                    _ => strict(child, false),
-                }
-            }
-            if object && !allof_part {
-                map.insert("unevaluatedProperties".into(), Value::Bool(false));
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|i| strict(i, false)),
-        _ => {}
-    }
-}
-
-/// Problems of `body` against `path`'s request schema in Substance 3D's spec.
+/// Problems of `body` against `path`'s request schema in Substance 3D's spec,
+/// with undefined fields forbidden.
 fn problems(path: &str, body: &Value) -> Vec<String> {
     let spec: Value = serde_json::from_str(include_str!(concat!(
         env!("OUT_DIR"),
         "/substance3d_spec.json"
     )))
     .unwrap();
-    let schema =
-        spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"].clone();
-    assert!(!schema.is_null(), "{path} takes no JSON body");
-    let mut components = spec["components"].clone();
-    strict(&mut components, false);
-    let document = json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$ref": schema["$ref"],
-        "components": components,
-    });
-    let validator = jsonschema::draft202012::options()
-        .build(&document)
-        .unwrap_or_else(|e| panic!("{path}: {e}"));
-    validator
-        .iter_errors(body)
-        .map(|e| format!("{path} at `{}`: {e}", e.instance_path()))
-        .collect()
+    strict_problems(&spec, "post", path, body)
 }
 
 /// Sends one operation, and checks and snapshots what went out.

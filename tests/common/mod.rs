@@ -7,10 +7,13 @@
 
 mod clients;
 mod emulator;
+mod schemas;
 #[allow(unused_imports)]
 pub use clients::*;
 #[allow(unused_imports)]
 pub use emulator::EmulatorExt;
+#[allow(unused_imports)]
+pub use schemas::{request, strict_problems};
 
 use std::{
     collections::BTreeMap,
