@@ -65,7 +65,9 @@ impl<A: JobApi> Job<A> {
     }
 
     /// Polls the job until it finishes, with the options' backoff and
-    /// deadline, and returns what it made.
+    /// deadline, and returns what it made. The first read waits at least as
+    /// long as the API asked when it accepted the job (Substance 3D's
+    /// `Retry-After`).
     ///
     /// A job that ends in a failed state is an [`Error::JobFailed`] with the
     /// API's error code and message; running out of time is an
@@ -188,9 +190,12 @@ pub(crate) async fn wait<A: JobApi>(
     let job_id = A::job_id(reference);
     Firefly::check_job_id(job_id)?;
     // The first read waits as the submission's answer asked, when it asked
-    // for longer than the options' first poll.
+    // for longer than the options' first poll; capped as every server-given
+    // delay is, since the reference is plain data anyone can fill in.
     let asked_first;
-    let options = match A::first_retry_after(reference) {
+    let asked =
+        A::first_retry_after(reference).map(|asked| asked.min(crate::retry::MAX_SERVER_DELAY));
+    let options = match asked {
         Some(asked) if asked > options.first_poll => {
             asked_first = options.clone().first_poll(asked);
             &asked_first

@@ -380,7 +380,10 @@ impl Substance3d {
         }
         let rest = options.deadline.saturating_sub(started.elapsed());
         let options = options.clone().deadline(rest);
-        self.wait_for_job(job, &options).await
+        // The held read already waited longer than the submission asked.
+        let mut job = job.clone();
+        job.retry_after = None;
+        self.wait_for_job(&job, &options).await
     }
 }
 
