@@ -96,6 +96,23 @@ where
     insta::assert_json_snapshot!(name, request.shape());
 }
 
+#[test]
+fn the_strict_schema_refuses_a_body_that_mixes_two_shapes() {
+    let body = |source: Value| {
+        json!({"image": {"source": source},
+               "outputs": [{"destination": {"url": OUT}, "mediaType": "image/jpeg"}],
+               "edits": {"autoTone": true}})
+    };
+    let found = problems("/v2/edit", &body(json!({"url": IN})));
+    assert!(found.is_empty(), "{found:#?}");
+    // A URL and a Creative Cloud path at once: each is one shape of a source.
+    let mixed = body(json!({"url": IN, "creativeCloudPath": "/a.psd"}));
+    assert!(!problems("/v2/edit", &mixed).is_empty());
+    let mut nested = body(json!({"url": IN}));
+    nested["outputs"][0]["destination"]["embedded"] = json!("json");
+    assert!(!problems("/v2/edit", &nested).is_empty());
+}
+
 fn png_out() -> Value {
     json!([{"destination": {"url": OUT}, "mediaType": "image/png"}])
 }

@@ -9,10 +9,12 @@
 //! - an `allOf` is one object: its parts (referenced ones read in place)
 //!   are merged into it first, and a property two parts both define is both
 //!   schemas at once, merged the same way;
-//! - a branch of a `oneOf` stays open, since the whole it belongs to is the
-//!   one that is closed; a component used as a branch is referenced through
-//!   an open copy of itself (`NAME.part`), so the same component used on
-//!   its own stays closed;
+//! - a branch of a `oneOf` is a whole shape of its own, closed, unless the
+//!   `oneOf` adds to properties its object defines itself: then the branch
+//!   stays open and the object is the one closed (a component used as such
+//!   a branch is referenced through an open copy of itself, `NAME.part`, so
+//!   the same component used on its own stays closed). A body that mixes
+//!   two shapes' fields is refused either way;
 //! - Adobe's `oneOf`s list look-alike shapes (a JPEG and a PNG output differ
 //!   only in values), so more than one branch matches: they are read as
 //!   `anyOf`;
@@ -86,6 +88,7 @@ fn strict(schema: &mut Value, part: bool) {
             let object = ["properties", "allOf", "anyOf"]
                 .iter()
                 .any(|key| map.contains_key(*key));
+            let adds_to_own = map.contains_key("properties");
             for (key, child) in map.iter_mut() {
                 match key.as_str() {
                     "properties" => {
@@ -95,7 +98,11 @@ fn strict(schema: &mut Value, part: bool) {
                     }
                     "allOf" | "anyOf" => {
                         if let Value::Array(parts) = child {
-                            parts.iter_mut().for_each(as_part);
+                            if adds_to_own {
+                                parts.iter_mut().for_each(as_part);
+                            } else {
+                                parts.iter_mut().for_each(|p| strict(p, false));
+                            }
                         }
                     }
                     _ => strict(child, false),
