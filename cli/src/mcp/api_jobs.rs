@@ -22,14 +22,18 @@ use crate::{naming, save, spend::Spend};
 
 /// What a tool call needs to know of an API's jobs.
 pub trait ToolJob: JobApi {
+    /// Whether the call downloads what the job made, so that an error
+    /// answer from [`ToolJob::finished`] means an output was not saved
+    /// (InDesign writes into the user's own storage instead).
+    const DOWNLOADS: bool = true;
+
     /// One word for a status read, for progress ("running").
     fn word(status: &Self::Status) -> String;
 
-    /// Where a job left running can be read again, for a cancelled call
-    /// ("(photoshop_job_status reads it)"); empty when there is nowhere.
-    fn read_again(_job: &Self::Reference) -> String {
-        String::new()
-    }
+    /// How the user reads the job again (`` `firefly photoshop status ID` ``,
+    /// or the URL Adobe gave), for a cancelled call and the journal; `None`
+    /// when nothing can.
+    fn read_again(job: &Self::Reference) -> Option<String>;
 
     /// The answer for a job that finished: what it made (saved into the
     /// call's output folder, named from `stem` and `request_hash`) and what
@@ -96,13 +100,18 @@ where
         Err(error) => return results::failure(&error.into()),
     };
     let job = Job::new(api, job);
-    call.session
-        .submitted(job.id(), call.tool, &request_hash, None);
+    call.session.submitted(
+        job.id(),
+        call.tool,
+        &request_hash,
+        None,
+        A::read_again(job.reference()),
+    );
     call.spend.submitted(&admitted, job.id());
     let (answer, ending) = match wait(call, &job).await {
         Some(Ok(output)) => {
             let answer = A::finished(call, job.reference(), output, stem, &request_hash).await;
-            let ending = if answer.is_error == Some(true) {
+            let ending = if A::DOWNLOADS && answer.is_error == Some(true) {
                 Ending::Unsaved
             } else {
                 Ending::Settled
@@ -113,13 +122,15 @@ where
         None => {
             let name = A::API.name();
             let no_cancel = format!("the {name} API has no way to cancel a job: it goes on");
+            let reads = A::read_again(job.reference())
+                .map(|command| format!("; {command} reads it"))
+                .unwrap_or_default();
             let text = format!(
-                "the call was cancelled; {no_cancel}: {name} job {} may still finish {}",
-                job.id(),
-                A::read_again(job.reference())
+                "the call was cancelled; {no_cancel}: {name} job {} may still finish{reads}",
+                job.id()
             );
             (
-                CallToolResult::error(vec![ContentBlock::text(text.trim_end().to_owned())]),
+                CallToolResult::error(vec![ContentBlock::text(text)]),
                 Ending::Cancelled(Err(no_cancel)),
             )
         }

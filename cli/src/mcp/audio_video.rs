@@ -22,7 +22,7 @@ use super::{
     results::{self, FinishedJob},
     schema,
 };
-use crate::save::{Fetch, Naming};
+use crate::save::Fetch;
 
 /// The schema of `T`, an object even when the request is one of several
 /// shapes (an audio or a video file).
@@ -162,6 +162,14 @@ impl ToolJob for AudioVideo {
             .unwrap_or_default()
     }
 
+    fn read_again(job: &AudioVideoJob) -> Option<String> {
+        Some(format!(
+            "`{} {}`",
+            crate::error::AUDIO_VIDEO_STATUS,
+            job.job_id
+        ))
+    }
+
     async fn finished(
         call: &Call<'_>,
         job: &AudioVideoJob,
@@ -197,11 +205,8 @@ async fn finished(
         status: json!(done.status),
         result: json!(done),
         fetches: &fetches,
-        naming: Naming {
-            stem,
-            request_hash,
-            replace: false,
-        },
+        stem,
+        request_hash,
         urls_last: None,
     };
     results::job_finished(call, finished).await

@@ -129,8 +129,13 @@ where
     // Paid for from here: a session that closes before the call ends
     // records the job.
     let prompt = request["prompt"].as_str();
-    call.session
-        .submitted(&job.job_id, call.tool, &request_hash, prompt);
+    call.session.submitted(
+        &job.job_id,
+        call.tool,
+        &request_hash,
+        prompt,
+        Some(format!("`{} {}`", crate::error::FIREFLY_STATUS, job.job_id)),
+    );
     call.spend.submitted(&admitted, &job.job_id);
     // Cancelled while the submission was on its way: the job exists now.
     if call.cancelled.is_cancelled() {

@@ -92,12 +92,20 @@ where
 }
 
 impl ToolJob for InDesign {
+    const DOWNLOADS: bool = false;
+
     fn word(status: &types::JobStatus) -> String {
         // Each shape of the status is its own type; all carry `status`.
         serde_json::to_value(status)
             .ok()
             .and_then(|status| status["status"].as_str().map(str::to_owned))
             .unwrap_or_default()
+    }
+
+    fn read_again(job: &InDesignJob) -> Option<String> {
+        job.status_url
+            .as_ref()
+            .map(|url| format!("its status URL, {url},"))
     }
 
     async fn finished(

@@ -21,12 +21,11 @@ use super::{
     results::{self, FinishedJob},
     schema,
 };
-use crate::save::{Fetch, Naming};
+use crate::save::Fetch;
 
 /// How long Adobe keeps an output it hosts for a call, in seconds.
 const HOSTED_FOR_SECONDS: u32 = 3600;
 
-/// Why a cancelled call leaves its job running.
 /// A Photoshop job.
 #[derive(Deserialize, JsonSchema)]
 pub struct PhotoshopJobId {
@@ -227,8 +226,12 @@ impl ToolJob for Photoshop {
         status.status.clone().unwrap_or_default()
     }
 
-    fn read_again(_job: &PhotoshopJob) -> String {
-        "(photoshop_job_status reads it)".to_owned()
+    fn read_again(job: &PhotoshopJob) -> Option<String> {
+        Some(format!(
+            "`{} {}` (or the photoshop_job_status tool)",
+            crate::error::PHOTOSHOP_STATUS,
+            job.job_id
+        ))
     }
 
     async fn finished(
@@ -263,11 +266,8 @@ async fn finished(
         status: json!(done.status),
         result: outputs,
         fetches: &fetches,
-        naming: Naming {
-            stem,
-            request_hash,
-            replace: false,
-        },
+        stem,
+        request_hash,
         urls_last: Some("within the hour"),
     };
     results::job_finished(call, finished).await

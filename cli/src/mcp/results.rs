@@ -130,6 +130,7 @@ pub async fn finished(
 pub struct FinishedJob<'a> {
     /// The API's name, for the summary ("Photoshop").
     pub api: &'a str,
+    /// The job, as its API names it.
     pub job_id: &'a str,
     /// The job's last status, as the API wrote it.
     pub status: Value,
@@ -137,8 +138,10 @@ pub struct FinishedJob<'a> {
     pub result: Value,
     /// The outputs to download.
     pub fetches: &'a [Fetch],
-    /// How the saved files are named.
-    pub naming: Naming<'a>,
+    /// The readable start of the saved files' names.
+    pub stem: &'a str,
+    /// A hash of the request, for names that are taken.
+    pub request_hash: &'a str,
     /// How long an output's URL lasts, for the user told to fetch it
     /// ("within the hour"), when the API says.
     pub urls_last: Option<&'a str>,
@@ -150,11 +153,17 @@ pub struct FinishedJob<'a> {
 /// an error when one was not saved, so the agent tells the user where the
 /// paid work is.
 pub async fn job_finished(call: &Call<'_>, job: FinishedJob<'_>) -> CallToolResult {
+    // Never over a file: a name that is taken gets the request's hash.
+    let naming = Naming {
+        stem: job.stem,
+        request_hash: job.request_hash,
+        replace: false,
+    };
     let report = save::save_fetched(
         call.firefly,
         job.fetches,
         call.output_dir,
-        &job.naming,
+        &naming,
         &Default::default(),
         |_, _, _| {},
     )

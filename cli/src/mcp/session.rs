@@ -50,6 +50,9 @@ pub struct Job {
     /// What became of it once the session closed; `None` while its call
     /// still runs.
     pub outcome: Option<String>,
+    /// How the user reads the job again (`` `firefly job status ID` ``),
+    /// when something can.
+    pub read_again: Option<String>,
 }
 
 /// How a call left its job.
@@ -115,13 +118,21 @@ impl Session {
         }
     }
 
-    /// A call submitted `job_id`.
-    pub fn submitted(&self, job_id: &str, tool: &str, key: &str, prompt: Option<&str>) {
+    /// A call submitted `job_id`, which `read_again` reads again.
+    pub fn submitted(
+        &self,
+        job_id: &str,
+        tool: &str,
+        key: &str,
+        prompt: Option<&str>,
+        read_again: Option<String>,
+    ) {
         let job = Job {
             tool: tool.to_owned(),
             key: key.to_owned(),
             prompt: prompt.map(str::to_owned),
             outcome: None,
+            read_again,
         };
         self.lock().jobs.insert(job_id.to_owned(), job);
     }
@@ -129,13 +140,15 @@ impl Session {
     /// A call is done with `job_id`: forgotten, unless the session closed
     /// and the job was not settled.
     pub fn ended(&self, job_id: &str, ending: Ending) {
-        let status = self
+        let read_again = self
             .lock()
             .jobs
             .get(job_id)
-            .map_or(crate::error::FIREFLY_STATUS, |job| {
-                status_command(&job.tool)
-            });
+            .and_then(|job| job.read_again.clone());
+        let shows = |what: &str| match &read_again {
+            Some(command) => format!("{command} {what}"),
+            None => format!("its id is {job_id}"),
+        };
         let outcome = match ending {
             _ if !self.is_closed() => None,
             Ending::Settled => None,
@@ -147,13 +160,14 @@ impl Session {
                 tracing::warn!(job_id, %reason, "the client went away; the job could not be cancelled");
                 Some(format!(
                     "the MCP client went away during the call, and the job could not be \
-                     cancelled ({reason}): it may still finish; `{status} {job_id}` shows \
-                     it and its outputs' URLs"
+                     cancelled ({reason}): it may still finish; {}",
+                    shows("shows it and its outputs' URLs")
                 ))
             }
             Ending::Unsaved => Some(format!(
                 "the MCP client went away during the call; the job succeeded, but not all of its \
-                 outputs were saved: `{status} {job_id}` gives their URLs"
+                 outputs were saved: {}",
+                shows("gives their URLs")
             )),
         };
         let mut state = self.lock();
@@ -192,15 +206,6 @@ impl Session {
     }
 }
 
-/// The command that reads a job a tool made.
-fn status_command(tool: &str) -> &'static str {
-    if tool.starts_with("photoshop_") {
-        crate::error::PHOTOSHOP_STATUS
-    } else {
-        crate::error::FIREFLY_STATUS
-    }
-}
-
 /// Records the jobs the session left in `dir`'s journal, logging each.
 pub fn record(dir: &Path, jobs: &BTreeMap<String, Job>) {
     if jobs.is_empty() {
@@ -217,10 +222,12 @@ pub fn record(dir: &Path, jobs: &BTreeMap<String, Job>) {
     };
     for (job_id, job) in jobs {
         let problem = job.outcome.clone().unwrap_or_else(|| {
+            let shows = match &job.read_again {
+                Some(command) => format!("{command} shows the job and its outputs' URLs"),
+                None => format!("its id is {job_id}"),
+            };
             format!(
-                "the MCP client went away and the server stopped before the call ended; \
-                 `{} {job_id}` shows the job and its outputs' URLs",
-                status_command(&job.tool)
+                "the MCP client went away and the server stopped before the call ended; {shows}"
             )
         });
         let recorded =
@@ -285,9 +292,9 @@ mod tests {
         let session = Session::default();
         let client = CancellationToken::new();
         let call = session.call(client.clone());
-        session.submitted("job-1", "generate_images", "k1", Some("a cat"));
+        session.submitted("job-1", "generate_images", "k1", Some("a cat"), None);
         let other = session.call(CancellationToken::new());
-        session.submitted("job-2", "generate_images", "k2", None);
+        session.submitted("job-2", "generate_images", "k2", None, None);
         // Settled before the session closed: forgotten.
         session.ended("job-2", Ending::Settled);
         drop(other);
@@ -306,11 +313,31 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_job_left_behind_is_recorded_with_what_reads_it_for_its_own_api() {
+        let session = Session::default();
+        let read = "`firefly audio status av-1`".to_owned();
+        session.submitted("av-1", "speech", "k1", None, Some(read));
+        session.submitted("id-1", "indesign_merge", "k2", None, None);
+        session.close();
+        session.ended("av-1", Ending::Unsaved);
+        session.ended("id-1", Ending::Cancelled(Err("no cancel".into())));
+        let jobs = session.lock().jobs.clone();
+        let audio = jobs["av-1"].outcome.as_deref().unwrap();
+        assert!(
+            audio.contains("`firefly audio status av-1` gives their URLs"),
+            "{audio}"
+        );
+        assert!(!audio.contains("firefly job status"), "{audio}");
+        let indesign = jobs["id-1"].outcome.as_deref().unwrap();
+        assert!(indesign.ends_with("its id is id-1"), "{indesign}");
+    }
+
     #[tokio::test(start_paused = true)]
     async fn settling_waits_for_running_calls_no_longer_than_the_limit() {
         let session = Session::default();
         let _stuck = session.call(CancellationToken::new());
-        session.submitted("job-1", "upscale_image", "k", None);
+        session.submitted("job-1", "upscale_image", "k", None, None);
         let started = Instant::now();
         let left = session.settle(Duration::from_secs(20)).await;
         assert_eq!(started.elapsed(), Duration::from_secs(20));

@@ -17,7 +17,7 @@ use super::{
     results::{self, FinishedJob},
     schema,
 };
-use crate::save::{Fetch, Naming};
+use crate::save::Fetch;
 
 pub fn render_schema() -> Arc<JsonObject> {
     schema::raw_input_schema::<types::RenderBasicRequest>()
@@ -71,8 +71,8 @@ impl ToolJob for Substance3d {
         status.status.clone()
     }
 
-    fn read_again(job: &Substance3dJob) -> String {
-        format!("(its URL: {})", job.url)
+    fn read_again(job: &Substance3dJob) -> Option<String> {
+        Some(format!("its URL, {},", job.url))
     }
 
     async fn finished(
@@ -117,11 +117,8 @@ async fn finished(
         status: json!(done.status),
         result,
         fetches: &fetches,
-        naming: Naming {
-            stem: "render",
-            request_hash,
-            replace: false,
-        },
+        stem: "render",
+        request_hash,
         urls_last: None,
     };
     results::job_finished(call, finished).await
