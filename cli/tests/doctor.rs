@@ -90,6 +90,9 @@ async fn everything_passes_against_the_emulator() {
             "token scopes",
             "Firefly API",
             "Photoshop API",
+            "Audio/Video API",
+            "InDesign API",
+            "Substance 3D API",
             "fleet Redis"
         ]
     );
@@ -114,7 +117,16 @@ async fn everything_passes_against_the_emulator() {
     assert!(output.status.success(), "{output:?}");
     let text = stdout(&output);
     assert!(text.starts_with("CHECK"), "{text}");
-    assert!(text.contains("Photoshop API  pass"), "{text}");
+    for api in [
+        "Photoshop API",
+        "Audio/Video API",
+        "InDesign API",
+        "Substance 3D API",
+    ] {
+        let row = text.lines().find(|line| line.starts_with(api));
+        let verdict = row.and_then(|row| row[api.len()..].split_whitespace().next());
+        assert_eq!(verdict, Some("pass"), "{api}: {text}");
+    }
     assert!(text.trim_end().ends_with("every check passed"), "{text}");
 }
 
@@ -156,6 +168,24 @@ async fn an_org_not_entitled_to_firefly_gets_the_admin_console_fix() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn each_of_the_other_apis_is_asked_on_its_own() {
+    for (api, name) in [
+        (FaultApi::AudioVideo, "Audio/Video API"),
+        (FaultApi::InDesign, "InDesign API"),
+        (FaultApi::Substance3d, "Substance 3D API"),
+    ] {
+        let emulator = emulator(Faults::none().not_entitled(api)).await;
+        let (output, document) = doctor_json(&emulator, |_| {}).await;
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        assert_eq!(not_passed(&document), [name], "{document}");
+        let detail = check(&document, name)["detail"].as_str().unwrap();
+        assert!(detail.starts_with("not entitled"), "{detail}");
+        assert!(fix(&document, name).contains("Admin Console"));
+        assert_eq!(emulator.faults_served().not_entitled, 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_token_without_photoshop_s_scope_gets_the_scopes_to_add() {
     let emulator = emulator(Faults::none().missing_scope(FaultApi::Photoshop)).await;
     let (output, document) = doctor_json(&emulator, |_| {}).await;
@@ -176,18 +206,21 @@ async fn a_rate_limited_api_is_reported_not_retried() {
     let emulator = emulator(Faults::none().rate_limit_every(1)).await;
     let (output, document) = doctor_json(&emulator, |_| {}).await;
     assert_eq!(output.status.code(), Some(1), "{output:?}");
-    assert_eq!(
-        not_passed(&document),
-        ["Firefly API", "Photoshop API"],
-        "{document}"
-    );
-    for api in ["Firefly API", "Photoshop API"] {
+    let apis = [
+        "Firefly API",
+        "Photoshop API",
+        "Audio/Video API",
+        "InDesign API",
+        "Substance 3D API",
+    ];
+    assert_eq!(not_passed(&document), apis, "{document}");
+    for api in apis {
         let detail = check(&document, api)["detail"].as_str().unwrap();
         assert!(detail.starts_with("rate limited"), "{detail}");
         assert!(fix(&document, api).starts_with("wait 1 s"), "{document}");
     }
     // One request per API: a 429 is a verdict, not something to wait out.
-    assert_eq!(emulator.faults_served().rate_limits, 2);
+    assert_eq!(emulator.faults_served().rate_limits, apis.len() as u64);
 }
 
 /// A server whose every answer is a 404 dated an hour ahead.

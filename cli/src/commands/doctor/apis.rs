@@ -3,7 +3,15 @@
 //! for the unknown job), not entitled, wrong scopes, rate limited,
 //! unreachable.
 
-use adobe_firefly::{Error, Firefly, auth::AuthError, config::env, photoshop::PhotoshopJob};
+use adobe_firefly::{
+    Error, Firefly,
+    audio_video::AudioVideoJob,
+    auth::AuthError,
+    config::env,
+    indesign::InDesignJob,
+    photoshop::PhotoshopJob,
+    substance3d::{Substance3dJob, Substance3dOperation},
+};
 
 use super::Check;
 
@@ -22,16 +30,28 @@ const PHOTOSHOP_SCOPE_STRING: &str = "openid,AdobeID,read_organizations";
 pub enum Target {
     Firefly,
     Photoshop,
+    AudioVideo,
+    InDesign,
+    Substance3d,
 }
 
 /// Every API the CLI uses, in the order they are checked.
-pub const APIS: &[Target] = &[Target::Firefly, Target::Photoshop];
+pub const APIS: &[Target] = &[
+    Target::Firefly,
+    Target::Photoshop,
+    Target::AudioVideo,
+    Target::InDesign,
+    Target::Substance3d,
+];
 
 impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Firefly => "Firefly API",
             Target::Photoshop => "Photoshop API",
+            Target::AudioVideo => "Audio/Video API",
+            Target::InDesign => "InDesign API",
+            Target::Substance3d => "Substance 3D API",
         }
     }
 
@@ -40,18 +60,27 @@ impl Target {
         match self {
             Target::Firefly => env::API_URL,
             Target::Photoshop => env::PHOTOSHOP_URL,
+            Target::AudioVideo => env::AUDIO_VIDEO_URL,
+            Target::InDesign => env::INDESIGN_URL,
+            Target::Substance3d => env::SUBSTANCE3D_URL,
         }
     }
 
     /// What to set the scopes to.
     fn scopes_fix(self) -> String {
-        let scopes = match self {
-            Target::Firefly => FIREFLY_SCOPE_STRING,
-            Target::Photoshop => PHOTOSHOP_SCOPE_STRING,
+        // Adobe publishes example scopes for Firefly and Photoshop only; the
+        // others' are the ones the Developer Console lists.
+        let example = match self {
+            Target::Firefly => Some(FIREFLY_SCOPE_STRING),
+            Target::Photoshop => Some(PHOTOSHOP_SCOPE_STRING),
+            Target::AudioVideo | Target::InDesign | Target::Substance3d => None,
         };
+        let such_as = example
+            .map(|scopes| format!(", such as {scopes}"))
+            .unwrap_or_default();
         format!(
             "add the API's scopes to {}: the ones the Developer Console lists for the \
-             credential, such as {scopes}",
+             credential{such_as}",
             env::SCOPES
         )
     }
@@ -66,6 +95,27 @@ pub async fn check(firefly: &Firefly, api: Target) -> Check {
             .job_status(&PhotoshopJob::new(UNKNOWN_JOB))
             .await
             .map(drop),
+        Target::AudioVideo => firefly
+            .audio_video()
+            .job_status(&AudioVideoJob::new(UNKNOWN_JOB))
+            .await
+            .map(drop),
+        Target::InDesign => firefly
+            .indesign()
+            .job_status(&InDesignJob::new(UNKNOWN_JOB))
+            .await
+            .map(drop),
+        Target::Substance3d => {
+            let substance = firefly.substance3d();
+            // A job's state is read at the URL the service gave; this one
+            // is where the service keeps its jobs.
+            let url = format!(
+                "{}/v1/jobs/{UNKNOWN_JOB}",
+                substance.api_url().trim_end_matches('/')
+            );
+            let job = Substance3dJob::new(UNKNOWN_JOB, url, Substance3dOperation::RenderBasic);
+            substance.job_status(&job).await.map(drop)
+        }
     };
     match answer {
         Ok(()) => Check::pass(api.name(), "reachable; the credentials are accepted"),
