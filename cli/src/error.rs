@@ -19,7 +19,7 @@ pub enum CliError {
     BatchFile { path: PathBuf, problem: String },
     /// One line of a batch file is not a request (the others still run).
     BatchLine { line: usize, problem: String },
-    /// An input image file cannot be read (missing, a directory, no
+    /// An input file (an image, a model) cannot be read (missing, a directory, no
     /// permission).
     InputFile {
         path: PathBuf,
@@ -237,7 +237,7 @@ impl fmt::Display for CliError {
             Self::BatchFile { path, problem } => write!(f, "{}: {problem}", path.display()),
             Self::Usage(problem) | Self::BatchLine { problem, .. } => f.write_str(problem),
             Self::InputFile { path, source } => {
-                write!(f, "cannot read the image file {}: {source}", path.display())
+                write!(f, "cannot read the input file {}: {source}", path.display())
             }
             Self::OutputFile { path, source } => {
                 write!(f, "cannot write {}: {source}", path.display())

@@ -114,7 +114,7 @@ async fn the_cli_refuses_what_is_not_a_regular_file_naming_it() {
             let output = run_within_deadline(command).await;
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert_eq!(output.status.code(), Some(2), "{args:?} {path:?}: {stderr}");
-            let expected = format!("cannot read the image file {}: {what}", path.display());
+            let expected = format!("cannot read the input file {}: {what}", path.display());
             assert!(stderr.contains(&expected), "{args:?}: {stderr}");
         }
     }
@@ -178,7 +178,7 @@ async fn mcp_refuses_what_is_not_a_regular_file_and_keeps_answering() {
             let result = server.call(tool, arguments).await;
             let message = text(&result);
             assert!(is_error(&result), "{tool} {path:?}: {message}");
-            let expected = format!("cannot read the image file {}: {what}", path.display());
+            let expected = format!("cannot read the input file {}: {what}", path.display());
             assert!(message.contains(&expected), "{tool}: {message}");
         }
     }

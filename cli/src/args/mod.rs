@@ -310,7 +310,8 @@ pub struct FleetArgs {
     /// one access token and each API's request budget: Firefly's is the
     /// command's --rate where it has one, otherwise Adobe's default of 4/min
     /// and 9000/day; Photoshop's is Adobe's 300/min and 300 status reads per
-    /// 3 s.
+    /// 3 s; Audio/Video's is Adobe's per operation (voices 50/min, speech
+    /// 10/min, reframe 2/min); InDesign and Substance 3D publish none.
     #[arg(
         long = "redis",
         global = true,
